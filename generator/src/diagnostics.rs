@@ -1,0 +1,132 @@
+//! Located problems in a document, reported all together.
+
+use std::fmt;
+
+use crate::source_map;
+
+/// How bad a problem is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Severity {
+    /// Generation goes on; the output may differ from what the author meant.
+    Warning,
+    /// Generation stops after the phase that found it.
+    Error,
+}
+
+/// One problem at one place in the document.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Diagnostic {
+    /// The 1-based line of the place, when it is known.
+    pub line: Option<usize>,
+    /// The JSON pointer of the place (`""` for the whole document).
+    pub pointer: String,
+    /// How bad it is.
+    pub severity: Severity,
+    /// What is wrong, lower-case, without a final period.
+    pub message: String,
+}
+
+impl Diagnostic {
+    /// An error at `pointer`.
+    pub fn error(pointer: impl Into<String>, message: impl Into<String>) -> Diagnostic {
+        Diagnostic {
+            line: None,
+            pointer: pointer.into(),
+            severity: Severity::Error,
+            message: message.into(),
+        }
+    }
+
+    /// A warning at `pointer`.
+    pub fn warning(pointer: impl Into<String>, message: impl Into<String>) -> Diagnostic {
+        Diagnostic {
+            severity: Severity::Warning,
+            ..Diagnostic::error(pointer, message)
+        }
+    }
+
+    /// Formats the diagnostic for `file`: `file:line: pointer: message`.
+    pub fn display<'a>(&'a self, file: &'a str) -> impl fmt::Display + 'a {
+        DisplayDiagnostic {
+            diagnostic: self,
+            file,
+        }
+    }
+}
+
+struct DisplayDiagnostic<'a> {
+    diagnostic: &'a Diagnostic,
+    file: &'a str,
+}
+
+impl fmt::Display for DisplayDiagnostic<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let d = self.diagnostic;
+        let level = match d.severity {
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        };
+        write!(f, "{level}: {}", self.file)?;
+        if let Some(line) = d.line {
+            write!(f, ":{line}")?;
+        }
+        let pointer = if d.pointer.is_empty() {
+            "(document root)"
+        } else {
+            &d.pointer
+        };
+        write!(f, ": at {pointer}: {}", d.message)
+    }
+}
+
+/// Every problem a phase found in one document; the error type of
+/// [`crate::generate`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diagnostics {
+    /// The document's name, as given to the generator.
+    pub file: String,
+    /// The problems, ordered by line, then pointer.
+    pub items: Vec<Diagnostic>,
+}
+
+impl Diagnostics {
+    /// Locates `items` in `text`, sorts them and keeps them with the file name.
+    pub fn new(file: &str, text: &str, mut items: Vec<Diagnostic>) -> Diagnostics {
+        source_map::locate(text, &mut items);
+        items.sort();
+        items.dedup();
+        Diagnostics {
+            file: file.to_owned(),
+            items,
+        }
+    }
+
+    /// Whether any item is an error.
+    pub fn has_errors(&self) -> bool {
+        self.items.iter().any(|d| d.severity == Severity::Error)
+    }
+}
+
+impl fmt::Display for Diagnostics {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, d) in self.items.iter().enumerate() {
+            if i > 0 {
+                writeln!(f)?;
+            }
+            write!(f, "{}", d.display(&self.file))?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for Diagnostics {}
+
+/// Escapes one JSON pointer token (RFC 6901).
+pub fn escape_token(token: &str) -> String {
+    token.replace('~', "~0").replace('/', "~1")
+}
+
+/// `base` with `token` appended.
+pub fn join(base: &str, token: &str) -> String {
+    format!("{base}/{}", escape_token(token))
+}

@@ -1,0 +1,146 @@
+//! Generates an async Rust client crate from an OpenAPI 3.0 document.
+//!
+//! Three stages, each with its own input and output:
+//!
+//! 1. [`load`]: text → `openapiv3::OpenAPI` (YAML or JSON), with located errors;
+//! 2. [`lower`]: `openapiv3` → [`model::Api`], our own model, every `$ref`
+//!    resolved and every name chosen;
+//! 3. [`emit`]: [`model::Api`] → the crate's files, as strings.
+//!
+//! [`generate`] runs all three; [`sync`] writes the files to a directory (or
+//! checks that it is up to date).
+
+pub mod diagnostics;
+pub mod emit;
+pub mod load;
+pub mod lower;
+pub mod model;
+pub mod names;
+mod source_map;
+pub mod sync;
+
+use std::collections::BTreeMap;
+
+use heck::ToKebabCase;
+
+pub use diagnostics::{Diagnostic, Diagnostics, Severity};
+
+/// How to generate.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// The document's name in messages and in the `@generated` header.
+    pub source_name: String,
+    /// The crate's package name (default: the document's title, in kebab case).
+    pub crate_name: Option<String>,
+    /// The crate's version (default: the document's `info.version` when it
+    /// is a semantic version, else `0.1.0`).
+    pub crate_version: Option<String>,
+    /// The command that regenerates the crate, named in every file's header.
+    pub command: String,
+}
+
+/// A generated crate.
+#[derive(Debug, Clone)]
+pub struct Generated {
+    /// Every file, by path relative to the crate root, `/`-separated.
+    pub files: BTreeMap<String, String>,
+    /// Problems that did not stop generation.
+    pub warnings: Diagnostics,
+}
+
+/// Generates the crate for the document `text`.
+///
+/// On failure, returns every problem of the phase that failed, each located
+/// by JSON pointer and, where it can be found, line.
+pub fn generate(text: &str, options: &Options) -> Result<Generated, Diagnostics> {
+    let file = options.source_name.as_str();
+    let loaded = load::load(text).map_err(|items| Diagnostics::new(file, text, items))?;
+    let (api, mut warnings) = lower::lower(&loaded.doc).map_err(|items| {
+        let mut all = loaded.warnings.clone();
+        all.extend(items);
+        Diagnostics::new(file, text, all)
+    })?;
+    warnings.extend(loaded.warnings);
+    let mut crate_version = options.crate_version.clone();
+    if crate_version.is_none() {
+        if is_semver(&api.version) {
+            crate_version = Some(api.version.clone());
+        } else {
+            warnings.push(Diagnostic::warning(
+                "/info/version",
+                format!(
+                    "`{}` is not a semantic version; the crate is versioned 0.1.0",
+                    api.version
+                ),
+            ));
+        }
+    }
+    let crate_version = crate_version.unwrap_or_else(|| "0.1.0".to_owned());
+    let crate_name = options
+        .crate_name
+        .clone()
+        .unwrap_or_else(|| default_crate_name(&api.title));
+    let info = emit::CrateInfo {
+        name: &crate_name,
+        version: &crate_version,
+        command: &options.command,
+        source: file,
+    };
+    let files = emit::emit(&api, &info)
+        .map_err(|message| Diagnostics::new(file, text, vec![Diagnostic::error("", message)]))?;
+    Ok(Generated {
+        files,
+        warnings: Diagnostics::new(file, text, warnings),
+    })
+}
+
+/// The title in kebab case, reduced to what a package name may hold.
+fn default_crate_name(title: &str) -> String {
+    let name: String = title
+        .to_kebab_case()
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || *c == '-')
+        .collect();
+    match name.chars().next() {
+        Some(c) if c.is_ascii_alphabetic() => name,
+        _ => format!("api-{name}").trim_end_matches('-').to_owned(),
+    }
+}
+
+/// `MAJOR.MINOR.PATCH`, optionally followed by `-pre` and `+build`.
+fn is_semver(v: &str) -> bool {
+    let core = v.split(['-', '+']).next().unwrap_or_default();
+    let parts: Vec<&str> = core.split('.').collect();
+    parts.len() == 3
+        && parts.iter().all(|p| {
+            !p.is_empty()
+                && p.chars().all(|c| c.is_ascii_digit())
+                && (p.len() == 1 || !p.starts_with('0'))
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn semver() {
+        assert!(is_semver("1.0.0"));
+        assert!(is_semver("1.2.3-beta.1"));
+        assert!(!is_semver("2022-11-28"));
+        assert!(!is_semver("v1"));
+        assert!(!is_semver("1.0"));
+        assert!(!is_semver("01.0.0"));
+    }
+
+    #[test]
+    fn crate_names() {
+        assert_eq!(
+            default_crate_name("HexPay Merchant API"),
+            "hex-pay-merchant-api"
+        );
+        assert_eq!(default_crate_name("Swagger Petstore"), "swagger-petstore");
+        assert_eq!(default_crate_name("3D API"), "api-3-d-api");
+        assert_eq!(default_crate_name(""), "api");
+    }
+}

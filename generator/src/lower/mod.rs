@@ -1,0 +1,137 @@
+//! `openapiv3::OpenAPI` → [`crate::model::Api`].
+//!
+//! The only module besides the loader that sees `openapiv3` types. It
+//! resolves every `$ref`, names every type, operation and parameter, and
+//! collects every problem it meets before giving up.
+
+mod operation;
+mod recursion;
+mod schema;
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use openapiv3::{OpenAPI, ReferenceOr};
+
+use crate::diagnostics::{Diagnostic, join};
+use crate::model::{Api, SecurityKind, SecurityScheme};
+use crate::names::Namespace;
+
+pub(crate) struct Lowerer<'a> {
+    doc: &'a OpenAPI,
+    types: BTreeMap<String, crate::model::TypeDef>,
+    type_names: Namespace,
+    component_names: BTreeMap<String, String>,
+    nullable_components: BTreeSet<String>,
+    errors: Vec<Diagnostic>,
+    warnings: Vec<Diagnostic>,
+}
+
+/// Lowers `doc`; on failure returns every error (and warning) found.
+pub fn lower(doc: &OpenAPI) -> Result<(Api, Vec<Diagnostic>), Vec<Diagnostic>> {
+    let mut l = Lowerer {
+        doc,
+        types: BTreeMap::new(),
+        type_names: Namespace::default(),
+        component_names: BTreeMap::new(),
+        nullable_components: BTreeSet::new(),
+        errors: Vec::new(),
+        warnings: Vec::new(),
+    };
+    l.name_components();
+    l.lower_components();
+    let security_schemes = l.security_schemes();
+    let operations = l.operations(&security_schemes);
+    if !l.errors.is_empty() {
+        let mut all = l.errors;
+        all.extend(l.warnings);
+        return Err(all);
+    }
+    recursion::newtype_recursive_aliases(&mut l.types);
+    recursion::box_cycles(&mut l.types);
+    let error_bodies = operation::error_bodies(&operations);
+    let info = &doc.info;
+    let api = Api {
+        title: info.title.clone(),
+        version: info.version.clone(),
+        description: info.description.clone().filter(|d| !d.trim().is_empty()),
+        license: info.license.as_ref().map(|l| l.name.clone()),
+        base_url: base_url(doc),
+        security_schemes,
+        operations,
+        types: l.types,
+        error_bodies,
+    };
+    Ok((api, l.warnings))
+}
+
+/// The first server's URL with its variables at their defaults, when absolute.
+fn base_url(doc: &OpenAPI) -> Option<String> {
+    let server = doc.servers.first()?;
+    let mut url = server.url.clone();
+    if let Some(vars) = &server.variables {
+        for (name, var) in vars {
+            url = url.replace(&format!("{{{name}}}"), &var.default);
+        }
+    }
+    let absolute = url.starts_with("https://") || url.starts_with("http://");
+    (absolute && !url.contains('{')).then(|| url.trim_end_matches('/').to_owned())
+}
+
+impl Lowerer<'_> {
+    fn security_schemes(&mut self) -> Vec<SecurityScheme> {
+        let Some(components) = &self.doc.components else {
+            return Vec::new();
+        };
+        let mut out = Vec::new();
+        for (name, scheme) in &components.security_schemes {
+            let pointer = join("/components/securitySchemes", name);
+            let ReferenceOr::Item(scheme) = scheme else {
+                self.warnings.push(Diagnostic::warning(
+                    pointer,
+                    "a $ref security scheme is not supported; it is ignored",
+                ));
+                continue;
+            };
+            use openapiv3::{APIKeyLocation, SecurityScheme as S};
+            let (kind, doc) = match scheme {
+                S::HTTP {
+                    scheme,
+                    description,
+                    ..
+                } => match scheme.to_ascii_lowercase().as_str() {
+                    "bearer" => (SecurityKind::Bearer, description),
+                    "basic" => (SecurityKind::Basic, description),
+                    other => {
+                        self.warnings.push(Diagnostic::warning(
+                            pointer,
+                            format!("HTTP authentication scheme `{other}` is not supported; it is ignored"),
+                        ));
+                        continue;
+                    }
+                },
+                S::APIKey {
+                    location,
+                    name,
+                    description,
+                    ..
+                } => {
+                    let kind = match location {
+                        APIKeyLocation::Header => SecurityKind::ApiKeyHeader(name.clone()),
+                        APIKeyLocation::Query => SecurityKind::ApiKeyQuery(name.clone()),
+                        APIKeyLocation::Cookie => SecurityKind::ApiKeyCookie(name.clone()),
+                    };
+                    (kind, description)
+                }
+                S::OAuth2 { description, .. } | S::OpenIDConnect { description, .. } => {
+                    (SecurityKind::Bearer, description)
+                }
+            };
+            out.push(SecurityScheme {
+                wire_name: name.clone(),
+                kind,
+                doc: doc.clone(),
+            });
+        }
+        out
+    }
+}

@@ -1,0 +1,612 @@
+//! Paths and operations → [`Operation`]s.
+
+use std::collections::BTreeMap;
+
+use indexmap::IndexMap;
+use openapiv3::{Components, ReferenceOr, StatusCode};
+
+use super::Lowerer;
+use crate::diagnostics::{Diagnostic, join};
+use crate::model::{
+    BodyEncoding, ErrorBodyVariant, HttpMethod, Operation, ParamLocation, Parameter, PathSegment,
+    Primitive, QueryStyle, RequestBody, RequestContent, Response, ResponseBody, SecurityScheme,
+    StatusMatch, SuccessType, TypeRef,
+};
+use crate::names::{self, Namespace};
+
+/// Method names of the generated `Client` that operations must not take.
+const CLIENT_METHODS: &[&str] = &["new", "builder", "base_url", "http_client"];
+/// Method names of every request builder that parameters must not take.
+const BUILDER_METHODS: &[&str] = &["send", "into_future"];
+
+impl<'a> Lowerer<'a> {
+    pub(super) fn operations(&mut self, schemes: &[SecurityScheme]) -> Vec<Operation> {
+        let doc = self.doc;
+        let mut out = Vec::new();
+        let mut method_names = Namespace::with_reserved(CLIENT_METHODS);
+        let mut builder_names = Namespace::default();
+        let mut ids: BTreeMap<String, String> = BTreeMap::new();
+        for (path, item) in &doc.paths.paths {
+            let item_ptr = join("/paths", path);
+            let item = match item {
+                ReferenceOr::Item(item) => item,
+                ReferenceOr::Reference { reference } => {
+                    self.errors.push(Diagnostic::error(
+                        join(&item_ptr, "$ref"),
+                        format!("unsupported path item $ref `{reference}`"),
+                    ));
+                    continue;
+                }
+            };
+            let methods = [
+                (HttpMethod::Get, &item.get),
+                (HttpMethod::Put, &item.put),
+                (HttpMethod::Post, &item.post),
+                (HttpMethod::Delete, &item.delete),
+                (HttpMethod::Options, &item.options),
+                (HttpMethod::Head, &item.head),
+                (HttpMethod::Patch, &item.patch),
+                (HttpMethod::Trace, &item.trace),
+            ];
+            for (method, op) in methods {
+                let Some(op) = op else { continue };
+                let pointer = join(&item_ptr, &method.as_str().to_ascii_lowercase());
+                let wire_id = match &op.operation_id {
+                    Some(id) => {
+                        if let Some(first) = ids.get(id) {
+                            self.errors.push(Diagnostic::error(
+                                join(&pointer, "operationId"),
+                                format!("duplicate operationId `{id}`: already used at {first}"),
+                            ));
+                            continue;
+                        }
+                        ids.insert(id.clone(), pointer.clone());
+                        id.clone()
+                    }
+                    None => format!("{} {path}", method.as_str().to_ascii_lowercase()),
+                };
+                let method_name = method_names.claim(&names::snake(&wire_id));
+                let builder_name = builder_names.claim(&names::camel(&method_name));
+                let mut lowered = self.operation(
+                    OpContext {
+                        path,
+                        method,
+                        pointer,
+                        wire_id,
+                        method_name,
+                        builder_name,
+                    },
+                    item.parameters.as_slice(),
+                    op,
+                    schemes,
+                );
+                if let SuccessType::Enum { name, .. } = &mut lowered.success {
+                    *name = builder_names.claim(name);
+                }
+                out.push(lowered);
+            }
+        }
+        out
+    }
+
+    fn operation(
+        &mut self,
+        cx: OpContext<'_>,
+        shared_params: &'a [ReferenceOr<openapiv3::Parameter>],
+        op: &'a openapiv3::Operation,
+        schemes: &[SecurityScheme],
+    ) -> Operation {
+        let mut param_names = Namespace::with_reserved(BUILDER_METHODS);
+        let mut params = self.parameters(&cx, shared_params, &op.parameters, &mut param_names);
+        let path_segments = self.path_segments(&cx, &mut params, &mut param_names);
+        let body = op
+            .request_body
+            .as_ref()
+            .and_then(|b| self.request_body(&cx, b));
+        if body.is_some() {
+            // The body is an argument of the client method, never a setter.
+            let _ = param_names.claim("body");
+        }
+        let responses = self.responses(&cx, &op.responses);
+        let success = success_type(&cx, &responses);
+        let security = self.security(&cx, op, schemes);
+        Operation {
+            wire_id: cx.wire_id,
+            method_name: cx.method_name,
+            builder_name: cx.builder_name,
+            method: cx.method,
+            path: cx.path.to_owned(),
+            path_segments,
+            summary: op.summary.clone().filter(|s| !s.trim().is_empty()),
+            description: op.description.clone().filter(|s| !s.trim().is_empty()),
+            deprecated: op.deprecated,
+            params,
+            body,
+            responses,
+            success,
+            security,
+            pointer: cx.pointer,
+        }
+    }
+
+    /// Resolves a `$ref` into a component map, following chains.
+    fn resolve<T>(
+        &mut self,
+        item: &'a ReferenceOr<T>,
+        section: &str,
+        pick: fn(&'a Components) -> &'a IndexMap<String, ReferenceOr<T>>,
+        pointer: &str,
+    ) -> Option<(&'a T, String)> {
+        let mut current = item;
+        let mut current_ptr = pointer.to_owned();
+        for _ in 0..64 {
+            match current {
+                ReferenceOr::Item(t) => return Some((t, current_ptr)),
+                ReferenceOr::Reference { reference } => {
+                    let prefix = format!("#/components/{section}/");
+                    let target = reference
+                        .strip_prefix(&prefix)
+                        .map(super::schema::unescape)
+                        .and_then(|key| {
+                            let found = self.doc.components.as_ref().map(pick)?.get(&key)?;
+                            Some((found, join(&format!("/components/{section}"), &key)))
+                        });
+                    match target {
+                        Some((found, ptr)) => {
+                            current = found;
+                            current_ptr = ptr;
+                        }
+                        None => {
+                            self.errors.push(Diagnostic::error(
+                                join(&current_ptr, "$ref"),
+                                format!("dangling $ref `{reference}`: no such entry in #/components/{section}"),
+                            ));
+                            return None;
+                        }
+                    }
+                }
+            }
+        }
+        self.errors.push(Diagnostic::error(
+            pointer,
+            "$ref chain is too long or circular",
+        ));
+        None
+    }
+
+    fn parameters(
+        &mut self,
+        cx: &OpContext<'_>,
+        shared: &'a [ReferenceOr<openapiv3::Parameter>],
+        own: &'a [ReferenceOr<openapiv3::Parameter>],
+        param_names: &mut Namespace,
+    ) -> Vec<Parameter> {
+        // An operation's parameter replaces a path item's one with the same
+        // name and location.
+        let mut resolved: IndexMap<(String, ParamLocation), (&'a openapiv3::Parameter, String)> =
+            IndexMap::new();
+        let item_ptr = cx
+            .pointer
+            .rsplit_once('/')
+            .map_or("", |(p, _)| p)
+            .to_owned();
+        let sources = [
+            (shared, join(&item_ptr, "parameters")),
+            (own, join(&cx.pointer, "parameters")),
+        ];
+        for (list, list_ptr) in &sources {
+            for (i, p) in list.iter().enumerate() {
+                let ptr = join(list_ptr, &i.to_string());
+                let Some((param, ptr)) = self.resolve(p, "parameters", |c| &c.parameters, &ptr)
+                else {
+                    continue;
+                };
+                let location = match param {
+                    openapiv3::Parameter::Path { .. } => ParamLocation::Path,
+                    openapiv3::Parameter::Query { .. } => ParamLocation::Query,
+                    openapiv3::Parameter::Header { .. } => ParamLocation::Header,
+                    openapiv3::Parameter::Cookie { .. } => ParamLocation::Cookie,
+                };
+                resolved.insert(
+                    (param.parameter_data_ref().name.clone(), location),
+                    (param, ptr),
+                );
+            }
+        }
+        // Path parameters come first, so they are the first arguments.
+        resolved
+            .sort_by(|a, _, b, _| (a.1 != ParamLocation::Path).cmp(&(b.1 != ParamLocation::Path)));
+        let mut out = Vec::with_capacity(resolved.len());
+        for ((name, location), (param, ptr)) in resolved {
+            let data = param.parameter_data_ref();
+            let hint = format!("{}{}", cx.builder_name, names::camel(&name));
+            let (ty, constraints) = match &data.format {
+                openapiv3::ParameterSchemaOrContent::Schema(schema) => {
+                    let ty = self.lower_schema(schema, &join(&ptr, "schema"), &hint);
+                    let constraints = match schema {
+                        ReferenceOr::Item(s) => super::schema::constraints_of(s),
+                        ReferenceOr::Reference { .. } => Default::default(),
+                    };
+                    (ty, constraints)
+                }
+                openapiv3::ParameterSchemaOrContent::Content(_) => {
+                    (TypeRef::Json, Default::default())
+                }
+            };
+            let style = match param {
+                openapiv3::Parameter::Query { style, .. } => {
+                    let explode = data
+                        .explode
+                        .unwrap_or(matches!(style, openapiv3::QueryStyle::Form));
+                    match style {
+                        openapiv3::QueryStyle::Form if explode => QueryStyle::FormExploded,
+                        openapiv3::QueryStyle::Form => QueryStyle::Form,
+                        openapiv3::QueryStyle::SpaceDelimited => QueryStyle::Delimited(' '),
+                        openapiv3::QueryStyle::PipeDelimited => QueryStyle::Delimited('|'),
+                        openapiv3::QueryStyle::DeepObject => QueryStyle::DeepObject,
+                    }
+                }
+                _ => QueryStyle::FormExploded,
+            };
+            out.push(Parameter {
+                rust_name: param_names.claim(&names::snake(&name)),
+                wire_name: name,
+                location,
+                required: data.required || location == ParamLocation::Path,
+                ty,
+                style,
+                doc: data.description.clone().filter(|d| !d.trim().is_empty()),
+                constraints,
+            });
+        }
+        out
+    }
+
+    /// Splits the path template; a template parameter that is not declared is
+    /// added as a required string, with a warning.
+    fn path_segments(
+        &mut self,
+        cx: &OpContext<'_>,
+        params: &mut Vec<Parameter>,
+        param_names: &mut Namespace,
+    ) -> Vec<PathSegment> {
+        let mut segments = Vec::new();
+        let mut rest = cx.path;
+        while let Some(open) = rest.find('{') {
+            let Some(close) = rest[open..].find('}').map(|c| open + c) else {
+                break;
+            };
+            if open > 0 {
+                segments.push(PathSegment::Literal(rest[..open].to_owned()));
+            }
+            let name = &rest[open + 1..close];
+            let index = params
+                .iter()
+                .position(|p| p.location == ParamLocation::Path && p.wire_name == name);
+            let index = index.unwrap_or_else(|| {
+                self.warnings.push(Diagnostic::warning(
+                    cx.pointer.clone(),
+                    format!(
+                        "path parameter `{name}` is not declared; it is taken as a required string"
+                    ),
+                ));
+                let at = params
+                    .iter()
+                    .take_while(|p| p.location == ParamLocation::Path)
+                    .count();
+                params.insert(
+                    at,
+                    Parameter {
+                        wire_name: name.to_owned(),
+                        rust_name: param_names.claim(&names::snake(name)),
+                        location: ParamLocation::Path,
+                        required: true,
+                        ty: TypeRef::Primitive(Primitive::String),
+                        style: QueryStyle::FormExploded,
+                        doc: None,
+                        constraints: Default::default(),
+                    },
+                );
+                at
+            });
+            segments.push(PathSegment::Param(index));
+            rest = &rest[close + 1..];
+        }
+        if !rest.is_empty() {
+            segments.push(PathSegment::Literal(rest.to_owned()));
+        }
+        // A declared path parameter the template does not name cannot be sent.
+        let mut i = 0;
+        while i < params.len() {
+            let p = &params[i];
+            let used = segments.iter().any(|s| *s == PathSegment::Param(i));
+            if p.location == ParamLocation::Path && !used {
+                self.warnings.push(Diagnostic::warning(
+                    cx.pointer.clone(),
+                    format!(
+                        "path parameter `{}` is not in the path template; it is ignored",
+                        p.wire_name
+                    ),
+                ));
+                params.remove(i);
+                for s in &mut segments {
+                    if let PathSegment::Param(j) = s {
+                        if *j > i {
+                            *j -= 1;
+                        }
+                    }
+                }
+            } else {
+                i += 1;
+            }
+        }
+        segments
+    }
+
+    fn request_body(
+        &mut self,
+        cx: &OpContext<'_>,
+        body: &'a ReferenceOr<openapiv3::RequestBody>,
+    ) -> Option<RequestBody> {
+        let ptr = join(&cx.pointer, "requestBody");
+        let (body, ptr) = self.resolve(body, "requestBodies", |c| &c.request_bodies, &ptr)?;
+        let (media_type, media) = pick_media(&body.content)?;
+        let encoding = encoding_of(media_type);
+        let media_ptr = join(&join(&ptr, "content"), media_type);
+        let hint = format!("{}Body", cx.builder_name);
+        let typed = |l: &mut Self| match &media.schema {
+            Some(schema) => l.lower_schema(schema, &join(&media_ptr, "schema"), &hint),
+            None => TypeRef::Json,
+        };
+        let content = match encoding {
+            BodyEncoding::Json => RequestContent::Json(typed(self)),
+            BodyEncoding::Form => RequestContent::Form(typed(self)),
+            BodyEncoding::Text => RequestContent::Text,
+            BodyEncoding::Binary => RequestContent::Binary,
+        };
+        Some(RequestBody {
+            required: body.required,
+            media_type: media_type.clone(),
+            content,
+            doc: body.description.clone().filter(|d| !d.trim().is_empty()),
+        })
+    }
+
+    fn responses(
+        &mut self,
+        cx: &OpContext<'_>,
+        responses: &'a openapiv3::Responses,
+    ) -> Vec<Response> {
+        let base = join(&cx.pointer, "responses");
+        let success_count = responses
+            .responses
+            .keys()
+            .filter(|s| status_match(s).is_success())
+            .count();
+        let mut out = Vec::new();
+        let entries = responses
+            .responses
+            .iter()
+            .map(|(code, r)| (status_match(code), code.to_string(), r))
+            .chain(
+                responses
+                    .default
+                    .iter()
+                    .map(|r| (StatusMatch::Default, "default".to_owned(), r)),
+            );
+        for (status, key, r) in entries {
+            let ptr = join(&base, &key);
+            let Some((response, ptr)) = self.resolve(r, "responses", |c| &c.responses, &ptr) else {
+                continue;
+            };
+            let hint = match status {
+                StatusMatch::Code(_) if status.is_success() && success_count == 1 => {
+                    format!("{}Response", cx.builder_name)
+                }
+                StatusMatch::Code(c) => format!("{}Response{c}", cx.builder_name),
+                StatusMatch::Range(c) => format!("{}Response{c}xx", cx.builder_name),
+                StatusMatch::Default => format!("{}ResponseDefault", cx.builder_name),
+            };
+            let body = match pick_media(&response.content) {
+                None => ResponseBody::Empty,
+                Some((media_type, media)) => match encoding_of(media_type) {
+                    BodyEncoding::Json => match &media.schema {
+                        Some(schema) => {
+                            let media_ptr = join(&join(&ptr, "content"), media_type);
+                            ResponseBody::Json(self.lower_schema(
+                                schema,
+                                &join(&media_ptr, "schema"),
+                                &hint,
+                            ))
+                        }
+                        None => ResponseBody::Json(TypeRef::Json),
+                    },
+                    BodyEncoding::Text => ResponseBody::Text,
+                    BodyEncoding::Form | BodyEncoding::Binary => ResponseBody::Binary,
+                },
+            };
+            out.push(Response {
+                status,
+                doc: Some(response.description.clone()).filter(|d| !d.trim().is_empty()),
+                body,
+            });
+        }
+        // With no success response declared, `default` describes successes too.
+        if !out.iter().any(|r| r.status.is_success()) {
+            if let Some(default) = out.iter().find(|r| r.status == StatusMatch::Default) {
+                out.push(Response {
+                    status: StatusMatch::Range(2),
+                    doc: default.doc.clone(),
+                    body: default.body.clone(),
+                });
+            }
+        }
+        out.sort_by_key(|r| r.status);
+        out
+    }
+
+    fn security(
+        &mut self,
+        cx: &OpContext<'_>,
+        op: &openapiv3::Operation,
+        schemes: &[SecurityScheme],
+    ) -> Vec<Vec<usize>> {
+        let Some(requirements) = op.security.as_ref().or(self.doc.security.as_ref()) else {
+            return Vec::new();
+        };
+        let mut out = Vec::new();
+        for (i, requirement) in requirements.iter().enumerate() {
+            let mut alternative = Vec::new();
+            for name in requirement.keys() {
+                match schemes.iter().position(|s| &s.wire_name == name) {
+                    Some(index) => alternative.push(index),
+                    None => {
+                        let declared = self
+                            .doc
+                            .components
+                            .as_ref()
+                            .is_some_and(|c| c.security_schemes.contains_key(name));
+                        if !declared {
+                            let ptr = match &op.security {
+                                Some(_) => join(&join(&cx.pointer, "security"), &i.to_string()),
+                                None => join("/security", &i.to_string()),
+                            };
+                            self.warnings.push(Diagnostic::warning(
+                                ptr,
+                                format!("security scheme `{name}` is not declared in components; it is ignored"),
+                            ));
+                        }
+                        alternative.clear();
+                        break;
+                    }
+                }
+            }
+            if !alternative.is_empty() || requirement.is_empty() {
+                out.push(alternative);
+            }
+        }
+        // Only an empty requirement left means no auth at all.
+        if out.iter().all(Vec::is_empty) {
+            out.clear();
+        }
+        out
+    }
+}
+
+pub(super) struct OpContext<'p> {
+    path: &'p str,
+    method: HttpMethod,
+    pointer: String,
+    wire_id: String,
+    method_name: String,
+    builder_name: String,
+}
+
+fn status_match(code: &StatusCode) -> StatusMatch {
+    match code {
+        StatusCode::Code(c) => StatusMatch::Code(*c),
+        StatusCode::Range(c) => StatusMatch::Range(*c),
+    }
+}
+
+/// The media type the client uses: JSON first, then form, text, anything.
+fn pick_media(
+    content: &IndexMap<String, openapiv3::MediaType>,
+) -> Option<(&String, &openapiv3::MediaType)> {
+    let rank = |m: &str| match encoding_of(m) {
+        BodyEncoding::Json => 0,
+        BodyEncoding::Form => 1,
+        BodyEncoding::Text => 2,
+        BodyEncoding::Binary => 3,
+    };
+    content.iter().min_by_key(|(m, _)| rank(m))
+}
+
+fn encoding_of(media_type: &str) -> BodyEncoding {
+    let essence = media_type
+        .split(';')
+        .next()
+        .unwrap_or_default()
+        .trim()
+        .to_ascii_lowercase();
+    if essence == "application/json" || essence.ends_with("+json") {
+        BodyEncoding::Json
+    } else if essence == "application/x-www-form-urlencoded" {
+        BodyEncoding::Form
+    } else if essence.starts_with("text/") {
+        BodyEncoding::Text
+    } else {
+        BodyEncoding::Binary
+    }
+}
+
+fn success_type(cx: &OpContext<'_>, responses: &[Response]) -> SuccessType {
+    let successes: Vec<(usize, &Response)> = responses
+        .iter()
+        .enumerate()
+        .filter(|(_, r)| r.status.is_success())
+        .collect();
+    let first = successes
+        .first()
+        .map_or(ResponseBody::Empty, |(_, r)| r.body.clone());
+    if successes.iter().all(|(_, r)| r.body == first) {
+        return SuccessType::Single(first);
+    }
+    let mut variant_names = Namespace::default();
+    let variants = successes
+        .iter()
+        .map(|(i, r)| {
+            let base = match r.status {
+                StatusMatch::Code(c) => reason_name(c),
+                StatusMatch::Range(_) => "Success".to_owned(),
+                StatusMatch::Default => "Default".to_owned(),
+            };
+            (variant_names.claim(&base), *i)
+        })
+        .collect();
+    SuccessType::Enum {
+        name: format!("{}Response", cx.builder_name),
+        variants,
+    }
+}
+
+fn reason_name(code: u16) -> String {
+    match code {
+        200 => "Ok".into(),
+        201 => "Created".into(),
+        202 => "Accepted".into(),
+        203 => "NonAuthoritativeInformation".into(),
+        204 => "NoContent".into(),
+        205 => "ResetContent".into(),
+        206 => "PartialContent".into(),
+        other => format!("Status{other}"),
+    }
+}
+
+/// The distinct bodies of all error responses, each with a variant name.
+pub(super) fn error_bodies(operations: &[Operation]) -> Vec<ErrorBodyVariant> {
+    let mut bodies: Vec<ResponseBody> = Vec::new();
+    for op in operations {
+        for r in op.responses.iter().filter(|r| !r.status.is_success()) {
+            if r.body != ResponseBody::Empty && !bodies.contains(&r.body) {
+                bodies.push(r.body.clone());
+            }
+        }
+    }
+    let mut names = Namespace::default();
+    bodies
+        .into_iter()
+        .map(|body| {
+            let base = match &body {
+                ResponseBody::Json(TypeRef::Named(n)) => n.clone(),
+                ResponseBody::Json(_) => "Json".to_owned(),
+                ResponseBody::Text => "Text".to_owned(),
+                ResponseBody::Binary | ResponseBody::Empty => "Bytes".to_owned(),
+            };
+            ErrorBodyVariant {
+                name: names.claim(&base),
+                body,
+            }
+        })
+        .collect()
+}

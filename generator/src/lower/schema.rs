@@ -1,0 +1,678 @@
+//! Schemas → type definitions.
+//!
+//! `openapiv3` spells a schema in several shapes (`Type::*`, `AnySchema`,
+//! `OneOf`, …); [`View`] flattens them into one, so the rules below are written
+//! once. Component schemas get their names before any schema is lowered, so a
+//! reference always resolves to a name, recursion included.
+
+use indexmap::IndexMap;
+use openapiv3::{
+    AdditionalProperties, ReferenceOr, Schema, SchemaKind, Type, VariantOrUnknownOrEmpty,
+};
+use serde_json::Value;
+
+use super::Lowerer;
+use crate::diagnostics::{Diagnostic, join};
+use crate::model::{
+    Constraints, EnumVariant, Field, Primitive, TypeDef, TypeKind, TypeRef, UnionVariant,
+};
+use crate::names::{self, Namespace};
+
+/// A schema's keywords, whatever shape `openapiv3` gave it.
+#[derive(Default)]
+struct View<'s> {
+    typ: Option<&'s str>,
+    format: Option<String>,
+    enumeration: Vec<Value>,
+    properties: Option<&'s IndexMap<String, ReferenceOr<Box<Schema>>>>,
+    required: &'s [String],
+    additional: Option<&'s AdditionalProperties>,
+    items: Option<&'s ReferenceOr<Box<Schema>>>,
+    one_of: &'s [ReferenceOr<Schema>],
+    all_of: &'s [ReferenceOr<Schema>],
+    any_of: &'s [ReferenceOr<Schema>],
+    constraints: Constraints,
+}
+
+fn format_of<T: std::fmt::Debug + serde::Serialize>(
+    f: &VariantOrUnknownOrEmpty<T>,
+) -> Option<String> {
+    match f {
+        VariantOrUnknownOrEmpty::Item(item) => serde_json::to_value(item)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_owned)),
+        VariantOrUnknownOrEmpty::Unknown(s) => Some(s.clone()),
+        VariantOrUnknownOrEmpty::Empty => None,
+    }
+}
+
+fn view(schema: &Schema) -> View<'_> {
+    let mut v = View::default();
+    v.constraints.default = schema.schema_data.default.as_ref().map(Value::to_string);
+    match &schema.schema_kind {
+        SchemaKind::Type(Type::String(s)) => {
+            v.typ = Some("string");
+            v.format = format_of(&s.format);
+            v.enumeration = s
+                .enumeration
+                .iter()
+                .map(|e| e.clone().map_or(Value::Null, Value::String))
+                .collect();
+            v.constraints.pattern = s.pattern.clone();
+            v.constraints.min_length = s.min_length;
+            v.constraints.max_length = s.max_length;
+        }
+        SchemaKind::Type(Type::Number(n)) => {
+            v.typ = Some("number");
+            v.format = format_of(&n.format);
+            v.enumeration = n
+                .enumeration
+                .iter()
+                .map(|e| e.map_or(Value::Null, |x| serde_json::json!(x)))
+                .collect();
+            v.constraints.minimum = n.minimum.map(|m| (m, n.exclusive_minimum));
+            v.constraints.maximum = n.maximum.map(|m| (m, n.exclusive_maximum));
+        }
+        SchemaKind::Type(Type::Integer(n)) => {
+            v.typ = Some("integer");
+            v.format = format_of(&n.format);
+            v.enumeration = n
+                .enumeration
+                .iter()
+                .map(|e| e.map_or(Value::Null, |x| serde_json::json!(x)))
+                .collect();
+            v.constraints.minimum = n.minimum.map(|m| (m as f64, n.exclusive_minimum));
+            v.constraints.maximum = n.maximum.map(|m| (m as f64, n.exclusive_maximum));
+        }
+        SchemaKind::Type(Type::Boolean(b)) => {
+            v.typ = Some("boolean");
+            v.enumeration = b
+                .enumeration
+                .iter()
+                .map(|e| e.map_or(Value::Null, Value::Bool))
+                .collect();
+        }
+        SchemaKind::Type(Type::Object(o)) => {
+            v.typ = Some("object");
+            v.properties = Some(&o.properties);
+            v.required = &o.required;
+            v.additional = o.additional_properties.as_ref();
+            v.constraints.min_properties = o.min_properties;
+            v.constraints.max_properties = o.max_properties;
+        }
+        SchemaKind::Type(Type::Array(a)) => {
+            v.typ = Some("array");
+            v.items = a.items.as_ref();
+            v.constraints.min_items = a.min_items;
+            v.constraints.max_items = a.max_items;
+        }
+        SchemaKind::OneOf { one_of } => v.one_of = one_of,
+        SchemaKind::AllOf { all_of } => v.all_of = all_of,
+        SchemaKind::AnyOf { any_of } => v.any_of = any_of,
+        SchemaKind::Not { .. } => {}
+        SchemaKind::Any(a) => {
+            v.typ = a.typ.as_deref();
+            v.format = a.format.clone();
+            v.enumeration = a.enumeration.clone();
+            v.properties = (!a.properties.is_empty()).then_some(&a.properties);
+            v.required = &a.required;
+            v.additional = a.additional_properties.as_ref();
+            v.items = a.items.as_ref();
+            v.one_of = &a.one_of;
+            v.all_of = &a.all_of;
+            v.any_of = &a.any_of;
+            let c = &mut v.constraints;
+            c.pattern = a.pattern.clone();
+            c.min_length = a.min_length;
+            c.max_length = a.max_length;
+            c.minimum = a.minimum.map(|m| (m, a.exclusive_minimum.unwrap_or(false)));
+            c.maximum = a.maximum.map(|m| (m, a.exclusive_maximum.unwrap_or(false)));
+            c.min_items = a.min_items;
+            c.max_items = a.max_items;
+            c.min_properties = a.min_properties;
+            c.max_properties = a.max_properties;
+        }
+    }
+    if matches!(v.typ, Some("string")) {
+        v.constraints.format = v.format.clone();
+    }
+    v
+}
+
+/// What a schema lowers to: a use of an existing type, or a definition that
+/// needs a name.
+enum Shape {
+    Use(TypeRef),
+    Define(TypeKind),
+}
+
+fn doc_of(schema: &Schema) -> Option<String> {
+    let d = &schema.schema_data;
+    d.description
+        .clone()
+        .or_else(|| d.title.clone())
+        .filter(|s| !s.trim().is_empty())
+}
+
+impl<'a> Lowerer<'a> {
+    /// Gives every component schema its Rust name, in document order.
+    pub(super) fn name_components(&mut self) {
+        let Some(components) = &self.doc.components else {
+            return;
+        };
+        for (key, schema) in &components.schemas {
+            let name = self.type_names.claim(&names::camel(key));
+            if let ReferenceOr::Item(s) = schema {
+                if is_nullable(s) {
+                    self.nullable_components.insert(key.clone());
+                }
+            }
+            self.component_names.insert(key.clone(), name);
+        }
+    }
+
+    /// Lowers every component schema into a definition under its name.
+    pub(super) fn lower_components(&mut self) {
+        let Some(components) = &self.doc.components else {
+            return;
+        };
+        for (key, schema) in &components.schemas {
+            let name = self.component_names[key].clone();
+            let pointer = join("/components/schemas", key);
+            let (kind, doc) = match schema {
+                ReferenceOr::Reference { reference } => {
+                    let target = self.resolve_schema_ref(reference, &pointer);
+                    (
+                        TypeKind::Alias {
+                            target,
+                            allowed: Vec::new(),
+                        },
+                        None,
+                    )
+                }
+                ReferenceOr::Item(s) => {
+                    let kind = match self.shape(s, &pointer, &name, true) {
+                        Shape::Define(kind) => kind,
+                        Shape::Use(target) => TypeKind::Alias {
+                            target,
+                            allowed: Vec::new(),
+                        },
+                    };
+                    (kind, doc_of(s))
+                }
+            };
+            self.types.insert(
+                name.clone(),
+                TypeDef {
+                    name,
+                    pointer,
+                    doc,
+                    kind,
+                },
+            );
+        }
+    }
+
+    /// The type of a `$ref` to a component schema.
+    pub(super) fn resolve_schema_ref(&mut self, reference: &str, pointer: &str) -> TypeRef {
+        match reference.strip_prefix("#/components/schemas/") {
+            Some(key) => {
+                let key = unescape(key);
+                match self.component_names.get(&key) {
+                    Some(name) => {
+                        let named = TypeRef::Named(name.clone());
+                        if self.nullable_components.contains(&key) {
+                            TypeRef::Nullable(Box::new(named))
+                        } else {
+                            named
+                        }
+                    }
+                    None => {
+                        self.errors.push(Diagnostic::error(
+                            join(pointer, "$ref"),
+                            format!("dangling $ref `{reference}`: no such schema in components"),
+                        ));
+                        TypeRef::Json
+                    }
+                }
+            }
+            None => {
+                self.errors.push(Diagnostic::error(
+                    join(pointer, "$ref"),
+                    format!("unsupported $ref `{reference}`: a schema reference must point into #/components/schemas"),
+                ));
+                TypeRef::Json
+            }
+        }
+    }
+
+    /// The component schema a `$ref` points at, if it exists.
+    fn component_schema(&self, reference: &str) -> Option<&'a openapiv3::Schema> {
+        let doc: &'a openapiv3::OpenAPI = self.doc;
+        let key = unescape(reference.strip_prefix("#/components/schemas/")?);
+        let mut current = doc.components.as_ref()?.schemas.get(&key)?;
+        // Follow chains of references, at most as many as there are schemas.
+        for _ in 0..=self.component_names.len() {
+            match current {
+                ReferenceOr::Item(s) => return Some(s),
+                ReferenceOr::Reference { reference } => {
+                    let key = unescape(reference.strip_prefix("#/components/schemas/")?);
+                    current = doc.components.as_ref()?.schemas.get(&key)?;
+                }
+            }
+        }
+        None
+    }
+
+    /// Lowers a schema where it is used; an inline schema that needs a
+    /// definition gets one, named from `hint`.
+    pub(super) fn lower_schema(
+        &mut self,
+        schema: &ReferenceOr<Schema>,
+        pointer: &str,
+        hint: &str,
+    ) -> TypeRef {
+        match schema {
+            ReferenceOr::Reference { reference } => self.resolve_schema_ref(reference, pointer),
+            ReferenceOr::Item(s) => self.lower_inline(s, pointer, hint),
+        }
+    }
+
+    fn lower_boxed(
+        &mut self,
+        schema: &ReferenceOr<Box<Schema>>,
+        pointer: &str,
+        hint: &str,
+    ) -> TypeRef {
+        match schema {
+            ReferenceOr::Reference { reference } => self.resolve_schema_ref(reference, pointer),
+            ReferenceOr::Item(s) => self.lower_inline(s, pointer, hint),
+        }
+    }
+
+    fn lower_inline(&mut self, s: &Schema, pointer: &str, hint: &str) -> TypeRef {
+        let ty = match self.shape(s, pointer, hint, false) {
+            Shape::Use(t) => t,
+            Shape::Define(kind) => {
+                let name = self.type_names.claim(hint);
+                self.types.insert(
+                    name.clone(),
+                    TypeDef {
+                        name: name.clone(),
+                        pointer: pointer.to_owned(),
+                        doc: doc_of(s),
+                        kind,
+                    },
+                );
+                TypeRef::Named(name)
+            }
+        };
+        if is_nullable(s) && !matches!(ty, TypeRef::Nullable(_)) {
+            TypeRef::Nullable(Box::new(ty))
+        } else {
+            ty
+        }
+    }
+
+    /// Decides what `s` is. `component` is true for a named component schema,
+    /// which keeps its constraints in a newtype.
+    fn shape(&mut self, s: &Schema, pointer: &str, name: &str, component: bool) -> Shape {
+        let v = view(s);
+        if !v.one_of.is_empty() || !v.any_of.is_empty() {
+            let (alternatives, key) = if v.one_of.is_empty() {
+                (v.any_of, "anyOf")
+            } else {
+                (v.one_of, "oneOf")
+            };
+            return self.union(s, alternatives, &join(pointer, key), name);
+        }
+        if !v.all_of.is_empty() {
+            return self.all_of(&v, pointer, name);
+        }
+        if !v.enumeration.is_empty() {
+            return self.enumeration(&v, pointer);
+        }
+        let primitive = match (v.typ, v.format.as_deref()) {
+            (Some("string"), _) => Some(Primitive::String),
+            (Some("boolean"), _) => Some(Primitive::Bool),
+            (Some("integer"), Some("int32")) => Some(Primitive::I32),
+            (Some("integer"), Some("uint32")) => Some(Primitive::U32),
+            (Some("integer"), Some("uint64")) => Some(Primitive::U64),
+            (Some("integer"), _) => Some(Primitive::I64),
+            (Some("number"), Some("float")) => Some(Primitive::F32),
+            (Some("number"), _) => Some(Primitive::F64),
+            _ => None,
+        };
+        if let Some(p) = primitive {
+            let inner = TypeRef::Primitive(p);
+            if component
+                && !v.constraints.is_empty()
+                && v.constraints != default_only(&v.constraints)
+            {
+                return Shape::Define(TypeKind::Newtype {
+                    inner,
+                    constraints: v.constraints,
+                });
+            }
+            return Shape::Use(inner);
+        }
+        if v.typ == Some("array") {
+            let item = match v.items {
+                Some(items) => {
+                    self.lower_boxed(items, &join(pointer, "items"), &format!("{name}Item"))
+                }
+                None => TypeRef::Json,
+            };
+            return Shape::Use(TypeRef::Array(Box::new(item)));
+        }
+        let has_properties = v.properties.is_some_and(|p| !p.is_empty());
+        if v.typ == Some("object") || has_properties || v.additional.is_some() {
+            return self.object(&v, pointer, name);
+        }
+        Shape::Use(TypeRef::Json)
+    }
+
+    fn object(&mut self, v: &View<'_>, pointer: &str, name: &str) -> Shape {
+        let additional = self.additional(v.additional, pointer, name);
+        let Some(properties) = v.properties.filter(|p| !p.is_empty()) else {
+            // No known properties: a map, unless nothing at all is allowed.
+            return match (additional, v.additional) {
+                (_, Some(AdditionalProperties::Any(false))) => Shape::Define(TypeKind::Struct {
+                    fields: Vec::new(),
+                    additional: None,
+                }),
+                (Some(value), _) => Shape::Use(TypeRef::Map(Box::new(value))),
+                (None, _) => Shape::Use(TypeRef::Map(Box::new(TypeRef::Json))),
+            };
+        };
+        let mut field_names = Namespace::default();
+        let mut fields = Vec::with_capacity(properties.len());
+        for (prop, schema) in properties {
+            fields.push(self.field(prop, schema, v.required, pointer, name, &mut field_names));
+        }
+        for req in v.required {
+            if !properties.contains_key(req) {
+                self.warnings.push(Diagnostic::warning(
+                    join(pointer, "required"),
+                    format!("required property `{req}` is not among `properties`; it is ignored"),
+                ));
+            }
+        }
+        let additional = additional.map(|value| {
+            field_names.claim("additional_properties");
+            value
+        });
+        Shape::Define(TypeKind::Struct { fields, additional })
+    }
+
+    fn field(
+        &mut self,
+        prop: &str,
+        schema: &ReferenceOr<Box<Schema>>,
+        required: &[String],
+        pointer: &str,
+        owner: &str,
+        field_names: &mut Namespace,
+    ) -> Field {
+        let prop_ptr = join(&join(pointer, "properties"), prop);
+        let hint = format!("{owner}{}", names::camel(prop));
+        let ty = self.lower_boxed(schema, &prop_ptr, &hint);
+        let (doc, constraints, read_only, write_only) = match schema {
+            ReferenceOr::Item(s) => {
+                let v = view(s);
+                (
+                    doc_of(s),
+                    v.constraints,
+                    s.schema_data.read_only,
+                    s.schema_data.write_only,
+                )
+            }
+            ReferenceOr::Reference { .. } => (None, Constraints::default(), false, false),
+        };
+        Field {
+            wire_name: prop.to_owned(),
+            rust_name: field_names.claim(&names::snake(prop)),
+            ty,
+            required: required.iter().any(|r| r == prop),
+            doc,
+            constraints,
+            read_only,
+            write_only,
+        }
+    }
+
+    fn additional(
+        &mut self,
+        additional: Option<&AdditionalProperties>,
+        pointer: &str,
+        name: &str,
+    ) -> Option<TypeRef> {
+        match additional? {
+            AdditionalProperties::Any(true) => Some(TypeRef::Json),
+            AdditionalProperties::Any(false) => None,
+            AdditionalProperties::Schema(schema) => Some(self.lower_schema(
+                schema,
+                &join(pointer, "additionalProperties"),
+                &format!("{name}Value"),
+            )),
+        }
+    }
+
+    fn enumeration(&mut self, v: &View<'_>, pointer: &str) -> Shape {
+        let strings: Vec<&str> = v.enumeration.iter().filter_map(Value::as_str).collect();
+        let non_null = v.enumeration.iter().filter(|e| !e.is_null()).count();
+        if strings.len() == non_null && non_null > 0 {
+            let mut variant_names = Namespace::default();
+            let mut variants = Vec::new();
+            let mut seen = std::collections::BTreeSet::new();
+            for value in strings {
+                if !seen.insert(value) {
+                    self.warnings.push(Diagnostic::warning(
+                        join(pointer, "enum"),
+                        format!("duplicate enum value `{value}` is ignored"),
+                    ));
+                    continue;
+                }
+                variants.push(EnumVariant {
+                    wire_name: value.to_owned(),
+                    rust_name: variant_names.claim(&names::camel(value)),
+                });
+            }
+            // A null among the values makes the uses nullable (see
+            // `is_nullable`); the definition itself stays non-null.
+            return Shape::Define(TypeKind::StringEnum { variants });
+        }
+        let target = match v.typ {
+            Some("integer") => TypeRef::Primitive(Primitive::I64),
+            Some("number") => TypeRef::Primitive(Primitive::F64),
+            Some("boolean") => TypeRef::Primitive(Primitive::Bool),
+            _ => TypeRef::Json,
+        };
+        let allowed = v.enumeration.iter().map(Value::to_string).collect();
+        Shape::Define(TypeKind::Alias { target, allowed })
+    }
+
+    fn union(
+        &mut self,
+        s: &Schema,
+        alternatives: &[ReferenceOr<Schema>],
+        pointer: &str,
+        name: &str,
+    ) -> Shape {
+        if alternatives.len() == 1 {
+            return Shape::Use(self.lower_schema(&alternatives[0], &join(pointer, "0"), name));
+        }
+        let discriminator = s.schema_data.discriminator.as_ref();
+        let mut variant_names = Namespace::default();
+        let mut variants = Vec::with_capacity(alternatives.len());
+        for (i, alt) in alternatives.iter().enumerate() {
+            let alt_ptr = join(pointer, &i.to_string());
+            let ty = self.lower_schema(alt, &alt_ptr, &format!("{name}Variant{i}"));
+            let base = match (alt, &ty) {
+                (ReferenceOr::Reference { reference }, _) => {
+                    names::camel(reference.rsplit('/').next().unwrap_or("Variant"))
+                }
+                (_, TypeRef::Named(n)) => n
+                    .strip_prefix(name)
+                    .filter(|r| !r.is_empty())
+                    .unwrap_or(n)
+                    .to_owned(),
+                (_, other) => variant_name_for(other),
+            };
+            let mut tags = Vec::new();
+            if let (Some(d), ReferenceOr::Reference { reference }) = (discriminator, alt) {
+                tags.extend(
+                    d.mapping
+                        .iter()
+                        .filter(|(_, r)| *r == reference)
+                        .map(|(k, _)| k.clone()),
+                );
+                if tags.is_empty() {
+                    tags.push(reference.rsplit('/').next().unwrap_or_default().to_owned());
+                }
+            }
+            variants.push(UnionVariant {
+                rust_name: variant_names.claim(&base),
+                tags,
+                ty,
+            });
+        }
+        let discriminator = discriminator.map(|d| d.property_name.clone());
+        if discriminator.is_some() && variants.iter().any(|v| v.tags.is_empty()) {
+            self.warnings.push(Diagnostic::warning(
+                join(pointer.trim_end_matches("/oneOf").trim_end_matches("/anyOf"), "discriminator"),
+                "a discriminator needs every alternative to be a $ref; the alternatives are tried in order instead",
+            ));
+            return Shape::Define(TypeKind::Union {
+                variants,
+                discriminator: None,
+            });
+        }
+        Shape::Define(TypeKind::Union {
+            variants,
+            discriminator,
+        })
+    }
+
+    fn all_of(&mut self, v: &View<'_>, pointer: &str, name: &str) -> Shape {
+        let own_properties = v.properties.is_some_and(|p| !p.is_empty());
+        if v.all_of.len() == 1 && !own_properties {
+            return Shape::Use(self.lower_schema(&v.all_of[0], &join(pointer, "allOf/0"), name));
+        }
+        // Merge the properties of every part (following references and nested
+        // allOf); a later part's property replaces an earlier one of the same name.
+        let mut merged: IndexMap<String, (ReferenceOr<Box<Schema>>, String)> = IndexMap::new();
+        let mut required: Vec<String> = Vec::new();
+        let mut additional = None;
+        let mut mergeable = true;
+        let mut stack: Vec<(&ReferenceOr<Schema>, String)> = v
+            .all_of
+            .iter()
+            .enumerate()
+            .rev()
+            .map(|(i, p)| (p, join(&join(pointer, "allOf"), &i.to_string())))
+            .collect();
+        let mut depth = 0;
+        while let Some((part, part_ptr)) = stack.pop() {
+            depth += 1;
+            if depth > 256 {
+                mergeable = false;
+                break;
+            }
+            let (schema, part_ptr) = match part {
+                ReferenceOr::Item(s) => (s, part_ptr),
+                ReferenceOr::Reference { reference } => match self.component_schema(reference) {
+                    Some(s) => {
+                        let key = reference.rsplit('/').next().unwrap_or_default();
+                        (s, join("/components/schemas", &unescape(key)))
+                    }
+                    None => {
+                        self.resolve_schema_ref(reference, &part_ptr);
+                        continue;
+                    }
+                },
+            };
+            let pv = view(schema);
+            if !pv.all_of.is_empty() {
+                for (i, p) in pv.all_of.iter().enumerate().rev() {
+                    stack.push((p, join(&join(&part_ptr, "allOf"), &i.to_string())));
+                }
+            }
+            if !pv.one_of.is_empty()
+                || !pv.any_of.is_empty()
+                || matches!(pv.typ, Some(t) if t != "object")
+            {
+                mergeable = false;
+            }
+            if let Some(props) = pv.properties {
+                for (k, p) in props {
+                    merged.insert(k.clone(), (p.clone(), part_ptr.clone()));
+                }
+            }
+            required.extend(pv.required.iter().cloned());
+            if pv.additional.is_some() {
+                additional = pv.additional;
+            }
+        }
+        if !mergeable {
+            self.warnings.push(Diagnostic::warning(
+                join(pointer, "allOf"),
+                "allOf of parts that are not all objects cannot be merged; it is kept as any JSON value",
+            ));
+            return Shape::Use(TypeRef::Json);
+        }
+        if let Some(props) = v.properties {
+            for (k, p) in props {
+                merged.insert(k.clone(), (p.clone(), pointer.to_owned()));
+            }
+        }
+        required.extend(v.required.iter().cloned());
+        let mut field_names = Namespace::default();
+        let mut fields = Vec::with_capacity(merged.len());
+        for (prop, (schema, owner_ptr)) in &merged {
+            fields.push(self.field(prop, schema, &required, owner_ptr, name, &mut field_names));
+        }
+        let additional = self.additional(additional.or(v.additional), pointer, name);
+        if additional.is_some() {
+            field_names.claim("additional_properties");
+        }
+        Shape::Define(TypeKind::Struct { fields, additional })
+    }
+}
+
+/// Whether null is a value of `s`: `nullable`, or a null among its `enum`.
+fn is_nullable(s: &Schema) -> bool {
+    s.schema_data.nullable || view(s).enumeration.iter().any(Value::is_null)
+}
+
+/// The constraints `s` states on its values.
+pub(super) fn constraints_of(s: &Schema) -> Constraints {
+    view(s).constraints
+}
+
+/// Constraints that carry only a default: not worth a newtype.
+fn default_only(c: &Constraints) -> Constraints {
+    Constraints {
+        default: c.default.clone(),
+        ..Constraints::default()
+    }
+}
+
+fn variant_name_for(ty: &TypeRef) -> String {
+    match ty {
+        TypeRef::Named(n) => n.clone(),
+        TypeRef::Primitive(Primitive::String) => "String".into(),
+        TypeRef::Primitive(Primitive::Bool) => "Bool".into(),
+        TypeRef::Primitive(Primitive::F32 | Primitive::F64) => "Number".into(),
+        TypeRef::Primitive(_) => "Integer".into(),
+        TypeRef::Array(_) => "Array".into(),
+        TypeRef::Map(_) => "Map".into(),
+        TypeRef::Json => "Json".into(),
+        TypeRef::Nullable(inner) | TypeRef::Boxed(inner) => variant_name_for(inner),
+    }
+}
+
+/// Undoes JSON pointer escaping in one token.
+pub(super) fn unescape(token: &str) -> String {
+    token.replace("~1", "/").replace("~0", "~")
+}

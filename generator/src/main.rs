@@ -1,0 +1,117 @@
+//! `generator generate --spec FILE --out DIR`: writes a client crate.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::Context as _;
+use clap::{Parser, Subcommand};
+use generator::sync::{self, Mode};
+
+#[derive(Parser)]
+#[command(
+    name = "generator",
+    version,
+    about = "Generates an async Rust client crate from an OpenAPI 3.0 document"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Generate a crate (or check that one is up to date).
+    Generate {
+        /// The OpenAPI 3.0 document, YAML or JSON.
+        #[arg(long, value_name = "FILE")]
+        spec: PathBuf,
+        /// The crate's directory.
+        #[arg(long, value_name = "DIR")]
+        out: PathBuf,
+        /// The package name [default: the document's title, in kebab case].
+        #[arg(long)]
+        crate_name: Option<String>,
+        /// The package version [default: the document's info.version].
+        #[arg(long)]
+        crate_version: Option<String>,
+        /// Write nothing; exit with status 1 if the directory is not up to date.
+        #[arg(long)]
+        check: bool,
+    },
+}
+
+fn main() -> ExitCode {
+    match run() {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run() -> anyhow::Result<ExitCode> {
+    let Command::Generate {
+        spec,
+        out,
+        crate_name,
+        crate_version,
+        check,
+    } = Cli::parse().command;
+    let text = std::fs::read_to_string(&spec)
+        .with_context(|| format!("cannot read {}", spec.display()))?;
+    let source_name = spec.display().to_string();
+    let command = format!(
+        "generator generate --spec {} --out {}",
+        spec.display(),
+        out.display()
+    );
+    let options = generator::Options {
+        source_name,
+        crate_name,
+        crate_version,
+        command,
+    };
+    let generated = match generator::generate(&text, &options) {
+        Ok(g) => g,
+        Err(diagnostics) => {
+            eprintln!("{diagnostics}");
+            let errors = diagnostics
+                .items
+                .iter()
+                .filter(|d| d.severity == generator::Severity::Error)
+                .count();
+            eprintln!("error: {} not generated: {errors} error(s)", spec.display());
+            return Ok(ExitCode::FAILURE);
+        }
+    };
+    for w in &generated.warnings.items {
+        eprintln!("{}", w.display(&generated.warnings.file));
+    }
+    let mode = if check { Mode::Check } else { Mode::Write };
+    let report = sync::sync(&out, &generated.files, mode)
+        .with_context(|| format!("cannot write {}", out.display()))?;
+    if check {
+        if report.is_clean() {
+            return Ok(ExitCode::SUCCESS);
+        }
+        for f in &report.written {
+            eprintln!("stale: {}", out.join(f).display());
+        }
+        for f in &report.removed {
+            eprintln!("no longer generated: {}", out.join(f).display());
+        }
+        eprintln!(
+            "error: {} is not up to date: run without --check to regenerate",
+            out.display()
+        );
+        return Ok(ExitCode::FAILURE);
+    }
+    for f in &report.written {
+        println!("wrote {}", out.join(f).display());
+    }
+    for f in &report.removed {
+        println!("removed {}", out.join(f).display());
+    }
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,466 @@
+//! The intermediate model: everything the emitters need to know about an API,
+//! and nothing of how the OpenAPI document spelled it.
+//!
+//! Every node that has a name keeps two: the wire name (as the document and the
+//! server spell it) and the Rust name (a valid, collision-free identifier).
+//! Lowering guarantees that every `TypeRef::Named` points at a key of
+//! [`Api::types`], and that Rust names are unique in their namespace.
+
+use std::collections::BTreeMap;
+
+/// A whole API, ready to emit.
+#[derive(Debug, Clone)]
+pub struct Api {
+    /// `info.title`.
+    pub title: String,
+    /// `info.version`.
+    pub version: String,
+    /// `info.description`.
+    pub description: Option<String>,
+    /// `info.license.name`.
+    pub license: Option<String>,
+    /// The first server's URL, if it is absolute.
+    pub base_url: Option<String>,
+    /// Security schemes the document declares and the client can apply.
+    pub security_schemes: Vec<SecurityScheme>,
+    /// Operations, in document order (paths in order, methods in the order
+    /// get, put, post, delete, options, head, patch, trace).
+    pub operations: Vec<Operation>,
+    /// Type definitions by Rust name.
+    pub types: BTreeMap<String, TypeDef>,
+    /// The body types of all error responses, by Rust name of the variant of
+    /// the crate's `ErrorBody`.
+    pub error_bodies: Vec<ErrorBodyVariant>,
+}
+
+/// One security scheme.
+#[derive(Debug, Clone)]
+pub struct SecurityScheme {
+    /// The key under `components.securitySchemes`.
+    pub wire_name: String,
+    /// How the credential travels.
+    pub kind: SecurityKind,
+    /// The scheme's description.
+    pub doc: Option<String>,
+}
+
+/// How a credential travels.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SecurityKind {
+    /// `Authorization: Bearer <token>` (http bearer, oauth2, openIdConnect).
+    Bearer,
+    /// `Authorization: Basic <base64(user:password)>`.
+    Basic,
+    /// An API key in a header.
+    ApiKeyHeader(String),
+    /// An API key in the query string.
+    ApiKeyQuery(String),
+    /// An API key in a cookie.
+    ApiKeyCookie(String),
+}
+
+/// One variant of the crate-wide error body type.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ErrorBodyVariant {
+    /// The variant's Rust name.
+    pub name: String,
+    /// What the variant carries.
+    pub body: ResponseBody,
+}
+
+/// One operation.
+#[derive(Debug, Clone)]
+pub struct Operation {
+    /// The operationId, or one made from method and path when it is absent.
+    pub wire_id: String,
+    /// The method name on the client (snake case).
+    pub method_name: String,
+    /// The request builder's type name (upper camel case).
+    pub builder_name: String,
+    /// The HTTP method.
+    pub method: HttpMethod,
+    /// The path template as the document gives it, such as `/v1/payments/{paymentID}`.
+    pub path: String,
+    /// The path, split into literal text and parameters.
+    pub path_segments: Vec<PathSegment>,
+    /// `summary`.
+    pub summary: Option<String>,
+    /// `description`.
+    pub description: Option<String>,
+    /// `deprecated`.
+    pub deprecated: bool,
+    /// Parameters, path ones first (in template order), then the others in
+    /// document order.
+    pub params: Vec<Parameter>,
+    /// The request body.
+    pub body: Option<RequestBody>,
+    /// Responses: exact codes ascending, then ranges, then `default`.
+    pub responses: Vec<Response>,
+    /// What a success (2xx) returns.
+    pub success: SuccessType,
+    /// Alternatives of security requirements; each alternative names schemes
+    /// by their index in [`Api::security_schemes`]. Empty: no auth.
+    pub security: Vec<Vec<usize>>,
+    /// The JSON pointer of the operation.
+    pub pointer: String,
+}
+
+/// An HTTP method.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum HttpMethod {
+    /// GET
+    Get,
+    /// PUT
+    Put,
+    /// POST
+    Post,
+    /// DELETE
+    Delete,
+    /// OPTIONS
+    Options,
+    /// HEAD
+    Head,
+    /// PATCH
+    Patch,
+    /// TRACE
+    Trace,
+}
+
+impl HttpMethod {
+    /// The method as it travels.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            HttpMethod::Get => "GET",
+            HttpMethod::Put => "PUT",
+            HttpMethod::Post => "POST",
+            HttpMethod::Delete => "DELETE",
+            HttpMethod::Options => "OPTIONS",
+            HttpMethod::Head => "HEAD",
+            HttpMethod::Patch => "PATCH",
+            HttpMethod::Trace => "TRACE",
+        }
+    }
+}
+
+/// A piece of a path template.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PathSegment {
+    /// Text sent as it is.
+    Literal(String),
+    /// The index of a path parameter in [`Operation::params`].
+    Param(usize),
+}
+
+/// Where a parameter travels.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum ParamLocation {
+    /// In the path.
+    Path,
+    /// In the query string.
+    Query,
+    /// In a header.
+    Header,
+    /// In a cookie.
+    Cookie,
+}
+
+/// How a query parameter is serialized.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum QueryStyle {
+    /// `form` with `explode: true` (the default): `a=1&a=2`, `k1=v1&k2=v2`.
+    FormExploded,
+    /// `form` with `explode: false`: `a=1,2`, `o=k1,v1,k2,v2`.
+    Form,
+    /// `spaceDelimited` / `pipeDelimited` arrays: `a=1%202`, `a=1|2`.
+    Delimited(char),
+    /// `deepObject`: `o[k1]=v1&o[k2]=v2`.
+    DeepObject,
+}
+
+/// One parameter.
+#[derive(Debug, Clone)]
+pub struct Parameter {
+    /// The name on the wire.
+    pub wire_name: String,
+    /// The Rust name (argument and setter).
+    pub rust_name: String,
+    /// Where it travels.
+    pub location: ParamLocation,
+    /// Whether it must be given.
+    pub required: bool,
+    /// Its type.
+    pub ty: TypeRef,
+    /// How it is serialized when in the query.
+    pub style: QueryStyle,
+    /// Its description.
+    pub doc: Option<String>,
+    /// Constraints from its schema.
+    pub constraints: Constraints,
+}
+
+/// A request body.
+#[derive(Debug, Clone)]
+pub struct RequestBody {
+    /// Whether it must be given.
+    pub required: bool,
+    /// The media type sent.
+    pub media_type: String,
+    /// What it holds and how it is encoded.
+    pub content: RequestContent,
+    /// Its description.
+    pub doc: Option<String>,
+}
+
+/// What a request body holds.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RequestContent {
+    /// JSON of this type.
+    Json(TypeRef),
+    /// A form of this type.
+    Form(TypeRef),
+    /// Text.
+    Text,
+    /// Bytes.
+    Binary,
+}
+
+/// How a body is encoded, by its media type.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BodyEncoding {
+    /// JSON (`application/json` and `+json` types).
+    Json,
+    /// `application/x-www-form-urlencoded`.
+    Form,
+    /// Text, sent as it is.
+    Text,
+    /// Bytes, sent as they are (octet-stream and any type the client cannot
+    /// build itself, such as multipart, which the caller then encodes).
+    Binary,
+}
+
+/// Which statuses a response covers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum StatusMatch {
+    /// One status code.
+    Code(u16),
+    /// A class: `2` for `2XX`.
+    Range(u16),
+    /// `default`: every status no other response covers.
+    Default,
+}
+
+impl StatusMatch {
+    /// Whether the statuses matched are successes.
+    pub fn is_success(self) -> bool {
+        match self {
+            StatusMatch::Code(c) => (200..300).contains(&c),
+            StatusMatch::Range(c) => c == 2,
+            StatusMatch::Default => false,
+        }
+    }
+}
+
+/// One response.
+#[derive(Debug, Clone)]
+pub struct Response {
+    /// The statuses it covers.
+    pub status: StatusMatch,
+    /// Its description.
+    pub doc: Option<String>,
+    /// What its body holds.
+    pub body: ResponseBody,
+}
+
+/// What a response body holds.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub enum ResponseBody {
+    /// Nothing the client reads.
+    Empty,
+    /// JSON of this type.
+    Json(TypeRef),
+    /// Text.
+    Text,
+    /// Bytes.
+    Binary,
+}
+
+/// What a success returns.
+#[derive(Debug, Clone)]
+pub enum SuccessType {
+    /// Every success response has this body.
+    Single(ResponseBody),
+    /// Success responses differ: a generated enum, one variant per response.
+    Enum {
+        /// The enum's Rust name (a key of [`Api::types`] is not used: the
+        /// emitter writes it beside the builders).
+        name: String,
+        /// The variants: Rust name and index into [`Operation::responses`].
+        variants: Vec<(String, usize)>,
+    },
+}
+
+/// A use of a type.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub enum TypeRef {
+    /// A type of [`Api::types`], by Rust name.
+    Named(String),
+    /// A scalar.
+    Primitive(Primitive),
+    /// A list.
+    Array(Box<TypeRef>),
+    /// An object with arbitrary string keys.
+    Map(Box<TypeRef>),
+    /// Any JSON value.
+    Json,
+    /// A value that may be null.
+    Nullable(Box<TypeRef>),
+    /// A value behind a pointer, to break a recursive type.
+    Boxed(Box<TypeRef>),
+}
+
+/// A scalar type.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Primitive {
+    /// `String`.
+    String,
+    /// `bool`.
+    Bool,
+    /// `i32`.
+    I32,
+    /// `i64`.
+    I64,
+    /// `u32` (`format: uint32`).
+    U32,
+    /// `u64` (`format: uint64`).
+    U64,
+    /// `f32`.
+    F32,
+    /// `f64`.
+    F64,
+}
+
+/// Constraints a schema places on values.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Constraints {
+    /// `format`, for strings.
+    pub format: Option<String>,
+    /// `pattern`.
+    pub pattern: Option<String>,
+    /// `minLength`.
+    pub min_length: Option<usize>,
+    /// `maxLength`.
+    pub max_length: Option<usize>,
+    /// `minimum`, and whether it is exclusive.
+    pub minimum: Option<(f64, bool)>,
+    /// `maximum`, and whether it is exclusive.
+    pub maximum: Option<(f64, bool)>,
+    /// `minItems`.
+    pub min_items: Option<usize>,
+    /// `maxItems`.
+    pub max_items: Option<usize>,
+    /// `minProperties`.
+    pub min_properties: Option<usize>,
+    /// `maxProperties`.
+    pub max_properties: Option<usize>,
+    /// `default`, as JSON text.
+    pub default: Option<String>,
+}
+
+impl Constraints {
+    /// Whether there is nothing to say.
+    pub fn is_empty(&self) -> bool {
+        *self == Constraints::default()
+    }
+}
+
+/// A named type.
+#[derive(Debug, Clone)]
+pub struct TypeDef {
+    /// The Rust name (also its key in [`Api::types`]).
+    pub name: String,
+    /// The JSON pointer of the schema it comes from.
+    pub pointer: String,
+    /// Its description.
+    pub doc: Option<String>,
+    /// What it is.
+    pub kind: TypeKind,
+}
+
+/// What a named type is.
+#[derive(Debug, Clone)]
+pub enum TypeKind {
+    /// An object with known properties.
+    Struct {
+        /// The properties, in document order.
+        fields: Vec<Field>,
+        /// The type of properties other than `fields`, if the schema allows them.
+        additional: Option<TypeRef>,
+    },
+    /// A string enum.
+    StringEnum {
+        /// The values.
+        variants: Vec<EnumVariant>,
+    },
+    /// A wrapper around another type, with constraints.
+    Newtype {
+        /// The wrapped type.
+        inner: TypeRef,
+        /// Its constraints.
+        constraints: Constraints,
+    },
+    /// Another name for a type (arrays, maps, enums of non-string values).
+    Alias {
+        /// The type named.
+        target: TypeRef,
+        /// Values allowed, as JSON text, when the schema is a non-string enum.
+        allowed: Vec<String>,
+    },
+    /// One of several types (`oneOf` / `anyOf`).
+    Union {
+        /// The alternatives.
+        variants: Vec<UnionVariant>,
+        /// The property whose value tells the alternatives apart, if any.
+        discriminator: Option<String>,
+    },
+}
+
+/// A property of a struct.
+#[derive(Debug, Clone)]
+pub struct Field {
+    /// The property name on the wire.
+    pub wire_name: String,
+    /// The Rust field name.
+    pub rust_name: String,
+    /// Its type (without the `Option` an optional field adds).
+    pub ty: TypeRef,
+    /// Whether it is in `required`.
+    pub required: bool,
+    /// Its description.
+    pub doc: Option<String>,
+    /// Constraints on its value.
+    pub constraints: Constraints,
+    /// `readOnly`.
+    pub read_only: bool,
+    /// `writeOnly`.
+    pub write_only: bool,
+}
+
+/// A value of a string enum.
+#[derive(Debug, Clone)]
+pub struct EnumVariant {
+    /// The value on the wire.
+    pub wire_name: String,
+    /// The Rust variant name.
+    pub rust_name: String,
+}
+
+/// An alternative of a union.
+#[derive(Debug, Clone)]
+pub struct UnionVariant {
+    /// The Rust variant name.
+    pub rust_name: String,
+    /// The discriminator values that select it (empty without discriminator).
+    pub tags: Vec<String>,
+    /// Its type.
+    pub ty: TypeRef,
+}

@@ -1,0 +1,207 @@
+//! Every rule that turns a document's names into Rust identifiers.
+//!
+//! Keywords become raw identifiers (`r#type`), the four that cannot be raw
+//! (`self`, `super`, `crate`, `Self`) get a `_` suffix, and a name that does
+//! not start with a letter gets a prefix. [`Namespace`] hands out names that
+//! are unique within one scope, in the order they are asked for.
+
+use std::collections::BTreeSet;
+
+use heck::{ToSnakeCase, ToUpperCamelCase};
+
+const KEYWORDS: &[&str] = &[
+    "as", "async", "await", "break", "const", "continue", "dyn", "else", "enum", "extern", "false",
+    "fn", "for", "gen", "if", "impl", "in", "let", "loop", "match", "mod", "move", "mut", "pub",
+    "ref", "return", "static", "struct", "trait", "true", "type", "unsafe", "use", "where",
+    "while", "abstract", "become", "box", "do", "final", "macro", "override", "priv", "try",
+    "typeof", "unsized", "virtual", "yield",
+];
+
+const NOT_RAW: &[&str] = &["self", "super", "crate", "Self", "_"];
+
+/// Splits words on anything that is not a letter or digit, so that heck sees
+/// the document's word boundaries (`x-rate.limit` → `x rate limit`).
+fn words(name: &str) -> String {
+    let mut out = String::with_capacity(name.len());
+    for c in name.chars() {
+        if c.is_ascii_alphanumeric() {
+            out.push(c);
+        } else {
+            out.push(' ');
+        }
+    }
+    out
+}
+
+/// A snake-case name for a field, parameter, method or module: not yet an
+/// identifier (see [`ident`]), never empty.
+pub fn snake(name: &str) -> String {
+    let s = words(&spell_symbols(name)).to_snake_case();
+    if s.is_empty() {
+        return "value".to_owned();
+    }
+    if s.starts_with(|c: char| c.is_ascii_digit()) {
+        return format!("_{s}");
+    }
+    s
+}
+
+/// An upper-camel-case name for a type or variant, never empty, starting with
+/// a letter.
+pub fn camel(name: &str) -> String {
+    let s = words(&spell_symbols(name)).to_upper_camel_case();
+    if s.is_empty() {
+        return "Value".to_owned();
+    }
+    if s.starts_with(|c: char| c.is_ascii_digit()) {
+        return format!("V{s}");
+    }
+    s
+}
+
+/// Names the symbols that would otherwise vanish, so that enum values such
+/// as `+1` and `-1` or `>=` and `<=` stay apart.
+fn spell_symbols(name: &str) -> String {
+    if name.chars().any(|c| c.is_ascii_alphanumeric()) {
+        // Symbols inside words are separators (`foo-bar`), except a leading
+        // sign on a number.
+        return match name.strip_prefix('-') {
+            Some(rest) if rest.starts_with(|c: char| c.is_ascii_digit()) => format!("minus {rest}"),
+            _ => match name.strip_prefix('+') {
+                Some(rest) if rest.starts_with(|c: char| c.is_ascii_digit()) => {
+                    format!("plus {rest}")
+                }
+                _ => name.to_owned(),
+            },
+        };
+    }
+    let mut out = String::new();
+    for c in name.chars() {
+        let word = match c {
+            '+' => "plus",
+            '-' => "minus",
+            '*' => "star",
+            '/' => "slash",
+            '<' => "lt",
+            '>' => "gt",
+            '=' => "eq",
+            '!' => "not",
+            '.' => "dot",
+            '_' => "underscore",
+            '@' => "at",
+            '#' => "hash",
+            '$' => "dollar",
+            '%' => "percent",
+            '&' => "and",
+            '|' => "or",
+            '~' => "tilde",
+            '?' => "question",
+            ' ' => "space",
+            _ => continue,
+        };
+        out.push(' ');
+        out.push_str(word);
+    }
+    if out.is_empty() && name.is_empty() {
+        return "empty".to_owned();
+    }
+    out
+}
+
+/// The identifier for an already-cased name: raw for keywords, suffixed for
+/// the words that cannot be raw.
+pub fn ident(name: &str) -> proc_macro2::Ident {
+    if NOT_RAW.contains(&name) {
+        return proc_macro2::Ident::new(&format!("{name}_"), proc_macro2::Span::call_site());
+    }
+    if KEYWORDS.contains(&name) {
+        return proc_macro2::Ident::new_raw(name, proc_macro2::Span::call_site());
+    }
+    proc_macro2::Ident::new(name, proc_macro2::Span::call_site())
+}
+
+/// One scope of names: each name it hands out is unique in it.
+#[derive(Debug, Default, Clone)]
+pub struct Namespace {
+    used: BTreeSet<String>,
+}
+
+impl Namespace {
+    /// A scope in which `reserved` are already taken.
+    pub fn with_reserved(reserved: &[&str]) -> Namespace {
+        Namespace {
+            used: reserved.iter().map(|s| (*s).to_owned()).collect(),
+        }
+    }
+
+    /// `base` if it is free, else `base2`, `base3`, … (with `_2` for snake
+    /// names ending in a digit).
+    pub fn claim(&mut self, base: &str) -> String {
+        if self.used.insert(base.to_owned()) {
+            return base.to_owned();
+        }
+        let sep = if base.ends_with(|c: char| c.is_ascii_digit()) {
+            "_"
+        } else {
+            ""
+        };
+        (2..)
+            .map(|n| format!("{base}{sep}{n}"))
+            .find(|candidate| self.used.insert(candidate.clone()))
+            .expect("an unbounded range always yields a free name")
+    }
+
+    /// Whether `name` is taken.
+    pub fn contains(&self, name: &str) -> bool {
+        self.used.contains(name)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn snake_names() {
+        assert_eq!(snake("checkoutURL"), "checkout_url");
+        assert_eq!(snake("X-Idempotency-Key"), "x_idempotency_key");
+        assert_eq!(snake("paymentID"), "payment_id");
+        assert_eq!(snake("createPayment"), "create_payment");
+        assert_eq!(snake("1st"), "_1st");
+        assert_eq!(snake(""), "empty");
+        assert_eq!(snake("$ref"), "ref");
+        assert_eq!(snake("a.b-c"), "a_b_c");
+    }
+
+    #[test]
+    fn camel_names() {
+        assert_eq!(camel("payment_options"), "PaymentOptions");
+        assert_eq!(camel("XAUt0"), "XaUt0");
+        assert_eq!(camel("2fa"), "V2fa");
+        assert_eq!(camel(""), "Empty");
+        assert_eq!(camel("+1"), "Plus1");
+        assert_eq!(camel("-1"), "Minus1");
+        assert_eq!(camel(">="), "GtEq");
+        assert_eq!(camel("foo bar"), "FooBar");
+    }
+
+    #[test]
+    fn identifiers() {
+        assert_eq!(ident("type").to_string(), "r#type");
+        assert_eq!(ident("ref").to_string(), "r#ref");
+        assert_eq!(ident("self").to_string(), "self_");
+        assert_eq!(ident("Self").to_string(), "Self_");
+        assert_eq!(ident("crate").to_string(), "crate_");
+        assert_eq!(ident("payment").to_string(), "payment");
+    }
+
+    #[test]
+    fn namespace_resolves_collisions_in_order() {
+        let mut ns = Namespace::with_reserved(&["send"]);
+        assert_eq!(ns.claim("get_user"), "get_user");
+        assert_eq!(ns.claim("get_user"), "get_user2");
+        assert_eq!(ns.claim("send"), "send2");
+        assert_eq!(ns.claim("v1"), "v1");
+        assert_eq!(ns.claim("v1"), "v1_2");
+    }
+}

@@ -1,0 +1,262 @@
+//! The project's tasks: `cargo xtask codegen [--check]` and `cargo xtask test`.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Instant;
+
+use anyhow::{Context as _, bail};
+use generator::sync::{self, Mode};
+
+const USAGE: &str = "\
+usage: cargo xtask <task>
+
+tasks:
+  codegen            regenerate generated/ from spec/hexpay.yaml
+  codegen --check    fail, naming the stale files, if generated/ is not up to date
+  fixtures           generate every golden fixture into target/ and check that each crate builds without a warning
+  test               run every check: formatting, clippy, tests, docs, fixtures, packaging, drift
+";
+
+fn main() -> std::process::ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let result = match args.as_slice() {
+        ["codegen"] => codegen(Mode::Write),
+        ["codegen", "--check"] => codegen(Mode::Check),
+        ["fixtures"] => fixtures(),
+        ["test"] => test(),
+        ["help" | "--help" | "-h"] => {
+            print!("{USAGE}");
+            Ok(())
+        }
+        _ => {
+            eprint!("{USAGE}");
+            return std::process::ExitCode::from(2);
+        }
+    };
+    match result {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("xtask lives in the workspace")
+        .to_path_buf()
+}
+
+/// Regenerates (or checks) `generated/` from `spec/hexpay.yaml`.
+fn codegen(mode: Mode) -> anyhow::Result<()> {
+    let started = Instant::now();
+    let root = root();
+    let report = xtask_codegen(&root, mode)?;
+    let elapsed = started.elapsed();
+    match mode {
+        Mode::Check if !report.is_clean() => {
+            for f in &report.written {
+                eprintln!("stale: generated/{f}");
+            }
+            for f in &report.removed {
+                eprintln!("no longer generated: generated/{f}");
+            }
+            bail!("generated/ is stale: run `cargo xtask codegen` and commit the result");
+        }
+        Mode::Check => println!("generated/ is up to date ({} ms)", elapsed.as_millis()),
+        Mode::Write => {
+            for f in &report.written {
+                println!("wrote generated/{f}");
+            }
+            for f in &report.removed {
+                println!("removed generated/{f}");
+            }
+            if report.is_clean() {
+                println!("generated/ was already up to date");
+            }
+            println!("codegen took {} ms", elapsed.as_millis());
+        }
+    }
+    Ok(())
+}
+
+/// The one codegen function, shared by the task and the staleness test.
+pub fn xtask_codegen(root: &Path, mode: Mode) -> anyhow::Result<sync::Report> {
+    let spec = root.join("spec/hexpay.yaml");
+    let text = std::fs::read_to_string(&spec)
+        .with_context(|| format!("cannot read {}", spec.display()))?;
+    let options = generator::Options {
+        source_name: "spec/hexpay.yaml".to_owned(),
+        crate_name: Some("hexpay".to_owned()),
+        crate_version: None,
+        command: "`cargo xtask codegen`".to_owned(),
+    };
+    let generated = generator::generate(&text, &options).map_err(|d| anyhow::anyhow!("{d}"))?;
+    if !generated.warnings.items.is_empty() {
+        // The project's own spec must be clean.
+        bail!("{}", generated.warnings);
+    }
+    sync::sync(&root.join("generated"), &generated.files, mode).context("cannot sync generated/")
+}
+
+fn cargo() -> Command {
+    Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()))
+}
+
+fn run(step: &str, cmd: &mut Command) -> anyhow::Result<()> {
+    println!("==> {step}");
+    let started = Instant::now();
+    let status = cmd
+        .current_dir(root())
+        .status()
+        .with_context(|| format!("cannot start {step}"))?;
+    if !status.success() {
+        bail!("{step} failed ({status})");
+    }
+    println!("    {step}: ok in {:.1} s", started.elapsed().as_secs_f64());
+    Ok(())
+}
+
+/// Generates every golden fixture as a crate under `target/fixtures/` and
+/// checks them all, as one workspace sharing the main target directory, with
+/// every warning an error.
+fn fixtures() -> anyhow::Result<()> {
+    let root = root();
+    let out = root.join("target/fixtures");
+    let members = write_fixture_crates(&root, &out)?;
+    let manifest = format!(
+        "# Written by `cargo xtask fixtures`.\n[workspace]\nresolver = \"3\"\nmembers = [{}]\n",
+        members
+            .iter()
+            .map(|m| format!("\"{m}\""))
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
+    std::fs::write(out.join("Cargo.toml"), manifest)?;
+    // The main lock file pins the same dependency versions, so the shared
+    // target directory already holds them.
+    std::fs::copy(root.join("Cargo.lock"), out.join("Cargo.lock"))?;
+    run(
+        "fixture crates: cargo clippy -D warnings",
+        cargo()
+            .args(["clippy", "--quiet", "--workspace", "--manifest-path"])
+            .arg(out.join("Cargo.toml"))
+            .arg("--target-dir")
+            .arg(root.join("target"))
+            .args(["--", "-D", "warnings"]),
+    )
+}
+
+fn write_fixture_crates(root: &Path, out: &Path) -> anyhow::Result<Vec<String>> {
+    let mut members = Vec::new();
+    for (name, path) in generator_fixtures(root)? {
+        let text = std::fs::read_to_string(&path)?;
+        let options = generator::Options {
+            source_name: name.clone(),
+            crate_name: Some(format!("fixture-{name}")),
+            crate_version: Some("0.0.0".to_owned()),
+            command: "`cargo xtask fixtures`".to_owned(),
+        };
+        let generated = match generator::generate(&text, &options) {
+            Ok(g) => g,
+            // Documents that must fail are checked by the error goldens.
+            Err(_) if path.components().any(|c| c.as_os_str() == "errors") => continue,
+            Err(d) => bail!("{d}"),
+        };
+        let dir = out.join(&name);
+        sync::sync(&dir, &generated.files, Mode::Write)?;
+        members.push(name);
+    }
+    Ok(members)
+}
+
+/// Every document the golden tests use, by fixture name.
+fn generator_fixtures(root: &Path) -> anyhow::Result<Vec<(String, PathBuf)>> {
+    let mut out = Vec::new();
+    let dir = root.join("generator/tests/fixtures");
+    for entry in
+        std::fs::read_dir(&dir).with_context(|| format!("cannot read {}", dir.display()))?
+    {
+        let path = entry?.path();
+        if let Some(stem) = path.file_stem().and_then(|s| s.to_str()) {
+            if path.is_file() {
+                out.push((stem.to_owned(), path.clone()));
+            }
+        }
+    }
+    let corpus = root.join("../shared/corpus");
+    for name in CORPUS_SMALL {
+        let path = corpus.join(name);
+        if path.exists() {
+            let stem = name.rsplit_once('.').map_or(*name, |(s, _)| s);
+            out.push((format!("corpus-{stem}"), path));
+        }
+    }
+    out.sort();
+    Ok(out)
+}
+
+/// The small documents of the shared corpus that the goldens cover.
+const CORPUS_SMALL: &[&str] = &[
+    "apisguru-xkcd.yaml",
+    "oai-callback-example.yaml",
+    "oai-link-example.yaml",
+    "oai-petstore-expanded.yaml",
+    "oai-petstore.yaml",
+    "oai-uspto.yaml",
+    "oxide-buildomat.json",
+    "oxide-keeper.json",
+    "oxide-propolis-server.json",
+];
+
+/// Every check the project has, in the order a failure is cheapest to find.
+fn test() -> anyhow::Result<()> {
+    let started = Instant::now();
+    run(
+        "cargo fmt --check",
+        cargo().args(["fmt", "--all", "--check"]),
+    )?;
+    run(
+        "codegen --check",
+        cargo().args(["xtask", "codegen", "--check"]),
+    )?;
+    run(
+        "cargo clippy -D warnings",
+        cargo().args([
+            "clippy",
+            "--quiet",
+            "--workspace",
+            "--all-targets",
+            "--",
+            "-D",
+            "warnings",
+        ]),
+    )?;
+    run("cargo test", cargo().args(["test", "--workspace"]))?;
+    run(
+        "cargo doc (hexpay, warnings denied)",
+        cargo()
+            .args(["doc", "--quiet", "--no-deps", "-p", "hexpay"])
+            .env("RUSTDOCFLAGS", "-D warnings"),
+    )?;
+    fixtures()?;
+    run(
+        "cargo package (hexpay)",
+        cargo().args([
+            "package",
+            "--quiet",
+            "--allow-dirty",
+            "--no-verify",
+            "-p",
+            "hexpay",
+        ]),
+    )?;
+    println!(
+        "all checks passed in {:.0} s",
+        started.elapsed().as_secs_f64()
+    );
+    Ok(())
+}
