@@ -108,11 +108,11 @@ impl Coin {
 /// A new payment.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct CreatePaymentRequest {
-    /// The `amount` property (see [`Amount`](crate::types::Amount)).
+    /// The `amount` property (see [`Amount`]).
     pub amount: crate::types::Amount,
-    /// The `currency` property (see [`Currency`](crate::types::Currency)).
+    /// The `currency` property (see [`Currency`]).
     pub currency: crate::types::Currency,
-    /// The `payment_options` property (see [`PaymentOptions`](crate::types::PaymentOptions)).
+    /// The `payment_options` property (see [`PaymentOptions`]).
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub payment_options: ::std::option::Option<crate::types::PaymentOptions>,
     /// The payment window in seconds.
@@ -278,27 +278,27 @@ pub struct Payment {
     ///
     /// Constraints: format `uuid`.
     pub id: ::std::string::String,
-    /// The `status` property (see [`PaymentStatus`](crate::types::PaymentStatus)).
+    /// The `status` property (see [`PaymentStatus`]).
     pub status: crate::types::PaymentStatus,
     /// The order ID given at creation.
     ///
     /// Constraints: at most 128 characters.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub order_id: ::std::option::Option<::std::string::String>,
-    /// The `amount` property (see [`Amount`](crate::types::Amount)).
+    /// The `amount` property (see [`Amount`]).
     pub amount: crate::types::Amount,
-    /// The `currency` property (see [`Currency`](crate::types::Currency)).
+    /// The `currency` property (see [`Currency`]).
     pub currency: crate::types::Currency,
     /// The checkout page to redirect the customer to.
     ///
     /// Constraints: format `uri`.
     #[serde(rename = "checkoutURL")]
     pub checkout_url: ::std::string::String,
-    /// The `paymentDetails` property (see [`PaymentDetails`](crate::types::PaymentDetails)).
+    /// The `paymentDetails` property (see [`PaymentDetails`]).
     #[serde(rename = "paymentDetails")]
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub payment_details: ::std::option::Option<crate::types::PaymentDetails>,
-    /// The `timer` property (see [`Timer`](crate::types::Timer)).
+    /// The `timer` property (see [`Timer`]).
     pub timer: crate::types::Timer,
 }
 
@@ -334,9 +334,9 @@ pub struct PaymentDetails {
     /// The exact amount of the coin to send to the address.
     #[serde(rename = "coinAmount")]
     pub coin_amount: crate::types::Amount,
-    /// The `coin` property (see [`Coin`](crate::types::Coin)).
+    /// The `coin` property (see [`Coin`]).
     pub coin: crate::types::Coin,
-    /// The `chain` property (see [`Chain`](crate::types::Chain)).
+    /// The `chain` property (see [`Chain`]).
     pub chain: crate::types::Chain,
 }
 
@@ -383,9 +383,9 @@ impl PaymentList {
 /// A coin/chain combination enabled for the store.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct PaymentMethod {
-    /// The `coin` property (see [`Coin`](crate::types::Coin)).
+    /// The `coin` property (see [`Coin`]).
     pub coin: crate::types::Coin,
-    /// The `chain` property (see [`Chain`](crate::types::Chain)).
+    /// The `chain` property (see [`Chain`]).
     pub chain: crate::types::Chain,
 }
 
@@ -519,7 +519,7 @@ impl ::std::fmt::Display for PaymentStatus {
 /// A payment's status alone.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct PaymentStatusResponse {
-    /// The `status` property (see [`PaymentStatus`](crate::types::PaymentStatus)).
+    /// The `status` property (see [`PaymentStatus`]).
     pub status: crate::types::PaymentStatus,
 }
 

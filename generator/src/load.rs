@@ -31,17 +31,138 @@ pub fn load(text: &str) -> Result<Loaded, Vec<Diagnostic>> {
     {
         return Err(problems);
     }
-    match serde_path_to_error::deserialize::<_, openapiv3::OpenAPI>(value) {
+    match serde_path_to_error::deserialize::<_, openapiv3::OpenAPI>(&value) {
         Ok(doc) => Ok(Loaded {
             doc,
             warnings: problems,
         }),
         Err(err) => {
             let pointer = pointer_of(err.path());
-            problems.push(Diagnostic::error(pointer, err.into_inner().to_string()));
+            let mut found = drill(&value, &pointer);
+            if found.is_empty() {
+                found.push(Diagnostic::error(pointer, err.into_inner().to_string()));
+            }
+            problems.extend(found);
             Err(problems)
         }
     }
+}
+
+/// Finds the deepest place of a type error.
+///
+/// `serde_path_to_error` cannot see through `openapiv3`'s flattened and
+/// untagged types, so an error inside an operation is reported at `/paths`.
+/// This deserializes the parts below that pointer one by one, as the types
+/// they must be, and reports each part that fails, as deep as it can.
+fn drill(root: &Value, pointer: &str) -> Vec<Diagnostic> {
+    use openapiv3::{
+        Header, Operation, Parameter, PathItem, ReferenceOr, RequestBody, Response, Schema,
+        SecurityScheme,
+    };
+    let mut out = Vec::new();
+    match pointer.split('/').nth(1).unwrap_or_default() {
+        "paths" => {
+            let paths = root.get("paths").unwrap_or(&Value::Null);
+            for (item_ptr, item) in entries(paths, "/paths") {
+                let before = out.len();
+                for (key, part) in entries(item, &item_ptr) {
+                    let name = last_token(&key);
+                    if name == "parameters" {
+                        check_each::<ReferenceOr<Parameter>>(part, &key, &mut out);
+                    } else if METHODS.contains(&name.as_str()) {
+                        let mut deeper = Vec::new();
+                        for (section, sub) in entries(part, &key) {
+                            match last_token(&section).as_str() {
+                                "parameters" => {
+                                    check_each::<ReferenceOr<Parameter>>(sub, &section, &mut deeper)
+                                }
+                                "requestBody" => {
+                                    check::<ReferenceOr<RequestBody>>(sub, &section, &mut deeper)
+                                }
+                                "responses" => {
+                                    check_each::<ReferenceOr<Response>>(sub, &section, &mut deeper)
+                                }
+                                _ => {}
+                            }
+                        }
+                        if deeper.is_empty() {
+                            check::<Operation>(part, &key, &mut out);
+                        }
+                        out.extend(deeper);
+                    }
+                }
+                if out.len() == before {
+                    check::<PathItem>(item, &item_ptr, &mut out);
+                }
+            }
+        }
+        "components" => {
+            let components = root.get("components").unwrap_or(&Value::Null);
+            for (section_ptr, section) in entries(components, "/components") {
+                let out = &mut out;
+                match section_ptr.as_str() {
+                    "/components/schemas" => {
+                        check_each::<ReferenceOr<Schema>>(section, &section_ptr, out)
+                    }
+                    "/components/parameters" => {
+                        check_each::<ReferenceOr<Parameter>>(section, &section_ptr, out)
+                    }
+                    "/components/requestBodies" => {
+                        check_each::<ReferenceOr<RequestBody>>(section, &section_ptr, out)
+                    }
+                    "/components/responses" => {
+                        check_each::<ReferenceOr<Response>>(section, &section_ptr, out)
+                    }
+                    "/components/headers" => {
+                        check_each::<ReferenceOr<Header>>(section, &section_ptr, out)
+                    }
+                    "/components/securitySchemes" => {
+                        check_each::<ReferenceOr<SecurityScheme>>(section, &section_ptr, out)
+                    }
+                    _ => {}
+                }
+            }
+        }
+        _ => {}
+    }
+    out
+}
+
+/// Deserializes `value` as a `T`; on failure records where and why.
+fn check<T: serde::de::DeserializeOwned>(value: &Value, at: &str, out: &mut Vec<Diagnostic>) {
+    if let Err(err) = serde_path_to_error::deserialize::<_, T>(value) {
+        let inner = pointer_of(err.path());
+        out.push(Diagnostic::error(
+            format!("{at}{inner}"),
+            err.into_inner().to_string(),
+        ));
+    }
+}
+
+/// [`check`] for every member of an object or array.
+fn check_each<T: serde::de::DeserializeOwned>(value: &Value, at: &str, out: &mut Vec<Diagnostic>) {
+    for (ptr, member) in entries(value, at) {
+        check::<T>(member, &ptr, out);
+    }
+}
+
+/// The members of an object or array, with their pointers.
+fn entries<'v>(value: &'v Value, at: &str) -> Vec<(String, &'v Value)> {
+    match value {
+        Value::Object(map) => map.iter().map(|(k, v)| (join(at, k), v)).collect(),
+        Value::Array(items) => items
+            .iter()
+            .enumerate()
+            .map(|(i, v)| (join(at, &i.to_string()), v))
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// The last token of a pointer, unescaped.
+fn last_token(pointer: &str) -> String {
+    let token = pointer.rsplit('/').next().unwrap_or_default();
+    token.replace("~1", "/").replace("~0", "~")
 }
 
 fn parse(text: &str) -> Result<Value, Vec<Diagnostic>> {

@@ -120,13 +120,23 @@ fn run(step: &str, cmd: &mut Command) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Generates every golden fixture as a crate under `target/fixtures/` and
-/// checks them all, as one workspace sharing the main target directory, with
-/// every warning an error.
+/// Builds every golden fixture's crate, as one workspace that shares the
+/// main target directory, with every warning an error. The golden test
+/// writes the crates under `target/fixtures/`, so it runs first.
 fn fixtures() -> anyhow::Result<()> {
     let root = root();
+    run(
+        "golden tests (write the fixture crates)",
+        cargo().args(["test", "--quiet", "-p", "generator", "--test", "golden"]),
+    )?;
     let out = root.join("target/fixtures");
-    let members = write_fixture_crates(&root, &out)?;
+    let mut members: Vec<String> = std::fs::read_dir(&out)
+        .with_context(|| format!("cannot read {}", out.display()))?
+        .filter_map(Result::ok)
+        .filter(|e| e.path().join("Cargo.toml").exists())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    members.sort();
     let manifest = format!(
         "# Written by `cargo xtask fixtures`.\n[workspace]\nresolver = \"3\"\nmembers = [{}]\n",
         members
@@ -140,77 +150,37 @@ fn fixtures() -> anyhow::Result<()> {
     // target directory already holds them.
     std::fs::copy(root.join("Cargo.lock"), out.join("Cargo.lock"))?;
     run(
-        "fixture crates: cargo clippy -D warnings",
+        &format!("{} fixture crates: cargo clippy -D warnings", members.len()),
         cargo()
-            .args(["clippy", "--quiet", "--workspace", "--manifest-path"])
+            .args([
+                "clippy",
+                "--quiet",
+                "--keep-going",
+                "--workspace",
+                "--manifest-path",
+            ])
             .arg(out.join("Cargo.toml"))
             .arg("--target-dir")
             .arg(root.join("target"))
             .args(["--", "-D", "warnings"]),
+    )?;
+    run(
+        "fixture crates: cargo doc -D warnings",
+        cargo()
+            .args([
+                "doc",
+                "--quiet",
+                "--keep-going",
+                "--no-deps",
+                "--workspace",
+                "--manifest-path",
+            ])
+            .arg(out.join("Cargo.toml"))
+            .arg("--target-dir")
+            .arg(root.join("target"))
+            .env("RUSTDOCFLAGS", "-D warnings"),
     )
 }
-
-fn write_fixture_crates(root: &Path, out: &Path) -> anyhow::Result<Vec<String>> {
-    let mut members = Vec::new();
-    for (name, path) in generator_fixtures(root)? {
-        let text = std::fs::read_to_string(&path)?;
-        let options = generator::Options {
-            source_name: name.clone(),
-            crate_name: Some(format!("fixture-{name}")),
-            crate_version: Some("0.0.0".to_owned()),
-            command: "`cargo xtask fixtures`".to_owned(),
-        };
-        let generated = match generator::generate(&text, &options) {
-            Ok(g) => g,
-            // Documents that must fail are checked by the error goldens.
-            Err(_) if path.components().any(|c| c.as_os_str() == "errors") => continue,
-            Err(d) => bail!("{d}"),
-        };
-        let dir = out.join(&name);
-        sync::sync(&dir, &generated.files, Mode::Write)?;
-        members.push(name);
-    }
-    Ok(members)
-}
-
-/// Every document the golden tests use, by fixture name.
-fn generator_fixtures(root: &Path) -> anyhow::Result<Vec<(String, PathBuf)>> {
-    let mut out = Vec::new();
-    let dir = root.join("generator/tests/fixtures");
-    for entry in
-        std::fs::read_dir(&dir).with_context(|| format!("cannot read {}", dir.display()))?
-    {
-        let path = entry?.path();
-        if let Some(stem) = path.file_stem().and_then(|s| s.to_str()) {
-            if path.is_file() {
-                out.push((stem.to_owned(), path.clone()));
-            }
-        }
-    }
-    let corpus = root.join("../shared/corpus");
-    for name in CORPUS_SMALL {
-        let path = corpus.join(name);
-        if path.exists() {
-            let stem = name.rsplit_once('.').map_or(*name, |(s, _)| s);
-            out.push((format!("corpus-{stem}"), path));
-        }
-    }
-    out.sort();
-    Ok(out)
-}
-
-/// The small documents of the shared corpus that the goldens cover.
-const CORPUS_SMALL: &[&str] = &[
-    "apisguru-xkcd.yaml",
-    "oai-callback-example.yaml",
-    "oai-link-example.yaml",
-    "oai-petstore-expanded.yaml",
-    "oai-petstore.yaml",
-    "oai-uspto.yaml",
-    "oxide-buildomat.json",
-    "oxide-keeper.json",
-    "oxide-propolis-server.json",
-];
 
 /// Every check the project has, in the order a failure is cheapest to find.
 fn test() -> anyhow::Result<()> {

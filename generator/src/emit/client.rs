@@ -117,10 +117,10 @@ fn operation_doc(op: &Operation) -> String {
     if let Some(s) = &op.summary {
         parts.push(prose(s));
     }
-    if let Some(d) = &op.description {
-        if op.summary.as_deref().map(str::trim) != Some(d.trim()) {
-            parts.push(prose(d));
-        }
+    if let Some(d) = &op.description
+        && op.summary.as_deref().map(str::trim) != Some(d.trim())
+    {
+        parts.push(prose(d));
     }
     if parts.is_empty() {
         parts.push(format!("The {} operation.", code(&op.wire_id)));
@@ -213,6 +213,16 @@ fn emit_builder(api: &Api, op: &Operation) -> TokenStream {
         code(&op.wire_id)
     ));
     let success_enum = emit_success_enum(op);
+    // An exact status arm before the range that contains it is meant: the
+    // exact one wins.
+    let overlapping = op.responses.iter().any(|r| match r.status {
+        StatusMatch::Range(class) => op
+            .responses
+            .iter()
+            .any(|o| matches!(o.status, StatusMatch::Code(c) if c / 100 == class)),
+        _ => false,
+    });
+    let allow_overlap = overlapping.then(|| quote!(#[allow(clippy::match_overlapping_arm)]));
     quote! {
         #doc
         #[derive(Debug)]
@@ -230,6 +240,7 @@ fn emit_builder(api: &Api, op: &Operation) -> TokenStream {
             #(#setters)*
 
             /// Sends the request and decodes the response.
+            #allow_overlap
             pub async fn send(self) -> ::std::result::Result<crate::ResponseValue<#output>, crate::Error> {
                 #send_body
             }
@@ -380,20 +391,29 @@ fn emit_send(api: &Api, op: &Operation) -> TokenStream {
             });
         }
     }
-    let arms = response_arms(api, op);
-    let uses_client_only = steps.is_empty();
-    let mutability = (!uses_client_only).then(|| quote!(mut));
+    let (arms, fallback) = response_arms(api, op);
+    // With no response declared, every status is an error.
+    let dispatch = if arms.is_empty() {
+        fallback
+    } else {
+        quote! {
+            match response.status() {
+                #(#arms)*
+                _ => #fallback,
+            }
+        }
+    };
+    let mutability = (!steps.is_empty()).then(|| quote!(mut));
     quote! {
         let #mutability request = self.client.request(::reqwest::Method::#method, #path)?;
         #(#steps)*
         let response = request.send().await?;
-        match response.status() {
-            #(#arms)*
-        }
+        #dispatch
     }
 }
 
-fn response_arms(api: &Api, op: &Operation) -> Vec<TokenStream> {
+/// The match arms for declared statuses, and the handling of every other one.
+fn response_arms(api: &Api, op: &Operation) -> (Vec<TokenStream>, TokenStream) {
     // Group exact codes with the same handling into one arm; ranges follow,
     // then `default` or the catch-all.
     let mut groups: Vec<(Vec<u16>, TokenStream)> = Vec::new();
@@ -426,8 +446,7 @@ fn response_arms(api: &Api, op: &Operation) -> Vec<TokenStream> {
         .collect();
     arms.extend(ranges);
     let fallback = fallback.unwrap_or_else(|| quote!(::std::result::Result::Err(response.error())));
-    arms.push(quote!(_ => #fallback,));
-    arms
+    (arms, fallback)
 }
 
 fn response_handling(api: &Api, op: &Operation, index: usize) -> TokenStream {
@@ -435,6 +454,10 @@ fn response_handling(api: &Api, op: &Operation, index: usize) -> TokenStream {
     if r.status.is_success() {
         let decode = match &r.body {
             ResponseBody::Empty => quote!(response.empty()),
+            ResponseBody::Json(t) if matches!(op.success, SuccessType::Enum { .. }) => {
+                let t = rust_type(t);
+                quote!(response.json::<#t>())
+            }
             ResponseBody::Json(_) => quote!(response.json()),
             ResponseBody::Text => quote!(response.text()),
             ResponseBody::Binary => quote!(response.bytes()),
@@ -484,10 +507,10 @@ fn error_wrap(api: &Api, body: &ResponseBody) -> TokenStream {
 pub fn emit_error_body(api: &Api) -> TokenStream {
     match api.error_bodies.as_slice() {
         [] => quote! {
-            /// The decoded body of an error response. The API declares none,
-            /// so this type has no values: see [`ApiError::raw`] for the body.
-            #[derive(Debug, Clone, PartialEq)]
-            pub enum ErrorBody {}
+            /// The decoded body of an error response. The API declares no error
+            /// bodies, so none is ever decoded: [`ApiError::raw`] keeps what the
+            /// server sent.
+            pub type ErrorBody = ::serde_json::Value;
         },
         [single] => {
             let ty = body_type(&single.body);

@@ -140,12 +140,12 @@ fn escape_line(line: &str) -> String {
             continue;
         }
         // A Markdown link `[text](url)`: keep it as it is.
-        if c == '[' {
-            if let Some(len) = markdown_link_len(&chars[i..]) {
-                out.extend(&chars[i..i + len]);
-                i += len;
-                continue;
-            }
+        if c == '['
+            && let Some(len) = markdown_link_len(&chars[i..])
+        {
+            out.extend(&chars[i..i + len]);
+            i += len;
+            continue;
         }
         if starts_with(&chars[i..], "http://") || starts_with(&chars[i..], "https://") {
             let len = chars[i..]

@@ -246,8 +246,9 @@ fn emit_struct(
         let mut text = match (&f.doc, named(&f.ty)) {
             (Some(d), _) => prose(d),
             (None, Some(n)) => format!(
-                "The {} property (see [`{n}`](crate::types::{n})).",
-                code(&f.wire_name)
+                "The {} property (see [`{}`]).",
+                code(&f.wire_name),
+                ident(n)
             ),
             (None, None) => format!("The {} property.", code(&f.wire_name)),
         };
@@ -306,9 +307,11 @@ fn emit_struct(
         quote!(#[doc = " A value with the required properties given and every optional one absent."])
     };
     let allow_many = (ctor_args.len() > 7).then(|| quote!(#[allow(clippy::too_many_arguments)]));
+    // With nothing required, every field has a natural default (absent).
+    let default = ctor_args.is_empty().then(|| quote!(Default,));
     quote! {
         #doc
-        #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+        #[derive(Debug, Clone, #default PartialEq, ::serde::Serialize, ::serde::Deserialize)]
         pub struct #name {
             #(#decls)*
         }

@@ -16,8 +16,9 @@ use crate::names::{self, Namespace};
 
 /// Method names of the generated `Client` that operations must not take.
 const CLIENT_METHODS: &[&str] = &["new", "builder", "base_url", "http_client"];
-/// Method names of every request builder that parameters must not take.
-const BUILDER_METHODS: &[&str] = &["send", "into_future"];
+/// Names every request builder uses itself (methods, and its `client` field),
+/// which parameters must not take.
+const BUILDER_RESERVED: &[&str] = &["send", "into_future", "new", "client"];
 
 impl<'a> Lowerer<'a> {
     pub(super) fn operations(&mut self, schemes: &[SecurityScheme]) -> Vec<Operation> {
@@ -51,6 +52,7 @@ impl<'a> Lowerer<'a> {
             for (method, op) in methods {
                 let Some(op) = op else { continue };
                 let pointer = join(&item_ptr, &method.as_str().to_ascii_lowercase());
+                let mut duplicate = false;
                 let wire_id = match &op.operation_id {
                     Some(id) => {
                         if let Some(first) = ids.get(id) {
@@ -58,9 +60,10 @@ impl<'a> Lowerer<'a> {
                                 join(&pointer, "operationId"),
                                 format!("duplicate operationId `{id}`: already used at {first}"),
                             ));
-                            continue;
+                            // Lowered all the same, so that its other problems are reported too.
+                            duplicate = true;
                         }
-                        ids.insert(id.clone(), pointer.clone());
+                        ids.entry(id.clone()).or_insert_with(|| pointer.clone());
                         id.clone()
                     }
                     None => format!("{} {path}", method.as_str().to_ascii_lowercase()),
@@ -83,7 +86,9 @@ impl<'a> Lowerer<'a> {
                 if let SuccessType::Enum { name, .. } = &mut lowered.success {
                     *name = builder_names.claim(name);
                 }
-                out.push(lowered);
+                if !duplicate {
+                    out.push(lowered);
+                }
             }
         }
         out
@@ -96,7 +101,7 @@ impl<'a> Lowerer<'a> {
         op: &'a openapiv3::Operation,
         schemes: &[SecurityScheme],
     ) -> Operation {
-        let mut param_names = Namespace::with_reserved(BUILDER_METHODS);
+        let mut param_names = Namespace::with_reserved(BUILDER_RESERVED);
         let mut params = self.parameters(&cx, shared_params, &op.parameters, &mut param_names);
         let path_segments = self.path_segments(&cx, &mut params, &mut param_names);
         let body = op
@@ -319,7 +324,7 @@ impl<'a> Lowerer<'a> {
         let mut i = 0;
         while i < params.len() {
             let p = &params[i];
-            let used = segments.iter().any(|s| *s == PathSegment::Param(i));
+            let used = segments.contains(&PathSegment::Param(i));
             if p.location == ParamLocation::Path && !used {
                 self.warnings.push(Diagnostic::warning(
                     cx.pointer.clone(),
@@ -330,10 +335,10 @@ impl<'a> Lowerer<'a> {
                 ));
                 params.remove(i);
                 for s in &mut segments {
-                    if let PathSegment::Param(j) = s {
-                        if *j > i {
-                            *j -= 1;
-                        }
+                    if let PathSegment::Param(j) = s
+                        && *j > i
+                    {
+                        *j -= 1;
                     }
                 }
             } else {
@@ -432,14 +437,14 @@ impl<'a> Lowerer<'a> {
             });
         }
         // With no success response declared, `default` describes successes too.
-        if !out.iter().any(|r| r.status.is_success()) {
-            if let Some(default) = out.iter().find(|r| r.status == StatusMatch::Default) {
-                out.push(Response {
-                    status: StatusMatch::Range(2),
-                    doc: default.doc.clone(),
-                    body: default.body.clone(),
-                });
-            }
+        if !out.iter().any(|r| r.status.is_success())
+            && let Some(default) = out.iter().find(|r| r.status == StatusMatch::Default)
+        {
+            out.push(Response {
+                status: StatusMatch::Range(2),
+                doc: default.doc.clone(),
+                body: default.body.clone(),
+            });
         }
         out.sort_by_key(|r| r.status);
         out

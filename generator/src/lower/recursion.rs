@@ -50,10 +50,10 @@ pub fn box_cycles(types: &mut BTreeMap<String, TypeDef>) {
             if n == to {
                 return true;
             }
-            if seen.insert(n.clone()) {
-                if let Some(next) = edges.get(&n) {
-                    stack.extend(next.iter().cloned());
-                }
+            if seen.insert(n.clone())
+                && let Some(next) = edges.get(&n)
+            {
+                stack.extend(next.iter().cloned());
             }
         }
         false

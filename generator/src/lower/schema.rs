@@ -162,10 +162,10 @@ impl<'a> Lowerer<'a> {
         };
         for (key, schema) in &components.schemas {
             let name = self.type_names.claim(&names::camel(key));
-            if let ReferenceOr::Item(s) = schema {
-                if is_nullable(s) {
-                    self.nullable_components.insert(key.clone());
-                }
+            if let ReferenceOr::Item(s) = schema
+                && is_nullable(s)
+            {
+                self.nullable_components.insert(key.clone());
             }
             self.component_names.insert(key.clone(), name);
         }
@@ -398,9 +398,8 @@ impl<'a> Lowerer<'a> {
                 ));
             }
         }
-        let additional = additional.map(|value| {
+        let additional = additional.inspect(|_value| {
             field_names.claim("additional_properties");
-            value
         });
         Shape::Define(TypeKind::Struct { fields, additional })
     }

@@ -1,0 +1,176 @@
+//! Golden tests: every fixture document in, a committed snapshot of the
+//! generated crate out; every bad document in, a committed snapshot of its
+//! diagnostics out.
+//!
+//! Update the snapshots with `UPDATE_EXPECT=1 cargo test -p generator --test golden`,
+//! then read the diff. The crates are also written to `target/fixtures/`,
+//! where `cargo xtask fixtures` checks that each builds without a warning.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+use expect_test::expect_file;
+
+/// The small documents of the shared corpus that the goldens cover.
+const CORPUS: &[&str] = &[
+    "apisguru-xkcd.yaml",
+    "oai-callback-example.yaml",
+    "oai-link-example.yaml",
+    "oai-petstore-expanded.yaml",
+    "oai-petstore.yaml",
+    "oai-uspto.yaml",
+    "oxide-buildomat.json",
+    "oxide-keeper.json",
+    "oxide-propolis-server.json",
+];
+
+const COMMAND: &str = "`UPDATE_EXPECT=1 cargo test -p generator --test golden`";
+
+fn manifest_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn target_dir() -> PathBuf {
+    std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| manifest_dir().join("../target"))
+}
+
+/// Documents in `dir` (not below it), by name without extension.
+fn documents(dir: &Path) -> Vec<(String, PathBuf)> {
+    let mut out: Vec<(String, PathBuf)> = std::fs::read_dir(dir)
+        .unwrap_or_else(|e| panic!("cannot read {}: {e}", dir.display()))
+        .map(|entry| entry.expect("a directory entry").path())
+        .filter(|p| {
+            p.is_file()
+                && matches!(
+                    p.extension().and_then(|e| e.to_str()),
+                    Some("yaml" | "json")
+                )
+        })
+        .map(|p| {
+            (
+                p.file_stem()
+                    .expect("a file name")
+                    .to_string_lossy()
+                    .into_owned(),
+                p,
+            )
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+/// Every document that must generate: the fixtures and the small corpus.
+fn good_documents() -> Vec<(String, PathBuf)> {
+    let mut out = documents(&manifest_dir().join("tests/fixtures"));
+    let corpus = manifest_dir().join("../../shared/corpus");
+    for file in CORPUS {
+        let path = corpus.join(file);
+        assert!(
+            path.exists(),
+            "{} is missing: the shared corpus must sit beside the repository",
+            path.display()
+        );
+        let stem = file.rsplit_once('.').map_or(*file, |(s, _)| s);
+        out.push((format!("corpus-{stem}"), path));
+    }
+    out
+}
+
+fn options(name: &str) -> generator::Options {
+    generator::Options {
+        source_name: name.to_owned(),
+        crate_name: Some(format!("fixture-{name}")),
+        crate_version: Some("0.0.0".to_owned()),
+        command: COMMAND.to_owned(),
+    }
+}
+
+/// The snapshot of a generated crate: warnings, then every file but the
+/// runtime module (the same in every crate, and checked on its own).
+fn snapshot(generated: &generator::Generated) -> String {
+    let mut out = String::new();
+    if !generated.warnings.items.is_empty() {
+        out.push_str(&format!("==== warnings ====\n{}\n\n", generated.warnings));
+    }
+    for (path, content) in &generated.files {
+        if path == "src/runtime.rs" {
+            continue;
+        }
+        out.push_str(&format!("==== {path} ====\n{content}\n"));
+    }
+    out
+}
+
+#[test]
+fn fixtures_generate_as_their_snapshots() {
+    let fixtures_out = target_dir().join("fixtures");
+    let mut names = BTreeSet::new();
+    for (name, path) in good_documents() {
+        let text = std::fs::read_to_string(&path).expect("a readable document");
+        let generated = generator::generate(&text, &options(&name))
+            .unwrap_or_else(|d| panic!("{name} did not generate:\n{d}"));
+        expect_file![format!("golden/{name}.snap")].assert_eq(&snapshot(&generated));
+        // Written for `cargo xtask fixtures`, which builds them.
+        generator::sync::sync(
+            &fixtures_out.join(&name),
+            &generated.files,
+            generator::sync::Mode::Write,
+        )
+        .expect("target/fixtures is writable");
+        names.insert(name);
+    }
+    // Crates of fixtures that no longer exist would be built for nothing.
+    for entry in std::fs::read_dir(&fixtures_out)
+        .expect("target/fixtures exists")
+        .flatten()
+    {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if entry.path().is_dir() && !names.contains(&name) && name != "target" {
+            std::fs::remove_dir_all(entry.path()).expect("a stale fixture crate can be removed");
+        }
+    }
+}
+
+#[test]
+fn bad_documents_fail_with_their_diagnostics() {
+    let dir = manifest_dir().join("tests/fixtures/errors");
+    let docs = documents(&dir);
+    assert!(docs.len() >= 8, "the error fixtures are missing");
+    for (name, path) in docs {
+        let text = std::fs::read_to_string(&path).expect("a readable document");
+        let file_name = path
+            .file_name()
+            .expect("a file name")
+            .to_string_lossy()
+            .into_owned();
+        let mut opts = options(&name);
+        opts.source_name = file_name;
+        match generator::generate(&text, &opts) {
+            Ok(_) => panic!("{name} generated, but it is a bad document"),
+            Err(d) => {
+                assert!(d.has_errors(), "{name}: a failure must carry an error");
+                expect_file![format!("golden/errors/{name}.txt")].assert_eq(&format!("{d}\n"));
+            }
+        }
+    }
+}
+
+#[test]
+fn generation_is_deterministic() {
+    let spec = manifest_dir().join("../spec/hexpay.yaml");
+    let text = std::fs::read_to_string(spec).expect("the HexPay spec");
+    let first = generator::generate(&text, &options("hexpay")).expect("the spec generates");
+    for _ in 0..3 {
+        let again = generator::generate(&text, &options("hexpay")).expect("the spec generates");
+        assert_eq!(first.files, again.files);
+    }
+    // The same document as JSON gives the same crate.
+    let value: serde_json::Value = serde_yaml::from_str(&text).expect("the spec is YAML");
+    let json = serde_json::to_string_pretty(&value).expect("JSON serializes");
+    let from_json =
+        generator::generate(&json, &options("hexpay")).expect("the JSON form generates");
+    assert_eq!(first.files, from_json.files);
+}
