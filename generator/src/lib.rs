@@ -140,7 +140,7 @@ mod tests {
             "hex-pay-merchant-api"
         );
         assert_eq!(default_crate_name("Swagger Petstore"), "swagger-petstore");
-        assert_eq!(default_crate_name("3D API"), "api-3-d-api");
+        assert_eq!(default_crate_name("3D API"), "api-3d-api");
         assert_eq!(default_crate_name(""), "api");
     }
 }
