@@ -97,7 +97,11 @@ fn spell_symbols(name: &str) -> String {
             '~' => "tilde",
             '?' => "question",
             ' ' => "space",
-            _ => continue,
+            // Anything else, such as a non-ASCII letter, by its code point.
+            other => {
+                out.push_str(&format!(" u{:x}", other as u32));
+                continue;
+            }
         };
         out.push(' ');
         out.push_str(word);
@@ -183,6 +187,7 @@ mod tests {
         assert_eq!(camel("-1"), "Minus1");
         assert_eq!(camel(">="), "GtEq");
         assert_eq!(camel("foo bar"), "FooBar");
+        assert_eq!(camel("ä"), "Ue4");
     }
 
     #[test]

@@ -230,3 +230,19 @@ fn test() -> anyhow::Result<()> {
     );
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn generated_crate_is_up_to_date() {
+        let report = xtask_codegen(&root(), Mode::Check).expect("the spec generates");
+        assert!(
+            report.is_clean(),
+            "generated/ is stale: run `cargo xtask codegen` and commit (stale: {:?}, no longer generated: {:?})",
+            report.written,
+            report.removed
+        );
+    }
+}

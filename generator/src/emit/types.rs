@@ -372,9 +372,9 @@ fn emit_union(
         }
     });
     let ser_arms = variants.iter().zip(&vnames).map(|(v, vname)| {
-        let tag_value = v.tags.first().cloned().unwrap_or_default();
+        let tags = &v.tags;
         quote! {
-            Self::#vname(inner) => (#tag_value, ::serde_json::to_value(inner)),
+            Self::#vname(inner) => (&[#(#tags),*], ::serde_json::to_value(inner)),
         }
     });
     let expected = variants
@@ -406,12 +406,17 @@ fn emit_union(
 
         impl ::serde::Serialize for #name {
             fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
-                let (tag, value) = match self {
+                let (tags, value): (&[&str], _) = match self {
                     #(#ser_arms)*
                 };
                 let mut value = value.map_err(::serde::ser::Error::custom)?;
+                // The tag always names the variant: a value that is not one of
+                // the variant's tags is replaced by its first.
                 if let ::serde_json::Value::Object(map) = &mut value {
-                    map.entry(#tag).or_insert_with(|| ::serde_json::Value::from(tag));
+                    let current = map.get(#tag).and_then(::serde_json::Value::as_str);
+                    if !current.is_some_and(|t| tags.contains(&t)) {
+                        map.insert(#tag.into(), tags[0].into());
+                    }
                 }
                 ::serde::Serialize::serialize(&value, serializer)
             }
