@@ -205,7 +205,7 @@ fn test() -> anyhow::Result<()> {
             "warnings",
         ]),
     )?;
-    run("cargo test", cargo().args(["test", "--workspace"]))?;
+    let (passed, failed) = cargo_test()?;
     run(
         "cargo doc (hexpay, warnings denied)",
         cargo()
@@ -215,20 +215,55 @@ fn test() -> anyhow::Result<()> {
     fixtures()?;
     run(
         "cargo package (hexpay)",
-        cargo().args([
-            "package",
-            "--quiet",
-            "--allow-dirty",
-            "--no-verify",
-            "-p",
-            "hexpay",
-        ]),
+        cargo().args(["package", "--quiet", "--allow-dirty", "-p", "hexpay"]),
     )?;
     println!(
         "all checks passed in {:.0} s",
         started.elapsed().as_secs_f64()
     );
+    println!("tests: {passed} passed, {failed} failed");
     Ok(())
+}
+
+/// Runs every test of the workspace, echoing the output, and counts them.
+fn cargo_test() -> anyhow::Result<(u64, u64)> {
+    println!("==> cargo test");
+    let started = Instant::now();
+    let output = cargo()
+        .args(["test", "--workspace", "--color", "never"])
+        .current_dir(root())
+        .stderr(std::process::Stdio::inherit())
+        .output()
+        .context("cannot start cargo test")?;
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    print!("{stdout}");
+    let (mut passed, mut failed) = (0, 0);
+    // Each binary ends with "test result: ok. 11 passed; 0 failed; 0 ignored; ...".
+    for line in stdout
+        .lines()
+        .filter_map(|l| l.strip_prefix("test result: "))
+    {
+        for part in line.split(';') {
+            let mut words = part.split_whitespace().rev();
+            let (Some(kind), Some(count)) = (words.next(), words.next()) else {
+                continue;
+            };
+            let count: u64 = count.parse().unwrap_or(0);
+            match kind {
+                "passed" => passed += count,
+                "failed" => failed += count,
+                _ => {}
+            }
+        }
+    }
+    if !output.status.success() {
+        bail!("cargo test failed: {passed} passed, {failed} failed");
+    }
+    println!(
+        "    cargo test: {passed} passed in {:.1} s",
+        started.elapsed().as_secs_f64()
+    );
+    Ok((passed, failed))
 }
 
 #[cfg(test)]
