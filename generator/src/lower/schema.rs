@@ -513,7 +513,8 @@ impl<'a> Lowerer<'a> {
                 }
                 (_, TypeRef::Named(n)) => n
                     .strip_prefix(name)
-                    .filter(|r| !r.is_empty())
+                    // `Foo2` minus `Foo` is no name: keep the whole one.
+                    .filter(|r| r.starts_with(|c: char| c.is_ascii_alphabetic()))
                     .unwrap_or(n)
                     .to_owned(),
                 (_, other) => variant_name_for(other),
