@@ -20,6 +20,7 @@ mod source_map;
 pub mod sync;
 
 use std::collections::BTreeMap;
+use std::time::{Duration, Instant};
 
 use heck::ToKebabCase;
 
@@ -46,6 +47,30 @@ pub struct Generated {
     pub files: BTreeMap<String, String>,
     /// Problems that did not stop generation.
     pub warnings: Diagnostics,
+    /// How long each stage took.
+    pub timings: Timings,
+    /// How many operations and named types the crate has.
+    pub counts: Counts,
+}
+
+/// How long each stage of [`generate`] took.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Timings {
+    /// Text → `openapiv3` document.
+    pub load: Duration,
+    /// Document → model.
+    pub lower: Duration,
+    /// Model → files.
+    pub emit: Duration,
+}
+
+/// The size of a generated crate.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Counts {
+    /// Operations (client methods).
+    pub operations: usize,
+    /// Named types.
+    pub types: usize,
 }
 
 /// Generates the crate for the document `text`.
@@ -54,13 +79,17 @@ pub struct Generated {
 /// by JSON pointer and, where it can be found, line.
 pub fn generate(text: &str, options: &Options) -> Result<Generated, Diagnostics> {
     let file = options.source_name.as_str();
+    let started = Instant::now();
     let loaded = load::load(text).map_err(|items| Diagnostics::new(file, text, items))?;
+    let load_time = started.elapsed();
+    let started = Instant::now();
     let (api, mut warnings) = lower::lower(&loaded.doc).map_err(|items| {
         let mut all = loaded.warnings.clone();
         all.extend(items);
         Diagnostics::new(file, text, all)
     })?;
     warnings.extend(loaded.warnings);
+    let lower_time = started.elapsed();
     let mut crate_version = options.crate_version.clone();
     if crate_version.is_none() {
         if is_semver(&api.version) {
@@ -86,11 +115,23 @@ pub fn generate(text: &str, options: &Options) -> Result<Generated, Diagnostics>
         command: &options.command,
         source: file,
     };
+    let started = Instant::now();
     let files = emit::emit(&api, &info)
         .map_err(|message| Diagnostics::new(file, text, vec![Diagnostic::error("", message)]))?;
+    let timings = Timings {
+        load: load_time,
+        lower: lower_time,
+        emit: started.elapsed(),
+    };
+    let counts = Counts {
+        operations: api.operations.len(),
+        types: api.types.len(),
+    };
     Ok(Generated {
         files,
         warnings: Diagnostics::new(file, text, warnings),
+        timings,
+        counts,
     })
 }
 

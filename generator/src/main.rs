@@ -37,6 +37,9 @@ enum Command {
         /// Write nothing; exit with status 1 if the directory is not up to date.
         #[arg(long)]
         check: bool,
+        /// Print how long each stage took, and the peak memory, to stderr.
+        #[arg(long)]
+        timings: bool,
     },
 }
 
@@ -57,6 +60,7 @@ fn run() -> anyhow::Result<ExitCode> {
         crate_name,
         crate_version,
         check,
+        timings,
     } = Cli::parse().command;
     let text = std::fs::read_to_string(&spec)
         .with_context(|| format!("cannot read {}", spec.display()))?;
@@ -85,6 +89,19 @@ fn run() -> anyhow::Result<ExitCode> {
             return Ok(ExitCode::FAILURE);
         }
     };
+    if timings {
+        let t = generated.timings;
+        let lines: usize = generated.files.values().map(|f| f.lines().count()).sum();
+        eprintln!(
+            "timings: load {:.1} ms, lower {:.1} ms, emit {:.1} ms; {} operations, {} types, {lines} lines; peak memory {}",
+            t.load.as_secs_f64() * 1e3,
+            t.lower.as_secs_f64() * 1e3,
+            t.emit.as_secs_f64() * 1e3,
+            generated.counts.operations,
+            generated.counts.types,
+            peak_memory().unwrap_or_else(|| "unknown".to_owned()),
+        );
+    }
     for w in &generated.warnings.items {
         eprintln!("{}", w.display(&generated.warnings.file));
     }
@@ -114,4 +131,18 @@ fn run() -> anyhow::Result<ExitCode> {
         println!("removed {}", out.join(f).display());
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// The process's peak resident memory, where the system tells it (Linux).
+fn peak_memory() -> Option<String> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let kb: u64 = status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmHWM:"))?
+        .trim()
+        .trim_end_matches("kB")
+        .trim()
+        .parse()
+        .ok()?;
+    Some(format!("{:.1} MB", kb as f64 / 1024.0))
 }

@@ -3,7 +3,7 @@
 use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
 
-use super::docs::{attrs, code, prose};
+use super::docs::{attrs, code, inner_attrs as attrs_inner, prose};
 use super::types::rust_type;
 use crate::model::{
     Api, ErrorBodyVariant, Operation, ParamLocation, Parameter, PathSegment, QueryStyle,
@@ -135,12 +135,19 @@ fn operation_doc(op: &Operation) -> String {
 
 /// The `builders` module: one request builder per operation, and the enums
 /// of operations whose successes differ.
-pub fn emit_builders(api: &Api) -> TokenStream {
-    let builders = api.operations.iter().map(|op| emit_builder(api, op));
+/// A piece of the `builders` module: the builders of `ops`, after the
+/// module's docs when `first`.
+pub fn emit_builders(api: &Api, ops: &[Operation], first: bool) -> TokenStream {
+    let header = first.then(|| {
+        attrs_inner(
+            "Request builders: one per operation, made by the matching method of\n\
+             [`Client`](crate::Client). Set optional parameters, then `.send().await`\n\
+             (or `.await` the builder directly).",
+        )
+    });
+    let builders = ops.iter().map(|op| emit_builder(api, op));
     quote! {
-        //! Request builders: one per operation, made by the matching method of
-        //! [`Client`](crate::Client). Set optional parameters, then `.send().await`
-        //! (or `.await` the builder directly).
+        #header
         #(#builders)*
     }
 }

@@ -4,7 +4,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::docs::{attrs, code, prose};
-use crate::model::{Api, Constraints, Field, Primitive, TypeDef, TypeKind, TypeRef, UnionVariant};
+use crate::model::{Constraints, Field, Primitive, TypeDef, TypeKind, TypeRef, UnionVariant};
 use crate::names::ident;
 
 /// The Rust type for a use of `ty`, by absolute path.
@@ -49,10 +49,13 @@ fn primitive(p: Primitive) -> TokenStream {
 }
 
 /// The whole `types` module.
-pub fn emit_types(api: &Api) -> TokenStream {
-    let defs = api.types.values().map(emit_def);
+/// A piece of the `types` module: `defs`, after the module's docs when `first`.
+pub fn emit_types(defs: &[&TypeDef], first: bool) -> TokenStream {
+    let header = first
+        .then(|| quote!(#![doc = " The request and response types of the API, one per schema."]));
+    let defs = defs.iter().map(|d| emit_def(d));
     quote! {
-        //! The request and response types of the API, one per schema.
+        #header
         #(#defs)*
     }
 }
