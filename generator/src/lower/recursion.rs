@@ -1,27 +1,17 @@
-//! Breaks recursive types with `Box`.
+//! Makes recursive types finite.
 //!
-//! A type that contains itself by value (directly, or through `Option`, or
-//! through other types) has infinite size. `Vec` and maps already put their
-//! elements on the heap; every other edge of a cycle gets boxed.
+//! A type that contains itself by value (directly, through `Option`, or
+//! through other types) has infinite size: every by-value edge on such a
+//! cycle gets a `Box` (`Vec` and maps already put their elements on the heap).
+//! A type alias cannot refer to itself at all, even through `Vec`: such an
+//! alias becomes a newtype. An edge lies on a cycle exactly when both of its
+//! ends are in one strongly connected component, so both passes are linear.
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::model::{TypeDef, TypeKind, TypeRef};
 
-/// The types `ty` embeds by value.
-fn embedded(ty: &TypeRef, out: &mut BTreeSet<String>) {
-    match ty {
-        TypeRef::Named(n) => {
-            out.insert(n.clone());
-        }
-        TypeRef::Nullable(inner) => embedded(inner, out),
-        TypeRef::Primitive(_)
-        | TypeRef::Array(_)
-        | TypeRef::Map(_)
-        | TypeRef::Json
-        | TypeRef::Boxed(_) => {}
-    }
-}
+type Graph = BTreeMap<String, BTreeSet<String>>;
 
 fn type_refs_mut(kind: &mut TypeKind) -> Vec<&mut TypeRef> {
     match kind {
@@ -33,45 +23,147 @@ fn type_refs_mut(kind: &mut TypeKind) -> Vec<&mut TypeRef> {
     }
 }
 
+/// The types `ty` holds by value (`by_value`), or names at all.
+fn named(ty: &TypeRef, by_value: bool, out: &mut BTreeSet<String>) {
+    match ty {
+        TypeRef::Named(n) => {
+            out.insert(n.clone());
+        }
+        TypeRef::Nullable(inner) => named(inner, by_value, out),
+        TypeRef::Boxed(inner) | TypeRef::Array(inner) | TypeRef::Map(inner) if !by_value => {
+            named(inner, by_value, out)
+        }
+        TypeRef::Primitive(_)
+        | TypeRef::Array(_)
+        | TypeRef::Map(_)
+        | TypeRef::Json
+        | TypeRef::Boxed(_) => {}
+    }
+}
+
+fn graph(types: &mut BTreeMap<String, TypeDef>, by_value: bool) -> Graph {
+    types
+        .iter_mut()
+        .map(|(name, def)| {
+            let mut out = BTreeSet::new();
+            for ty in type_refs_mut(&mut def.kind) {
+                named(ty, by_value, &mut out);
+            }
+            (name.clone(), out)
+        })
+        .collect()
+}
+
+/// The strongly connected component of every node (Tarjan's algorithm,
+/// iterative, so that a deep chain of types cannot overflow the stack).
+fn components(graph: &Graph) -> BTreeMap<&str, usize> {
+    let mut index: BTreeMap<&str, usize> = BTreeMap::new();
+    let mut low: BTreeMap<&str, usize> = BTreeMap::new();
+    let mut on_stack: BTreeSet<&str> = BTreeSet::new();
+    let mut stack: Vec<&str> = Vec::new();
+    let mut component: BTreeMap<&str, usize> = BTreeMap::new();
+    let mut next_index = 0;
+    let mut next_component = 0;
+    for root in graph.keys() {
+        if index.contains_key(root.as_str()) {
+            continue;
+        }
+        // Each frame: a node and the successors it has yet to visit.
+        let mut frames: Vec<(&str, Vec<&str>)> = Vec::new();
+        let succ = |n: &str| -> Vec<&str> {
+            graph
+                .get(n)
+                .map(|s| s.iter().rev().map(String::as_str).collect())
+                .unwrap_or_default()
+        };
+        index.insert(root, next_index);
+        low.insert(root, next_index);
+        next_index += 1;
+        stack.push(root);
+        on_stack.insert(root);
+        frames.push((root, succ(root)));
+        while let Some((node, pending)) = frames.last_mut() {
+            let node: &str = node;
+            if let Some(next) = pending.pop() {
+                let Some((next, _)) = graph.get_key_value(next) else {
+                    continue;
+                };
+                let next = next.as_str();
+                if !index.contains_key(next) {
+                    index.insert(next, next_index);
+                    low.insert(next, next_index);
+                    next_index += 1;
+                    stack.push(next);
+                    on_stack.insert(next);
+                    frames.push((next, succ(next)));
+                } else if on_stack.contains(next) {
+                    let l = low[node].min(index[next]);
+                    low.insert(node, l);
+                }
+                continue;
+            }
+            frames.pop();
+            if let Some((parent, _)) = frames.last() {
+                let l = low[*parent].min(low[node]);
+                low.insert(parent, l);
+            }
+            if low[node] == index[node] {
+                while let Some(member) = stack.pop() {
+                    on_stack.remove(member);
+                    component.insert(member, next_component);
+                    if member == node {
+                        break;
+                    }
+                }
+                next_component += 1;
+            }
+        }
+    }
+    component
+}
+
+/// The edges `from → to` of `graph` that lie on a cycle.
+fn cyclic_edges(graph: &Graph) -> BTreeSet<(String, String)> {
+    let component = components(graph);
+    let mut out = BTreeSet::new();
+    for (from, targets) in graph {
+        for to in targets {
+            if let Some(c) = component.get(from.as_str())
+                && component.get(to.as_str()) == Some(c)
+            {
+                out.insert((from.clone(), to.clone()));
+            }
+        }
+    }
+    out
+}
+
+/// An alias that refers to itself (such as `Tree = Vec<Tree>`) becomes a newtype.
+pub fn newtype_recursive_aliases(types: &mut BTreeMap<String, TypeDef>) {
+    let graph = graph(types, false);
+    let recursive: BTreeSet<String> = cyclic_edges(&graph)
+        .into_iter()
+        .map(|(from, _)| from)
+        .collect();
+    for name in recursive {
+        if let Some(def) = types.get_mut(&name)
+            && let TypeKind::Alias { target, .. } = &def.kind
+        {
+            def.kind = TypeKind::Newtype {
+                inner: target.clone(),
+                constraints: Default::default(),
+            };
+        }
+    }
+}
+
 /// Boxes every by-value edge that lies on a cycle.
 pub fn box_cycles(types: &mut BTreeMap<String, TypeDef>) {
-    let mut edges: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
-    for (name, def) in types.iter_mut() {
-        let mut out = BTreeSet::new();
-        for ty in type_refs_mut(&mut def.kind) {
-            embedded(ty, &mut out);
-        }
-        edges.insert(name.clone(), out);
-    }
-    let reaches = |from: &str, to: &str| -> bool {
-        let mut seen = BTreeSet::new();
-        let mut stack = vec![from.to_owned()];
-        while let Some(n) = stack.pop() {
-            if n == to {
-                return true;
-            }
-            if seen.insert(n.clone())
-                && let Some(next) = edges.get(&n)
-            {
-                stack.extend(next.iter().cloned());
-            }
-        }
-        false
-    };
-    let mut to_box: BTreeSet<(String, String)> = BTreeSet::new();
-    for (from, targets) in &edges {
-        for to in targets {
-            if reaches(to, from) {
-                to_box.insert((from.clone(), to.clone()));
-            }
-        }
-    }
+    let to_box = cyclic_edges(&graph(types, true));
     if to_box.is_empty() {
         return;
     }
     for (name, def) in types.iter_mut() {
-        // An alias cannot hold a Box of itself usefully, but a box is still
-        // what makes `type A = Option<A>`-like cycles finite.
         for ty in type_refs_mut(&mut def.kind) {
             box_in_place(ty, name, &to_box);
         }
@@ -88,56 +180,56 @@ fn box_in_place(ty: &mut TypeRef, owner: &str, to_box: &BTreeSet<(String, String
     }
 }
 
-/// Every type an alias names, through any container.
-fn all_named(ty: &TypeRef, out: &mut BTreeSet<String>) {
-    match ty {
-        TypeRef::Named(n) => {
-            out.insert(n.clone());
-        }
-        TypeRef::Nullable(inner)
-        | TypeRef::Boxed(inner)
-        | TypeRef::Array(inner)
-        | TypeRef::Map(inner) => all_named(inner, out),
-        TypeRef::Primitive(_) | TypeRef::Json => {}
-    }
-}
+#[cfg(test)]
+mod tests {
+    use super::*;
 
-/// A type alias cannot refer to itself, even through `Vec`; an alias that
-/// does (such as `Tree = Vec<Tree>`) becomes a newtype.
-pub fn newtype_recursive_aliases(types: &mut BTreeMap<String, TypeDef>) {
-    let mut edges: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
-    for (name, def) in types.iter_mut() {
-        let mut out = BTreeSet::new();
-        for ty in type_refs_mut(&mut def.kind) {
-            all_named(ty, &mut out);
+    fn g(edges: &[(&str, &str)], nodes: &[&str]) -> Graph {
+        let mut graph: Graph = nodes
+            .iter()
+            .map(|n| ((*n).to_owned(), BTreeSet::new()))
+            .collect();
+        for (a, b) in edges {
+            graph
+                .entry((*a).to_owned())
+                .or_default()
+                .insert((*b).to_owned());
         }
-        edges.insert(name.clone(), out);
+        graph
     }
-    let recursive: Vec<String> = types
-        .iter()
-        .filter(|(_, d)| matches!(d.kind, TypeKind::Alias { .. }))
-        .filter(|(name, _)| {
-            let mut seen = BTreeSet::new();
-            let mut stack: Vec<String> = edges[*name].iter().cloned().collect();
-            while let Some(n) = stack.pop() {
-                if &n == *name {
-                    return true;
-                }
-                if seen.insert(n.clone()) {
-                    stack.extend(edges.get(&n).into_iter().flatten().cloned());
-                }
-            }
-            false
-        })
-        .map(|(name, _)| name.clone())
-        .collect();
-    for name in recursive {
-        let def = types.get_mut(&name).expect("name comes from the map");
-        if let TypeKind::Alias { target, .. } = &def.kind {
-            def.kind = TypeKind::Newtype {
-                inner: target.clone(),
-                constraints: Default::default(),
-            };
+
+    #[test]
+    fn finds_exactly_the_edges_on_cycles() {
+        let graph = g(
+            &[
+                ("A", "B"),
+                ("B", "A"),
+                ("B", "C"),
+                ("C", "C"),
+                ("D", "A"),
+                ("E", "F"),
+            ],
+            &["A", "B", "C", "D", "E", "F"],
+        );
+        let edges: Vec<(String, String)> = cyclic_edges(&graph).into_iter().collect();
+        let expected: Vec<(String, String)> = [("A", "B"), ("B", "A"), ("C", "C")]
+            .iter()
+            .map(|(a, b)| ((*a).into(), (*b).into()))
+            .collect();
+        assert_eq!(edges, expected);
+    }
+
+    #[test]
+    fn a_long_chain_does_not_overflow() {
+        let names: Vec<String> = (0..100_000).map(|i| format!("T{i}")).collect();
+        let mut graph: Graph = names.iter().map(|n| (n.clone(), BTreeSet::new())).collect();
+        for w in names.windows(2) {
+            graph.get_mut(&w[0]).unwrap().insert(w[1].clone());
         }
+        graph
+            .get_mut(&names[99_999])
+            .unwrap()
+            .insert(names[0].clone());
+        assert_eq!(cyclic_edges(&graph).len(), 100_000);
     }
 }
