@@ -38,6 +38,10 @@ pub struct Options {
     pub crate_version: Option<String>,
     /// The command that regenerates the crate, named in every file's header.
     pub command: String,
+    /// Treat every warning as an error: a document the generator had to
+    /// interpret leniently (an empty `responses`, a duplicate operationId, an
+    /// undeclared path parameter) is refused instead.
+    pub strict: bool,
 }
 
 /// A generated crate.
@@ -79,14 +83,23 @@ pub struct Counts {
 /// by JSON pointer and, where it can be found, line.
 pub fn generate(text: &str, options: &Options) -> Result<Generated, Diagnostics> {
     let file = options.source_name.as_str();
+    // In strict mode every problem found is an error, whichever phase stops.
+    let fail = |mut items: Vec<Diagnostic>| {
+        if options.strict {
+            for d in &mut items {
+                d.severity = Severity::Error;
+            }
+        }
+        Diagnostics::new(file, text, items)
+    };
     let started = Instant::now();
-    let loaded = load::load(text).map_err(|items| Diagnostics::new(file, text, items))?;
+    let loaded = load::load(text).map_err(fail)?;
     let load_time = started.elapsed();
     let started = Instant::now();
     let (api, mut warnings) = lower::lower(&loaded.doc).map_err(|items| {
         let mut all = loaded.warnings.clone();
         all.extend(items);
-        Diagnostics::new(file, text, all)
+        fail(all)
     })?;
     warnings.extend(loaded.warnings);
     let lower_time = started.elapsed();
@@ -103,6 +116,9 @@ pub fn generate(text: &str, options: &Options) -> Result<Generated, Diagnostics>
                 ),
             ));
         }
+    }
+    if options.strict && !warnings.is_empty() {
+        return Err(fail(warnings));
     }
     let crate_version = crate_version.unwrap_or_else(|| "0.1.0".to_owned());
     let crate_name = options

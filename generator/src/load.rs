@@ -221,7 +221,7 @@ fn check_structure(root: &Value) -> Vec<Diagnostic> {
                     None => out.push(Diagnostic::error(op_ptr, "operation has no `responses`")),
                     Some(Value::Object(r)) if r.is_empty() => out.push(Diagnostic::warning(
                         join(&op_ptr, "responses"),
-                        "operation declares no responses: every status will be reported as unexpected",
+                        "operation declares no responses: any 2XX is taken as a success, its body as bytes",
                     )),
                     Some(_) => {}
                 }

@@ -40,6 +40,9 @@ enum Command {
         /// Print how long each stage took, and the peak memory, to stderr.
         #[arg(long)]
         timings: bool,
+        /// Treat every warning as an error.
+        #[arg(long)]
+        strict: bool,
     },
 }
 
@@ -61,6 +64,7 @@ fn run() -> anyhow::Result<ExitCode> {
         crate_version,
         check,
         timings,
+        strict,
     } = Cli::parse().command;
     let text = std::fs::read_to_string(&spec)
         .with_context(|| format!("cannot read {}", spec.display()))?;
@@ -75,6 +79,7 @@ fn run() -> anyhow::Result<ExitCode> {
         crate_name,
         crate_version,
         command,
+        strict,
     };
     let generated = match generator::generate(&text, &options) {
         Ok(g) => g,

@@ -124,7 +124,7 @@ fn a_bad_document_fails_with_located_errors_and_writes_nothing() {
         "{err}"
     );
     assert!(err.contains("duplicate operationId `same`"), "{err}");
-    assert!(err.contains("4 error(s)"), "{err}");
+    assert!(err.contains("3 error(s)"), "{err}");
     assert!(!out.exists(), "nothing is written for a bad document");
 }
 
@@ -144,4 +144,41 @@ fn usage_errors_exit_with_2_and_a_missing_file_with_1() {
 
     let o = generator(&["--help"]);
     assert!(o.status.success());
+}
+
+#[test]
+fn warnings_are_printed_and_strict_turns_them_into_errors() {
+    let out = temp_dir("strict");
+    let out_s = out.display().to_string();
+    let spec = fixture("errors/duplicate-operation-id.yaml");
+    let lenient = generator(&["generate", "--spec", &spec, "--out", &out_s]);
+    assert_eq!(lenient.status.code(), Some(0), "{}", stderr(&lenient));
+    assert!(
+        stderr(&lenient).contains("warning: ")
+            && stderr(&lenient).contains("duplicate operationId"),
+        "{}",
+        stderr(&lenient)
+    );
+    let client = std::fs::read_to_string(out.join("src/client.rs")).unwrap();
+    assert!(
+        client.contains("fn get_thing(") && client.contains("fn get_thing2("),
+        "{client}"
+    );
+
+    let strict_out = temp_dir("strict-out");
+    let strict = generator(&[
+        "generate",
+        "--spec",
+        &spec,
+        "--out",
+        &strict_out.display().to_string(),
+        "--strict",
+    ]);
+    assert_eq!(strict.status.code(), Some(1));
+    assert!(stderr(&strict).contains("error: "), "{}", stderr(&strict));
+    assert!(
+        !strict_out.exists(),
+        "nothing is written for a refused document"
+    );
+    let _ = std::fs::remove_dir_all(&out);
 }

@@ -52,16 +52,15 @@ impl<'a> Lowerer<'a> {
             for (method, op) in methods {
                 let Some(op) = op else { continue };
                 let pointer = join(&item_ptr, &method.as_str().to_ascii_lowercase());
-                let mut duplicate = false;
                 let wire_id = match &op.operation_id {
                     Some(id) => {
                         if let Some(first) = ids.get(id) {
-                            self.errors.push(Diagnostic::error(
+                            // Invalid, but every operation still deserves a
+                            // method: this one gets the next free name.
+                            self.warnings.push(Diagnostic::warning(
                                 join(&pointer, "operationId"),
-                                format!("duplicate operationId `{id}`: already used at {first}"),
+                                format!("duplicate operationId `{id}`: already used at {first}; this operation's method gets another name"),
                             ));
-                            // Lowered all the same, so that its other problems are reported too.
-                            duplicate = true;
                         }
                         ids.entry(id.clone()).or_insert_with(|| pointer.clone());
                         id.clone()
@@ -86,9 +85,7 @@ impl<'a> Lowerer<'a> {
                 if let SuccessType::Enum { name, .. } = &mut lowered.success {
                     *name = builder_names.claim(name);
                 }
-                if !duplicate {
-                    out.push(lowered);
-                }
+                out.push(lowered);
             }
         }
         out
@@ -444,6 +441,15 @@ impl<'a> Lowerer<'a> {
                 status: StatusMatch::Range(2),
                 doc: default.doc.clone(),
                 body: default.body.clone(),
+            });
+        }
+        // With no response declared at all (invalid, but seen), a success is
+        // still a success: its body is handed over as bytes.
+        if out.is_empty() {
+            out.push(Response {
+                status: StatusMatch::Range(2),
+                doc: Some("Any success: the document declares no responses.".to_owned()),
+                body: ResponseBody::Binary,
             });
         }
         out.sort_by_key(|r| r.status);

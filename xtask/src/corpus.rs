@@ -1,0 +1,410 @@
+//! `cargo xtask corpus`: every real-world document of the corpus generates a
+//! crate, and every crate compiles with warnings denied.
+//!
+//! The crates are written under `target/corpus/` as one workspace that shares
+//! the main target directory, so dependencies build once. Each crate is
+//! checked on its own (`cargo rustc --profile check -- -D warnings`, which
+//! denies warnings in that crate alone and leaves the dependencies' build
+//! cache untouched), so the table can give each its own time.
+//! `generator/tests/corpus/EXPECTATIONS.tsv` says what each document must
+//! give; any difference, worse or better, fails the task.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use anyhow::{Context as _, bail};
+use generator::sync::{self, Mode};
+
+use crate::{cargo, root, write_workspace};
+
+/// What a document gave.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outcome {
+    /// A crate that compiles without a warning.
+    Compiles,
+    /// Refused with located errors (the first is kept).
+    Rejected(String),
+    /// Generated, but the crate does not compile cleanly (the first lines of
+    /// the compiler's complaint are kept).
+    DoesNotCompile(String),
+    /// The generator panicked.
+    Panicked(String),
+}
+
+impl Outcome {
+    fn word(&self) -> &'static str {
+        match self {
+            Outcome::Compiles => "compiles",
+            Outcome::Rejected(_) => "rejected",
+            Outcome::DoesNotCompile(_) => "does-not-compile",
+            Outcome::Panicked(_) => "panicked",
+        }
+    }
+}
+
+/// One row of the table.
+#[derive(Debug, Clone)]
+pub struct Row {
+    /// The document's file name.
+    pub document: String,
+    /// Operations (client methods).
+    pub operations: usize,
+    /// Named types.
+    pub types: usize,
+    /// Generation wall time, in process.
+    pub generate: Duration,
+    /// Lines of Rust and other files generated.
+    pub lines: usize,
+    /// Warnings the generator printed.
+    pub warnings: usize,
+    /// Wall time of `cargo check` of the crate alone (dependencies built).
+    pub check: Option<Duration>,
+    /// The result.
+    pub outcome: Outcome,
+}
+
+/// What `EXPECTATIONS.tsv` says of one document.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Expectation {
+    result: String,
+    warnings: usize,
+}
+
+/// The corpus folder in the repository.
+pub fn corpus_dir() -> PathBuf {
+    root().join("generator/tests/corpus")
+}
+
+/// The documents to run: those named, or every document of `dir`.
+pub fn documents(dir: &Path, named: &[String]) -> anyhow::Result<Vec<PathBuf>> {
+    let mut all: Vec<PathBuf> = std::fs::read_dir(dir)
+        .with_context(|| format!("cannot read {}", dir.display()))?
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| {
+            matches!(
+                p.extension().and_then(|e| e.to_str()),
+                Some("json" | "yaml" | "yml")
+            )
+        })
+        .collect();
+    all.sort();
+    if named.is_empty() {
+        return Ok(all);
+    }
+    named
+        .iter()
+        .map(|n| {
+            all.iter()
+                .find(|p| {
+                    let file = p.file_name().and_then(|f| f.to_str()).unwrap_or_default();
+                    file == n || file.rsplit_once('.').is_some_and(|(stem, _)| stem == n)
+                })
+                .cloned()
+                .with_context(|| format!("no document `{n}` in {}", dir.display()))
+        })
+        .collect()
+}
+
+/// The package name of a document's crate.
+fn package_name(document: &str) -> String {
+    let stem = document.rsplit_once('.').map_or(document, |(s, _)| s);
+    let clean: String = stem
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                '-'
+            }
+        })
+        .collect();
+    format!("corpus-{clean}")
+}
+
+/// Generates one document's crate under `out`; `None` for the row's check
+/// time, filled in later.
+pub fn generate(path: &Path, out: &Path) -> anyhow::Result<Row> {
+    let document = path
+        .file_name()
+        .and_then(|f| f.to_str())
+        .unwrap_or_default()
+        .to_owned();
+    let text =
+        std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
+    let options = generator::Options {
+        source_name: document.clone(),
+        crate_name: Some(package_name(&document)),
+        crate_version: Some("0.0.0".to_owned()),
+        command: "`cargo xtask corpus`".to_owned(),
+        strict: false,
+    };
+    let started = Instant::now();
+    let result = std::panic::catch_unwind(|| generator::generate(&text, &options));
+    let elapsed = started.elapsed();
+    let mut row = Row {
+        document,
+        operations: 0,
+        types: 0,
+        generate: elapsed,
+        lines: 0,
+        warnings: 0,
+        check: None,
+        outcome: Outcome::Compiles,
+    };
+    match result {
+        Err(panic) => {
+            let message = panic
+                .downcast_ref::<String>()
+                .cloned()
+                .or_else(|| panic.downcast_ref::<&str>().map(|s| (*s).to_owned()))
+                .unwrap_or_default();
+            row.outcome = Outcome::Panicked(message);
+        }
+        Ok(Err(diagnostics)) => {
+            row.warnings = diagnostics
+                .items
+                .iter()
+                .filter(|d| d.severity == generator::Severity::Warning)
+                .count();
+            let first = diagnostics
+                .items
+                .iter()
+                .find(|d| d.severity == generator::Severity::Error)
+                .map(|d| d.display(&diagnostics.file).to_string())
+                .unwrap_or_default();
+            row.outcome = Outcome::Rejected(first);
+        }
+        Ok(Ok(generated)) => {
+            row.operations = generated.counts.operations;
+            row.types = generated.counts.types;
+            row.lines = generated.files.values().map(|f| f.lines().count()).sum();
+            row.warnings = generated.warnings.items.len();
+            for w in &generated.warnings.items {
+                println!("    {}", w.display(&generated.warnings.file));
+            }
+            sync::sync(out, &generated.files, Mode::Write)
+                .with_context(|| format!("cannot write {}", out.display()))?;
+        }
+    }
+    Ok(row)
+}
+
+/// Checks one generated crate with warnings denied, returning how long it
+/// took and the compiler's complaint, if any.
+pub fn check(workspace: &Path, package: &str) -> anyhow::Result<(Duration, Option<String>)> {
+    let started = Instant::now();
+    let output = cargo()
+        .args([
+            "rustc",
+            "--quiet",
+            "--lib",
+            "--profile",
+            "check",
+            "--manifest-path",
+        ])
+        .arg(workspace.join("Cargo.toml"))
+        .arg("--target-dir")
+        .arg(root().join("target"))
+        .args(["-p", package, "--", "-D", "warnings"])
+        .current_dir(root())
+        .output()
+        .context("cannot start cargo")?;
+    let elapsed = started.elapsed();
+    if output.status.success() {
+        return Ok((elapsed, None));
+    }
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    let excerpt: Vec<&str> = stderr.lines().take(40).collect();
+    Ok((elapsed, Some(excerpt.join("\n"))))
+}
+
+fn read_expectations(path: &Path) -> anyhow::Result<BTreeMap<String, Expectation>> {
+    let text =
+        std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
+    let mut out = BTreeMap::new();
+    for (i, line) in text.lines().enumerate() {
+        if line.starts_with('#') || line.trim().is_empty() {
+            continue;
+        }
+        let cols: Vec<&str> = line.split('\t').collect();
+        let (Some(doc), Some(result), Some(warnings)) = (cols.first(), cols.get(1), cols.get(2))
+        else {
+            bail!(
+                "{}:{}: expected `document<TAB>result<TAB>warnings<TAB>reason`",
+                path.display(),
+                i + 1
+            );
+        };
+        let warnings = warnings
+            .parse()
+            .with_context(|| format!("{}:{}: warnings must be a count", path.display(), i + 1))?;
+        out.insert(
+            (*doc).to_owned(),
+            Expectation {
+                result: (*result).to_owned(),
+                warnings,
+            },
+        );
+    }
+    Ok(out)
+}
+
+/// The table of rows, aligned.
+pub fn table(rows: &[Row]) -> String {
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "{:<28} {:>5} {:>6} {:>10} {:>8} {:>5} {:>9}  result",
+        "document", "ops", "types", "generate", "lines", "warn", "check"
+    );
+    for r in rows {
+        let check = r
+            .check
+            .map_or_else(|| "-".to_owned(), |c| format!("{:.1} s", c.as_secs_f64()));
+        let _ = writeln!(
+            out,
+            "{:<28} {:>5} {:>6} {:>7.1} ms {:>8} {:>5} {:>9}  {}",
+            r.document,
+            r.operations,
+            r.types,
+            r.generate.as_secs_f64() * 1e3,
+            r.lines,
+            r.warnings,
+            check,
+            r.outcome.word()
+        );
+    }
+    out
+}
+
+/// `cargo xtask corpus [--dir DIR] [NAME...]`.
+pub fn run(args: &[&str]) -> anyhow::Result<()> {
+    let mut dir = corpus_dir();
+    let mut named = Vec::new();
+    let mut args = args.iter();
+    while let Some(arg) = args.next() {
+        match *arg {
+            "--dir" => {
+                let value = args.next().context("--dir needs a directory")?;
+                dir = PathBuf::from(value);
+            }
+            flag if flag.starts_with('-') => bail!("unknown option `{flag}`"),
+            name => named.push(name.to_owned()),
+        }
+    }
+    let docs = documents(&dir, &named)?;
+    let out = root().join("target/corpus");
+    std::fs::create_dir_all(&out)?;
+    let mut rows = Vec::new();
+    for path in &docs {
+        let name = path
+            .file_name()
+            .and_then(|f| f.to_str())
+            .unwrap_or_default();
+        println!("==> generate {name}");
+        let row = generate(path, &out.join(package_name(name)))?;
+        rows.push(row);
+    }
+    let members: Vec<String> = rows
+        .iter()
+        .filter(|r| r.outcome == Outcome::Compiles)
+        .map(|r| package_name(&r.document))
+        .collect();
+    write_workspace(&out, &members)?;
+    for row in rows.iter_mut().filter(|r| r.outcome == Outcome::Compiles) {
+        println!("==> check {}", row.document);
+        let (elapsed, complaint) = check(&out, &package_name(&row.document))?;
+        row.check = Some(elapsed);
+        if let Some(complaint) = complaint {
+            println!("{complaint}");
+            row.outcome = Outcome::DoesNotCompile(complaint);
+        }
+    }
+    println!();
+    print!("{}", table(&rows));
+    compare(
+        &rows,
+        &read_expectations(&corpus_dir().join("EXPECTATIONS.tsv"))?,
+    )
+}
+
+/// Fails, naming every difference, when the rows are not what the
+/// expectations say.
+fn compare(rows: &[Row], expected: &BTreeMap<String, Expectation>) -> anyhow::Result<()> {
+    let mut problems = Vec::new();
+    for r in rows {
+        match expected.get(&r.document) {
+            None => problems.push(format!(
+                "{}: not in EXPECTATIONS.tsv (found: {}, {} warnings)",
+                r.document,
+                r.outcome.word(),
+                r.warnings
+            )),
+            Some(e) => {
+                if e.result != r.outcome.word() {
+                    let detail = match &r.outcome {
+                        Outcome::Compiles => String::new(),
+                        Outcome::Rejected(d)
+                        | Outcome::DoesNotCompile(d)
+                        | Outcome::Panicked(d) => {
+                            format!(": {}", d.lines().next().unwrap_or_default())
+                        }
+                    };
+                    problems.push(format!(
+                        "{}: expected `{}`, found `{}`{detail}",
+                        r.document,
+                        e.result,
+                        r.outcome.word()
+                    ));
+                }
+                if e.warnings != r.warnings {
+                    problems.push(format!(
+                        "{}: expected {} warnings, found {}",
+                        r.document, e.warnings, r.warnings
+                    ));
+                }
+            }
+        }
+    }
+    if problems.is_empty() {
+        println!("every document is as EXPECTATIONS.tsv says");
+        return Ok(());
+    }
+    for p in &problems {
+        eprintln!("{p}");
+    }
+    bail!(
+        "{} difference(s) from generator/tests/corpus/EXPECTATIONS.tsv: fix the generator, or update the file if the change is an improvement",
+        problems.len()
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn package_names_are_valid() {
+        assert_eq!(package_name("oai-petstore.yaml"), "corpus-oai-petstore");
+        assert_eq!(
+            package_name("adyen-payout-v30-30.json"),
+            "corpus-adyen-payout-v30-30"
+        );
+        assert_eq!(package_name("api.github.com.json"), "corpus-api-github-com");
+    }
+
+    #[test]
+    fn every_corpus_document_has_an_expectation() {
+        let expected = read_expectations(&corpus_dir().join("EXPECTATIONS.tsv")).unwrap();
+        for doc in documents(&corpus_dir(), &[]).unwrap() {
+            let name = doc.file_name().unwrap().to_str().unwrap();
+            assert!(
+                expected.contains_key(name),
+                "{name} has no line in EXPECTATIONS.tsv"
+            );
+        }
+    }
+}
