@@ -25,9 +25,16 @@ pub mod types;
 
 pub use bytes::Bytes;
 pub use reqwest;
+pub use chrono;
+pub use uuid;
 pub use runtime::{
-    ApiError, Client, ClientBuilder, DecodeError, Error, InvalidRequest, ResponseValue,
+    ApiError, Async, CallInfo, Client, ClientBuilder, DecodeError, Error, Items, Pages,
+    PollOptions, ResponseValue, RetryPolicy, TimeoutError, TimeoutKind, TransportError,
+    UnknownValue, ValidationError, Violation,
 };
+
+#[cfg(feature = "blocking")]
+pub use runtime::blocking;
 
 /// The server requests go to unless the client is given another.
 pub(crate) const DEFAULT_BASE_URL: ::std::option::Option<&str> = ::std::option::Option::Some(

@@ -5,19 +5,77 @@
 /// A positive decimal number as a string, such as `100.00`, with no leading zeros on the integer part.
 ///
 /// Constraints: matches `^(?:[1-9][0-9]*(?:\.[0-9]+)?|0\.[0-9]*[1-9][0-9]*)$`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+///
+/// A value always keeps these rules: [`new`](Self::new) refuses one that
+/// does not, and so does decoding.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[serde(transparent)]
 pub struct Amount(::std::string::String);
 
 impl Amount {
-    /// Wraps `value`.
-    pub fn new(value: impl ::std::convert::Into<::std::string::String>) -> Self {
-        Self(value.into())
+    /// `value`, if it keeps the rules; every rule it breaks otherwise.
+    pub fn new(
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> ::std::result::Result<Self, crate::ValidationError> {
+        let value = value.into();
+
+        static PATTERN_0: crate::runtime::Pattern = crate::runtime::Pattern::new(
+            "^(?:[1-9][0-9]*(?:\\.[0-9]+)?|0\\.[0-9]*[1-9][0-9]*)$",
+        );
+        let mut v = crate::runtime::Validator::new();
+        crate::runtime::Validate::check(
+            &value,
+            &crate::runtime::Rules {
+                pattern: ::std::option::Option::Some(&PATTERN_0),
+                ..crate::runtime::Rules::NONE
+            },
+            &mut v,
+        );
+        v.finish()?;
+        ::std::result::Result::Ok(Self(value))
     }
 
     /// The wrapped value.
     pub fn into_inner(self) -> ::std::string::String {
         self.0
+    }
+}
+
+impl ::std::convert::TryFrom<::std::string::String> for Amount {
+    type Error = crate::ValidationError;
+
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, Self::Error> {
+        Self::new(value)
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for Amount {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        Self::new(value).map_err(::serde::de::Error::custom)
+    }
+}
+
+impl crate::runtime::Validate for Amount {}
+impl ::std::str::FromStr for Amount {
+    type Err = crate::ValidationError;
+
+    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+        Self::new(value)
+    }
+}
+
+impl ::std::convert::TryFrom<&str> for Amount {
+    type Error = crate::ValidationError;
+
+    fn try_from(value: &str) -> ::std::result::Result<Self, Self::Error> {
+        Self::new(value)
     }
 }
 
@@ -29,21 +87,15 @@ impl ::std::ops::Deref for Amount {
     }
 }
 
-impl ::std::convert::From<::std::string::String> for Amount {
-    fn from(value: ::std::string::String) -> Self {
-        Self(value)
-    }
-}
-
-impl ::std::convert::From<&str> for Amount {
-    fn from(value: &str) -> Self {
-        Self(value.into())
-    }
-}
-
 impl ::std::fmt::Display for Amount {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(&self.0)
+    }
+}
+
+impl ::std::convert::AsRef<str> for Amount {
+    fn as_ref(&self) -> &str {
+        &self.0
     }
 }
 
@@ -132,7 +184,7 @@ pub struct CreatePaymentRequest {
     pub description: ::std::option::Option<::std::string::String>,
     /// Arbitrary key-value pairs.
     ///
-    /// Constraints: at most 10 properties.
+    /// Constraints: at most 10 properties; each: at most 512 characters.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub metadata: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
@@ -148,7 +200,7 @@ pub struct CreatePaymentRequest {
 }
 
 impl CreatePaymentRequest {
-    /// A value with the required properties given and every optional one absent.
+    /// A value with the required properties given and every optional one absent (set them with the methods below).
     pub fn new(
         amount: impl ::std::convert::Into<crate::types::Amount>,
         currency: impl ::std::convert::Into<crate::types::Currency>,
@@ -164,67 +216,185 @@ impl CreatePaymentRequest {
             webhook_url: ::std::option::Option::None,
         }
     }
+
+    /// Sets `payment_options` (see the field).
+    pub fn payment_options(
+        mut self,
+        value: impl ::std::convert::Into<crate::types::PaymentOptions>,
+    ) -> Self {
+        self.payment_options = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets `ttl` (see the field).
+    pub fn ttl(mut self, value: impl ::std::convert::Into<i64>) -> Self {
+        self.ttl = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets `order_id` (see the field).
+    pub fn order_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.order_id = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets `description` (see the field).
+    pub fn description(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.description = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets `metadata` (see the field).
+    pub fn metadata(
+        mut self,
+        value: impl ::std::convert::Into<
+            ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
+        >,
+    ) -> Self {
+        self.metadata = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets `webhookURL` (see the field).
+    pub fn webhook_url(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.webhook_url = ::std::option::Option::Some(value.into());
+        self
+    }
+}
+
+impl crate::runtime::Validate for CreatePaymentRequest {
+    fn validate(&self, v: &mut crate::runtime::Validator) {
+        v.field("currency", |v| crate::runtime::Validate::validate(&self.currency, v));
+        v.field(
+            "payment_options",
+            |v| crate::runtime::Validate::validate(&self.payment_options, v),
+        );
+        v.field(
+            "ttl",
+            |v| {
+                crate::runtime::Validate::check(
+                    &self.ttl,
+                    &crate::runtime::Rules {
+                        minimum: ::std::option::Option::Some((900f64, false)),
+                        maximum: ::std::option::Option::Some((43200f64, false)),
+                        ..crate::runtime::Rules::NONE
+                    },
+                    v,
+                );
+            },
+        );
+        v.field(
+            "order_id",
+            |v| {
+                crate::runtime::Validate::check(
+                    &self.order_id,
+                    &crate::runtime::Rules {
+                        max_length: ::std::option::Option::Some(128usize),
+                        ..crate::runtime::Rules::NONE
+                    },
+                    v,
+                );
+            },
+        );
+        v.field(
+            "description",
+            |v| {
+                crate::runtime::Validate::check(
+                    &self.description,
+                    &crate::runtime::Rules {
+                        max_length: ::std::option::Option::Some(512usize),
+                        ..crate::runtime::Rules::NONE
+                    },
+                    v,
+                );
+            },
+        );
+        v.field(
+            "metadata",
+            |v| {
+                crate::runtime::Validate::check(
+                    &self.metadata,
+                    &crate::runtime::Rules {
+                        max_properties: ::std::option::Option::Some(10usize),
+                        items: ::std::option::Option::Some(
+                            &crate::runtime::Rules {
+                                max_length: ::std::option::Option::Some(512usize),
+                                ..crate::runtime::Rules::NONE
+                            },
+                        ),
+                        ..crate::runtime::Rules::NONE
+                    },
+                    v,
+                );
+            },
+        );
+        v.field(
+            "webhookURL",
+            |v| {
+                static PATTERN_0: crate::runtime::Pattern = crate::runtime::Pattern::new(
+                    "^https://",
+                );
+                crate::runtime::Validate::check(
+                    &self.webhook_url,
+                    &crate::runtime::Rules {
+                        pattern: ::std::option::Option::Some(&PATTERN_0),
+                        format: ::std::option::Option::Some(crate::runtime::Format::Uri),
+                        ..crate::runtime::Rules::NONE
+                    },
+                    v,
+                );
+            },
+        );
+    }
 }
 
 /// The unit of value of the payment: a fiat code or a coin ticker. It is not
 /// the coin the customer pays with.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum Currency {
     /// `USD`
-    #[serde(rename = "USD")]
     Usd,
     /// `EUR`
-    #[serde(rename = "EUR")]
     Eur,
     /// `RUB`
-    #[serde(rename = "RUB")]
     Rub,
     /// `TON`
-    #[serde(rename = "TON")]
     Ton,
     /// `USDT`
-    #[serde(rename = "USDT")]
     Usdt,
     /// `NOT`
-    #[serde(rename = "NOT")]
     Not,
     /// `DOGS`
-    #[serde(rename = "DOGS")]
     Dogs,
     /// `BUILD`
-    #[serde(rename = "BUILD")]
     Build,
     /// `BLUM`
-    #[serde(rename = "BLUM")]
     Blum,
     /// `DUST`
-    #[serde(rename = "DUST")]
     Dust,
     /// `DYOR`
-    #[serde(rename = "DYOR")]
     Dyor,
     /// `STON`
-    #[serde(rename = "STON")]
     Ston,
     /// `XAUt0`
-    #[serde(rename = "XAUt0")]
     XaUt0,
+    /// A value the API document does not list, as received from the server. A request that carries one is refused before sending.
+    Unknown(crate::UnknownValue),
 }
 
 impl Currency {
     /// The value as it travels on the wire.
-    pub fn as_str(&self) -> &'static str {
+    pub fn as_str(&self) -> &str {
         match self {
             Self::Usd => "USD",
             Self::Eur => "EUR",
@@ -239,6 +409,26 @@ impl Currency {
             Self::Dyor => "DYOR",
             Self::Ston => "STON",
             Self::XaUt0 => "XAUt0",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+
+    fn from_wire(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "USD" => Self::Usd,
+            "EUR" => Self::Eur,
+            "RUB" => Self::Rub,
+            "TON" => Self::Ton,
+            "USDT" => Self::Usdt,
+            "NOT" => Self::Not,
+            "DOGS" => Self::Dogs,
+            "BUILD" => Self::Build,
+            "BLUM" => Self::Blum,
+            "DUST" => Self::Dust,
+            "DYOR" => Self::Dyor,
+            "STON" => Self::Ston,
+            "XAUt0" => Self::XaUt0,
+            _ => Self::Unknown(crate::UnknownValue::new(value)),
         }
     }
 }
@@ -246,6 +436,55 @@ impl Currency {
 impl ::std::fmt::Display for Currency {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+
+impl ::std::str::FromStr for Currency {
+    type Err = crate::ValidationError;
+
+    /// One of the values the API document lists; any other is refused.
+    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+        match Self::from_wire(value.to_owned()) {
+            Self::Unknown(_) => {
+                ::std::result::Result::Err(
+                    crate::ValidationError::one(
+                        "",
+                        "must be one of `USD`, `EUR`, `RUB`, `TON`, `USDT`, `NOT`, `DOGS`, `BUILD`, `BLUM`, `DUST`, `DYOR`, `STON`, `XAUt0`",
+                    ),
+                )
+            }
+            known => ::std::result::Result::Ok(known),
+        }
+    }
+}
+
+impl ::serde::Serialize for Currency {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for Currency {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        <::std::string::String as ::serde::Deserialize>::deserialize(deserializer)
+            .map(Self::from_wire)
+    }
+}
+
+impl crate::runtime::Validate for Currency {
+    fn validate(&self, v: &mut crate::runtime::Validator) {
+        if let Self::Unknown(value) = self {
+            v.violation(
+                ::std::format!(
+                    "`{value}` is not one of the values the API document lists"
+                ),
+            );
+        }
     }
 }
 
@@ -275,9 +514,7 @@ impl ErrorResponse {
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct Payment {
     /// The payment's ID.
-    ///
-    /// Constraints: format `uuid`.
-    pub id: ::std::string::String,
+    pub id: ::uuid::Uuid,
     /// The `status` property (see [`PaymentStatus`]).
     pub status: crate::types::PaymentStatus,
     /// The order ID given at creation.
@@ -305,7 +542,7 @@ pub struct Payment {
 impl Payment {
     /// A value with the required properties given and every optional one absent.
     pub fn new(
-        id: impl ::std::convert::Into<::std::string::String>,
+        id: impl ::std::convert::Into<::uuid::Uuid>,
         status: impl ::std::convert::Into<crate::types::PaymentStatus>,
         amount: impl ::std::convert::Into<crate::types::Amount>,
         currency: impl ::std::convert::Into<crate::types::Currency>,
@@ -444,6 +681,37 @@ impl PaymentMethodSelection {
     }
 }
 
+impl crate::runtime::Validate for PaymentMethodSelection {
+    fn validate(&self, v: &mut crate::runtime::Validator) {
+        v.field(
+            "coin",
+            |v| {
+                crate::runtime::Validate::check(
+                    &self.coin,
+                    &crate::runtime::Rules {
+                        min_length: ::std::option::Option::Some(1usize),
+                        ..crate::runtime::Rules::NONE
+                    },
+                    v,
+                );
+            },
+        );
+        v.field(
+            "chain",
+            |v| {
+                crate::runtime::Validate::check(
+                    &self.chain,
+                    &crate::runtime::Rules {
+                        min_length: ::std::option::Option::Some(1usize),
+                        ..crate::runtime::Rules::NONE
+                    },
+                    v,
+                );
+            },
+        );
+    }
+}
+
 /// How the customer pays. Omit it to let the customer choose at checkout.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct PaymentOptions {
@@ -464,48 +732,71 @@ impl PaymentOptions {
     }
 }
 
+impl crate::runtime::Validate for PaymentOptions {
+    fn validate(&self, v: &mut crate::runtime::Validator) {
+        v.field(
+            "methods",
+            |v| {
+                crate::runtime::Validate::check(
+                    &self.methods,
+                    &crate::runtime::Rules {
+                        min_items: ::std::option::Option::Some(1usize),
+                        max_items: ::std::option::Option::Some(1usize),
+                        ..crate::runtime::Rules::NONE
+                    },
+                    v,
+                );
+            },
+        );
+    }
+}
+
 /// Where a payment is in its lifecycle: `created` → `pending` →
 /// `completed`, or `cancelled` / `expired`. `completed`, `cancelled` and
 /// `expired` are terminal.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum PaymentStatus {
     /// `created`
-    #[serde(rename = "created")]
     Created,
     /// `pending`
-    #[serde(rename = "pending")]
     Pending,
     /// `completed`
-    #[serde(rename = "completed")]
     Completed,
     /// `cancelled`
-    #[serde(rename = "cancelled")]
     Cancelled,
     /// `expired`
-    #[serde(rename = "expired")]
     Expired,
+    /// A value the API document does not list, as received from the server.
+    Unknown(crate::UnknownValue),
 }
 
 impl PaymentStatus {
     /// The value as it travels on the wire.
-    pub fn as_str(&self) -> &'static str {
+    pub fn as_str(&self) -> &str {
         match self {
             Self::Created => "created",
             Self::Pending => "pending",
             Self::Completed => "completed",
             Self::Cancelled => "cancelled",
             Self::Expired => "expired",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+
+    /// Whether the value is final (`completed`, `cancelled`, `expired`): once there, it never changes again. A value the document does not list is not known to be final.
+    pub fn is_terminal(&self) -> bool {
+        ::std::matches!(self, Self::Completed | Self::Cancelled | Self::Expired)
+    }
+
+    fn from_wire(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "created" => Self::Created,
+            "pending" => Self::Pending,
+            "completed" => Self::Completed,
+            "cancelled" => Self::Cancelled,
+            "expired" => Self::Expired,
+            _ => Self::Unknown(crate::UnknownValue::new(value)),
         }
     }
 }
@@ -513,6 +804,43 @@ impl PaymentStatus {
 impl ::std::fmt::Display for PaymentStatus {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+
+impl ::std::str::FromStr for PaymentStatus {
+    type Err = crate::ValidationError;
+
+    /// One of the values the API document lists; any other is refused.
+    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+        match Self::from_wire(value.to_owned()) {
+            Self::Unknown(_) => {
+                ::std::result::Result::Err(
+                    crate::ValidationError::one(
+                        "",
+                        "must be one of `created`, `pending`, `completed`, `cancelled`, `expired`",
+                    ),
+                )
+            }
+            known => ::std::result::Result::Ok(known),
+        }
+    }
+}
+
+impl ::serde::Serialize for PaymentStatus {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for PaymentStatus {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        <::std::string::String as ::serde::Deserialize>::deserialize(deserializer)
+            .map(Self::from_wire)
     }
 }
 
@@ -534,22 +862,18 @@ impl PaymentStatusResponse {
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct Timer {
     /// When the payment was created.
-    ///
-    /// Constraints: format `date-time`.
     #[serde(rename = "createdAt")]
-    pub created_at: ::std::string::String,
+    pub created_at: ::chrono::DateTime<::chrono::Utc>,
     /// When the payment expires if not completed.
-    ///
-    /// Constraints: format `date-time`.
     #[serde(rename = "expiresAt")]
-    pub expires_at: ::std::string::String,
+    pub expires_at: ::chrono::DateTime<::chrono::Utc>,
 }
 
 impl Timer {
     /// A value with the required properties given and every optional one absent.
     pub fn new(
-        created_at: impl ::std::convert::Into<::std::string::String>,
-        expires_at: impl ::std::convert::Into<::std::string::String>,
+        created_at: impl ::std::convert::Into<::chrono::DateTime<::chrono::Utc>>,
+        expires_at: impl ::std::convert::Into<::chrono::DateTime<::chrono::Utc>>,
     ) -> Self {
         Self {
             created_at: created_at.into(),

@@ -103,6 +103,41 @@ pub struct Operation {
     pub security: Vec<Vec<usize>>,
     /// The JSON pointer of the operation.
     pub pointer: String,
+    /// The index in [`Operation::params`] of the header that carries an
+    /// idempotency key, when the operation declares one.
+    pub idempotency_key: Option<usize>,
+    /// How the operation pages through a list, when it does.
+    pub pagination: Option<Pagination>,
+    /// How to wait for the resource the operation reads to reach a final
+    /// state, when its response says so.
+    pub poll: Option<Poll>,
+}
+
+/// Cursor pagination: the request takes a cursor, the page holds the items
+/// and the next page's cursor.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Pagination {
+    /// The index in [`Operation::params`] of the query parameter that takes the cursor.
+    pub cursor_param: usize,
+    /// The Rust name of the page's field that holds the items.
+    pub items_field: String,
+    /// The type of one item.
+    pub item: TypeRef,
+    /// Whether that field is optional (an `Option`).
+    pub items_optional: bool,
+    /// The Rust name of the page's field that holds the next cursor.
+    pub next_field: String,
+    /// Whether that field is optional or nullable (an `Option`).
+    pub next_optional: bool,
+}
+
+/// Polling: the response has a status field whose enum knows its final values.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Poll {
+    /// The Rust name of the response's field that holds the status.
+    pub field: String,
+    /// The Rust name of the status enum (a key of [`Api::types`]).
+    pub status_type: String,
 }
 
 /// An HTTP method.
@@ -337,12 +372,19 @@ pub enum Primitive {
     F32,
     /// `f64`.
     F64,
+    /// A date and time (`format: date-time`, RFC 3339).
+    DateTime,
+    /// A calendar date (`format: date`).
+    Date,
+    /// A UUID (`format: uuid`).
+    Uuid,
 }
 
 /// Constraints a schema places on values.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Constraints {
-    /// `format`, for strings.
+    /// `format`, for strings, when the client can check it (`uri`, `email`,
+    /// `ipv4`, `ipv6`; formats that have a type of their own are not kept here).
     pub format: Option<String>,
     /// `pattern`.
     pub pattern: Option<String>,
@@ -364,12 +406,29 @@ pub struct Constraints {
     pub max_properties: Option<usize>,
     /// `default`, as JSON text.
     pub default: Option<String>,
+    /// The constraints on each item of an array, or each value of a map.
+    pub items: Option<Box<Constraints>>,
 }
 
 impl Constraints {
     /// Whether there is nothing to say.
     pub fn is_empty(&self) -> bool {
         *self == Constraints::default()
+    }
+
+    /// Whether there is a rule to check (a default is not one).
+    pub fn has_rules(&self) -> bool {
+        self.format.is_some()
+            || self.pattern.is_some()
+            || self.min_length.is_some()
+            || self.max_length.is_some()
+            || self.minimum.is_some()
+            || self.maximum.is_some()
+            || self.min_items.is_some()
+            || self.max_items.is_some()
+            || self.min_properties.is_some()
+            || self.max_properties.is_some()
+            || self.items.as_ref().is_some_and(|i| i.has_rules())
     }
 }
 
@@ -396,10 +455,17 @@ pub enum TypeKind {
         /// The type of properties other than `fields`, if the schema allows them.
         additional: Option<TypeRef>,
     },
-    /// A string enum.
+    /// A string enum. Values the document does not list decode into a
+    /// catch-all variant.
     StringEnum {
         /// The values.
         variants: Vec<EnumVariant>,
+        /// The values after which the resource never changes again (from the
+        /// `x-terminal-values` extension), in document order.
+        terminal: Vec<String>,
+        /// The Rust name of the catch-all variant (`Unknown`, unless a value
+        /// of the document takes that name).
+        catch_all: String,
     },
     /// A wrapper around another type, with constraints.
     Newtype {

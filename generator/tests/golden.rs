@@ -92,7 +92,7 @@ fn snapshot(generated: &generator::Generated) -> String {
         out.push_str(&format!("==== warnings ====\n{}\n\n", generated.warnings));
     }
     for (path, content) in &generated.files {
-        if path == "src/runtime.rs" {
+        if path.starts_with("src/runtime/") {
             continue;
         }
         out.push_str(&format!("==== {path} ====\n{content}\n"));

@@ -5,9 +5,10 @@ use quote::{format_ident, quote};
 
 use super::docs::{attrs, code, inner_attrs as attrs_inner, prose};
 use super::types::rust_type;
+use super::validation::Validation;
 use crate::model::{
-    Api, ErrorBodyVariant, Operation, ParamLocation, Parameter, PathSegment, QueryStyle,
-    RequestContent, ResponseBody, SecurityKind, StatusMatch, SuccessType,
+    Api, ErrorBodyVariant, Operation, ParamLocation, PathSegment, Primitive, QueryStyle,
+    RequestContent, ResponseBody, SecurityKind, StatusMatch, SuccessType, TypeRef,
 };
 use crate::names::ident;
 
@@ -36,13 +37,16 @@ fn request_body_type(content: &RequestContent) -> TokenStream {
     match content {
         RequestContent::Json(t) | RequestContent::Form(t) => rust_type(t),
         RequestContent::Text => quote!(::std::string::String),
-        RequestContent::Binary => quote!(::std::vec::Vec<u8>),
+        RequestContent::Binary => quote!(::bytes::Bytes),
     }
 }
 
-/// The `impl Client` block with one method per operation.
+/// The `impl Client` block with one method per operation, and the same
+/// methods on the blocking client.
 pub fn emit_client_methods(api: &Api) -> TokenStream {
-    let methods = api.operations.iter().map(|op| {
+    let mut methods = Vec::new();
+    let mut blocking = Vec::new();
+    for op in &api.operations {
         let name = ident(&op.method_name);
         let builder = ident(&op.builder_name);
         let mut args = Vec::new();
@@ -54,7 +58,13 @@ pub fn emit_client_methods(api: &Api) -> TokenStream {
             args.push(quote!(#pname: impl ::std::convert::Into<#ty>));
             arg_names.push(quote!(#pname.into()));
             let what = p.doc.as_deref().map_or_else(
-                || format!("the {} {} parameter.", code(&p.wire_name), location_word(p.location)),
+                || {
+                    format!(
+                        "the {} {} parameter.",
+                        code(&p.wire_name),
+                        location_word(p.location)
+                    )
+                },
                 |d| prose(&first_line(d)),
             );
             arg_docs.push(format!("- `{}`: {what}", p.rust_name));
@@ -63,7 +73,10 @@ pub fn emit_client_methods(api: &Api) -> TokenStream {
             let ty = request_body_type(&body.content);
             args.push(quote!(body: impl ::std::convert::Into<#ty>));
             arg_names.push(quote!(body.into()));
-            let what = body.doc.as_deref().map_or_else(|| "the request body.".to_owned(), |d| prose(&first_line(d)));
+            let what = body
+                .doc
+                .as_deref()
+                .map_or_else(|| "the request body.".to_owned(), |d| prose(&first_line(d)));
             arg_docs.push(format!("- `body`: {what}"));
         }
         let mut text = operation_doc(op);
@@ -71,26 +84,41 @@ pub fn emit_client_methods(api: &Api) -> TokenStream {
             text.push_str("\n\nArguments:\n");
             text.push_str(&arg_docs.join("\n"));
         }
-        let optional: Vec<&Parameter> = op.params.iter().filter(|p| !p.required).collect();
-        if !optional.is_empty() || op.body.as_ref().is_some_and(|b| !b.required) {
-            text.push_str(&format!(
-                "\n\nOptional parameters are set on the returned [`{}`](crate::builders::{}) before it is sent or awaited.",
-                op.builder_name, op.builder_name
-            ));
-        }
+        text.push_str(&format!(
+            "\n\nReturns a [`{b}`](crate::builders::{b}): set optional parameters on it, then `.await` it.",
+            b = op.builder_name
+        ));
         let doc = attrs(&text);
-        let deprecated = op.deprecated.then(|| quote!(#[deprecated = "the API marks this operation as deprecated"]));
-        quote! {
+        let deprecated = op
+            .deprecated
+            .then(|| quote!(#[deprecated = "the API marks this operation as deprecated"]));
+        methods.push(quote! {
             #doc
             #deprecated
             pub fn #name(&self, #(#args),*) -> crate::builders::#builder<'_> {
-                crate::builders::#builder::new(self, #(#arg_names),*)
+                crate::builders::#builder::new(self, crate::Async, #(#arg_names),*)
             }
-        }
-    });
+        });
+        let method = op.method_name.as_str();
+        let blocking_doc = format!(
+            " [`Client::{method}`](crate::Client::{method}), blocking: set optional parameters on the builder, then call `send()`."
+        );
+        blocking.push(quote! {
+            #[doc = #blocking_doc]
+            #deprecated
+            pub fn #name(&self, #(#args),*) -> crate::builders::#builder<'_, crate::blocking::Blocking<'_>> {
+                crate::builders::#builder::new(self.as_async(), self.mode(), #(#arg_names),*)
+            }
+        });
+    }
     quote! {
         impl crate::Client {
             #(#methods)*
+        }
+
+        #[cfg(feature = "blocking")]
+        impl crate::blocking::Client {
+            #(#blocking)*
         }
     }
 }
@@ -133,26 +161,30 @@ fn operation_doc(op: &Operation) -> String {
     parts.join("\n\n")
 }
 
-/// The `builders` module: one request builder per operation, and the enums
-/// of operations whose successes differ.
 /// A piece of the `builders` module: the builders of `ops`, after the
 /// module's docs when `first`.
-pub fn emit_builders(api: &Api, ops: &[Operation], first: bool) -> TokenStream {
+pub fn emit_builders(
+    api: &Api,
+    ops: &[Operation],
+    first: bool,
+    validation: &Validation,
+) -> TokenStream {
     let header = first.then(|| {
         attrs_inner(
             "Request builders: one per operation, made by the matching method of\n\
-             [`Client`](crate::Client). Set optional parameters, then `.send().await`\n\
-             (or `.await` the builder directly).",
+             [`Client`](crate::Client). Set optional parameters, then `.await` the\n\
+             builder (or call `send`). Builders made by the blocking client send with\n\
+             `send()`, which blocks.",
         )
     });
-    let builders = ops.iter().map(|op| emit_builder(api, op));
+    let builders = ops.iter().map(|op| emit_builder(api, op, validation));
     quote! {
         #header
         #(#builders)*
     }
 }
 
-fn emit_builder(api: &Api, op: &Operation) -> TokenStream {
+fn emit_builder(api: &Api, op: &Operation, validation: &Validation) -> TokenStream {
     let name = ident(&op.builder_name);
     let mut fields = Vec::new();
     let mut ctor_args = Vec::new();
@@ -168,7 +200,7 @@ fn emit_builder(api: &Api, op: &Operation) -> TokenStream {
         } else {
             fields.push(quote!(#pname: ::std::option::Option<#ty>));
             ctor_inits.push(quote!(#pname: ::std::option::Option::None));
-            let text = p.doc.as_deref().map_or_else(
+            let mut text = p.doc.as_deref().map_or_else(
                 || {
                     format!(
                         "Sets the {} {} parameter.",
@@ -178,6 +210,17 @@ fn emit_builder(api: &Api, op: &Operation) -> TokenStream {
                 },
                 prose,
             );
+            if op
+                .idempotency_key
+                .is_some_and(|i| op.params[i].wire_name == p.wire_name)
+            {
+                text.push_str(
+                    "\n\nWithout one, the client makes a random key (a UUID v4) for the call. \
+                     Either way, every attempt of the call carries the same key, and \
+                     [`ResponseValue::idempotency_key`](crate::ResponseValue::idempotency_key) \
+                     and [`Error::idempotency_key`](crate::Error::idempotency_key) give it back.",
+                );
+            }
             let doc = attrs(&text);
             setters.push(quote! {
                 #doc
@@ -213,7 +256,7 @@ fn emit_builder(api: &Api, op: &Operation) -> TokenStream {
         }
     }
     let output = success_type(op);
-    let send_body = emit_send(api, op);
+    let execute_body = emit_execute(api, op, validation);
     let method = op.method_name.as_str();
     let doc = attrs(&format!(
         "A {} request, made by [`Client::{method}`](crate::Client::{method}).",
@@ -230,40 +273,244 @@ fn emit_builder(api: &Api, op: &Operation) -> TokenStream {
         _ => false,
     });
     let allow_overlap = overlapping.then(|| quote!(#[allow(clippy::match_overlapping_arm)]));
+    let result = quote!(::std::result::Result<crate::ResponseValue<#output>, crate::Error>);
+    let pagination = emit_pagination(op);
+    let poll = emit_poll(api, op, &result);
     quote! {
         #doc
-        #[derive(Debug)]
+        #[derive(Debug, Clone)]
         #[must_use = "a request does nothing until it is sent or awaited"]
-        pub struct #name<'a> {
+        pub struct #name<'a, M = crate::Async> {
             client: &'a crate::Client,
+            // Read by the blocking mode's methods only.
+            #[cfg_attr(not(feature = "blocking"), allow(dead_code))]
+            mode: M,
+            options: crate::runtime::RequestOptions,
             #(#fields,)*
         }
 
-        impl<'a> #name<'a> {
-            pub(crate) fn new(client: &'a crate::Client, #(#ctor_args),*) -> Self {
-                Self { client, #(#ctor_inits,)* }
+        impl<'a, M> #name<'a, M> {
+            pub(crate) fn new(client: &'a crate::Client, mode: M, #(#ctor_args),*) -> Self {
+                Self { client, mode, options: ::std::default::Default::default(), #(#ctor_inits,)* }
             }
 
             #(#setters)*
 
-            /// Sends the request and decodes the response.
+            /// The limit on each attempt of this call, instead of the client's
+            /// [`timeout`](crate::ClientBuilder::timeout).
+            pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+                self.options.timeout = ::std::option::Option::Some(timeout);
+                self
+            }
+
+            /// The limit on this whole call, retries included, instead of the
+            /// client's [`deadline`](crate::ClientBuilder::deadline).
+            pub fn request_deadline(mut self, deadline: ::std::time::Duration) -> Self {
+                self.options.deadline = ::std::option::Option::Some(deadline);
+                self
+            }
+
+            /// At most `retries` retries of this call, instead of what the
+            /// client's [`RetryPolicy`](crate::RetryPolicy) allows (0: no retry).
+            pub fn max_retries(mut self, retries: u32) -> Self {
+                self.options.max_retries = ::std::option::Option::Some(retries);
+                self
+            }
+
+            /// A header sent with every attempt of this call (replacing one of
+            /// the same name); checked when the call is made.
+            pub fn extra_header(
+                mut self,
+                name: impl ::std::convert::Into<::std::string::String>,
+                value: impl ::std::convert::Into<::std::string::String>,
+            ) -> Self {
+                self.options.headers.push((name.into(), value.into()));
+                self
+            }
+
             #allow_overlap
-            pub async fn send(self) -> ::std::result::Result<crate::ResponseValue<#output>, crate::Error> {
-                #send_body
+            async fn execute(self) -> #result {
+                #execute_body
+            }
+        }
+
+        impl<'a> #name<'a> {
+            /// Sends the request and decodes the response.
+            pub async fn send(self) -> #result {
+                self.execute().await
             }
         }
 
         impl<'a> ::std::future::IntoFuture for #name<'a> {
-            type Output = ::std::result::Result<crate::ResponseValue<#output>, crate::Error>;
+            type Output = #result;
             type IntoFuture = ::std::pin::Pin<::std::boxed::Box<dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a>>;
 
             fn into_future(self) -> Self::IntoFuture {
-                ::std::boxed::Box::pin(self.send())
+                ::std::boxed::Box::pin(self.execute())
             }
         }
 
+        #[cfg(feature = "blocking")]
+        impl<'a> #name<'a, crate::blocking::Blocking<'a>> {
+            /// Sends the request and decodes the response, blocking until done.
+            pub fn send(self) -> #result {
+                let mode = self.mode;
+                mode.block_on(self.execute())
+            }
+        }
+
+        #pagination
+        #poll
         #success_enum
     }
+}
+
+/// `pages()` and `items()` for a paginated operation.
+fn emit_pagination(op: &Operation) -> Option<TokenStream> {
+    let pg = op.pagination.as_ref()?;
+    let name = ident(&op.builder_name);
+    let page = success_type(op);
+    let item = rust_type(&pg.item);
+    let cursor_param = &op.params[pg.cursor_param];
+    let cursor = ident(&cursor_param.rust_name);
+    // A nullable cursor parameter is an `Option` inside the setter's `Option`.
+    let (first, set) = if matches!(cursor_param.ty, TypeRef::Nullable(_)) {
+        (
+            quote!(self.#cursor.clone().flatten()),
+            quote!(cursor.map(::std::option::Option::Some)),
+        )
+    } else {
+        (quote!(self.#cursor.clone()), quote!(cursor))
+    };
+    let next = ident(&pg.next_field);
+    let items = ident(&pg.items_field);
+    let next_expr = if pg.next_optional {
+        quote!(page.#next.as_deref())
+    } else {
+        quote!(::std::option::Option::Some(page.#next.as_str()))
+    };
+    let items_expr = if pg.items_optional {
+        quote!(page.#items.unwrap_or_default())
+    } else {
+        quote!(page.#items)
+    };
+    let cursor_wire = code(&op.params[pg.cursor_param].wire_name);
+    let pages_doc = attrs(&format!(
+        "Every page, each fetched (under the retry policy) when the stream reaches it, \
+         following the next cursor until a page has none. It starts at the {cursor_wire} \
+         set on this builder, if any: resume a listing by setting the cursor of the last \
+         page read. The stream ends after the first error."
+    ));
+    let items_doc = attrs(
+        "Every item of every page, in order, fetching each page when the stream reaches it: \
+         only one page is held at a time. The stream ends after the first error.",
+    );
+    let blocking_pages_doc = attrs(
+        "Every page, as an iterator that fetches each page when it reaches it \
+         (see the async `pages`).",
+    );
+    let blocking_items_doc = attrs(
+        "Every item of every page, as an iterator that fetches each page when it reaches it \
+         (see the async `items`).",
+    );
+    Some(quote! {
+        impl<'a, M: ::std::clone::Clone + ::std::marker::Send + 'a> #name<'a, M> {
+            fn into_pages(self) -> crate::Pages<'a, #page> {
+                let first = #first;
+                crate::runtime::pages(
+                    first,
+                    move |cursor| {
+                        let mut request = self.clone();
+                        request.#cursor = #set;
+                        request.execute()
+                    },
+                    |page: &#page| #next_expr,
+                )
+            }
+        }
+
+        impl<'a> #name<'a> {
+            #pages_doc
+            pub fn pages(self) -> crate::Pages<'a, #page> {
+                self.into_pages()
+            }
+
+            #items_doc
+            pub fn items(self) -> crate::Items<'a, #page, #item> {
+                crate::Items::new(self.into_pages(), |page: #page| #items_expr)
+            }
+        }
+
+        #[cfg(feature = "blocking")]
+        impl<'a> #name<'a, crate::blocking::Blocking<'a>> {
+            #blocking_pages_doc
+            pub fn pages(self) -> crate::blocking::Iter<'a, crate::Pages<'a, #page>> {
+                let mode = self.mode;
+                mode.iter(self.into_pages())
+            }
+
+            #blocking_items_doc
+            pub fn items(self) -> crate::blocking::Iter<'a, crate::Items<'a, #page, #item>> {
+                let mode = self.mode;
+                mode.iter(crate::Items::new(self.into_pages(), |page: #page| #items_expr))
+            }
+        }
+    })
+}
+
+/// `wait_until_terminal()` for an operation whose response has a status
+/// with known final values.
+fn emit_poll(api: &Api, op: &Operation, result: &TokenStream) -> Option<TokenStream> {
+    let poll = op.poll.as_ref()?;
+    let name = ident(&op.builder_name);
+    let response = success_type(op);
+    let field = ident(&poll.field);
+    let status = ident(&poll.status_type);
+    let wire_id = op.wire_id.as_str();
+    let finals = match api.types.get(&poll.status_type).map(|d| &d.kind) {
+        Some(crate::model::TypeKind::StringEnum { terminal, .. }) => terminal
+            .iter()
+            .map(|t| code(t))
+            .collect::<Vec<_>>()
+            .join(", "),
+        _ => String::new(),
+    };
+    let doc = attrs(&format!(
+        "Calls the operation until the response's status is final ({finals}; see \
+         [`{status}::is_terminal`](crate::types::{status}::is_terminal)), waiting longer \
+         between calls each time, and returns that response. Each call is retried as the \
+         retry policy allows; an error it does not retry ends the wait, and so does the \
+         deadline of `options` ([`TimeoutKind::Wait`](crate::TimeoutKind::Wait))."
+    ));
+    Some(quote! {
+        impl<'a, M: ::std::clone::Clone> #name<'a, M> {
+            async fn wait(self, options: crate::PollOptions) -> #result {
+                crate::runtime::poll_until(
+                    #wire_id,
+                    options,
+                    || self.clone().execute(),
+                    |response: &#response| response.#field.is_terminal(),
+                )
+                .await
+            }
+        }
+
+        impl<'a> #name<'a> {
+            #doc
+            pub async fn wait_until_terminal(self, options: crate::PollOptions) -> #result {
+                self.wait(options).await
+            }
+        }
+
+        #[cfg(feature = "blocking")]
+        impl<'a> #name<'a, crate::blocking::Blocking<'a>> {
+            /// The async `wait_until_terminal`, blocking until it is done.
+            pub fn wait_until_terminal(self, options: crate::PollOptions) -> #result {
+                let mode = self.mode;
+                mode.block_on(self.wait(options))
+            }
+        }
+    })
 }
 
 fn emit_success_enum(op: &Operation) -> Option<TokenStream> {
@@ -311,8 +558,38 @@ fn status_text(s: StatusMatch) -> String {
     }
 }
 
-fn emit_send(api: &Api, op: &Operation) -> TokenStream {
+/// The body of a builder's `execute`: check, build, send, decode.
+fn emit_execute(api: &Api, op: &Operation, validation: &Validation) -> TokenStream {
     let method = format_ident!("{}", op.method.as_str());
+    let wire_id = op.wire_id.as_str();
+    let template = op.path.as_str();
+    // The idempotency key: the caller's, or a new one, the same for every attempt.
+    let key = op.idempotency_key.map(|i| &op.params[i]);
+    let (key_setup, idempotency) = match key {
+        Some(p) => {
+            let field = ident(&p.rust_name);
+            let make = match (&p.ty, p.required) {
+                (_, true) => quote!(this.#field.clone()),
+                (TypeRef::Primitive(Primitive::Uuid), false) => {
+                    quote!(this.#field.unwrap_or_else(::uuid::Uuid::new_v4))
+                }
+                (_, false) => quote!(this
+                    .#field
+                    .clone()
+                    .unwrap_or_else(|| ::uuid::Uuid::new_v4().to_string())),
+            };
+            (
+                Some(quote!(let idempotency_key = #make;)),
+                quote!(crate::runtime::Idempotency::Key(
+                    ::std::string::ToString::to_string(&idempotency_key)
+                )),
+            )
+        }
+        None => (
+            None,
+            quote!(crate::runtime::Idempotency::of(&::reqwest::Method::#method)),
+        ),
+    };
     // The path: literal pieces and encoded parameters.
     let path = if op
         .path_segments
@@ -328,13 +605,14 @@ fn emit_send(api: &Api, op: &Operation) -> TokenStream {
                 let p = &op.params[*i];
                 let wire = &p.wire_name;
                 let field = ident(&p.rust_name);
-                quote!(&crate::runtime::path_param(#wire, &self.#field)?)
+                quote!(&crate::runtime::path_param(#wire, &this.#field)?)
             }
         });
         quote!(&[#(#pieces),*].concat())
     };
-    let mut steps = Vec::new();
-    if !op.security.is_empty() {
+    let auth = if op.security.is_empty() {
+        quote!(&[])
+    } else {
         let alternatives = op.security.iter().map(|alt| {
             let auths = alt.iter().map(|i| match &api.security_schemes[*i].kind {
                 SecurityKind::Bearer => quote!(crate::runtime::Auth::Bearer),
@@ -345,8 +623,37 @@ fn emit_send(api: &Api, op: &Operation) -> TokenStream {
             });
             quote!(&[#(#auths),*])
         });
-        steps.push(quote!(request.auth(&[#(#alternatives),*])?;));
+        quote!(&[#(#alternatives),*])
+    };
+    // Checks first: nothing is sent when a value breaks a rule.
+    let mut checks = Vec::new();
+    for p in &op.params {
+        let field = ident(&p.rust_name);
+        let value = if key.is_some_and(|k| k.wire_name == p.wire_name) {
+            quote!(&idempotency_key)
+        } else {
+            quote!(&this.#field)
+        };
+        checks.extend(validation.check(&p.wire_name, value, &p.ty, &p.constraints));
     }
+    if let Some(body) = &op.body
+        && let RequestContent::Json(ty) | RequestContent::Form(ty) = &body.content
+    {
+        let ty = if body.required {
+            ty.clone()
+        } else {
+            TypeRef::Nullable(Box::new(ty.clone()))
+        };
+        checks.extend(validation.check("body", quote!(&this.body), &ty, &Default::default()));
+    }
+    let validate = (!checks.is_empty()).then(|| {
+        quote! {
+            let mut v = crate::runtime::Validator::new();
+            #(#checks)*
+            v.finish()?;
+        }
+    });
+    let mut steps = Vec::new();
     for p in op
         .params
         .iter()
@@ -368,12 +675,14 @@ fn emit_send(api: &Api, op: &Operation) -> TokenStream {
             ParamLocation::Cookie => quote!(request.cookie(#wire, #value)?;),
             ParamLocation::Path => unreachable!("path parameters are filtered out above"),
         };
-        if p.required {
-            steps.push(add(quote!(&self.#field)));
+        if key.is_some_and(|k| k.wire_name == p.wire_name) {
+            steps.push(add(quote!(&idempotency_key)));
+        } else if p.required {
+            steps.push(add(quote!(&this.#field)));
         } else {
             let set = add(quote!(value));
             steps.push(quote! {
-                if let ::std::option::Option::Some(value) = &self.#field {
+                if let ::std::option::Option::Some(value) = &this.#field {
                     #set
                 }
             });
@@ -382,17 +691,21 @@ fn emit_send(api: &Api, op: &Operation) -> TokenStream {
     if let Some(body) = &op.body {
         let media = body.media_type.as_str();
         let set = |value: TokenStream| match &body.content {
-            RequestContent::Json(_) => quote!(request.json(&#value)?;),
-            RequestContent::Form(_) => quote!(request.form(&#value)?;),
-            RequestContent::Text => quote!(request.raw(#media, #value.into_bytes());),
-            RequestContent::Binary => quote!(request.raw(#media, #value);),
+            RequestContent::Json(_) => quote!(request.json(#media, #value)?;),
+            RequestContent::Form(_) => quote!(request.form(#value)?;),
+            RequestContent::Text => {
+                quote!(request.raw(#media, ::std::clone::Clone::clone(#value));)
+            }
+            RequestContent::Binary => {
+                quote!(request.raw(#media, ::std::clone::Clone::clone(#value));)
+            }
         };
         if body.required {
-            steps.push(set(quote!(self.body)));
+            steps.push(set(quote!(&this.body)));
         } else {
             let s = set(quote!(body));
             steps.push(quote! {
-                if let ::std::option::Option::Some(body) = self.body {
+                if let ::std::option::Option::Some(body) = &this.body {
                     #s
                 }
             });
@@ -412,9 +725,23 @@ fn emit_send(api: &Api, op: &Operation) -> TokenStream {
     };
     let mutability = (!steps.is_empty()).then(|| quote!(mut));
     quote! {
-        let #mutability request = self.client.request(::reqwest::Method::#method, #path)?;
-        #(#steps)*
-        let response = request.send().await?;
+        let this = self;
+        #key_setup
+        let call = crate::runtime::Call {
+            operation: #wire_id,
+            method: ::reqwest::Method::#method,
+            path: #template,
+            auth: #auth,
+            idempotency: #idempotency,
+            options: this.options,
+        };
+        let request = (|| {
+            #validate
+            let #mutability request = this.client.request(#path)?;
+            #(#steps)*
+            ::std::result::Result::Ok::<_, crate::Error>(request)
+        })();
+        let response = this.client.execute(call, request).await?;
         #dispatch
     }
 }

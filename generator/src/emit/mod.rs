@@ -8,6 +8,7 @@ mod client;
 mod docs;
 mod templates;
 mod types;
+mod validation;
 
 use std::collections::BTreeMap;
 
@@ -16,8 +17,19 @@ use quote::quote;
 
 use crate::model::{Api, SecurityKind};
 
-/// The runtime support module, copied as it is into every crate.
-const RUNTIME: &str = include_str!("../../runtime/runtime.rs");
+/// The runtime support module (`src/runtime/`), copied as it is into every crate.
+const RUNTIME: &[(&str, &str)] = &[
+    ("blocking.rs", include_str!("../../runtime/blocking.rs")),
+    ("client.rs", include_str!("../../runtime/client.rs")),
+    ("error.rs", include_str!("../../runtime/error.rs")),
+    ("mod.rs", include_str!("../../runtime/mod.rs")),
+    ("pagination.rs", include_str!("../../runtime/pagination.rs")),
+    ("poll.rs", include_str!("../../runtime/poll.rs")),
+    ("request.rs", include_str!("../../runtime/request.rs")),
+    ("retry.rs", include_str!("../../runtime/retry.rs")),
+    ("validate.rs", include_str!("../../runtime/validate.rs")),
+    ("values.rs", include_str!("../../runtime/values.rs")),
+];
 
 /// What the crate is called and how it is regenerated.
 pub struct CrateInfo<'a> {
@@ -51,6 +63,7 @@ pub fn emit(api: &Api, info: &CrateInfo<'_>) -> Result<BTreeMap<String, String>,
         info.command, info.source
     );
     let defs: Vec<&crate::model::TypeDef> = api.types.values().collect();
+    let validation = validation::Validation::of(api);
     let mut pieces: Vec<(&str, Piece<'_>)> =
         vec![("src/lib.rs", Piece::Lib), ("src/client.rs", Piece::Client)];
     for (i, chunk) in defs.chunks(CHUNK).enumerate() {
@@ -69,8 +82,8 @@ pub fn emit(api: &Api, info: &CrateInfo<'_>) -> Result<BTreeMap<String, String>,
         let tokens = match piece {
             Piece::Lib => emit_lib(api, info),
             Piece::Client => emit_client(api),
-            Piece::Types(defs, first) => types::emit_types(defs, *first),
-            Piece::Builders(ops, first) => client::emit_builders(api, ops, *first),
+            Piece::Types(defs, first) => types::emit_types(defs, *first, &validation),
+            Piece::Builders(ops, first) => client::emit_builders(api, ops, *first, &validation),
         };
         let file: syn::File =
             syn::parse2(tokens).map_err(|e| format!("the generator produced invalid Rust: {e}"))?;
@@ -89,7 +102,9 @@ pub fn emit(api: &Api, info: &CrateInfo<'_>) -> Result<BTreeMap<String, String>,
             }
         }
     }
-    files.insert("src/runtime.rs".to_owned(), format!("{header}{RUNTIME}"));
+    for (name, text) in RUNTIME {
+        files.insert(format!("src/runtime/{name}"), format!("{header}{text}"));
+    }
     files.insert("Cargo.toml".to_owned(), templates::cargo_toml(api, info)?);
     files.insert("README.md".to_owned(), templates::readme(api, info)?);
     // prettyplease lays the code out; a workspace-wide `cargo fmt` must not
@@ -164,6 +179,17 @@ fn emit_lib(api: &Api, info: &CrateInfo<'_>) -> TokenStream {
         None => quote!(::std::option::Option::None),
     };
     let error_body = client::emit_error_body(api);
+    let uses = Uses::of(api);
+    let chrono = uses.chrono.then(|| {
+        quote!(
+            pub use chrono;
+        )
+    });
+    let uuid = uses.uuid.then(|| {
+        quote!(
+            pub use uuid;
+        )
+    });
     quote! {
         #doc
         #![forbid(unsafe_code)]
@@ -176,7 +202,15 @@ fn emit_lib(api: &Api, info: &CrateInfo<'_>) -> TokenStream {
 
         pub use bytes::Bytes;
         pub use reqwest;
-        pub use runtime::{ApiError, Client, ClientBuilder, DecodeError, Error, InvalidRequest, ResponseValue};
+        #chrono
+        #uuid
+        pub use runtime::{
+            ApiError, Async, CallInfo, Client, ClientBuilder, DecodeError, Error, Items, Pages,
+            PollOptions, ResponseValue, RetryPolicy, TimeoutError, TimeoutKind, TransportError,
+            UnknownValue, ValidationError, Violation,
+        };
+        #[cfg(feature = "blocking")]
+        pub use runtime::blocking;
 
         /// The server requests go to unless the client is given another.
         pub(crate) const DEFAULT_BASE_URL: ::std::option::Option<&str> = #base_url;
@@ -227,12 +261,82 @@ fn emit_client(api: &Api) -> TokenStream {
                         .unwrap_or_else(|e| ::std::panic!("cannot start the HTTP client: {e}"))
                 }
             }
+
+            #[cfg(feature = "blocking")]
+            impl crate::blocking::Client {
+                #[doc = #doc]
+                ///
+                /// Use [`ClientBuilder::build_blocking`](crate::ClientBuilder::build_blocking)
+                /// for anything else.
+                ///
+                /// # Panics
+                ///
+                /// Only if the TLS backend or the client's runtime cannot start.
+                #allow
+                pub fn new(#args) -> Self {
+                    crate::Client::builder()
+                        #creds
+                        .build_blocking()
+                        .unwrap_or_else(|e| ::std::panic!("cannot start the HTTP client: {e}"))
+                }
+            }
         }
     });
     quote! {
-        //! The operations, as methods of [`Client`](crate::Client).
+        //! The operations, as methods of [`Client`](crate::Client) (and of the
+        //! blocking client, with the `blocking` feature).
         #new
         #methods
+    }
+}
+
+/// Optional dependencies the crate needs.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Uses {
+    /// `chrono`, for date-times and dates.
+    pub chrono: bool,
+    /// `uuid`, for UUIDs and idempotency keys.
+    pub uuid: bool,
+}
+
+impl Uses {
+    /// What `api`'s types and operations need.
+    pub fn of(api: &Api) -> Uses {
+        use crate::model::{Primitive, RequestContent, ResponseBody, TypeRef};
+        fn walk(ty: &TypeRef, uses: &mut Uses) {
+            match ty {
+                TypeRef::Primitive(Primitive::DateTime | Primitive::Date) => uses.chrono = true,
+                TypeRef::Primitive(Primitive::Uuid) => uses.uuid = true,
+                TypeRef::Array(inner)
+                | TypeRef::Map(inner)
+                | TypeRef::Nullable(inner)
+                | TypeRef::Boxed(inner) => walk(inner, uses),
+                TypeRef::Named(_) | TypeRef::Primitive(_) | TypeRef::Json => {}
+            }
+        }
+        let mut uses = Uses::default();
+        for def in api.types.values() {
+            for ty in validation::members(&def.kind) {
+                walk(ty, &mut uses);
+            }
+        }
+        for op in &api.operations {
+            uses.uuid |= op.idempotency_key.is_some();
+            for p in &op.params {
+                walk(&p.ty, &mut uses);
+            }
+            if let Some(b) = &op.body
+                && let RequestContent::Json(ty) | RequestContent::Form(ty) = &b.content
+            {
+                walk(ty, &mut uses);
+            }
+            for r in &op.responses {
+                if let ResponseBody::Json(ty) = &r.body {
+                    walk(ty, &mut uses);
+                }
+            }
+        }
+        uses
     }
 }
 

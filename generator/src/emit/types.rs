@@ -4,7 +4,10 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::docs::{attrs, code, prose};
-use crate::model::{Constraints, Field, Primitive, TypeDef, TypeKind, TypeRef, UnionVariant};
+use super::validation::{Validation, rules};
+use crate::model::{
+    Constraints, EnumVariant, Field, Primitive, TypeDef, TypeKind, TypeRef, UnionVariant,
+};
 use crate::names::ident;
 
 /// The Rust type for a use of `ty`, by absolute path.
@@ -45,15 +48,17 @@ fn primitive(p: Primitive) -> TokenStream {
         Primitive::U64 => quote!(u64),
         Primitive::F32 => quote!(f32),
         Primitive::F64 => quote!(f64),
+        Primitive::DateTime => quote!(::chrono::DateTime<::chrono::Utc>),
+        Primitive::Date => quote!(::chrono::NaiveDate),
+        Primitive::Uuid => quote!(::uuid::Uuid),
     }
 }
 
-/// The whole `types` module.
 /// A piece of the `types` module: `defs`, after the module's docs when `first`.
-pub fn emit_types(defs: &[&TypeDef], first: bool) -> TokenStream {
+pub fn emit_types(defs: &[&TypeDef], first: bool, validation: &Validation) -> TokenStream {
     let header = first
         .then(|| quote!(#![doc = " The request and response types of the API, one per schema."]));
-    let defs = defs.iter().map(|d| emit_def(d));
+    let defs = defs.iter().map(|d| emit_def(d, validation));
     quote! {
         #header
         #(#defs)*
@@ -67,92 +72,22 @@ fn def_text(def: &TypeDef) -> String {
     }
 }
 
-fn emit_def(def: &TypeDef) -> TokenStream {
+fn emit_def(def: &TypeDef, validation: &Validation) -> TokenStream {
     let name = ident(&def.name);
     let doc = attrs(&def_text(def));
-    match &def.kind {
+    let in_requests = validation.reachable.contains(&def.name);
+    let body = match &def.kind {
         TypeKind::Struct { fields, additional } => {
-            emit_struct(&name, doc, fields, additional.as_ref())
+            emit_struct(&name, doc, fields, additional.as_ref(), in_requests)
         }
-        TypeKind::StringEnum { variants } => {
-            let rust: Vec<_> = variants.iter().map(|v| ident(&v.rust_name)).collect();
-            let wire: Vec<_> = variants.iter().map(|v| v.wire_name.as_str()).collect();
-            let docs = wire.iter().map(|w| attrs(&code(w)));
-            quote! {
-                #doc
-                #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, ::serde::Serialize, ::serde::Deserialize)]
-                pub enum #name {
-                    #( #docs #[serde(rename = #wire)] #rust, )*
-                }
-
-                impl #name {
-                    /// The value as it travels on the wire.
-                    pub fn as_str(&self) -> &'static str {
-                        match self {
-                            #( Self::#rust => #wire, )*
-                        }
-                    }
-                }
-
-                impl ::std::fmt::Display for #name {
-                    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                        f.write_str(self.as_str())
-                    }
-                }
-            }
-        }
+        TypeKind::StringEnum {
+            variants,
+            terminal,
+            catch_all,
+        } => emit_enum(&name, doc, variants, terminal, catch_all, in_requests),
         TypeKind::Newtype { inner, constraints } => {
-            let inner_ty = rust_type(inner);
             let doc = attrs(&format!("{}{}", def_text(def), constraint_doc(constraints)));
-            let string_from = matches!(inner, TypeRef::Primitive(Primitive::String)).then(|| {
-                quote! {
-                    impl ::std::convert::From<&str> for #name {
-                        fn from(value: &str) -> Self {
-                            Self(value.into())
-                        }
-                    }
-
-                    impl ::std::fmt::Display for #name {
-                        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                            f.write_str(&self.0)
-                        }
-                    }
-                }
-            });
-            quote! {
-                #doc
-                #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-                #[serde(transparent)]
-                pub struct #name(#inner_ty);
-
-                impl #name {
-                    /// Wraps `value`.
-                    pub fn new(value: impl ::std::convert::Into<#inner_ty>) -> Self {
-                        Self(value.into())
-                    }
-
-                    /// The wrapped value.
-                    pub fn into_inner(self) -> #inner_ty {
-                        self.0
-                    }
-                }
-
-                impl ::std::ops::Deref for #name {
-                    type Target = #inner_ty;
-
-                    fn deref(&self) -> &Self::Target {
-                        &self.0
-                    }
-                }
-
-                impl ::std::convert::From<#inner_ty> for #name {
-                    fn from(value: #inner_ty) -> Self {
-                        Self(value)
-                    }
-                }
-
-                #string_from
-            }
+            emit_newtype(&name, doc, inner, constraints)
         }
         TypeKind::Alias { target, allowed } => {
             let target = rust_type(target);
@@ -174,6 +109,326 @@ fn emit_def(def: &TypeDef) -> TokenStream {
             variants,
             discriminator,
         } => emit_union(&name, doc, variants, discriminator.as_deref()),
+    };
+    let validate = in_requests
+        .then(|| emit_validate(&name, def, validation))
+        .flatten();
+    quote! {
+        #body
+        #validate
+    }
+}
+
+/// `impl Validate` for a type requests can carry (not for aliases, which
+/// are their target, nor newtypes, which are valid by construction and get
+/// theirs with their definition).
+fn emit_validate(
+    name: &proc_macro2::Ident,
+    def: &TypeDef,
+    validation: &Validation,
+) -> Option<TokenStream> {
+    let checks = match &def.kind {
+        TypeKind::Alias { .. } | TypeKind::Newtype { .. } => return None,
+        TypeKind::StringEnum { catch_all, .. } => {
+            let catch_all = ident(catch_all);
+            quote! {
+                if let Self::#catch_all(value) = self {
+                    v.violation(::std::format!("`{value}` is not one of the values the API document lists"));
+                }
+            }
+        }
+        TypeKind::Struct { fields, additional } => {
+            let mut checks: Vec<TokenStream> = fields
+                .iter()
+                .filter_map(|f| {
+                    let fname = ident(&f.rust_name);
+                    validation.check(&f.wire_name, quote!(&self.#fname), &f.ty, &f.constraints)
+                })
+                .collect();
+            if let Some(value) = additional
+                && validation.needs(value)
+            {
+                checks.push(quote! {
+                    for (key, value) in &self.additional_properties {
+                        v.field(key, |v| crate::runtime::Validate::validate(value, v));
+                    }
+                });
+            }
+            quote!(#(#checks)*)
+        }
+        TypeKind::Union { variants, .. } => {
+            if !variants.iter().any(|var| validation.needs(&var.ty)) {
+                quote!()
+            } else {
+                let arms = variants.iter().map(|var| {
+                    let vname = ident(&var.rust_name);
+                    if validation.needs(&var.ty) {
+                        quote!(Self::#vname(value) => crate::runtime::Validate::validate(value, v),)
+                    } else {
+                        quote!(Self::#vname(_) => {})
+                    }
+                });
+                quote! {
+                    match self {
+                        #(#arms)*
+                    }
+                }
+            }
+        }
+    };
+    let active = validation.active.contains(&def.name);
+    Some(if active {
+        quote! {
+            impl crate::runtime::Validate for #name {
+                fn validate(&self, v: &mut crate::runtime::Validator) {
+                    #checks
+                }
+            }
+        }
+    } else {
+        quote!(impl crate::runtime::Validate for #name {})
+    })
+}
+
+fn emit_enum(
+    name: &proc_macro2::Ident,
+    doc: TokenStream,
+    variants: &[EnumVariant],
+    terminal: &[String],
+    catch_all: &str,
+    in_requests: bool,
+) -> TokenStream {
+    let catch_all = ident(catch_all);
+    let rust: Vec<_> = variants.iter().map(|v| ident(&v.rust_name)).collect();
+    let wire: Vec<_> = variants.iter().map(|v| v.wire_name.as_str()).collect();
+    let docs = wire.iter().map(|w| attrs(&code(w)));
+    let listed = wire.iter().map(|w| code(w)).collect::<Vec<_>>().join(", ");
+    let is_terminal = (!terminal.is_empty()).then(|| {
+        let finals = variants
+            .iter()
+            .filter(|v| terminal.contains(&v.wire_name))
+            .map(|v| ident(&v.rust_name));
+        let list = terminal
+            .iter()
+            .map(|t| code(t))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let text = format!(
+            " Whether the value is final ({list}): once there, it never changes again. A value the document does not list is not known to be final."
+        );
+        quote! {
+            #[doc = #text]
+            pub fn is_terminal(&self) -> bool {
+                ::std::matches!(self, #(Self::#finals)|*)
+            }
+        }
+    });
+    let unknown_doc = if in_requests {
+        " A value the API document does not list, as received from the server. A request that carries one is refused before sending."
+    } else {
+        " A value the API document does not list, as received from the server."
+    };
+    let from_str_rule = format!("must be one of {listed}");
+    quote! {
+        #doc
+        #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        #[non_exhaustive]
+        pub enum #name {
+            #( #docs #rust, )*
+            #[doc = #unknown_doc]
+            #catch_all(crate::UnknownValue),
+        }
+
+        impl #name {
+            /// The value as it travels on the wire.
+            pub fn as_str(&self) -> &str {
+                match self {
+                    #( Self::#rust => #wire, )*
+                    Self::#catch_all(value) => value.as_str(),
+                }
+            }
+
+            #is_terminal
+
+            fn from_wire(value: ::std::string::String) -> Self {
+                match value.as_str() {
+                    #( #wire => Self::#rust, )*
+                    _ => Self::#catch_all(crate::UnknownValue::new(value)),
+                }
+            }
+        }
+
+        impl ::std::fmt::Display for #name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl ::std::str::FromStr for #name {
+            type Err = crate::ValidationError;
+
+            /// One of the values the API document lists; any other is refused.
+            fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+                match Self::from_wire(value.to_owned()) {
+                    Self::#catch_all(_) => ::std::result::Result::Err(crate::ValidationError::one("", #from_str_rule)),
+                    known => ::std::result::Result::Ok(known),
+                }
+            }
+        }
+
+        impl ::serde::Serialize for #name {
+            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
+                serializer.serialize_str(self.as_str())
+            }
+        }
+
+        impl<'de> ::serde::Deserialize<'de> for #name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+                <::std::string::String as ::serde::Deserialize>::deserialize(deserializer).map(Self::from_wire)
+            }
+        }
+    }
+}
+
+fn emit_newtype(
+    name: &proc_macro2::Ident,
+    doc: TokenStream,
+    inner: &TypeRef,
+    constraints: &Constraints,
+) -> TokenStream {
+    let inner_ty = rust_type(inner);
+    let is_string = matches!(inner, TypeRef::Primitive(Primitive::String));
+    let string_impls = is_string.then(|| {
+        quote! {
+            impl ::std::fmt::Display for #name {
+                fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                    f.write_str(&self.0)
+                }
+            }
+
+            impl ::std::convert::AsRef<str> for #name {
+                fn as_ref(&self) -> &str {
+                    &self.0
+                }
+            }
+        }
+    });
+    let common = quote! {
+        impl ::std::ops::Deref for #name {
+            type Target = #inner_ty;
+
+            fn deref(&self) -> &Self::Target {
+                &self.0
+            }
+        }
+    };
+    if !constraints.has_rules() {
+        // A newtype only to name a recursive type: any value will do.
+        let str_from = is_string.then(|| {
+            quote! {
+                impl ::std::convert::From<&str> for #name {
+                    fn from(value: &str) -> Self {
+                        Self(value.into())
+                    }
+                }
+            }
+        });
+        return quote! {
+            #doc
+            #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+            #[serde(transparent)]
+            pub struct #name(#inner_ty);
+
+            impl #name {
+                /// Wraps `value`.
+                pub fn new(value: impl ::std::convert::Into<#inner_ty>) -> Self {
+                    Self(value.into())
+                }
+
+                /// The wrapped value.
+                pub fn into_inner(self) -> #inner_ty {
+                    self.0
+                }
+            }
+
+            impl ::std::convert::From<#inner_ty> for #name {
+                fn from(value: #inner_ty) -> Self {
+                    Self(value)
+                }
+            }
+
+            #str_from
+            #common
+            #string_impls
+        };
+    }
+    let mut statics = Vec::new();
+    let rules = rules(constraints, &mut statics);
+    let str_conversions = is_string.then(|| {
+        quote! {
+            impl ::std::str::FromStr for #name {
+                type Err = crate::ValidationError;
+
+                fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+                    Self::new(value)
+                }
+            }
+
+            impl ::std::convert::TryFrom<&str> for #name {
+                type Error = crate::ValidationError;
+
+                fn try_from(value: &str) -> ::std::result::Result<Self, Self::Error> {
+                    Self::new(value)
+                }
+            }
+        }
+    });
+    quote! {
+        #doc
+        ///
+        /// A value always keeps these rules: [`new`](Self::new) refuses one that
+        /// does not, and so does decoding.
+        #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+        #[serde(transparent)]
+        pub struct #name(#inner_ty);
+
+        impl #name {
+            /// `value`, if it keeps the rules; every rule it breaks otherwise.
+            pub fn new(value: impl ::std::convert::Into<#inner_ty>) -> ::std::result::Result<Self, crate::ValidationError> {
+                let value = value.into();
+                #(#statics)*
+                let mut v = crate::runtime::Validator::new();
+                crate::runtime::Validate::check(&value, &#rules, &mut v);
+                v.finish()?;
+                ::std::result::Result::Ok(Self(value))
+            }
+
+            /// The wrapped value.
+            pub fn into_inner(self) -> #inner_ty {
+                self.0
+            }
+        }
+
+        impl ::std::convert::TryFrom<#inner_ty> for #name {
+            type Error = crate::ValidationError;
+
+            fn try_from(value: #inner_ty) -> ::std::result::Result<Self, Self::Error> {
+                Self::new(value)
+            }
+        }
+
+        impl<'de> ::serde::Deserialize<'de> for #name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+                let value = <#inner_ty as ::serde::Deserialize>::deserialize(deserializer)?;
+                Self::new(value).map_err(::serde::de::Error::custom)
+            }
+        }
+
+        impl crate::runtime::Validate for #name {}
+
+        #str_conversions
+        #common
+        #string_impls
     }
 }
 
@@ -188,6 +443,15 @@ fn named(ty: &TypeRef) -> Option<&str> {
 
 /// A paragraph listing the constraints, if there are any.
 fn constraint_doc(c: &Constraints) -> String {
+    let rules = constraint_rules(c);
+    if rules.is_empty() {
+        String::new()
+    } else {
+        format!("\n\nConstraints: {}.", rules.join("; "))
+    }
+}
+
+fn constraint_rules(c: &Constraints) -> Vec<String> {
     let mut rules = Vec::new();
     if let Some(f) = &c.format {
         rules.push(format!("format {}", code(f)));
@@ -225,14 +489,16 @@ fn constraint_doc(c: &Constraints) -> String {
     if let Some(n) = c.max_properties {
         rules.push(format!("at most {n} properties"));
     }
+    if let Some(items) = &c.items {
+        let inner = constraint_rules(items);
+        if !inner.is_empty() {
+            rules.push(format!("each: {}", inner.join(", ")));
+        }
+    }
     if let Some(d) = &c.default {
         rules.push(format!("default {}", code(d)));
     }
-    if rules.is_empty() {
-        String::new()
-    } else {
-        format!("\n\nConstraints: {}.", rules.join("; "))
-    }
+    rules
 }
 
 fn emit_struct(
@@ -240,10 +506,12 @@ fn emit_struct(
     doc: TokenStream,
     fields: &[Field],
     additional: Option<&TypeRef>,
+    in_requests: bool,
 ) -> TokenStream {
     let mut decls = Vec::new();
     let mut ctor_args = Vec::new();
     let mut ctor_inits = Vec::new();
+    let mut setters = Vec::new();
     for f in fields {
         let fname = ident(&f.rust_name);
         let mut text = match (&f.doc, named(&f.ty)) {
@@ -275,6 +543,16 @@ fn emit_struct(
                 TypeRef::Nullable(inner) => rust_type(inner),
                 other => rust_type(other),
             };
+            if in_requests && f.rust_name != "new" {
+                let setter_doc = format!(" Sets {} (see the field).", code(&f.wire_name));
+                setters.push(quote! {
+                    #[doc = #setter_doc]
+                    pub fn #fname(mut self, value: impl ::std::convert::Into<#inner>) -> Self {
+                        self.#fname = ::std::option::Option::Some(value.into());
+                        self
+                    }
+                });
+            }
             (
                 quote!(::std::option::Option<#inner>),
                 Some(
@@ -304,10 +582,14 @@ fn emit_struct(
         });
         ctor_inits.push(quote!(additional_properties: ::std::collections::BTreeMap::new()));
     }
-    let ctor_doc = if ctor_args.is_empty() {
-        quote!(#[doc = " An empty value, with every optional property absent."])
-    } else {
-        quote!(#[doc = " A value with the required properties given and every optional one absent."])
+    let ctor_doc = match (ctor_args.is_empty(), setters.is_empty()) {
+        (true, _) => quote!(#[doc = " An empty value, with every optional property absent."]),
+        (false, true) => {
+            quote!(#[doc = " A value with the required properties given and every optional one absent."])
+        }
+        (false, false) => {
+            quote!(#[doc = " A value with the required properties given and every optional one absent (set them with the methods below)."])
+        }
     };
     let allow_many = (ctor_args.len() > 7).then(|| quote!(#[allow(clippy::too_many_arguments)]));
     // With nothing required, every field has a natural default (absent).
@@ -325,6 +607,8 @@ fn emit_struct(
             pub fn new(#(#ctor_args),*) -> Self {
                 Self { #(#ctor_inits),* }
             }
+
+            #(#setters)*
         }
     }
 }

@@ -4,6 +4,7 @@
 //! resolves every `$ref`, names every type, operation and parameter, and
 //! collects every problem it meets before giving up.
 
+mod features;
 mod operation;
 mod recursion;
 mod schema;
@@ -22,6 +23,8 @@ pub(crate) struct Lowerer<'a> {
     type_names: Namespace,
     component_names: BTreeMap<String, String>,
     nullable_components: BTreeSet<String>,
+    /// Types of inline schemas inside shared components, by JSON pointer.
+    shared_types: BTreeMap<String, crate::model::TypeRef>,
     errors: Vec<Diagnostic>,
     warnings: Vec<Diagnostic>,
 }
@@ -34,6 +37,7 @@ pub fn lower(doc: &OpenAPI) -> Result<(Api, Vec<Diagnostic>), Vec<Diagnostic>> {
         type_names: Namespace::default(),
         component_names: BTreeMap::new(),
         nullable_components: BTreeSet::new(),
+        shared_types: BTreeMap::new(),
         errors: Vec::new(),
         warnings: Vec::new(),
     };
@@ -62,6 +66,18 @@ pub fn lower(doc: &OpenAPI) -> Result<(Api, Vec<Diagnostic>), Vec<Diagnostic>> {
         error_bodies,
     };
     Ok((api, l.warnings))
+}
+
+/// The name hint of a schema inside a shared component (`/components/
+/// parameters/per-page/schema` → `PerPage`): named after the component, not
+/// after the first operation that uses it.
+pub(super) fn shared_hint(pointer: &str) -> Option<String> {
+    let rest = pointer.strip_prefix("/components/")?;
+    let mut parts = rest.split('/');
+    let section = parts.next()?;
+    let key = parts.next()?;
+    matches!(section, "parameters" | "requestBodies" | "responses")
+        .then(|| crate::names::camel(&schema::unescape(key)))
 }
 
 /// The first server's URL with its variables at their defaults, when absolute.

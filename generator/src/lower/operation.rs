@@ -99,7 +99,8 @@ impl<'a> Lowerer<'a> {
         schemes: &[SecurityScheme],
     ) -> Operation {
         let mut param_names = Namespace::with_reserved(BUILDER_RESERVED);
-        let mut params = self.parameters(&cx, shared_params, &op.parameters, &mut param_names);
+        let (mut params, idempotency_header) =
+            self.parameters(&cx, shared_params, &op.parameters, &mut param_names);
         let path_segments = self.path_segments(&cx, &mut params, &mut param_names);
         let body = op
             .request_body
@@ -112,6 +113,10 @@ impl<'a> Lowerer<'a> {
         let responses = self.responses(&cx, &op.responses);
         let success = success_type(&cx, &responses);
         let security = self.security(&cx, op, schemes);
+        let idempotency_key =
+            self.idempotency_key(&cx.pointer, &params, idempotency_header.as_deref());
+        let pagination = self.pagination(&cx.pointer, cx.method, op, &params, &success);
+        let poll = self.poll(cx.method, &success);
         Operation {
             wire_id: cx.wire_id,
             method_name: cx.method_name,
@@ -128,6 +133,9 @@ impl<'a> Lowerer<'a> {
             success,
             security,
             pointer: cx.pointer,
+            idempotency_key,
+            pagination,
+            poll,
         }
     }
 
@@ -182,7 +190,7 @@ impl<'a> Lowerer<'a> {
         shared: &'a [ReferenceOr<openapiv3::Parameter>],
         own: &'a [ReferenceOr<openapiv3::Parameter>],
         param_names: &mut Namespace,
-    ) -> Vec<Parameter> {
+    ) -> (Vec<Parameter>, Option<String>) {
         // An operation's parameter replaces a path item's one with the same
         // name and location.
         let mut resolved: IndexMap<(String, ParamLocation), (&'a openapiv3::Parameter, String)> =
@@ -219,14 +227,24 @@ impl<'a> Lowerer<'a> {
         resolved
             .sort_by(|a, _, b, _| (a.1 != ParamLocation::Path).cmp(&(b.1 != ParamLocation::Path)));
         let mut out = Vec::with_capacity(resolved.len());
+        let mut idempotency_header = None;
         for ((name, location), (param, ptr)) in resolved {
             let data = param.parameter_data_ref();
+            if location == ParamLocation::Header
+                && idempotency_header.is_none()
+                && super::features::is_idempotency_header(&name, &data.extensions)
+            {
+                idempotency_header = Some(name.clone());
+            }
             let hint = format!("{}{}", cx.builder_name, names::camel(&name));
             let (ty, constraints) = match &data.format {
                 openapiv3::ParameterSchemaOrContent::Schema(schema) => {
+                    let hint = super::shared_hint(&ptr).unwrap_or(hint);
                     let ty = self.lower_schema(schema, &join(&ptr, "schema"), &hint);
                     let constraints = match schema {
-                        ReferenceOr::Item(s) => super::schema::constraints_of(s),
+                        ReferenceOr::Item(s) => {
+                            self.checked(super::schema::constraints_of(s), &join(&ptr, "schema"))
+                        }
                         ReferenceOr::Reference { .. } => Default::default(),
                     };
                     (ty, constraints)
@@ -261,7 +279,7 @@ impl<'a> Lowerer<'a> {
                 constraints,
             });
         }
-        out
+        (out, idempotency_header)
     }
 
     /// Splits the path template; a template parameter that is not declared is
@@ -355,7 +373,7 @@ impl<'a> Lowerer<'a> {
         let (media_type, media) = pick_media(&body.content)?;
         let encoding = encoding_of(media_type);
         let media_ptr = join(&join(&ptr, "content"), media_type);
-        let hint = format!("{}Body", cx.builder_name);
+        let hint = super::shared_hint(&ptr).unwrap_or_else(|| format!("{}Body", cx.builder_name));
         let typed = |l: &mut Self| match &media.schema {
             Some(schema) => l.lower_schema(schema, &join(&media_ptr, "schema"), &hint),
             None => TypeRef::Json,
@@ -401,14 +419,15 @@ impl<'a> Lowerer<'a> {
             let Some((response, ptr)) = self.resolve(r, "responses", |c| &c.responses, &ptr) else {
                 continue;
             };
-            let hint = match status {
+            let hint = super::shared_hint(&ptr);
+            let hint = hint.unwrap_or_else(|| match status {
                 StatusMatch::Code(_) if status.is_success() && success_count == 1 => {
                     format!("{}Response", cx.builder_name)
                 }
                 StatusMatch::Code(c) => format!("{}Response{c}", cx.builder_name),
                 StatusMatch::Range(c) => format!("{}Response{c}xx", cx.builder_name),
                 StatusMatch::Default => format!("{}ResponseDefault", cx.builder_name),
-            };
+            });
             let body = match pick_media(&response.content) {
                 None => ResponseBody::Empty,
                 Some((media_type, media)) => match encoding_of(media_type) {
@@ -506,8 +525,8 @@ impl<'a> Lowerer<'a> {
 
 pub(super) struct OpContext<'p> {
     path: &'p str,
-    method: HttpMethod,
-    pointer: String,
+    pub(super) method: HttpMethod,
+    pub(super) pointer: String,
     wire_id: String,
     method_name: String,
     builder_name: String,

@@ -134,16 +134,33 @@ fn view(schema: &Schema) -> View<'_> {
         }
     }
     if matches!(v.typ, Some("string")) {
-        v.constraints.format = v.format.clone();
+        v.constraints.format = v
+            .format
+            .clone()
+            .filter(|f| CHECKABLE_FORMATS.contains(&f.as_str()));
     }
+    // Rules on each item of an array, or each value of a map, stated inline.
+    let inner = match (v.items, v.additional) {
+        (Some(ReferenceOr::Item(item)), _) => Some(view(item).constraints),
+        (None, Some(AdditionalProperties::Schema(value))) => match &**value {
+            ReferenceOr::Item(value) => Some(view(value).constraints),
+            ReferenceOr::Reference { .. } => None,
+        },
+        _ => None,
+    };
+    v.constraints.items = inner.filter(Constraints::has_rules).map(Box::new);
     v
 }
+
+/// String formats the generated client checks before sending; `date-time`,
+/// `date` and `uuid` have types of their own instead.
+const CHECKABLE_FORMATS: &[&str] = &["uri", "email", "ipv4", "ipv6"];
 
 /// What a schema lowers to: a use of an existing type, or a definition that
 /// needs a name.
 enum Shape {
     Use(TypeRef),
-    Define(TypeKind),
+    Define(Box<TypeKind>),
 }
 
 fn doc_of(schema: &Schema) -> Option<String> {
@@ -192,7 +209,7 @@ impl<'a> Lowerer<'a> {
                 }
                 ReferenceOr::Item(s) => {
                     let kind = match self.shape(s, &pointer, &name, true) {
-                        Shape::Define(kind) => kind,
+                        Shape::Define(kind) => *kind,
                         Shape::Use(target) => TypeKind::Alias {
                             target,
                             allowed: Vec::new(),
@@ -291,6 +308,22 @@ impl<'a> Lowerer<'a> {
     }
 
     fn lower_inline(&mut self, s: &Schema, pointer: &str, hint: &str) -> TypeRef {
+        // A schema inside a shared component (a parameter, request body or
+        // response that many operations `$ref`) is lowered once: every
+        // operation uses the same type.
+        let shared =
+            pointer.starts_with("/components/") && !pointer.starts_with("/components/schemas/");
+        if shared && let Some(ty) = self.shared_types.get(pointer) {
+            return ty.clone();
+        }
+        let ty = self.lower_inline_uncached(s, pointer, hint);
+        if shared {
+            self.shared_types.insert(pointer.to_owned(), ty.clone());
+        }
+        ty
+    }
+
+    fn lower_inline_uncached(&mut self, s: &Schema, pointer: &str, hint: &str) -> TypeRef {
         let ty = match self.shape(s, pointer, hint, false) {
             Shape::Use(t) => t,
             Shape::Define(kind) => {
@@ -301,7 +334,7 @@ impl<'a> Lowerer<'a> {
                         name: name.clone(),
                         pointer: pointer.to_owned(),
                         doc: doc_of(s),
-                        kind,
+                        kind: *kind,
                     },
                 );
                 TypeRef::Named(name)
@@ -330,9 +363,12 @@ impl<'a> Lowerer<'a> {
             return self.all_of(&v, pointer, name);
         }
         if !v.enumeration.is_empty() {
-            return self.enumeration(&v, pointer);
+            return self.enumeration(s, &v, pointer);
         }
         let primitive = match (v.typ, v.format.as_deref()) {
+            (Some("string"), Some("date-time")) => Some(Primitive::DateTime),
+            (Some("string"), Some("date")) => Some(Primitive::Date),
+            (Some("string"), Some("uuid")) => Some(Primitive::Uuid),
             (Some("string"), _) => Some(Primitive::String),
             (Some("boolean"), _) => Some(Primitive::Bool),
             (Some("integer"), Some("int32")) => Some(Primitive::I32),
@@ -345,14 +381,9 @@ impl<'a> Lowerer<'a> {
         };
         if let Some(p) = primitive {
             let inner = TypeRef::Primitive(p);
-            if component
-                && !v.constraints.is_empty()
-                && v.constraints != default_only(&v.constraints)
-            {
-                return Shape::Define(TypeKind::Newtype {
-                    inner,
-                    constraints: v.constraints,
-                });
+            if component && v.constraints.has_rules() {
+                let constraints = self.checked(v.constraints, pointer);
+                return Shape::Define(Box::new(TypeKind::Newtype { inner, constraints }));
             }
             return Shape::Use(inner);
         }
@@ -377,10 +408,12 @@ impl<'a> Lowerer<'a> {
         let Some(properties) = v.properties.filter(|p| !p.is_empty()) else {
             // No known properties: a map, unless nothing at all is allowed.
             return match (additional, v.additional) {
-                (_, Some(AdditionalProperties::Any(false))) => Shape::Define(TypeKind::Struct {
-                    fields: Vec::new(),
-                    additional: None,
-                }),
+                (_, Some(AdditionalProperties::Any(false))) => {
+                    Shape::Define(Box::new(TypeKind::Struct {
+                        fields: Vec::new(),
+                        additional: None,
+                    }))
+                }
                 (Some(value), _) => Shape::Use(TypeRef::Map(Box::new(value))),
                 (None, _) => Shape::Use(TypeRef::Map(Box::new(TypeRef::Json))),
             };
@@ -401,7 +434,7 @@ impl<'a> Lowerer<'a> {
         let additional = additional.inspect(|_value| {
             field_names.claim("additional_properties");
         });
-        Shape::Define(TypeKind::Struct { fields, additional })
+        Shape::Define(Box::new(TypeKind::Struct { fields, additional }))
     }
 
     fn field(
@@ -421,7 +454,7 @@ impl<'a> Lowerer<'a> {
                 let v = view(s);
                 (
                     doc_of(s),
-                    v.constraints,
+                    self.checked(v.constraints, &prop_ptr),
                     s.schema_data.read_only,
                     s.schema_data.write_only,
                 )
@@ -457,7 +490,7 @@ impl<'a> Lowerer<'a> {
         }
     }
 
-    fn enumeration(&mut self, v: &View<'_>, pointer: &str) -> Shape {
+    fn enumeration(&mut self, s: &Schema, v: &View<'_>, pointer: &str) -> Shape {
         let strings: Vec<&str> = v.enumeration.iter().filter_map(Value::as_str).collect();
         let non_null = v.enumeration.iter().filter(|e| !e.is_null()).count();
         if strings.len() == non_null && non_null > 0 {
@@ -479,7 +512,13 @@ impl<'a> Lowerer<'a> {
             }
             // A null among the values makes the uses nullable (see
             // `is_nullable`); the definition itself stays non-null.
-            return Shape::Define(TypeKind::StringEnum { variants });
+            let terminal = self.terminal_values(s, &variants, pointer);
+            let catch_all = variant_names.claim("Unknown");
+            return Shape::Define(Box::new(TypeKind::StringEnum {
+                variants,
+                terminal,
+                catch_all,
+            }));
         }
         let target = match v.typ {
             Some("integer") => TypeRef::Primitive(Primitive::I64),
@@ -488,7 +527,7 @@ impl<'a> Lowerer<'a> {
             _ => TypeRef::Json,
         };
         let allowed = v.enumeration.iter().map(Value::to_string).collect();
-        Shape::Define(TypeKind::Alias { target, allowed })
+        Shape::Define(Box::new(TypeKind::Alias { target, allowed }))
     }
 
     fn union(
@@ -543,15 +582,15 @@ impl<'a> Lowerer<'a> {
                 join(pointer.trim_end_matches("/oneOf").trim_end_matches("/anyOf"), "discriminator"),
                 "a discriminator needs every alternative to be a $ref; the alternatives are tried in order instead",
             ));
-            return Shape::Define(TypeKind::Union {
+            return Shape::Define(Box::new(TypeKind::Union {
                 variants,
                 discriminator: None,
-            });
+            }));
         }
-        Shape::Define(TypeKind::Union {
+        Shape::Define(Box::new(TypeKind::Union {
             variants,
             discriminator,
-        })
+        }))
     }
 
     fn all_of(&mut self, v: &View<'_>, pointer: &str, name: &str) -> Shape {
@@ -636,9 +675,66 @@ impl<'a> Lowerer<'a> {
         if additional.is_some() {
             field_names.claim("additional_properties");
         }
-        Shape::Define(TypeKind::Struct { fields, additional })
+        Shape::Define(Box::new(TypeKind::Struct { fields, additional }))
     }
 }
+
+impl Lowerer<'_> {
+    /// `c` without the patterns the generated client could not check (those
+    /// the regex engine cannot compile, such as look-arounds), each dropped
+    /// with a warning.
+    pub(super) fn checked(&mut self, mut c: Constraints, pointer: &str) -> Constraints {
+        if let Some(p) = &c.pattern
+            && let Err(e) = regex_lite::Regex::new(p)
+        {
+            self.warnings.push(Diagnostic::warning(
+                join(pointer, "pattern"),
+                format!("pattern `{p}` is not checked before sending: {e}"),
+            ));
+            c.pattern = None;
+        }
+        if let Some(items) = c.items.take() {
+            let items = self.checked(*items, &join(pointer, "items"));
+            c.items = items.has_rules().then(|| Box::new(items));
+        }
+        c
+    }
+
+    /// The `x-terminal-values` of an enum schema: the values after which the
+    /// resource never changes again. Each must be one of the enum's values.
+    fn terminal_values(
+        &mut self,
+        s: &Schema,
+        variants: &[EnumVariant],
+        pointer: &str,
+    ) -> Vec<String> {
+        let Some(value) = s.schema_data.extensions.get(TERMINAL_VALUES) else {
+            return Vec::new();
+        };
+        let ptr = join(pointer, TERMINAL_VALUES);
+        let Some(list) = value.as_array() else {
+            self.warnings.push(Diagnostic::warning(
+                ptr,
+                "must be a list of the enum's values; it is ignored",
+            ));
+            return Vec::new();
+        };
+        let mut out = Vec::new();
+        for item in list {
+            match item.as_str() {
+                Some(t) if variants.iter().any(|v| v.wire_name == t) => out.push(t.to_owned()),
+                _ => self.warnings.push(Diagnostic::warning(
+                    ptr.clone(),
+                    format!("`{item}` is not one of the enum's values; it is ignored"),
+                )),
+            }
+        }
+        out
+    }
+}
+
+/// The extension that marks an enum's final values.
+pub(super) const TERMINAL_VALUES: &str = "x-terminal-values";
 
 /// Whether null is a value of `s`: `nullable`, or a null among its `enum`.
 fn is_nullable(s: &Schema) -> bool {
@@ -648,14 +744,6 @@ fn is_nullable(s: &Schema) -> bool {
 /// The constraints `s` states on its values.
 pub(super) fn constraints_of(s: &Schema) -> Constraints {
     view(s).constraints
-}
-
-/// Constraints that carry only a default: not worth a newtype.
-fn default_only(c: &Constraints) -> Constraints {
-    Constraints {
-        default: c.default.clone(),
-        ..Constraints::default()
-    }
 }
 
 fn variant_name_for(ty: &TypeRef) -> String {

@@ -1,0 +1,137 @@
+//! The same operations, synchronously (cargo feature `blocking`).
+//!
+//! A blocking [`Client`] wraps the async one with a small runtime of its own:
+//! each call blocks the calling thread until it completes, with the same
+//! retries, time limits and errors. Its request builders are the async
+//! ones in blocking mode: set parameters the same way, then call `send()`.
+//! Paginated operations give an [`Iterator`] instead of a stream.
+//!
+//! A blocking call made inside an async runtime would stall it: it is refused
+//! with [`Error::InvalidRequest`](crate::Error::InvalidRequest) instead. Use
+//! the async client there.
+
+use std::future::Future;
+use std::sync::Arc;
+
+use futures_core::Stream;
+
+use super::error::Error;
+
+/// A client whose calls block. Cheap to clone: clones share the connection
+/// pool and the runtime.
+#[derive(Clone)]
+pub struct Client {
+    inner: crate::Client,
+    runtime: Arc<Runtime>,
+}
+
+impl std::fmt::Debug for Client {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("blocking::Client").field("inner", &self.inner).finish_non_exhaustive()
+    }
+}
+
+/// The runtime, shut down in the background when the last clone goes, so
+/// that dropping a blocking client never panics, wherever it happens.
+struct Runtime(Option<tokio::runtime::Runtime>);
+
+impl Drop for Runtime {
+    fn drop(&mut self) {
+        if let Some(rt) = self.0.take() {
+            rt.shutdown_background();
+        }
+    }
+}
+
+impl Client {
+    /// A blocking client that makes the same calls as `client`.
+    pub fn from_async(client: crate::Client) -> Result<Client, Error> {
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(1)
+            .thread_name(concat!(env!("CARGO_PKG_NAME"), "-blocking"))
+            .enable_all()
+            .build()
+            .map_err(|e| Error::transport(e, false))?;
+        Ok(Client { inner: client, runtime: Arc::new(Runtime(Some(runtime))) })
+    }
+
+    /// The async client behind this one.
+    pub fn as_async(&self) -> &crate::Client {
+        &self.inner
+    }
+
+    pub(crate) fn mode(&self) -> Blocking<'_> {
+        Blocking { runtime: self.runtime.0.as_ref().expect("the runtime lives as long as the client") }
+    }
+}
+
+impl crate::ClientBuilder {
+    /// Checks the configuration and builds a blocking client.
+    pub fn build_blocking(self) -> Result<Client, Error> {
+        Client::from_async(self.build()?)
+    }
+}
+
+/// The mode of request builders made by a blocking [`Client`]: `send()` blocks.
+#[derive(Debug, Clone, Copy)]
+pub struct Blocking<'a> {
+    runtime: &'a tokio::runtime::Runtime,
+}
+
+impl<'a> Blocking<'a> {
+    /// Runs `future` to completion on the client's runtime.
+    pub(crate) fn block_on<T>(&self, future: impl Future<Output = Result<T, Error>>) -> Result<T, Error> {
+        if tokio::runtime::Handle::try_current().is_ok() {
+            return Err(Error::invalid(
+                "blocking client",
+                "called inside an async runtime, which it would stall: use the async client there",
+            ));
+        }
+        self.runtime.block_on(future)
+    }
+
+    /// The stream as an iterator that blocks for each item.
+    pub(crate) fn iter<S>(self, stream: S) -> Iter<'a, S> {
+        Iter { stream, runtime: self, done: false }
+    }
+}
+
+/// The items of a stream, each waited for on the client's runtime.
+#[must_use = "an iterator does nothing until it is read"]
+pub struct Iter<'a, S> {
+    stream: S,
+    runtime: Blocking<'a>,
+    done: bool,
+}
+
+impl<S> std::fmt::Debug for Iter<'_, S> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Iter").field("done", &self.done).finish_non_exhaustive()
+    }
+}
+
+impl<T, S> Iterator for Iter<'_, S>
+where
+    S: Stream<Item = Result<T, Error>> + Unpin,
+{
+    type Item = Result<T, Error>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        if self.done {
+            return None;
+        }
+        let stream = &mut self.stream;
+        let next = self.runtime.block_on(async { Ok(futures_util::StreamExt::next(stream).await) });
+        match next {
+            Ok(Some(item)) => Some(item),
+            Ok(None) => {
+                self.done = true;
+                None
+            }
+            Err(e) => {
+                self.done = true;
+                Some(Err(e))
+            }
+        }
+    }
+}

@@ -1,0 +1,580 @@
+//! The client, its configuration, and the loop that sends one call: every
+//! attempt, its credentials, its time limits, and the waits between them.
+
+use std::fmt;
+use std::sync::Arc;
+use std::time::{Duration, Instant, SystemTime};
+
+use reqwest::Method;
+use reqwest::header::{HeaderMap, HeaderValue};
+use tracing::Instrument as _;
+
+use super::error::{BoxError, CallInfo, Error, TimeoutKind, is_retryable_status};
+use super::request::{Auth, RawResponse, Request, header_name};
+use super::retry::{RetryPolicy, retry_after};
+
+/// A client for the API. Cheap to clone: clones share one configuration and
+/// one connection pool.
+#[derive(Clone)]
+pub struct Client {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    base_url: String,
+    http: reqwest::Client,
+    credentials: Credentials,
+    user_agent: HeaderValue,
+    timeout: Option<Duration>,
+    deadline: Option<Duration>,
+    retry: RetryPolicy,
+}
+
+/// Where the bearer token comes from.
+#[derive(Clone)]
+enum Token {
+    Fixed(String),
+    Provider(Arc<dyn Fn() -> String + Send + Sync>),
+}
+
+#[derive(Clone, Default)]
+struct Credentials {
+    bearer: Option<Token>,
+    basic: Option<(String, Option<String>)>,
+    api_key: Option<String>,
+}
+
+impl Credentials {
+    fn bearer(&self) -> Option<String> {
+        match self.bearer.as_ref()? {
+            Token::Fixed(t) => Some(t.clone()),
+            Token::Provider(f) => Some(f()),
+        }
+    }
+}
+
+impl fmt::Debug for Credentials {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // Secrets are never shown, only whether they are set.
+        let bearer = self.bearer.as_ref().map(|t| match t {
+            Token::Fixed(_) => "<redacted>",
+            Token::Provider(_) => "<provider>",
+        });
+        f.debug_struct("Credentials")
+            .field("bearer_token", &bearer)
+            .field("basic_auth_user", &self.basic.as_ref().map(|(user, _)| user))
+            .field("api_key", &self.api_key.as_ref().map(|_| "<redacted>"))
+            .finish()
+    }
+}
+
+impl fmt::Debug for Client {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let i = &self.inner;
+        f.debug_struct("Client")
+            .field("base_url", &i.base_url)
+            .field("credentials", &i.credentials)
+            .field("timeout", &i.timeout)
+            .field("deadline", &i.deadline)
+            .field("retry", &i.retry)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Client {
+    /// A builder, starting from the API's own server (if the document names one).
+    pub fn builder() -> ClientBuilder {
+        ClientBuilder {
+            base_url: crate::DEFAULT_BASE_URL.map(str::to_owned),
+            allow_http: false,
+            credentials: Credentials::default(),
+            http: None,
+            timeout: Some(Duration::from_secs(60)),
+            connect_timeout: Some(Duration::from_secs(10)),
+            deadline: None,
+            retry: RetryPolicy::default(),
+            user_agent: None,
+        }
+    }
+
+    /// The base URL requests go to.
+    pub fn base_url(&self) -> &str {
+        &self.inner.base_url
+    }
+
+    /// The retry policy of every call that does not set its own.
+    pub fn retry_policy(&self) -> RetryPolicy {
+        self.inner.retry
+    }
+
+    /// A request to `path` (already encoded) on this client's server.
+    pub(crate) fn request(&self, path: &str) -> Result<Request, Error> {
+        Request::new(&self.inner.base_url, path)
+    }
+}
+
+/// Configures a [`Client`].
+#[derive(Clone)]
+#[must_use]
+pub struct ClientBuilder {
+    base_url: Option<String>,
+    allow_http: bool,
+    credentials: Credentials,
+    http: Option<reqwest::Client>,
+    timeout: Option<Duration>,
+    connect_timeout: Option<Duration>,
+    deadline: Option<Duration>,
+    retry: RetryPolicy,
+    user_agent: Option<String>,
+}
+
+impl fmt::Debug for ClientBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ClientBuilder")
+            .field("base_url", &self.base_url)
+            .field("allow_http", &self.allow_http)
+            .field("credentials", &self.credentials)
+            .field("timeout", &self.timeout)
+            .field("connect_timeout", &self.connect_timeout)
+            .field("deadline", &self.deadline)
+            .field("retry", &self.retry)
+            .finish_non_exhaustive()
+    }
+}
+
+impl ClientBuilder {
+    /// Sends requests to `url` instead of the API's own server.
+    pub fn base_url(mut self, url: impl Into<String>) -> Self {
+        self.base_url = Some(url.into());
+        self
+    }
+
+    /// Allows a plain `http://` base URL. Credentials then travel unencrypted:
+    /// use it only against a local test server.
+    pub fn allow_http(mut self, allow: bool) -> Self {
+        self.allow_http = allow;
+        self
+    }
+
+    /// The token for bearer authentication (`Authorization: Bearer …`).
+    pub fn bearer_token(mut self, token: impl Into<String>) -> Self {
+        self.credentials.bearer = Some(Token::Fixed(token.into()));
+        self
+    }
+
+    /// A function that returns the current bearer token, asked before every
+    /// attempt (so that a token refreshed meanwhile is used by the retry).
+    pub fn token_provider(mut self, provider: impl Fn() -> String + Send + Sync + 'static) -> Self {
+        self.credentials.bearer = Some(Token::Provider(Arc::new(provider)));
+        self
+    }
+
+    /// The user and password for basic authentication.
+    pub fn basic_auth(mut self, user: impl Into<String>, password: Option<String>) -> Self {
+        self.credentials.basic = Some((user.into(), password));
+        self
+    }
+
+    /// The key for every API-key security scheme.
+    pub fn api_key(mut self, key: impl Into<String>) -> Self {
+        self.credentials.api_key = Some(key.into());
+        self
+    }
+
+    /// The limit on each attempt, from connecting to the last byte of the
+    /// response (60 s by default). An attempt that takes longer is abandoned
+    /// and, where the retry policy allows, retried.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = Some(timeout);
+        self
+    }
+
+    /// The limit on connecting (10 s by default; ignored with
+    /// [`ClientBuilder::http_client`], whose own setting applies).
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.connect_timeout = Some(timeout);
+        self
+    }
+
+    /// The limit on a whole call, every attempt and wait included (none by
+    /// default). No attempt starts, and no wait is begun, that would end past it.
+    pub fn deadline(mut self, deadline: Duration) -> Self {
+        self.deadline = Some(deadline);
+        self
+    }
+
+    /// How calls are retried ([`RetryPolicy::default`]: 2 retries).
+    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
+        self.retry = policy;
+        self
+    }
+
+    /// The `User-Agent` header (the crate's name and version by default).
+    pub fn user_agent(mut self, user_agent: impl Into<String>) -> Self {
+        self.user_agent = Some(user_agent.into());
+        self
+    }
+
+    /// Uses the caller's own HTTP client (its proxies, TLS roots, pool).
+    pub fn http_client(mut self, client: reqwest::Client) -> Self {
+        self.http = Some(client);
+        self
+    }
+
+    /// Checks the configuration and builds the client.
+    pub fn build(self) -> Result<Client, Error> {
+        let base_url = self
+            .base_url
+            .ok_or_else(|| Error::invalid("base URL", "the API document names no server: set one with `ClientBuilder::base_url`"))?;
+        let parsed = reqwest::Url::parse(&base_url).map_err(|e| Error::invalid("base URL", e.to_string()))?;
+        match parsed.scheme() {
+            "https" => {}
+            "http" if self.allow_http => {}
+            "http" => {
+                return Err(Error::invalid(
+                    "base URL",
+                    "plain http is refused: use https, or `allow_http(true)` for a local test server",
+                ));
+            }
+            other => return Err(Error::invalid("base URL", format!("unsupported scheme `{other}`"))),
+        }
+        if parsed.query().is_some() || parsed.fragment().is_some() {
+            return Err(Error::invalid("base URL", "cannot have a query or a fragment"));
+        }
+        let user_agent =
+            self.user_agent.unwrap_or_else(|| concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION")).to_owned());
+        let user_agent = HeaderValue::from_str(&user_agent).map_err(|e| Error::invalid("user agent", e.to_string()))?;
+        let http = match self.http {
+            Some(http) => http,
+            None => {
+                let mut builder = reqwest::Client::builder();
+                if let Some(t) = self.connect_timeout {
+                    builder = builder.connect_timeout(t);
+                }
+                builder.build().map_err(|e| Error::transport(e, false))?
+            }
+        };
+        Ok(Client {
+            inner: Arc::new(Inner {
+                base_url: base_url.trim_end_matches('/').to_owned(),
+                http,
+                credentials: self.credentials,
+                user_agent,
+                timeout: self.timeout,
+                deadline: self.deadline,
+                retry: self.retry,
+            }),
+        })
+    }
+}
+
+/// Settings of one call that override the client's.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct RequestOptions {
+    pub(crate) timeout: Option<Duration>,
+    pub(crate) deadline: Option<Duration>,
+    pub(crate) retry: Option<RetryPolicy>,
+    pub(crate) max_retries: Option<u32>,
+    pub(crate) headers: Vec<(String, String)>,
+}
+
+/// Whether repeating a request is safe.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Idempotency {
+    /// The method is idempotent by HTTP.
+    Method,
+    /// Every attempt carries this idempotency key.
+    Key(String),
+    /// Neither: retried only when it certainly never reached the server.
+    Unsafe,
+}
+
+impl Idempotency {
+    /// The idempotency of `method` without a key.
+    pub(crate) fn of(method: &Method) -> Idempotency {
+        match *method {
+            Method::GET | Method::HEAD | Method::PUT | Method::DELETE | Method::OPTIONS | Method::TRACE => Idempotency::Method,
+            _ => Idempotency::Unsafe,
+        }
+    }
+}
+
+/// One call of an operation: what the generated code knows about it.
+#[derive(Debug)]
+pub(crate) struct Call {
+    /// The operationId.
+    pub(crate) operation: &'static str,
+    pub(crate) method: Method,
+    /// The path template, for traces (never the filled-in path, which may hold ids).
+    pub(crate) path: &'static str,
+    /// The security alternatives, in order of preference.
+    pub(crate) auth: &'static [&'static [Auth]],
+    pub(crate) idempotency: Idempotency,
+    pub(crate) options: RequestOptions,
+}
+
+impl Call {
+    pub(crate) fn info(&self, attempts: u32) -> CallInfo {
+        CallInfo {
+            operation: self.operation,
+            attempts,
+            idempotency_key: match &self.idempotency {
+                Idempotency::Key(k) => Some(k.clone()),
+                _ => None,
+            },
+        }
+    }
+}
+
+/// What one attempt ended with.
+enum Attempt {
+    Response(RawResponse),
+    Failed(Error),
+}
+
+impl Client {
+    /// Sends `request` as `call`: attempts it, retries it as the policy and
+    /// the operation's idempotency allow, and returns the last response read
+    /// whole (whatever its status) or the last failure.
+    ///
+    /// `request` is the outcome of building the request: an error there (a
+    /// value that breaks the API's rules) is returned as it is, with the
+    /// call's details, and nothing is sent.
+    pub(crate) async fn execute(&self, call: Call, request: Result<Request, Error>) -> Result<RawResponse, Error> {
+        let request = request.map_err(|e| with_call(e, call.info(0)))?;
+        let span = tracing::info_span!(
+            "api_call",
+            operation = call.operation,
+            http.method = %call.method,
+            http.route = call.path,
+            attempts = tracing::field::Empty,
+            http.status_code = tracing::field::Empty,
+        );
+        let result = self.attempts(&call, &request).instrument(span.clone()).await;
+        match &result {
+            Ok(r) => {
+                span.record("attempts", r.call.attempts);
+                span.record("http.status_code", r.status.as_u16());
+            }
+            Err(e) => {
+                span.record("attempts", e.attempts());
+            }
+        }
+        result
+    }
+
+    async fn attempts(&self, call: &Call, request: &Request) -> Result<RawResponse, Error> {
+        let inner = &*self.inner;
+        let started = Instant::now();
+        let deadline = call.options.deadline.or(inner.deadline);
+        let mut policy = call.options.retry.unwrap_or(inner.retry);
+        if let Some(n) = call.options.max_retries {
+            policy.max_retries = n;
+        }
+        let attempt_timeout = call.options.timeout.or(inner.timeout);
+        let mut attempt = 0u32;
+        loop {
+            attempt += 1;
+            let remaining = match deadline {
+                Some(d) => match d.checked_sub(started.elapsed()) {
+                    Some(r) if !r.is_zero() => Some(r),
+                    _ => return Err(with_call(Error::timeout(TimeoutKind::Deadline, d, None), call.info(attempt - 1))),
+                },
+                None => None,
+            };
+            // The attempt's limit: its own timeout, or what is left of the deadline.
+            let (limit, kind) = match (attempt_timeout, remaining) {
+                (Some(t), Some(r)) if r < t => (Some(r), TimeoutKind::Deadline),
+                (Some(t), _) => (Some(t), TimeoutKind::Attempt),
+                (None, Some(r)) => (Some(r), TimeoutKind::Deadline),
+                (None, None) => (None, TimeoutKind::Attempt),
+            };
+            let attempt_started = Instant::now();
+            let outcome = self.attempt(call, request, limit, kind).await;
+            let latency_ms = attempt_started.elapsed().as_millis() as u64;
+            let outcome = match outcome {
+                Ok(mut raw) => {
+                    raw.call = call.info(attempt);
+                    tracing::debug!(attempt, status = raw.status.as_u16(), latency_ms, "response");
+                    Attempt::Response(raw)
+                }
+                Err(e) => {
+                    tracing::debug!(attempt, latency_ms, error = %e, "attempt failed");
+                    Attempt::Failed(with_call(e, call.info(attempt)))
+                }
+            };
+            let retries_left = attempt <= policy.max_retries;
+            let delay = match &outcome {
+                Attempt::Response(raw) if retries_left && is_retryable_status(raw.status) && self.may_repeat(call, None) => {
+                    match retry_after(&raw.headers, SystemTime::now()) {
+                        Some(asked) if asked > policy.max_retry_after => None,
+                        Some(asked) => Some(asked),
+                        None => Some(policy.jittered(attempt)),
+                    }
+                }
+                Attempt::Failed(e) if retries_left && e.is_retryable() && self.may_repeat(call, Some(e)) => {
+                    Some(policy.jittered(attempt))
+                }
+                _ => None,
+            };
+            let fits = |delay: Duration| deadline.is_none_or(|d| started.elapsed() + delay < d);
+            match (outcome, delay) {
+                (outcome, Some(delay)) if fits(delay) => {
+                    tracing::info!(attempt, delay_ms = delay.as_millis() as u64, "retrying");
+                    tokio::time::sleep(delay).await;
+                    drop(outcome);
+                }
+                (Attempt::Response(raw), _) => return Ok(raw),
+                (Attempt::Failed(e), _) => return Err(e),
+            }
+        }
+    }
+
+    /// Whether the call may be sent again after `failure` (`None`: after a
+    /// retryable status, which means the server received it).
+    fn may_repeat(&self, call: &Call, failure: Option<&Error>) -> bool {
+        match call.idempotency {
+            Idempotency::Method | Idempotency::Key(_) => true,
+            Idempotency::Unsafe => matches!(failure, Some(Error::Transport(t)) if !t.sent),
+        }
+    }
+
+    /// One attempt: credentials, headers, body, time limit; the response read whole.
+    async fn attempt(&self, call: &Call, request: &Request, limit: Option<Duration>, kind: TimeoutKind) -> Result<RawResponse, Error> {
+        let inner = &*self.inner;
+        let mut url = request.url.clone();
+        let mut headers = request.headers.clone();
+        let mut cookies = request.cookies.clone();
+        let mut basic = None;
+        self.authorize(call.auth, &mut url, &mut headers, &mut cookies, &mut basic)?;
+        for (name, value) in &call.options.headers {
+            let value = HeaderValue::from_str(value)
+                .map_err(|_| Error::invalid(name.as_str(), "a header value must be visible ASCII without line breaks"))?;
+            headers.insert(header_name(name)?, value);
+        }
+        if url.query() == Some("") {
+            url.set_query(None);
+        }
+        if !cookies.is_empty() {
+            let value = HeaderValue::from_str(&cookies.join("; ")).map_err(|_| Error::invalid("cookies", "must be visible ASCII"))?;
+            headers.insert(reqwest::header::COOKIE, value);
+        }
+        headers.insert(reqwest::header::USER_AGENT, inner.user_agent.clone());
+        let mut req = inner.http.request(call.method.clone(), url).headers(headers);
+        if let Some((content_type, bytes)) = &request.body {
+            req = req.header(reqwest::header::CONTENT_TYPE, *content_type).body(bytes.clone());
+        }
+        if let Some((user, password)) = basic {
+            req = req.basic_auth(user, password);
+        }
+        if let Some(t) = limit {
+            req = req.timeout(t);
+        }
+        let failed = |e: reqwest::Error| {
+            if e.is_timeout() {
+                Error::timeout(kind, limit.unwrap_or_default(), Some(Box::new(e) as BoxError))
+            } else {
+                let sent = !e.is_connect();
+                Error::transport(e, sent)
+            }
+        };
+        let response = req.send().await.map_err(failed)?;
+        let status = response.status();
+        let headers = response.headers().clone();
+        let body = response.bytes().await.map_err(failed)?;
+        Ok(RawResponse { status, headers, body, call: CallInfo::default() })
+    }
+
+    /// Applies the first security alternative whose credentials are all set.
+    fn authorize(
+        &self,
+        alternatives: &[&[Auth]],
+        url: &mut reqwest::Url,
+        headers: &mut HeaderMap,
+        cookies: &mut Vec<String>,
+        basic: &mut Option<(String, Option<String>)>,
+    ) -> Result<(), Error> {
+        let creds = &self.inner.credentials;
+        let has = |a: &Auth| match a {
+            Auth::Bearer => creds.bearer.is_some(),
+            Auth::Basic => creds.basic.is_some(),
+            Auth::ApiKeyHeader(_) | Auth::ApiKeyQuery(_) | Auth::ApiKeyCookie(_) => creds.api_key.is_some(),
+        };
+        let Some(chosen) = alternatives.iter().find(|alt| alt.iter().all(has)) else {
+            return Ok(());
+        };
+        for a in chosen.iter() {
+            match a {
+                Auth::Bearer => {
+                    let token = creds.bearer().unwrap_or_default();
+                    let mut value = HeaderValue::from_str(&format!("Bearer {token}"))
+                        .map_err(|_| Error::invalid("bearer token", "must be visible ASCII without line breaks"))?;
+                    value.set_sensitive(true);
+                    headers.insert(reqwest::header::AUTHORIZATION, value);
+                }
+                Auth::Basic => *basic = creds.basic.clone(),
+                Auth::ApiKeyHeader(name) => {
+                    let key = creds.api_key.clone().unwrap_or_default();
+                    let mut value = HeaderValue::from_str(&key)
+                        .map_err(|_| Error::invalid("API key", "must be visible ASCII without line breaks"))?;
+                    value.set_sensitive(true);
+                    headers.insert(header_name(name)?, value);
+                }
+                Auth::ApiKeyQuery(name) => {
+                    let key = creds.api_key.clone().unwrap_or_default();
+                    url.query_pairs_mut().append_pair(name, &key);
+                }
+                Auth::ApiKeyCookie(name) => {
+                    let key = creds.api_key.clone().unwrap_or_default();
+                    cookies.push(format!("{name}={key}"));
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// `e` with the call's details.
+pub(crate) fn with_call(mut e: Error, info: CallInfo) -> Error {
+    *e.call_mut() = info;
+    e
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn call(idempotency: Idempotency) -> Call {
+        Call { operation: "op", method: Method::POST, path: "/", auth: &[], idempotency, options: RequestOptions::default() }
+    }
+
+    #[test]
+    fn a_call_without_idempotency_is_repeated_only_when_it_never_left() {
+        let client = Client::builder().base_url("https://example.test").build().unwrap();
+        let refused = Error::transport("connection refused", false);
+        let reset = Error::transport("connection reset", true);
+        let slow = Error::timeout(TimeoutKind::Attempt, Duration::from_secs(1), None);
+
+        let unsafe_call = call(Idempotency::Unsafe);
+        assert!(client.may_repeat(&unsafe_call, Some(&refused)));
+        assert!(!client.may_repeat(&unsafe_call, Some(&reset)), "it may have been acted on");
+        assert!(!client.may_repeat(&unsafe_call, Some(&slow)), "it may have been acted on");
+        assert!(!client.may_repeat(&unsafe_call, None), "the server answered a retryable status");
+
+        for safe in [call(Idempotency::Key("k".to_owned())), call(Idempotency::Method)] {
+            assert!(client.may_repeat(&safe, Some(&reset)));
+            assert!(client.may_repeat(&safe, Some(&slow)));
+            assert!(client.may_repeat(&safe, None));
+        }
+    }
+
+    #[test]
+    fn idempotency_by_method() {
+        for m in [Method::GET, Method::HEAD, Method::PUT, Method::DELETE, Method::OPTIONS, Method::TRACE] {
+            assert_eq!(Idempotency::of(&m), Idempotency::Method, "{m}");
+        }
+        for m in [Method::POST, Method::PATCH] {
+            assert_eq!(Idempotency::of(&m), Idempotency::Unsafe, "{m}");
+        }
+    }
+}

@@ -1,0 +1,378 @@
+//! The one error type of every call, and what each variant keeps.
+
+use std::fmt;
+use std::time::Duration;
+
+use bytes::Bytes;
+use reqwest::StatusCode;
+use reqwest::header::HeaderMap;
+
+use crate::ErrorBody;
+
+/// A boxed error from below (the HTTP stack, the runtime).
+pub(crate) type BoxError = Box<dyn std::error::Error + Send + Sync + 'static>;
+
+/// What every error and every response says about the call that made it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct CallInfo {
+    /// The operation's id in the API document, such as `createPayment`.
+    pub operation: &'static str,
+    /// How many attempts were made (1 when the first succeeded or was not retried;
+    /// 0 when the request was refused before sending).
+    pub attempts: u32,
+    /// The idempotency key every attempt carried, for an operation that takes one.
+    pub idempotency_key: Option<String>,
+}
+
+/// Everything that can go wrong with a call.
+///
+/// The variant says where it went wrong: the server answered with an error
+/// status ([`Error::Api`]), the request or response could not travel
+/// ([`Error::Transport`]), a time limit passed ([`Error::Timeout`]), the
+/// response did not decode as declared ([`Error::Decode`]), or the request
+/// was refused before anything was sent ([`Error::InvalidRequest`]).
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// The server answered with an error status.
+    #[error("{0}")]
+    Api(Box<ApiError>),
+    /// The request could not be sent, or the response could not be read.
+    #[error("{0}")]
+    Transport(Box<TransportError>),
+    /// A time limit passed: one attempt's, the call's deadline, or a wait's.
+    #[error("{0}")]
+    Timeout(Box<TimeoutError>),
+    /// A response body did not match what the API declares for its status.
+    #[error("{0}")]
+    Decode(Box<DecodeError>),
+    /// The request was refused before anything was sent.
+    #[error("{0}")]
+    InvalidRequest(Box<ValidationError>),
+}
+
+impl Error {
+    /// The response status, when there was a response.
+    pub fn status(&self) -> Option<StatusCode> {
+        match self {
+            Error::Api(e) => Some(e.status),
+            Error::Decode(e) => Some(e.status),
+            Error::Transport(_) | Error::Timeout(_) | Error::InvalidRequest(_) => None,
+        }
+    }
+
+    /// The decoded error body, when the API declares one for the status.
+    pub fn body(&self) -> Option<&ErrorBody> {
+        match self {
+            Error::Api(e) => e.body.as_ref(),
+            _ => None,
+        }
+    }
+
+    /// The raw response body, when there was a response.
+    pub fn raw_body(&self) -> Option<&Bytes> {
+        match self {
+            Error::Api(e) => Some(&e.raw),
+            Error::Decode(e) => Some(&e.raw),
+            _ => None,
+        }
+    }
+
+    /// The server's request id (`x-request-id` or `request-id`), when it sent one.
+    pub fn request_id(&self) -> Option<&str> {
+        match self {
+            Error::Api(e) => e.request_id(),
+            Error::Decode(e) => request_id(&e.headers),
+            _ => None,
+        }
+    }
+
+    /// Whether the same request may succeed if sent again later: a connection
+    /// failure, an attempt that timed out, or the statuses 408, 429 and 5xx
+    /// (but 501). The client already retried it as its retry policy allows.
+    pub fn is_retryable(&self) -> bool {
+        match self {
+            Error::Api(e) => is_retryable_status(e.status),
+            Error::Transport(_) => true,
+            Error::Timeout(e) => e.kind == TimeoutKind::Attempt,
+            Error::Decode(_) | Error::InvalidRequest(_) => false,
+        }
+    }
+
+    /// The call this error ended.
+    pub fn call(&self) -> &CallInfo {
+        match self {
+            Error::Api(e) => &e.call,
+            Error::Transport(e) => &e.call,
+            Error::Timeout(e) => &e.call,
+            Error::Decode(e) => &e.call,
+            Error::InvalidRequest(e) => &e.call,
+        }
+    }
+
+    /// The idempotency key the call's attempts carried: send it again with the
+    /// retried request so that the server cannot act twice.
+    pub fn idempotency_key(&self) -> Option<&str> {
+        self.call().idempotency_key.as_deref()
+    }
+
+    /// How many attempts the call made.
+    pub fn attempts(&self) -> u32 {
+        self.call().attempts
+    }
+
+    pub(crate) fn call_mut(&mut self) -> &mut CallInfo {
+        match self {
+            Error::Api(e) => &mut e.call,
+            Error::Transport(e) => &mut e.call,
+            Error::Timeout(e) => &mut e.call,
+            Error::Decode(e) => &mut e.call,
+            Error::InvalidRequest(e) => &mut e.call,
+        }
+    }
+
+    /// A request refused before sending: `field` breaks `rule`.
+    pub(crate) fn invalid(field: impl Into<String>, rule: impl Into<String>) -> Error {
+        Error::InvalidRequest(Box::new(ValidationError::one(field, rule)))
+    }
+
+    pub(crate) fn transport(source: impl Into<BoxError>, sent: bool) -> Error {
+        Error::Transport(Box::new(TransportError { source: source.into(), sent, call: CallInfo::default() }))
+    }
+
+    pub(crate) fn timeout(kind: TimeoutKind, limit: Duration, source: Option<BoxError>) -> Error {
+        Error::Timeout(Box::new(TimeoutError { kind, limit, source, call: CallInfo::default() }))
+    }
+}
+
+/// Whether a status is worth retrying: 408, 429, and 5xx but 501.
+pub(crate) fn is_retryable_status(status: StatusCode) -> bool {
+    matches!(status.as_u16(), 408 | 429) || (status.is_server_error() && status != StatusCode::NOT_IMPLEMENTED)
+}
+
+fn request_id(headers: &HeaderMap) -> Option<&str> {
+    ["x-request-id", "request-id"].iter().find_map(|name| headers.get(*name)?.to_str().ok())
+}
+
+/// An error status, with everything the server sent.
+#[derive(Debug)]
+#[non_exhaustive]
+pub struct ApiError {
+    /// The status.
+    pub status: StatusCode,
+    /// The response headers.
+    pub headers: HeaderMap,
+    /// The body decoded as the API declares it for this status; `None` when
+    /// the API declares no body for the status.
+    pub body: Option<ErrorBody>,
+    /// The raw body, as received.
+    pub raw: Bytes,
+    /// The call.
+    pub call: CallInfo,
+}
+
+impl ApiError {
+    /// The server's request id (`x-request-id` or `request-id`), when it sent one.
+    pub fn request_id(&self) -> Option<&str> {
+        request_id(&self.headers)
+    }
+}
+
+impl fmt::Display for ApiError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} answered {}", op_name(&self.call), self.status)?;
+        if let Some(id) = self.request_id() {
+            write!(f, " (request id {id})")?;
+        }
+        let text = String::from_utf8_lossy(&self.raw);
+        let text = text.trim();
+        if !text.is_empty() {
+            let cut: String = text.chars().take(300).collect();
+            let more = if cut.len() < text.len() { "…" } else { "" };
+            write!(f, ": {cut}{more}")?;
+        }
+        Ok(())
+    }
+}
+
+/// A request that could not be sent, or a response that could not be read.
+#[derive(Debug)]
+#[non_exhaustive]
+pub struct TransportError {
+    /// What failed.
+    pub source: BoxError,
+    /// Whether the request may have reached the server: `false` only when no
+    /// connection was made.
+    pub sent: bool,
+    /// The call.
+    pub call: CallInfo,
+}
+
+impl fmt::Display for TransportError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: transport error after {} attempt(s): {}", op_name(&self.call), self.call.attempts, chain(&*self.source))
+    }
+}
+
+impl std::error::Error for TransportError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        Some(&*self.source)
+    }
+}
+
+/// Which time limit passed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum TimeoutKind {
+    /// One attempt took longer than the per-attempt timeout.
+    Attempt,
+    /// The call as a whole, retries included, passed its deadline.
+    Deadline,
+    /// A wait for a resource to reach a state passed its deadline.
+    Wait,
+}
+
+/// A time limit that passed.
+#[derive(Debug)]
+#[non_exhaustive]
+pub struct TimeoutError {
+    /// Which limit.
+    pub kind: TimeoutKind,
+    /// The limit.
+    pub limit: Duration,
+    /// What the HTTP stack said, if it noticed.
+    pub source: Option<BoxError>,
+    /// The call.
+    pub call: CallInfo,
+}
+
+impl fmt::Display for TimeoutError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let what = match self.kind {
+            TimeoutKind::Attempt => "an attempt took longer than its timeout",
+            TimeoutKind::Deadline => "the call passed its deadline",
+            TimeoutKind::Wait => "the wait passed its deadline",
+        };
+        write!(f, "{}: {what} of {:?} ({} attempt(s))", op_name(&self.call), self.limit, self.call.attempts)
+    }
+}
+
+impl std::error::Error for TimeoutError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.source.as_deref().map(|e| e as &(dyn std::error::Error + 'static))
+    }
+}
+
+/// A response body that does not decode as the API declares it.
+#[derive(Debug)]
+#[non_exhaustive]
+pub struct DecodeError {
+    /// The status.
+    pub status: StatusCode,
+    /// The response headers.
+    pub headers: HeaderMap,
+    /// The raw body, as received.
+    pub raw: Bytes,
+    /// Why it does not decode.
+    pub source: BoxError,
+    /// The call.
+    pub call: CallInfo,
+}
+
+impl fmt::Display for DecodeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: the {} response body does not decode as declared: {}", op_name(&self.call), self.status, self.source)
+    }
+}
+
+impl std::error::Error for DecodeError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        Some(&*self.source)
+    }
+}
+
+/// One broken rule: which value, and what it must be.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Violation {
+    /// The value at fault, as a path such as `body.payment_options.methods[0].coin`
+    /// (wire names), or a name such as `base URL`.
+    pub field: String,
+    /// The rule it breaks, such as `at most 128 characters`.
+    pub rule: String,
+}
+
+impl fmt::Display for Violation {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.field.is_empty() { f.write_str(&self.rule) } else { write!(f, "{}: {}", self.field, self.rule) }
+    }
+}
+
+/// Values that break the API's rules: every violation found, in order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct ValidationError {
+    /// What is wrong, at least one.
+    pub violations: Vec<Violation>,
+    /// The call, when the value belonged to a request.
+    pub call: CallInfo,
+}
+
+impl ValidationError {
+    pub(crate) fn one(field: impl Into<String>, rule: impl Into<String>) -> ValidationError {
+        ValidationError { violations: vec![Violation { field: field.into(), rule: rule.into() }], call: CallInfo::default() }
+    }
+
+    /// The first violation's value.
+    pub fn field(&self) -> &str {
+        self.violations.first().map_or("", |v| v.field.as_str())
+    }
+
+    /// The first violation's rule.
+    pub fn rule(&self) -> &str {
+        self.violations.first().map_or("", |v| v.rule.as_str())
+    }
+}
+
+impl fmt::Display for ValidationError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if !self.call.operation.is_empty() {
+            write!(f, "{}: ", self.call.operation)?;
+        }
+        f.write_str("invalid request: ")?;
+        for (i, v) in self.violations.iter().enumerate() {
+            if i > 0 {
+                f.write_str("; ")?;
+            }
+            write!(f, "{v}")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for ValidationError {}
+
+impl From<ValidationError> for Error {
+    fn from(e: ValidationError) -> Error {
+        Error::InvalidRequest(Box::new(e))
+    }
+}
+
+fn op_name(call: &CallInfo) -> &str {
+    if call.operation.is_empty() { "the request" } else { call.operation }
+}
+
+/// An error and its causes, on one line.
+fn chain(e: &(dyn std::error::Error + 'static)) -> String {
+    let mut out = e.to_string();
+    let mut source = e.source();
+    while let Some(s) = source {
+        let text = s.to_string();
+        if !out.contains(&text) {
+            out.push_str(": ");
+            out.push_str(&text);
+        }
+        source = s.source();
+    }
+    out
+}

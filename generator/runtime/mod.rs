@@ -1,0 +1,40 @@
+//! Support code shared by every operation: the client and its configuration,
+//! the retry loop, request building, response decoding, validation,
+//! pagination, polling and the error type. Nothing here depends on the API;
+//! the generator copies these files as they are into every crate it writes.
+//!
+//! Its one contract with the generated code: the crate root defines
+//! `ErrorBody` (the decoded body of an error response) and
+//! `DEFAULT_BASE_URL` (the document's server, if any).
+
+// One API uses only some of the parameter styles, body kinds, security
+// schemes and helpers this module supports; the rest is dead code for that
+// API alone, and its re-exports below go unused.
+#![allow(dead_code, unused_imports)]
+
+#[cfg(feature = "blocking")]
+pub mod blocking;
+mod client;
+mod error;
+mod pagination;
+mod poll;
+mod request;
+mod retry;
+mod validate;
+mod values;
+
+pub use client::{Client, ClientBuilder};
+pub use error::{
+    ApiError, CallInfo, DecodeError, Error, TimeoutError, TimeoutKind, TransportError,
+    ValidationError, Violation,
+};
+pub use pagination::{Items, Pages};
+pub use poll::PollOptions;
+pub use retry::RetryPolicy;
+pub use values::{Async, ResponseValue, UnknownValue};
+
+pub(crate) use client::{Call, Idempotency, RequestOptions};
+pub(crate) use pagination::pages;
+pub(crate) use poll::poll_until;
+pub(crate) use request::{Auth, QueryStyle, path_param};
+pub(crate) use validate::{Format, Pattern, Rules, Validate, Validator};

@@ -1,0 +1,278 @@
+//! Building a request from an operation's parameters, and decoding its response.
+
+use bytes::Bytes;
+use reqwest::StatusCode;
+use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
+
+use super::error::{CallInfo, DecodeError, Error};
+use super::values::ResponseValue;
+use crate::ErrorBody;
+
+/// How one security scheme sends its credential.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Auth {
+    Bearer,
+    Basic,
+    ApiKeyHeader(&'static str),
+    ApiKeyQuery(&'static str),
+    ApiKeyCookie(&'static str),
+}
+
+/// How a query parameter is written.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum QueryStyle {
+    FormExploded,
+    Form,
+    Delimited(char),
+    DeepObject,
+}
+
+/// A request as the operation's parameters make it, before credentials: the
+/// same for every attempt.
+#[derive(Debug, Clone)]
+pub(crate) struct Request {
+    pub(crate) url: reqwest::Url,
+    pub(crate) headers: HeaderMap,
+    pub(crate) cookies: Vec<String>,
+    pub(crate) body: Option<(&'static str, Bytes)>,
+}
+
+impl Request {
+    /// A request to `path` (already encoded) below `base_url`.
+    pub(crate) fn new(base_url: &str, path: &str) -> Result<Request, Error> {
+        let url = reqwest::Url::parse(&format!("{base_url}{path}")).map_err(|e| Error::invalid("request URL", e.to_string()))?;
+        Ok(Request { url, headers: HeaderMap::new(), cookies: Vec::new(), body: None })
+    }
+
+    /// Adds a query parameter, written in `style`.
+    pub(crate) fn query<T: serde::Serialize + ?Sized>(&mut self, name: &str, value: &T, style: QueryStyle) -> Result<(), Error> {
+        let value = to_json(name, value)?;
+        let mut pairs = self.url.query_pairs_mut();
+        match (&value, style) {
+            (serde_json::Value::Null, _) => {}
+            (serde_json::Value::Array(items), QueryStyle::FormExploded) => {
+                for item in items {
+                    pairs.append_pair(name, &scalar(item));
+                }
+            }
+            (serde_json::Value::Object(map), QueryStyle::FormExploded) => {
+                for (k, v) in map {
+                    pairs.append_pair(k, &scalar(v));
+                }
+            }
+            (serde_json::Value::Object(map), QueryStyle::DeepObject) => {
+                for (k, v) in map {
+                    pairs.append_pair(&format!("{name}[{k}]"), &scalar(v));
+                }
+            }
+            (serde_json::Value::Array(items), QueryStyle::Delimited(sep)) => {
+                let joined: Vec<String> = items.iter().map(scalar).collect();
+                pairs.append_pair(name, &joined.join(&sep.to_string()));
+            }
+            (other, _) => {
+                pairs.append_pair(name, &simple(other));
+            }
+        }
+        Ok(())
+    }
+
+    /// Adds a header parameter.
+    pub(crate) fn header<T: serde::Serialize + ?Sized>(&mut self, name: &'static str, value: &T) -> Result<(), Error> {
+        let value = simple(&to_json(name, value)?);
+        let value = HeaderValue::from_str(&value)
+            .map_err(|_| Error::invalid(name, "a header value must be visible ASCII without line breaks"))?;
+        self.headers.append(header_name(name)?, value);
+        Ok(())
+    }
+
+    /// Adds a cookie parameter.
+    pub(crate) fn cookie<T: serde::Serialize + ?Sized>(&mut self, name: &str, value: &T) -> Result<(), Error> {
+        let value = simple(&to_json(name, value)?);
+        if value.contains([';', ',', ' ', '"', '\\']) || value.chars().any(char::is_control) {
+            return Err(Error::invalid(name, "a cookie value cannot hold `;`, `,`, spaces, quotes or control characters"));
+        }
+        self.cookies.push(format!("{name}={value}"));
+        Ok(())
+    }
+
+    /// Sets a JSON body.
+    pub(crate) fn json<T: serde::Serialize + ?Sized>(&mut self, content_type: &'static str, body: &T) -> Result<(), Error> {
+        let bytes = serde_json::to_vec(body).map_err(|e| Error::invalid("body", e.to_string()))?;
+        self.body = Some((content_type, Bytes::from(bytes)));
+        Ok(())
+    }
+
+    /// Sets a form body (`application/x-www-form-urlencoded`): an object's
+    /// properties as pairs, arrays exploded, nested objects as JSON.
+    pub(crate) fn form<T: serde::Serialize + ?Sized>(&mut self, body: &T) -> Result<(), Error> {
+        let value = to_json("body", body)?;
+        let mut out = form_urlencoded::Serializer::new(String::new());
+        if let serde_json::Value::Object(map) = &value {
+            for (k, v) in map {
+                match v {
+                    serde_json::Value::Null => {}
+                    serde_json::Value::Array(items) => {
+                        for item in items {
+                            out.append_pair(k, &scalar(item));
+                        }
+                    }
+                    other => {
+                        out.append_pair(k, &scalar(other));
+                    }
+                }
+            }
+        }
+        self.body = Some(("application/x-www-form-urlencoded", Bytes::from(out.finish())));
+        Ok(())
+    }
+
+    /// Sets a body sent as it is.
+    pub(crate) fn raw(&mut self, content_type: &'static str, body: impl Into<Bytes>) {
+        self.body = Some((content_type, body.into()));
+    }
+}
+
+/// A response read whole, before decoding.
+#[derive(Debug)]
+pub(crate) struct RawResponse {
+    pub(crate) status: StatusCode,
+    pub(crate) headers: HeaderMap,
+    pub(crate) body: Bytes,
+    pub(crate) call: CallInfo,
+}
+
+impl RawResponse {
+    /// The status code.
+    pub(crate) fn status(&self) -> u16 {
+        self.status.as_u16()
+    }
+
+    fn value<T>(self, inner: T) -> ResponseValue<T> {
+        ResponseValue::new(inner, self.status, self.headers, self.call)
+    }
+
+    fn decode_error(self, source: impl Into<Box<dyn std::error::Error + Send + Sync>>) -> Error {
+        Error::Decode(Box::new(DecodeError { status: self.status, headers: self.headers, raw: self.body, source: source.into(), call: self.call }))
+    }
+
+    /// Decodes a JSON body.
+    pub(crate) fn json<T: serde::de::DeserializeOwned>(self) -> Result<ResponseValue<T>, Error> {
+        match serde_json::from_slice(&self.body) {
+            Ok(v) => Ok(self.value(v)),
+            Err(e) => Err(self.decode_error(e)),
+        }
+    }
+
+    /// A body the API declares empty (whatever was sent is dropped).
+    pub(crate) fn empty(self) -> Result<ResponseValue<()>, Error> {
+        Ok(self.value(()))
+    }
+
+    /// A text body.
+    pub(crate) fn text(self) -> Result<ResponseValue<String>, Error> {
+        match String::from_utf8(self.body.to_vec()) {
+            Ok(s) => Ok(self.value(s)),
+            Err(e) => Err(self.decode_error(e)),
+        }
+    }
+
+    /// A body of bytes.
+    pub(crate) fn bytes(self) -> Result<ResponseValue<Bytes>, Error> {
+        let body = self.body.clone();
+        Ok(self.value(body))
+    }
+
+    fn api_error(self, body: Option<ErrorBody>) -> Error {
+        Error::Api(Box::new(super::error::ApiError { status: self.status, headers: self.headers, body, raw: self.body, call: self.call }))
+    }
+
+    /// An error status whose body the API declares as JSON.
+    pub(crate) fn error_json<T: serde::de::DeserializeOwned>(self, wrap: fn(T) -> ErrorBody) -> Error {
+        match serde_json::from_slice(&self.body) {
+            Ok(v) => self.api_error(Some(wrap(v))),
+            Err(e) => self.decode_error(e),
+        }
+    }
+
+    /// An error status whose body the API declares as text.
+    pub(crate) fn error_text(self, wrap: fn(String) -> ErrorBody) -> Error {
+        match String::from_utf8(self.body.to_vec()) {
+            Ok(s) => self.api_error(Some(wrap(s))),
+            Err(e) => self.decode_error(e),
+        }
+    }
+
+    /// An error status whose body the API declares as bytes.
+    pub(crate) fn error_bytes(self, wrap: fn(Bytes) -> ErrorBody) -> Error {
+        let body = self.body.clone();
+        self.api_error(Some(wrap(body)))
+    }
+
+    /// An error status the API declares without a body, or does not declare.
+    pub(crate) fn error(self) -> Error {
+        self.api_error(None)
+    }
+}
+
+/// Percent-encodes a path parameter so it stays one path segment.
+pub(crate) fn path_param<T: serde::Serialize + ?Sized>(name: &str, value: &T) -> Result<String, Error> {
+    const SEGMENT: &percent_encoding::AsciiSet =
+        &percent_encoding::NON_ALPHANUMERIC.remove(b'-').remove(b'_').remove(b'~').remove(b'.');
+    let text = simple(&to_json(name, value)?);
+    match text.as_str() {
+        "" => Err(Error::invalid(name, "a path parameter cannot be empty")),
+        // Dot segments would be resolved away by URL parsing.
+        "." => Ok("%2E".to_owned()),
+        ".." => Ok("%2E%2E".to_owned()),
+        _ => Ok(percent_encoding::utf8_percent_encode(&text, SEGMENT).to_string()),
+    }
+}
+
+fn to_json<T: serde::Serialize + ?Sized>(name: &str, value: &T) -> Result<serde_json::Value, Error> {
+    serde_json::to_value(value).map_err(|e| Error::invalid(name, e.to_string()))
+}
+
+/// A scalar as text: strings without quotes, other values as JSON.
+fn scalar(value: &serde_json::Value) -> String {
+    match value {
+        serde_json::Value::String(s) => s.clone(),
+        serde_json::Value::Null => String::new(),
+        other => other.to_string(),
+    }
+}
+
+/// The `simple` style: arrays and objects as comma-separated lists.
+fn simple(value: &serde_json::Value) -> String {
+    match value {
+        serde_json::Value::Array(items) => items.iter().map(scalar).collect::<Vec<_>>().join(","),
+        serde_json::Value::Object(map) => map.iter().flat_map(|(k, v)| [k.clone(), scalar(v)]).collect::<Vec<_>>().join(","),
+        other => scalar(other),
+    }
+}
+
+pub(crate) fn header_name(name: &str) -> Result<HeaderName, Error> {
+    HeaderName::from_bytes(name.as_bytes()).map_err(|_| Error::invalid(name, "not a valid header name"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn path_parameters_stay_one_segment() {
+        assert_eq!(path_param("id", "a/b c").unwrap(), "a%2Fb%20c");
+        assert_eq!(path_param("id", "..").unwrap(), "%2E%2E");
+        assert!(path_param("id", "").is_err());
+        assert_eq!(path_param("n", &42).unwrap(), "42");
+    }
+
+    #[test]
+    fn query_styles() {
+        let mut r = Request::new("https://x.test", "/p").unwrap();
+        r.query("a", &[1, 2], QueryStyle::FormExploded).unwrap();
+        r.query("b", &[1, 2], QueryStyle::Form).unwrap();
+        r.query("c", &["x", "y"], QueryStyle::Delimited('|')).unwrap();
+        r.query("o", &serde_json::json!({"k": "v"}), QueryStyle::DeepObject).unwrap();
+        assert_eq!(r.url.query(), Some("a=1&a=2&b=1%2C2&c=x%7Cy&o%5Bk%5D=v"));
+    }
+}

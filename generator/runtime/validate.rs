@@ -1,0 +1,346 @@
+//! The API's rules on values (lengths, patterns, ranges, counts, formats),
+//! checked before a request is sent.
+
+use std::collections::BTreeMap;
+use std::sync::OnceLock;
+
+use super::error::{ValidationError, Violation};
+
+/// A pattern from the API document, compiled on first use.
+#[derive(Debug)]
+pub(crate) struct Pattern {
+    source: &'static str,
+    compiled: OnceLock<Option<regex_lite::Regex>>,
+}
+
+impl Pattern {
+    pub(crate) const fn new(source: &'static str) -> Pattern {
+        Pattern { source, compiled: OnceLock::new() }
+    }
+
+    /// Whether `text` matches; a pattern this engine cannot compile (the
+    /// generator refuses those, so only a different engine version could
+    /// make one) matches everything.
+    fn is_match(&self, text: &str) -> bool {
+        self.compiled.get_or_init(|| regex_lite::Regex::new(self.source).ok()).as_ref().is_none_or(|re| re.is_match(text))
+    }
+}
+
+/// A string format the client can check.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Format {
+    /// An absolute URI.
+    Uri,
+    /// An e-mail address.
+    Email,
+    /// An IPv4 address.
+    Ipv4,
+    /// An IPv6 address.
+    Ipv6,
+}
+
+/// The rules a schema states on values where it is used. `items` applies to
+/// each element of an array, or each value of a map.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Rules<'r> {
+    pub(crate) min_length: Option<usize>,
+    pub(crate) max_length: Option<usize>,
+    pub(crate) pattern: Option<&'r Pattern>,
+    pub(crate) format: Option<Format>,
+    pub(crate) minimum: Option<(f64, bool)>,
+    pub(crate) maximum: Option<(f64, bool)>,
+    pub(crate) min_items: Option<usize>,
+    pub(crate) max_items: Option<usize>,
+    pub(crate) min_properties: Option<usize>,
+    pub(crate) max_properties: Option<usize>,
+    pub(crate) items: Option<&'r Rules<'r>>,
+}
+
+impl Rules<'static> {
+    /// No rule at all.
+    pub(crate) const NONE: Rules<'static> = Rules {
+        min_length: None,
+        max_length: None,
+        pattern: None,
+        format: None,
+        minimum: None,
+        maximum: None,
+        min_items: None,
+        max_items: None,
+        min_properties: None,
+        max_properties: None,
+        items: None,
+    };
+}
+
+/// Collects violations, each with the path of the value at fault.
+#[derive(Debug, Default)]
+pub(crate) struct Validator {
+    path: Vec<String>,
+    violations: Vec<Violation>,
+}
+
+impl Validator {
+    pub(crate) fn new() -> Validator {
+        Validator::default()
+    }
+
+    /// Runs `f` on the member `name` (a property or parameter, by wire name).
+    pub(crate) fn field(&mut self, name: &str, f: impl FnOnce(&mut Validator)) {
+        self.path.push(if self.path.is_empty() { name.to_owned() } else { format!(".{name}") });
+        f(self);
+        self.path.pop();
+    }
+
+    fn element(&mut self, index: usize, f: impl FnOnce(&mut Validator)) {
+        self.path.push(format!("[{index}]"));
+        f(self);
+        self.path.pop();
+    }
+
+    fn key(&mut self, key: &str, f: impl FnOnce(&mut Validator)) {
+        self.path.push(format!("[{key:?}]"));
+        f(self);
+        self.path.pop();
+    }
+
+    /// Records that the current value breaks `rule`.
+    pub(crate) fn violation(&mut self, rule: impl Into<String>) {
+        self.violations.push(Violation { field: self.path.concat(), rule: rule.into() });
+    }
+
+    /// Every violation found, or nothing.
+    pub(crate) fn finish(self) -> Result<(), ValidationError> {
+        if self.violations.is_empty() {
+            Ok(())
+        } else {
+            Err(ValidationError { violations: self.violations, call: Default::default() })
+        }
+    }
+}
+
+/// A value the API places rules on.
+pub(crate) trait Validate {
+    /// Checks the value's own rules (a struct's fields, an enum's value).
+    fn validate(&self, _v: &mut Validator) {}
+
+    /// Checks `rules` stated where the value is used, then its own.
+    fn check(&self, rules: &Rules<'_>, v: &mut Validator) {
+        let _ = rules;
+        self.validate(v);
+    }
+}
+
+fn number(value: f64, rules: &Rules<'_>, v: &mut Validator) {
+    if let Some((min, exclusive)) = rules.minimum
+        && (value < min || (exclusive && value == min))
+    {
+        v.violation(if exclusive { format!("must be greater than {min}") } else { format!("must be at least {min}") });
+    }
+    if let Some((max, exclusive)) = rules.maximum
+        && (value > max || (exclusive && value == max))
+    {
+        v.violation(if exclusive { format!("must be less than {max}") } else { format!("must be at most {max}") });
+    }
+}
+
+macro_rules! numbers {
+    ($($t:ty),*) => {$(
+        impl Validate for $t {
+            fn check(&self, rules: &Rules<'_>, v: &mut Validator) {
+                number(*self as f64, rules, v);
+            }
+        }
+    )*};
+}
+
+numbers!(i32, i64, u32, u64, f32, f64);
+
+impl Validate for bool {}
+impl Validate for serde_json::Value {}
+impl Validate for bytes::Bytes {}
+
+impl Validate for str {
+    fn check(&self, rules: &Rules<'_>, v: &mut Validator) {
+        let needs_length = rules.min_length.is_some() || rules.max_length.is_some();
+        let chars = if needs_length { self.chars().count() } else { 0 };
+        if let Some(min) = rules.min_length
+            && chars < min
+        {
+            v.violation(format!("must be at least {min} characters long"));
+        }
+        if let Some(max) = rules.max_length
+            && chars > max
+        {
+            v.violation(format!("must be at most {max} characters long"));
+        }
+        if let Some(pattern) = rules.pattern
+            && !pattern.is_match(self)
+        {
+            v.violation(format!("must match the pattern `{}`", pattern.source));
+        }
+        if let Some(format) = rules.format
+            && !matches_format(self, format)
+        {
+            let name = match format {
+                Format::Uri => "an absolute URI",
+                Format::Email => "an e-mail address",
+                Format::Ipv4 => "an IPv4 address",
+                Format::Ipv6 => "an IPv6 address",
+            };
+            v.violation(format!("must be {name}"));
+        }
+    }
+}
+
+fn matches_format(text: &str, format: Format) -> bool {
+    match format {
+        Format::Uri => reqwest::Url::parse(text).is_ok(),
+        Format::Email => {
+            text.split_once('@').is_some_and(|(local, domain)| !local.is_empty() && domain.contains('.') && !domain.starts_with('.') && !domain.ends_with('.'))
+                && !text.chars().any(char::is_whitespace)
+        }
+        Format::Ipv4 => text.parse::<std::net::Ipv4Addr>().is_ok(),
+        Format::Ipv6 => text.parse::<std::net::Ipv6Addr>().is_ok(),
+    }
+}
+
+impl Validate for String {
+    fn check(&self, rules: &Rules<'_>, v: &mut Validator) {
+        self.as_str().check(rules, v);
+    }
+}
+
+impl<T: Validate> Validate for Option<T> {
+    fn validate(&self, v: &mut Validator) {
+        if let Some(value) = self {
+            value.validate(v);
+        }
+    }
+
+    fn check(&self, rules: &Rules<'_>, v: &mut Validator) {
+        if let Some(value) = self {
+            value.check(rules, v);
+        }
+    }
+}
+
+impl<T: Validate + ?Sized> Validate for Box<T> {
+    fn validate(&self, v: &mut Validator) {
+        (**self).validate(v);
+    }
+
+    fn check(&self, rules: &Rules<'_>, v: &mut Validator) {
+        (**self).check(rules, v);
+    }
+}
+
+impl<T: Validate> Validate for Vec<T> {
+    fn validate(&self, v: &mut Validator) {
+        for (i, item) in self.iter().enumerate() {
+            v.element(i, |v| item.validate(v));
+        }
+    }
+
+    fn check(&self, rules: &Rules<'_>, v: &mut Validator) {
+        if let Some(min) = rules.min_items
+            && self.len() < min
+        {
+            v.violation(format!("must have at least {min} items"));
+        }
+        if let Some(max) = rules.max_items
+            && self.len() > max
+        {
+            v.violation(format!("must have at most {max} items"));
+        }
+        let items = rules.items.unwrap_or(&Rules::NONE);
+        for (i, item) in self.iter().enumerate() {
+            v.element(i, |v| item.check(items, v));
+        }
+    }
+}
+
+impl<T: Validate> Validate for BTreeMap<String, T> {
+    fn validate(&self, v: &mut Validator) {
+        for (k, value) in self {
+            v.key(k, |v| value.validate(v));
+        }
+    }
+
+    fn check(&self, rules: &Rules<'_>, v: &mut Validator) {
+        if let Some(min) = rules.min_properties
+            && self.len() < min
+        {
+            v.violation(format!("must have at least {min} properties"));
+        }
+        if let Some(max) = rules.max_properties
+            && self.len() > max
+        {
+            v.violation(format!("must have at most {max} properties"));
+        }
+        let values = rules.items.unwrap_or(&Rules::NONE);
+        for (k, value) in self {
+            v.key(k, |v| value.check(values, v));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn violations(f: impl FnOnce(&mut Validator)) -> Vec<String> {
+        let mut v = Validator::new();
+        f(&mut v);
+        match v.finish() {
+            Ok(()) => Vec::new(),
+            Err(e) => e.violations.iter().map(ToString::to_string).collect(),
+        }
+    }
+
+    #[test]
+    fn strings_numbers_arrays_and_maps() {
+        static DECIMAL: Pattern = Pattern::new("^[1-9][0-9]*$");
+        let rules = Rules { max_length: Some(3), pattern: Some(&DECIMAL), ..Rules::NONE };
+        assert!(violations(|v| v.field("a", |v| "12".check(&rules, v))).is_empty());
+        assert_eq!(
+            violations(|v| v.field("a", |v| "0123".check(&rules, v))),
+            ["a: must be at most 3 characters long", "a: must match the pattern `^[1-9][0-9]*$`"]
+        );
+        // Lengths count characters, not bytes.
+        assert!(violations(|v| "äöü".check(&rules_len(3), v)).is_empty());
+
+        let range = Rules { minimum: Some((900.0, false)), maximum: Some((43200.0, false)), ..Rules::NONE };
+        assert!(violations(|v| 900i64.check(&range, v)).is_empty());
+        assert_eq!(violations(|v| v.field("ttl", |v| 899i64.check(&range, v))), ["ttl: must be at least 900"]);
+        let exclusive = Rules { minimum: Some((0.0, true)), ..Rules::NONE };
+        assert_eq!(violations(|v| 0.0f64.check(&exclusive, v)), ["must be greater than 0"]);
+
+        let items = Rules { max_length: Some(2), ..Rules::NONE };
+        let list = Rules { min_items: Some(1), max_items: Some(1), items: Some(&items), ..Rules::NONE };
+        assert_eq!(
+            violations(|v| v.field("m", |v| vec!["abc".to_owned(), "x".to_owned()].check(&list, v))),
+            ["m: must have at most 1 items", "m[0]: must be at most 2 characters long"]
+        );
+        let map_rules = Rules { max_properties: Some(1), items: Some(&items), ..Rules::NONE };
+        let map: BTreeMap<String, String> = [("k".to_owned(), "long".to_owned()), ("l".to_owned(), "ok".to_owned())].into();
+        assert_eq!(
+            violations(|v| v.field("meta", |v| map.check(&map_rules, v))),
+            ["meta: must have at most 1 properties", "meta[\"k\"]: must be at most 2 characters long"]
+        );
+    }
+
+    fn rules_len(max: usize) -> Rules<'static> {
+        Rules { max_length: Some(max), ..Rules::NONE }
+    }
+
+    #[test]
+    fn formats() {
+        let uri = Rules { format: Some(Format::Uri), ..Rules::NONE };
+        assert!(violations(|v| "https://merchant.com/hook".check(&uri, v)).is_empty());
+        assert_eq!(violations(|v| "not a uri".check(&uri, v)), ["must be an absolute URI"]);
+        let email = Rules { format: Some(Format::Email), ..Rules::NONE };
+        assert!(violations(|v| "a@b.io".check(&email, v)).is_empty());
+        assert_eq!(violations(|v| "a@b".check(&email, v)).len(), 1);
+    }
+}

@@ -1,0 +1,199 @@
+//! Which types need checking before a request is sent, and the code that
+//! checks a value against its schema's rules.
+//!
+//! Only types a request can carry (through a parameter or a body) get a
+//! `Validate` implementation; responses are never checked. Among those,
+//! a type is *active* when checking it can find something: an enum (whose
+//! catch-all variant no request may carry), or a struct or union with a
+//! member that has rules or is active itself.
+
+use std::collections::BTreeSet;
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+use crate::model::{Api, Constraints, RequestContent, TypeKind, TypeRef};
+
+/// The types requests can carry, and those among them that checking concerns.
+#[derive(Debug, Default)]
+pub struct Validation {
+    /// Types reachable from a parameter or a request body.
+    pub reachable: BTreeSet<String>,
+    /// Reachable types whose check can find a violation.
+    pub active: BTreeSet<String>,
+}
+
+impl Validation {
+    /// Computes both sets for `api`.
+    pub fn of(api: &Api) -> Validation {
+        let mut reachable = BTreeSet::new();
+        let mut stack: Vec<String> = Vec::new();
+        for op in &api.operations {
+            for p in &op.params {
+                named_in(&p.ty, &mut stack);
+            }
+            if let Some(body) = &op.body
+                && let RequestContent::Json(ty) | RequestContent::Form(ty) = &body.content
+            {
+                named_in(ty, &mut stack);
+            }
+        }
+        while let Some(name) = stack.pop() {
+            if !reachable.insert(name.clone()) {
+                continue;
+            }
+            if let Some(def) = api.types.get(&name) {
+                for ty in members(&def.kind) {
+                    named_in(ty, &mut stack);
+                }
+            }
+        }
+        // Active: a fixed point, since types can refer to each other in cycles.
+        let mut active: BTreeSet<String> = BTreeSet::new();
+        loop {
+            let before = active.len();
+            for name in &reachable {
+                let Some(def) = api.types.get(name) else {
+                    continue;
+                };
+                let is_active = match &def.kind {
+                    TypeKind::StringEnum { .. } => true,
+                    TypeKind::Struct { fields, additional } => {
+                        fields
+                            .iter()
+                            .any(|f| f.constraints.has_rules() || needs(&f.ty, &active))
+                            || additional.as_ref().is_some_and(|t| needs(t, &active))
+                    }
+                    TypeKind::Union { variants, .. } => {
+                        variants.iter().any(|v| needs(&v.ty, &active))
+                    }
+                    TypeKind::Alias { target, .. } => needs(target, &active),
+                    // Valid by construction.
+                    TypeKind::Newtype { .. } => false,
+                };
+                if is_active {
+                    active.insert(name.clone());
+                }
+            }
+            if active.len() == before {
+                break;
+            }
+        }
+        Validation { reachable, active }
+    }
+
+    /// Whether a value of `ty` may break a rule of its own.
+    pub fn needs(&self, ty: &TypeRef) -> bool {
+        needs(ty, &self.active)
+    }
+
+    /// The statement that checks `value` (an expression of type `&T`) of type
+    /// `ty` under `constraints`, with violations reported at `field`; nothing
+    /// when there is nothing to check.
+    pub fn check(
+        &self,
+        field: &str,
+        value: TokenStream,
+        ty: &TypeRef,
+        constraints: &Constraints,
+    ) -> Option<TokenStream> {
+        if constraints.has_rules() {
+            let mut statics = Vec::new();
+            let rules = rules(constraints, &mut statics);
+            Some(quote! {
+                v.field(#field, |v| {
+                    #(#statics)*
+                    crate::runtime::Validate::check(#value, &#rules, v);
+                });
+            })
+        } else if self.needs(ty) {
+            Some(quote!(v.field(#field, |v| crate::runtime::Validate::validate(#value, v));))
+        } else {
+            None
+        }
+    }
+}
+
+fn needs(ty: &TypeRef, active: &BTreeSet<String>) -> bool {
+    match ty {
+        TypeRef::Named(n) => active.contains(n),
+        TypeRef::Array(inner)
+        | TypeRef::Map(inner)
+        | TypeRef::Nullable(inner)
+        | TypeRef::Boxed(inner) => needs(inner, active),
+        TypeRef::Primitive(_) | TypeRef::Json => false,
+    }
+}
+
+fn named_in(ty: &TypeRef, out: &mut Vec<String>) {
+    match ty {
+        TypeRef::Named(n) => out.push(n.clone()),
+        TypeRef::Array(inner)
+        | TypeRef::Map(inner)
+        | TypeRef::Nullable(inner)
+        | TypeRef::Boxed(inner) => named_in(inner, out),
+        TypeRef::Primitive(_) | TypeRef::Json => {}
+    }
+}
+
+/// The types a definition refers to.
+pub fn members(kind: &TypeKind) -> Vec<&TypeRef> {
+    match kind {
+        TypeKind::Struct { fields, additional } => fields
+            .iter()
+            .map(|f| &f.ty)
+            .chain(additional.as_ref())
+            .collect(),
+        TypeKind::Newtype { inner, .. } => vec![inner],
+        TypeKind::Alias { target, .. } => vec![target],
+        TypeKind::Union { variants, .. } => variants.iter().map(|v| &v.ty).collect(),
+        TypeKind::StringEnum { .. } => Vec::new(),
+    }
+}
+
+/// A `crate::runtime::Rules` expression for `c`; the patterns it uses are
+/// declared as statics in `statics`.
+pub fn rules(c: &Constraints, statics: &mut Vec<TokenStream>) -> TokenStream {
+    let mut parts = Vec::new();
+    let usize_opt = |name: &str, v: Option<usize>| {
+        v.map(|n| {
+            let name = format_ident!("{name}");
+            quote!(#name: ::std::option::Option::Some(#n),)
+        })
+    };
+    parts.extend(usize_opt("min_length", c.min_length));
+    parts.extend(usize_opt("max_length", c.max_length));
+    if let Some(p) = &c.pattern {
+        let name = format_ident!("PATTERN_{}", statics.len());
+        statics.push(quote! {
+            static #name: crate::runtime::Pattern = crate::runtime::Pattern::new(#p);
+        });
+        parts.push(quote!(pattern: ::std::option::Option::Some(&#name),));
+    }
+    let format = match c.format.as_deref() {
+        Some("uri") => Some(quote!(Uri)),
+        Some("email") => Some(quote!(Email)),
+        Some("ipv4") => Some(quote!(Ipv4)),
+        Some("ipv6") => Some(quote!(Ipv6)),
+        _ => None,
+    };
+    if let Some(f) = format {
+        parts.push(quote!(format: ::std::option::Option::Some(crate::runtime::Format::#f),));
+    }
+    for (name, bound) in [("minimum", c.minimum), ("maximum", c.maximum)] {
+        if let Some((n, exclusive)) = bound.filter(|(n, _)| n.is_finite()) {
+            let name = format_ident!("{name}");
+            let n = proc_macro2::Literal::f64_suffixed(n);
+            parts.push(quote!(#name: ::std::option::Option::Some((#n, #exclusive)),));
+        }
+    }
+    parts.extend(usize_opt("min_items", c.min_items));
+    parts.extend(usize_opt("max_items", c.max_items));
+    parts.extend(usize_opt("min_properties", c.min_properties));
+    parts.extend(usize_opt("max_properties", c.max_properties));
+    if let Some(items) = c.items.as_deref().filter(|i| i.has_rules()) {
+        let inner = rules(items, statics);
+        parts.push(quote!(items: ::std::option::Option::Some(&#inner),));
+    }
+    quote!(crate::runtime::Rules { #(#parts)* ..crate::runtime::Rules::NONE })
+}

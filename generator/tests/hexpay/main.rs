@@ -1,0 +1,15 @@
+//! The generated `hexpay` client against local servers: a wiremock server
+//! for every operation and every kind of answer, and a raw TCP server for
+//! faults that HTTP cannot express (a reset connection).
+//!
+//! One test binary, so that the crate and its dependencies link once.
+
+mod blocking;
+mod common;
+mod config;
+mod errors;
+mod operations;
+mod pagination;
+mod polling;
+mod retries;
+mod validation;
