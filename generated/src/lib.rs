@@ -11,7 +11,98 @@
 //! Payment lifecycle: `created` → `pending` → `completed`; a `created`
 //! payment can be `cancelled`, a `pending` one can also `expire`.
 //!
-//! Make a [`Client`], then call one method per operation: each returns a request builder (see [`builders`]) to `.await`. Errors are one type, [`Error`].
+//! ## Quickstart
+//!
+//! ```no_run
+//! # async fn quickstart() -> Result<(), Box<dyn std::error::Error>> {
+//! use hexpay::types::{
+//!     Amount, CreatePaymentRequest, Currency, PaymentMethodSelection, PaymentOptions,
+//! };
+//!
+//! let client = hexpay::Client::new(std::env::var("HEXPAY_TOKEN")?);
+//! let wait = hexpay::PollOptions::default();
+//!
+//! // Create a new payment (customer-choice or preselected method): Customer choice.
+//! // One key per logical operation: every attempt of the call, and any
+//! // retry of yours, sends the same one, so the server acts once.
+//! let key = hexpay::uuid::Uuid::new_v4();
+//! let body = CreatePaymentRequest::new(Amount::new("100.00")?, Currency::Usd)
+//!     .order_id("order-2026-00123")
+//!     .webhook_url("https://merchant.com/webhooks/hexpay");
+//! let payment = client
+//!     .create_payment(body)
+//!     .x_idempotency_key(key)
+//!     .await?;
+//! println!("{:?}", *payment);
+//!
+//! // Create a new payment (customer-choice or preselected method): Preselected method.
+//! // One key per logical operation: every attempt of the call, and any
+//! // retry of yours, sends the same one, so the server acts once.
+//! let key = hexpay::uuid::Uuid::new_v4();
+//! let body = CreatePaymentRequest::new(Amount::new("100.00")?, Currency::Usd)
+//!     .payment_options(
+//!         PaymentOptions::new(vec![PaymentMethodSelection::new("USDT", "TON")]),
+//!     )
+//!     .order_id("order-2026-00124")
+//!     .webhook_url("https://merchant.com/webhooks/hexpay");
+//! let payment = client
+//!     .create_payment(body)
+//!     .x_idempotency_key(key)
+//!     .await?;
+//! println!("{:?}", *payment);
+//!
+//! // Paginate through payments with cursor-based pagination.
+//! // Every item of every page: the client fetches the next page as the
+//! // loop reaches it.
+//! let mut payments = client
+//!     .list_payments()
+//!     .limit(20)
+//!     .items();
+//! while let Some(payment) = payments.next().await {
+//!     println!("{:?}", payment?);
+//! }
+//!
+//! // Fetch full payment details by ID.
+//! let payment = client
+//!     .get_payment(payment.id)
+//!     .await?;
+//! println!("{:?}", *payment);
+//!
+//! // Lightweight status check: wait until `status` is final.
+//! match client
+//!     .get_payment_status(payment.id)
+//!     .wait_until_terminal(wait)
+//!     .await
+//! {
+//!     Ok(payment_status_response) => println!("final: {:?}", payment_status_response.status),
+//!     Err(hexpay::Error::Timeout(t)) => println!("not final yet: {t}"),
+//!     Err(e) => return Err(e.into()),
+//! }
+//!
+//! // Cancel a payment in created or pending status.
+//! // One key per logical operation: every attempt of the call, and any
+//! // retry of yours, sends the same one, so the server acts once.
+//! let key = hexpay::uuid::Uuid::new_v4();
+//! let payment = client
+//!     .cancel_payment(payment.id)
+//!     .x_idempotency_key(key)
+//!     .await?;
+//! println!("{:?}", *payment);
+//!
+//! // List all coin/chain combinations enabled for the store.
+//! let payment_method_list = client
+//!     .list_payment_methods()
+//!     .await?;
+//! println!("{:?}", *payment_method_list);
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! `examples/quickstart.rs` is this code as a program.
+//!
+//! ## Use
+//!
+//! Make a [`Client`], then call one method per operation: each returns a request builder (see [`builders`]) to `.await`. Every call is retried as its [`RetryPolicy`] and its idempotency allow, and checked against the document's rules before it is sent. Errors are one type, [`Error`]. With the `blocking` feature, `blocking::Client` has the same operations, synchronously.
 //!
 //! This crate is generated from the API's OpenAPI document by `cargo xtask codegen`.
 

@@ -231,6 +231,20 @@ pub struct Parameter {
     pub doc: Option<String>,
     /// Constraints from its schema.
     pub constraints: Constraints,
+    /// A value to show in examples: the parameter's `example` (or first of
+    /// `examples`), else its schema's `example`, `default` or first `enum` value.
+    pub example: Option<serde_json::Value>,
+}
+
+/// An example value from the document.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Example {
+    /// Its key under `examples` (empty for a lone `example`).
+    pub name: String,
+    /// Its `summary`.
+    pub summary: Option<String>,
+    /// The value.
+    pub value: serde_json::Value,
 }
 
 /// A request body.
@@ -244,6 +258,9 @@ pub struct RequestBody {
     pub content: RequestContent,
     /// Its description.
     pub doc: Option<String>,
+    /// Example bodies, in document order (`examples`, or the lone
+    /// `example` of the media type or of its schema).
+    pub examples: Vec<Example>,
 }
 
 /// What a request body holds.

@@ -112,6 +112,11 @@ fn spell_symbols(name: &str) -> String {
     out
 }
 
+/// Whether `name` is a Rust keyword (strict, reserved or weak).
+pub fn is_keyword(name: &str) -> bool {
+    KEYWORDS.contains(&name) || NOT_RAW.contains(&name)
+}
+
 /// The identifier for an already-cased name: raw for keywords, suffixed for
 /// the words that cannot be raw.
 pub fn ident(name: &str) -> proc_macro2::Ident {

@@ -7,6 +7,7 @@ use std::time::Instant;
 use anyhow::{Context as _, bail};
 use generator::sync::{self, Mode};
 
+mod conformance;
 mod corpus;
 
 const USAGE: &str = "\
@@ -19,6 +20,8 @@ tasks:
   corpus [NAME...]   generate a crate from every corpus document (or those named), check each with
                      warnings denied, print a table and compare with generator/tests/corpus/EXPECTATIONS.tsv
                      (--dir DIR reads the documents from DIR instead)
+  conformance        lint spec/hexpay.yaml with Redocly CLI, then run examples/quickstart.rs and the
+                     conformance tests against Stoplight Prism serving the spec (both pinned, from npm)
   test               run every check: formatting, clippy, tests, docs, fixtures, packaging, drift
 ";
 
@@ -30,6 +33,7 @@ fn main() -> std::process::ExitCode {
         ["codegen", "--check"] => codegen(Mode::Check),
         ["fixtures"] => fixtures(),
         ["corpus", rest @ ..] => corpus::run(rest),
+        ["conformance"] => conformance::run_all(),
         ["test"] => test(),
         ["help" | "--help" | "-h"] => {
             print!("{USAGE}");
@@ -128,11 +132,13 @@ pub(crate) fn cargo() -> Command {
     Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()))
 }
 
-fn run(step: &str, cmd: &mut Command) -> anyhow::Result<()> {
+pub(crate) fn run(step: &str, cmd: &mut Command) -> anyhow::Result<()> {
     println!("==> {step}");
     let started = Instant::now();
+    if cmd.get_current_dir().is_none() {
+        cmd.current_dir(root());
+    }
     let status = cmd
-        .current_dir(root())
         .status()
         .with_context(|| format!("cannot start {step}"))?;
     if !status.success() {
@@ -217,6 +223,7 @@ fn test() -> anyhow::Result<()> {
         ]),
     )?;
     let (passed, failed) = cargo_test()?;
+    conformance::run_all()?;
     run(
         "cargo doc (hexpay, warnings denied)",
         cargo()

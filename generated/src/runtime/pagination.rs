@@ -29,6 +29,13 @@ impl<P> std::fmt::Debug for Pages<'_, P> {
     }
 }
 
+impl<P> Pages<'_, P> {
+    /// The next page: `None` after the last page, or after an error.
+    pub async fn next(&mut self) -> Option<Result<ResponseValue<P>, Error>> {
+        std::future::poll_fn(|cx| self.inner.as_mut().poll_next(cx)).await
+    }
+}
+
 impl<P> Stream for Pages<'_, P> {
     type Item = Result<ResponseValue<P>, Error>;
 
@@ -112,6 +119,14 @@ impl<P, T> std::fmt::Debug for Items<'_, P, T> {
 impl<'a, P, T> Items<'a, P, T> {
     pub(crate) fn new(pages: Pages<'a, P>, items: fn(P) -> Vec<T>) -> Self {
         Items { pages, buffer: VecDeque::new(), items }
+    }
+}
+
+impl<P, T: Unpin> Items<'_, P, T> {
+    /// The next item: `None` after the last item of the last page, or after
+    /// an error.
+    pub async fn next(&mut self) -> Option<Result<T, Error>> {
+        std::future::poll_fn(|cx| Pin::new(&mut *self).poll_next(cx)).await
     }
 }
 

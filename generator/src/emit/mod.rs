@@ -8,6 +8,7 @@ mod client;
 mod docs;
 mod templates;
 mod types;
+mod usage;
 mod validation;
 
 use std::collections::BTreeMap;
@@ -64,6 +65,8 @@ pub fn emit(api: &Api, info: &CrateInfo<'_>) -> Result<BTreeMap<String, String>,
     );
     let defs: Vec<&crate::model::TypeDef> = api.types.values().collect();
     let validation = validation::Validation::of(api);
+    let crate_ident = info.name.replace('-', "_");
+    let quickstart = usage::quickstart(api, &crate_ident);
     let mut pieces: Vec<(&str, Piece<'_>)> =
         vec![("src/lib.rs", Piece::Lib), ("src/client.rs", Piece::Client)];
     for (i, chunk) in defs.chunks(CHUNK).enumerate() {
@@ -80,7 +83,7 @@ pub fn emit(api: &Api, info: &CrateInfo<'_>) -> Result<BTreeMap<String, String>,
     }
     let rendered = render_all(&pieces, |(_, piece)| {
         let tokens = match piece {
-            Piece::Lib => emit_lib(api, info),
+            Piece::Lib => emit_lib(api, info, &quickstart),
             Piece::Client => emit_client(api),
             Piece::Types(defs, first) => types::emit_types(defs, *first, &validation),
             Piece::Builders(ops, first) => client::emit_builders(api, ops, *first, &validation),
@@ -105,8 +108,27 @@ pub fn emit(api: &Api, info: &CrateInfo<'_>) -> Result<BTreeMap<String, String>,
     for (name, text) in RUNTIME {
         files.insert(format!("src/runtime/{name}"), format!("{header}{text}"));
     }
-    files.insert("Cargo.toml".to_owned(), templates::cargo_toml(api, info)?);
-    files.insert("README.md".to_owned(), templates::readme(api, info)?);
+    let example = !quickstart.steps.is_empty();
+    if example {
+        let text = quickstart.example_file(&crate_ident);
+        // Written as text (to keep its comments), so checked here: the
+        // generator never writes a file that does not parse.
+        syn::parse_file(&text).map_err(|e| {
+            format!("the generator produced an invalid examples/quickstart.rs: {e}")
+        })?;
+        files.insert(
+            "examples/quickstart.rs".to_owned(),
+            format!("{header}{text}"),
+        );
+    }
+    files.insert(
+        "Cargo.toml".to_owned(),
+        templates::cargo_toml(api, info, example)?,
+    );
+    files.insert(
+        "README.md".to_owned(),
+        templates::readme(api, info, &quickstart)?,
+    );
     // prettyplease lays the code out; a workspace-wide `cargo fmt` must not
     // rewrite it (which would make the crate stale).
     files.insert(
@@ -157,7 +179,7 @@ fn render_all<T: Sync>(
     results.into_iter().map(|(_, r)| r).collect()
 }
 
-fn emit_lib(api: &Api, info: &CrateInfo<'_>) -> TokenStream {
+fn emit_lib(api: &Api, info: &CrateInfo<'_>, quickstart: &usage::Quickstart) -> TokenStream {
     let title = docs::prose(api.title.trim());
     let mut text = format!(
         "# {title}\n\nAn async client for the {title} (API version {}).",
@@ -167,9 +189,18 @@ fn emit_lib(api: &Api, info: &CrateInfo<'_>) -> TokenStream {
         text.push_str("\n\n");
         text.push_str(&docs::prose(d));
     }
+    if !quickstart.steps.is_empty() {
+        text.push_str("\n\n## Quickstart\n\n");
+        text.push_str(&quickstart.doctest());
+        text.push_str("\n\n`examples/quickstart.rs` is this code as a program.");
+    }
     text.push_str(&format!(
-        "\n\nMake a [`Client`], then call one method per operation: each returns a request builder \
-         (see [`builders`]) to `.await`. Errors are one type, [`Error`].\n\n\
+        "\n\n## Use\n\n\
+         Make a [`Client`], then call one method per operation: each returns a request builder \
+         (see [`builders`]) to `.await`. Every call is retried as its [`RetryPolicy`] and its \
+         idempotency allow, and checked against the document's rules before it is sent. Errors \
+         are one type, [`Error`]. With the `blocking` feature, `blocking::Client` has the same \
+         operations, synchronously.\n\n\
          This crate is generated from the API's OpenAPI document by {}.",
         docs::code(info.command.trim_matches('`'))
     ));

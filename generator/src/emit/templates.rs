@@ -19,6 +19,7 @@ struct CargoToml<'a> {
     license: Option<String>,
     uses_chrono: bool,
     uses_uuid: bool,
+    example: bool,
 }
 
 #[derive(Template)]
@@ -31,7 +32,11 @@ struct Readme<'a> {
     title: &'a str,
     version: &'a str,
     description: Option<&'a str>,
-    base_url: Option<&'a str>,
+    quickstart: Option<String>,
+    env: Vec<(String, String)>,
+    has_idempotency: bool,
+    has_pagination: bool,
+    has_poll: bool,
     operations: Vec<ReadmeOperation>,
 }
 
@@ -59,7 +64,7 @@ fn toml_string(s: &str) -> String {
     out
 }
 
-pub fn cargo_toml(api: &Api, info: &CrateInfo<'_>) -> Result<String, String> {
+pub fn cargo_toml(api: &Api, info: &CrateInfo<'_>, example: bool) -> Result<String, String> {
     let uses = super::Uses::of(api);
     CargoToml {
         header: format!(
@@ -73,12 +78,17 @@ pub fn cargo_toml(api: &Api, info: &CrateInfo<'_>) -> Result<String, String> {
         license: api.license.as_deref().map(toml_string),
         uses_chrono: uses.chrono,
         uses_uuid: uses.uuid,
+        example,
     }
     .render()
     .map_err(|e| format!("cannot render Cargo.toml: {e}"))
 }
 
-pub fn readme(api: &Api, info: &CrateInfo<'_>) -> Result<String, String> {
+pub fn readme(
+    api: &Api,
+    info: &CrateInfo<'_>,
+    quickstart: &super::usage::Quickstart,
+) -> Result<String, String> {
     let operations = api
         .operations
         .iter()
@@ -113,7 +123,12 @@ pub fn readme(api: &Api, info: &CrateInfo<'_>) -> Result<String, String> {
         title: api.title.trim(),
         version: &api.version,
         description: api.description.as_deref().map(str::trim),
-        base_url: api.base_url.as_deref(),
+        quickstart: (!quickstart.steps.is_empty())
+            .then(|| quickstart.body(false).trim_end().to_owned()),
+        env: quickstart.env.clone(),
+        has_idempotency: api.operations.iter().any(|op| op.idempotency_key.is_some()),
+        has_pagination: api.operations.iter().any(|op| op.pagination.is_some()),
+        has_poll: api.operations.iter().any(|op| op.poll.is_some()),
         operations,
     }
     .render()

@@ -17,8 +17,8 @@ use serde_json::Value;
 use super::Lowerer;
 use crate::diagnostics::{Diagnostic, join};
 use crate::model::{
-    Field, HttpMethod, Pagination, ParamLocation, Parameter, Poll, Primitive, ResponseBody,
-    SuccessType, TypeKind, TypeRef,
+    Example, Field, HttpMethod, Pagination, ParamLocation, Parameter, Poll, Primitive,
+    ResponseBody, SuccessType, TypeKind, TypeRef,
 };
 
 /// The extension that marks an idempotency-key header.
@@ -220,6 +220,67 @@ impl Lowerer<'_> {
                 _ => None,
             }
         })
+    }
+}
+
+impl Lowerer<'_> {
+    /// The named examples (`$ref`s to `#/components/examples` resolved), in
+    /// document order, then the lone `example`.
+    pub(super) fn examples(
+        &self,
+        named: &indexmap::IndexMap<String, openapiv3::ReferenceOr<openapiv3::Example>>,
+        lone: Option<&Value>,
+    ) -> Vec<Example> {
+        let mut out = Vec::new();
+        for (name, example) in named {
+            let example = match example {
+                openapiv3::ReferenceOr::Item(e) => Some(e),
+                openapiv3::ReferenceOr::Reference { reference } => reference
+                    .strip_prefix("#/components/examples/")
+                    .and_then(|key| {
+                        let key = super::schema::unescape(key);
+                        self.doc.components.as_ref()?.examples.get(&key)
+                    })
+                    .and_then(|e| match e {
+                        openapiv3::ReferenceOr::Item(e) => Some(e),
+                        openapiv3::ReferenceOr::Reference { .. } => None,
+                    }),
+            };
+            if let Some(e) = example
+                && let Some(value) = &e.value
+            {
+                out.push(Example {
+                    name: name.clone(),
+                    summary: e.summary.clone().filter(|s| !s.trim().is_empty()),
+                    value: value.clone(),
+                });
+            }
+        }
+        if let Some(value) = lone {
+            out.push(Example {
+                name: String::new(),
+                summary: None,
+                value: value.clone(),
+            });
+        }
+        out
+    }
+}
+
+/// A schema's own example value: `example`, `default`, or the first `enum` value.
+pub(super) fn schema_example(schema: &openapiv3::Schema) -> Option<Value> {
+    let data = &schema.schema_data;
+    if let Some(v) = data.example.clone().or_else(|| data.default.clone()) {
+        return Some(v);
+    }
+    match &schema.schema_kind {
+        openapiv3::SchemaKind::Type(openapiv3::Type::String(s)) => s
+            .enumeration
+            .iter()
+            .flatten()
+            .next()
+            .map(|v| Value::String(v.clone())),
+        _ => None,
     }
 }
 

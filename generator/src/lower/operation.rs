@@ -237,6 +237,18 @@ impl<'a> Lowerer<'a> {
                 idempotency_header = Some(name.clone());
             }
             let hint = format!("{}{}", cx.builder_name, names::camel(&name));
+            let schema_example = match &data.format {
+                openapiv3::ParameterSchemaOrContent::Schema(ReferenceOr::Item(s)) => {
+                    super::features::schema_example(s)
+                }
+                _ => None,
+            };
+            let example = self
+                .examples(&data.examples, data.example.as_ref())
+                .into_iter()
+                .map(|e| e.value)
+                .next()
+                .or(schema_example);
             let (ty, constraints) = match &data.format {
                 openapiv3::ParameterSchemaOrContent::Schema(schema) => {
                     let hint = super::shared_hint(&ptr).unwrap_or(hint);
@@ -277,6 +289,7 @@ impl<'a> Lowerer<'a> {
                 style,
                 doc: data.description.clone().filter(|d| !d.trim().is_empty()),
                 constraints,
+                example,
             });
         }
         (out, idempotency_header)
@@ -325,6 +338,7 @@ impl<'a> Lowerer<'a> {
                         style: QueryStyle::FormExploded,
                         doc: None,
                         constraints: Default::default(),
+                        example: None,
                     },
                 );
                 at
@@ -384,11 +398,20 @@ impl<'a> Lowerer<'a> {
             BodyEncoding::Text => RequestContent::Text,
             BodyEncoding::Binary => RequestContent::Binary,
         };
+        let schema_example = match &media.schema {
+            Some(ReferenceOr::Item(s)) => s.schema_data.example.clone(),
+            _ => None,
+        };
+        let examples = self.examples(
+            &media.examples,
+            media.example.as_ref().or(schema_example.as_ref()),
+        );
         Some(RequestBody {
             required: body.required,
             media_type: media_type.clone(),
             content,
             doc: body.description.clone().filter(|d| !d.trim().is_empty()),
+            examples,
         })
     }
 
