@@ -43,37 +43,7 @@ impl<'a, M> ListPayments<'a, M> {
         self
     }
 
-    /// The limit on each attempt of this call, instead of the client's
-    /// [`timeout`](crate::ClientBuilder::timeout).
-    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = ::std::option::Option::Some(timeout);
-        self
-    }
-
-    /// The limit on this whole call, retries included, instead of the
-    /// client's [`deadline`](crate::ClientBuilder::deadline).
-    pub fn request_deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.options.deadline = ::std::option::Option::Some(deadline);
-        self
-    }
-
-    /// At most `retries` retries of this call, instead of what the
-    /// client's [`RetryPolicy`](crate::RetryPolicy) allows (0: no retry).
-    pub fn max_retries(mut self, retries: u32) -> Self {
-        self.options.max_retries = ::std::option::Option::Some(retries);
-        self
-    }
-
-    /// A header sent with every attempt of this call (replacing one of
-    /// the same name); checked when the call is made.
-    pub fn extra_header(
-        mut self,
-        name: impl ::std::convert::Into<::std::string::String>,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.options.headers.push((name.into(), value.into()));
-        self
-    }
+    crate::runtime::request_options!();
 
     async fn execute(
         self,
@@ -92,33 +62,12 @@ impl<'a, M> ListPayments<'a, M> {
         };
         let request = (|| {
             let mut v = crate::runtime::Validator::new();
-            v.field(
+            v.check(
                 "limit",
-                |v| {
-                    crate::runtime::Validate::check(
-                        &this.limit,
-                        &crate::runtime::Rules {
-                            minimum: ::std::option::Option::Some((1f64, false)),
-                            maximum: ::std::option::Option::Some((100f64, false)),
-                            ..crate::runtime::Rules::NONE
-                        },
-                        v,
-                    );
-                },
+                &this.limit,
+                &crate::runtime::Rules::NONE.minimum(1.0, false).maximum(100.0, false),
             );
-            v.field(
-                "cursor",
-                |v| {
-                    crate::runtime::Validate::check(
-                        &this.cursor,
-                        &crate::runtime::Rules {
-                            min_length: ::std::option::Option::Some(1usize),
-                            ..crate::runtime::Rules::NONE
-                        },
-                        v,
-                    );
-                },
-            );
+            v.check("cursor", &this.cursor, &crate::runtime::Rules::NONE.min_length(1));
             v.finish()?;
             let mut request = this.client.request("/v1/payments")?;
             if let ::std::option::Option::Some(value) = &this.limit {
@@ -141,107 +90,9 @@ impl<'a, M> ListPayments<'a, M> {
     }
 }
 
-impl<'a> ListPayments<'a> {
-    /// Sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        crate::ResponseValue<crate::types::PaymentList>,
-        crate::Error,
-    > {
-        self.execute().await
-    }
-}
+crate::runtime::send!(ListPayments, crate ::types::PaymentList);
 
-impl<'a> ::std::future::IntoFuture for ListPayments<'a> {
-    type Output = ::std::result::Result<
-        crate::ResponseValue<crate::types::PaymentList>,
-        crate::Error,
-    >;
-
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.execute())
-    }
-}
-
-#[cfg(feature = "blocking")]
-impl<'a> ListPayments<'a, crate::blocking::Blocking<'a>> {
-    /// Sends the request and decodes the response, blocking until done.
-    pub fn send(
-        self,
-    ) -> ::std::result::Result<
-        crate::ResponseValue<crate::types::PaymentList>,
-        crate::Error,
-    > {
-        let mode = self.mode;
-        mode.block_on(self.execute())
-    }
-}
-
-impl<'a, M: ::std::clone::Clone + ::std::marker::Send + 'a> ListPayments<'a, M> {
-    fn into_pages(self) -> crate::Pages<'a, crate::types::PaymentList> {
-        let first = self.cursor.clone();
-        crate::runtime::pages(
-            first,
-            move |cursor| {
-                let mut request = self.clone();
-                request.cursor = cursor;
-                request.execute()
-            },
-            |page: &crate::types::PaymentList| page.next_cursor.as_deref(),
-        )
-    }
-}
-
-impl<'a> ListPayments<'a> {
-    /// Every page, each fetched (under the retry policy) when the stream reaches it, following the next cursor until a page has none. It starts at the `cursor` set on this builder, if any: resume a listing by setting the cursor of the last page read. The stream ends after the first error.
-    pub fn pages(self) -> crate::Pages<'a, crate::types::PaymentList> {
-        self.into_pages()
-    }
-
-    /// Every item of every page, in order, fetching each page when the stream reaches it: only one page is held at a time. The stream ends after the first error.
-    pub fn items(
-        self,
-    ) -> crate::Items<'a, crate::types::PaymentList, crate::types::Payment> {
-        crate::Items::new(
-            self.into_pages(),
-            |page: crate::types::PaymentList| page.payments,
-        )
-    }
-}
-
-#[cfg(feature = "blocking")]
-impl<'a> ListPayments<'a, crate::blocking::Blocking<'a>> {
-    /// Every page, as an iterator that fetches each page when it reaches it (see the async `pages`).
-    pub fn pages(
-        self,
-    ) -> crate::blocking::Iter<'a, crate::Pages<'a, crate::types::PaymentList>> {
-        let mode = self.mode;
-        mode.iter(self.into_pages())
-    }
-
-    /// Every item of every page, as an iterator that fetches each page when it reaches it (see the async `items`).
-    pub fn items(
-        self,
-    ) -> crate::blocking::Iter<
-        'a,
-        crate::Items<'a, crate::types::PaymentList, crate::types::Payment>,
-    > {
-        let mode = self.mode;
-        mode.iter(
-            crate::Items::new(
-                self.into_pages(),
-                |page: crate::types::PaymentList| page.payments,
-            ),
-        )
-    }
-}
+crate::runtime::paginate!(ListPayments, PaymentList, cursor);
 
 /// A `createPayment` request, made by [`Client::create_payment`](crate::Client::create_payment).
 #[derive(Debug, Clone)]
@@ -284,37 +135,7 @@ impl<'a, M> CreatePayment<'a, M> {
         self
     }
 
-    /// The limit on each attempt of this call, instead of the client's
-    /// [`timeout`](crate::ClientBuilder::timeout).
-    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = ::std::option::Option::Some(timeout);
-        self
-    }
-
-    /// The limit on this whole call, retries included, instead of the
-    /// client's [`deadline`](crate::ClientBuilder::deadline).
-    pub fn request_deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.options.deadline = ::std::option::Option::Some(deadline);
-        self
-    }
-
-    /// At most `retries` retries of this call, instead of what the
-    /// client's [`RetryPolicy`](crate::RetryPolicy) allows (0: no retry).
-    pub fn max_retries(mut self, retries: u32) -> Self {
-        self.options.max_retries = ::std::option::Option::Some(retries);
-        self
-    }
-
-    /// A header sent with every attempt of this call (replacing one of
-    /// the same name); checked when the call is made.
-    pub fn extra_header(
-        mut self,
-        name: impl ::std::convert::Into<::std::string::String>,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.options.headers.push((name.into(), value.into()));
-        self
-    }
+    crate::runtime::request_options!();
 
     async fn execute(
         self,
@@ -338,7 +159,7 @@ impl<'a, M> CreatePayment<'a, M> {
         };
         let request = (|| {
             let mut v = crate::runtime::Validator::new();
-            v.field("body", |v| crate::runtime::Validate::validate(&this.body, v));
+            v.nested("body", &this.body);
             v.finish()?;
             let mut request = this.client.request("/v1/payments")?;
             request.header("X-Idempotency-Key", &idempotency_key)?;
@@ -356,48 +177,7 @@ impl<'a, M> CreatePayment<'a, M> {
     }
 }
 
-impl<'a> CreatePayment<'a> {
-    /// Sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        crate::ResponseValue<crate::types::Payment>,
-        crate::Error,
-    > {
-        self.execute().await
-    }
-}
-
-impl<'a> ::std::future::IntoFuture for CreatePayment<'a> {
-    type Output = ::std::result::Result<
-        crate::ResponseValue<crate::types::Payment>,
-        crate::Error,
-    >;
-
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.execute())
-    }
-}
-
-#[cfg(feature = "blocking")]
-impl<'a> CreatePayment<'a, crate::blocking::Blocking<'a>> {
-    /// Sends the request and decodes the response, blocking until done.
-    pub fn send(
-        self,
-    ) -> ::std::result::Result<
-        crate::ResponseValue<crate::types::Payment>,
-        crate::Error,
-    > {
-        let mode = self.mode;
-        mode.block_on(self.execute())
-    }
-}
+crate::runtime::send!(CreatePayment, crate ::types::Payment);
 
 /// A `getPayment` request, made by [`Client::get_payment`](crate::Client::get_payment).
 #[derive(Debug, Clone)]
@@ -424,37 +204,7 @@ impl<'a, M> GetPayment<'a, M> {
         }
     }
 
-    /// The limit on each attempt of this call, instead of the client's
-    /// [`timeout`](crate::ClientBuilder::timeout).
-    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = ::std::option::Option::Some(timeout);
-        self
-    }
-
-    /// The limit on this whole call, retries included, instead of the
-    /// client's [`deadline`](crate::ClientBuilder::deadline).
-    pub fn request_deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.options.deadline = ::std::option::Option::Some(deadline);
-        self
-    }
-
-    /// At most `retries` retries of this call, instead of what the
-    /// client's [`RetryPolicy`](crate::RetryPolicy) allows (0: no retry).
-    pub fn max_retries(mut self, retries: u32) -> Self {
-        self.options.max_retries = ::std::option::Option::Some(retries);
-        self
-    }
-
-    /// A header sent with every attempt of this call (replacing one of
-    /// the same name); checked when the call is made.
-    pub fn extra_header(
-        mut self,
-        name: impl ::std::convert::Into<::std::string::String>,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.options.headers.push((name.into(), value.into()));
-        self
-    }
+    crate::runtime::request_options!();
 
     async fn execute(
         self,
@@ -494,94 +244,11 @@ impl<'a, M> GetPayment<'a, M> {
     }
 }
 
-impl<'a> GetPayment<'a> {
-    /// Sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        crate::ResponseValue<crate::types::Payment>,
-        crate::Error,
-    > {
-        self.execute().await
-    }
-}
+crate::runtime::send!(GetPayment, crate ::types::Payment);
 
-impl<'a> ::std::future::IntoFuture for GetPayment<'a> {
-    type Output = ::std::result::Result<
-        crate::ResponseValue<crate::types::Payment>,
-        crate::Error,
-    >;
-
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.execute())
-    }
-}
-
-#[cfg(feature = "blocking")]
-impl<'a> GetPayment<'a, crate::blocking::Blocking<'a>> {
-    /// Sends the request and decodes the response, blocking until done.
-    pub fn send(
-        self,
-    ) -> ::std::result::Result<
-        crate::ResponseValue<crate::types::Payment>,
-        crate::Error,
-    > {
-        let mode = self.mode;
-        mode.block_on(self.execute())
-    }
-}
-
-impl<'a, M: ::std::clone::Clone> GetPayment<'a, M> {
-    async fn wait(
-        self,
-        options: crate::PollOptions,
-    ) -> ::std::result::Result<
-        crate::ResponseValue<crate::types::Payment>,
-        crate::Error,
-    > {
-        crate::runtime::poll_until(
-                "getPayment",
-                options,
-                || self.clone().execute(),
-                |response: &crate::types::Payment| response.status.is_terminal(),
-            )
-            .await
-    }
-}
-
-impl<'a> GetPayment<'a> {
-    /// Calls the operation until the response's status is final (`completed`, `cancelled`, `expired`; see [`PaymentStatus::is_terminal`](crate::types::PaymentStatus::is_terminal)), waiting longer between calls each time, and returns that response. Each call is retried as the retry policy allows; an error it does not retry ends the wait, and so does the deadline of `options` ([`TimeoutKind::Wait`](crate::TimeoutKind::Wait)).
-    pub async fn wait_until_terminal(
-        self,
-        options: crate::PollOptions,
-    ) -> ::std::result::Result<
-        crate::ResponseValue<crate::types::Payment>,
-        crate::Error,
-    > {
-        self.wait(options).await
-    }
-}
-
-#[cfg(feature = "blocking")]
-impl<'a> GetPayment<'a, crate::blocking::Blocking<'a>> {
-    /// The async `wait_until_terminal`, blocking until it is done.
-    pub fn wait_until_terminal(
-        self,
-        options: crate::PollOptions,
-    ) -> ::std::result::Result<
-        crate::ResponseValue<crate::types::Payment>,
-        crate::Error,
-    > {
-        let mode = self.mode;
-        mode.block_on(self.wait(options))
-    }
-}
+crate::runtime::wait_until_terminal!(
+    GetPayment, Payment, "getPayment", status, PaymentStatus
+);
 
 /// A `getPaymentStatus` request, made by [`Client::get_payment_status`](crate::Client::get_payment_status).
 #[derive(Debug, Clone)]
@@ -608,37 +275,7 @@ impl<'a, M> GetPaymentStatus<'a, M> {
         }
     }
 
-    /// The limit on each attempt of this call, instead of the client's
-    /// [`timeout`](crate::ClientBuilder::timeout).
-    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = ::std::option::Option::Some(timeout);
-        self
-    }
-
-    /// The limit on this whole call, retries included, instead of the
-    /// client's [`deadline`](crate::ClientBuilder::deadline).
-    pub fn request_deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.options.deadline = ::std::option::Option::Some(deadline);
-        self
-    }
-
-    /// At most `retries` retries of this call, instead of what the
-    /// client's [`RetryPolicy`](crate::RetryPolicy) allows (0: no retry).
-    pub fn max_retries(mut self, retries: u32) -> Self {
-        self.options.max_retries = ::std::option::Option::Some(retries);
-        self
-    }
-
-    /// A header sent with every attempt of this call (replacing one of
-    /// the same name); checked when the call is made.
-    pub fn extra_header(
-        mut self,
-        name: impl ::std::convert::Into<::std::string::String>,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.options.headers.push((name.into(), value.into()));
-        self
-    }
+    crate::runtime::request_options!();
 
     async fn execute(
         self,
@@ -679,96 +316,11 @@ impl<'a, M> GetPaymentStatus<'a, M> {
     }
 }
 
-impl<'a> GetPaymentStatus<'a> {
-    /// Sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        crate::ResponseValue<crate::types::PaymentStatusResponse>,
-        crate::Error,
-    > {
-        self.execute().await
-    }
-}
+crate::runtime::send!(GetPaymentStatus, crate ::types::PaymentStatusResponse);
 
-impl<'a> ::std::future::IntoFuture for GetPaymentStatus<'a> {
-    type Output = ::std::result::Result<
-        crate::ResponseValue<crate::types::PaymentStatusResponse>,
-        crate::Error,
-    >;
-
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.execute())
-    }
-}
-
-#[cfg(feature = "blocking")]
-impl<'a> GetPaymentStatus<'a, crate::blocking::Blocking<'a>> {
-    /// Sends the request and decodes the response, blocking until done.
-    pub fn send(
-        self,
-    ) -> ::std::result::Result<
-        crate::ResponseValue<crate::types::PaymentStatusResponse>,
-        crate::Error,
-    > {
-        let mode = self.mode;
-        mode.block_on(self.execute())
-    }
-}
-
-impl<'a, M: ::std::clone::Clone> GetPaymentStatus<'a, M> {
-    async fn wait(
-        self,
-        options: crate::PollOptions,
-    ) -> ::std::result::Result<
-        crate::ResponseValue<crate::types::PaymentStatusResponse>,
-        crate::Error,
-    > {
-        crate::runtime::poll_until(
-                "getPaymentStatus",
-                options,
-                || self.clone().execute(),
-                |response: &crate::types::PaymentStatusResponse| {
-                    response.status.is_terminal()
-                },
-            )
-            .await
-    }
-}
-
-impl<'a> GetPaymentStatus<'a> {
-    /// Calls the operation until the response's status is final (`completed`, `cancelled`, `expired`; see [`PaymentStatus::is_terminal`](crate::types::PaymentStatus::is_terminal)), waiting longer between calls each time, and returns that response. Each call is retried as the retry policy allows; an error it does not retry ends the wait, and so does the deadline of `options` ([`TimeoutKind::Wait`](crate::TimeoutKind::Wait)).
-    pub async fn wait_until_terminal(
-        self,
-        options: crate::PollOptions,
-    ) -> ::std::result::Result<
-        crate::ResponseValue<crate::types::PaymentStatusResponse>,
-        crate::Error,
-    > {
-        self.wait(options).await
-    }
-}
-
-#[cfg(feature = "blocking")]
-impl<'a> GetPaymentStatus<'a, crate::blocking::Blocking<'a>> {
-    /// The async `wait_until_terminal`, blocking until it is done.
-    pub fn wait_until_terminal(
-        self,
-        options: crate::PollOptions,
-    ) -> ::std::result::Result<
-        crate::ResponseValue<crate::types::PaymentStatusResponse>,
-        crate::Error,
-    > {
-        let mode = self.mode;
-        mode.block_on(self.wait(options))
-    }
-}
+crate::runtime::wait_until_terminal!(
+    GetPaymentStatus, PaymentStatusResponse, "getPaymentStatus", status, PaymentStatus
+);
 
 /// A `cancelPayment` request, made by [`Client::cancel_payment`](crate::Client::cancel_payment).
 #[derive(Debug, Clone)]
@@ -811,37 +363,7 @@ impl<'a, M> CancelPayment<'a, M> {
         self
     }
 
-    /// The limit on each attempt of this call, instead of the client's
-    /// [`timeout`](crate::ClientBuilder::timeout).
-    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = ::std::option::Option::Some(timeout);
-        self
-    }
-
-    /// The limit on this whole call, retries included, instead of the
-    /// client's [`deadline`](crate::ClientBuilder::deadline).
-    pub fn request_deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.options.deadline = ::std::option::Option::Some(deadline);
-        self
-    }
-
-    /// At most `retries` retries of this call, instead of what the
-    /// client's [`RetryPolicy`](crate::RetryPolicy) allows (0: no retry).
-    pub fn max_retries(mut self, retries: u32) -> Self {
-        self.options.max_retries = ::std::option::Option::Some(retries);
-        self
-    }
-
-    /// A header sent with every attempt of this call (replacing one of
-    /// the same name); checked when the call is made.
-    pub fn extra_header(
-        mut self,
-        name: impl ::std::convert::Into<::std::string::String>,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.options.headers.push((name.into(), value.into()));
-        self
-    }
+    crate::runtime::request_options!();
 
     async fn execute(
         self,
@@ -888,48 +410,7 @@ impl<'a, M> CancelPayment<'a, M> {
     }
 }
 
-impl<'a> CancelPayment<'a> {
-    /// Sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        crate::ResponseValue<crate::types::Payment>,
-        crate::Error,
-    > {
-        self.execute().await
-    }
-}
-
-impl<'a> ::std::future::IntoFuture for CancelPayment<'a> {
-    type Output = ::std::result::Result<
-        crate::ResponseValue<crate::types::Payment>,
-        crate::Error,
-    >;
-
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.execute())
-    }
-}
-
-#[cfg(feature = "blocking")]
-impl<'a> CancelPayment<'a, crate::blocking::Blocking<'a>> {
-    /// Sends the request and decodes the response, blocking until done.
-    pub fn send(
-        self,
-    ) -> ::std::result::Result<
-        crate::ResponseValue<crate::types::Payment>,
-        crate::Error,
-    > {
-        let mode = self.mode;
-        mode.block_on(self.execute())
-    }
-}
+crate::runtime::send!(CancelPayment, crate ::types::Payment);
 
 /// A `listPaymentMethods` request, made by [`Client::list_payment_methods`](crate::Client::list_payment_methods).
 #[derive(Debug, Clone)]
@@ -950,37 +431,7 @@ impl<'a, M> ListPaymentMethods<'a, M> {
         }
     }
 
-    /// The limit on each attempt of this call, instead of the client's
-    /// [`timeout`](crate::ClientBuilder::timeout).
-    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = ::std::option::Option::Some(timeout);
-        self
-    }
-
-    /// The limit on this whole call, retries included, instead of the
-    /// client's [`deadline`](crate::ClientBuilder::deadline).
-    pub fn request_deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.options.deadline = ::std::option::Option::Some(deadline);
-        self
-    }
-
-    /// At most `retries` retries of this call, instead of what the
-    /// client's [`RetryPolicy`](crate::RetryPolicy) allows (0: no retry).
-    pub fn max_retries(mut self, retries: u32) -> Self {
-        self.options.max_retries = ::std::option::Option::Some(retries);
-        self
-    }
-
-    /// A header sent with every attempt of this call (replacing one of
-    /// the same name); checked when the call is made.
-    pub fn extra_header(
-        mut self,
-        name: impl ::std::convert::Into<::std::string::String>,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.options.headers.push((name.into(), value.into()));
-        self
-    }
+    crate::runtime::request_options!();
 
     async fn execute(
         self,
@@ -1012,45 +463,4 @@ impl<'a, M> ListPaymentMethods<'a, M> {
     }
 }
 
-impl<'a> ListPaymentMethods<'a> {
-    /// Sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        crate::ResponseValue<crate::types::PaymentMethodList>,
-        crate::Error,
-    > {
-        self.execute().await
-    }
-}
-
-impl<'a> ::std::future::IntoFuture for ListPaymentMethods<'a> {
-    type Output = ::std::result::Result<
-        crate::ResponseValue<crate::types::PaymentMethodList>,
-        crate::Error,
-    >;
-
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
-
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.execute())
-    }
-}
-
-#[cfg(feature = "blocking")]
-impl<'a> ListPaymentMethods<'a, crate::blocking::Blocking<'a>> {
-    /// Sends the request and decodes the response, blocking until done.
-    pub fn send(
-        self,
-    ) -> ::std::result::Result<
-        crate::ResponseValue<crate::types::PaymentMethodList>,
-        crate::Error,
-    > {
-        let mode = self.mode;
-        mode.block_on(self.execute())
-    }
-}
+crate::runtime::send!(ListPaymentMethods, crate ::types::PaymentMethodList);

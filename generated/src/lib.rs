@@ -119,9 +119,9 @@ pub use reqwest;
 pub use chrono;
 pub use uuid;
 pub use runtime::{
-    ApiError, Async, CallInfo, Client, ClientBuilder, DecodeError, Error, Items, Pages,
-    PollOptions, ResponseValue, RetryPolicy, TimeoutError, TimeoutKind, TransportError,
-    UnknownValue, ValidationError, Violation,
+    ApiError, Async, CallInfo, Client, ClientBuilder, DecodeError, Error, Items, Page,
+    Pages, PollOptions, ResponseValue, RetryPolicy, TimeoutError, TimeoutKind,
+    TransportError, UnknownValue, ValidationError, Violation,
 };
 
 #[cfg(feature = "blocking")]

@@ -23,12 +23,10 @@ impl Amount {
             "^(?:[1-9][0-9]*(?:\\.[0-9]+)?|0\\.[0-9]*[1-9][0-9]*)$",
         );
         let mut v = crate::runtime::Validator::new();
+
         crate::runtime::Validate::check(
             &value,
-            &crate::runtime::Rules {
-                pattern: ::std::option::Option::Some(&PATTERN_0),
-                ..crate::runtime::Rules::NONE
-            },
+            &crate::runtime::Rules::NONE.pattern(&PATTERN_0),
             &mut v,
         );
         v.finish()?;
@@ -273,87 +271,42 @@ impl CreatePaymentRequest {
 
 impl crate::runtime::Validate for CreatePaymentRequest {
     fn validate(&self, v: &mut crate::runtime::Validator) {
-        v.field("currency", |v| crate::runtime::Validate::validate(&self.currency, v));
-        v.field(
-            "payment_options",
-            |v| crate::runtime::Validate::validate(&self.payment_options, v),
-        );
-        v.field(
+        v.nested("currency", &self.currency);
+        v.nested("payment_options", &self.payment_options);
+        v.check(
             "ttl",
-            |v| {
-                crate::runtime::Validate::check(
-                    &self.ttl,
-                    &crate::runtime::Rules {
-                        minimum: ::std::option::Option::Some((900f64, false)),
-                        maximum: ::std::option::Option::Some((43200f64, false)),
-                        ..crate::runtime::Rules::NONE
-                    },
-                    v,
-                );
-            },
+            &self.ttl,
+            &crate::runtime::Rules::NONE.minimum(900.0, false).maximum(43200.0, false),
         );
-        v.field(
+        v.check(
             "order_id",
-            |v| {
-                crate::runtime::Validate::check(
-                    &self.order_id,
-                    &crate::runtime::Rules {
-                        max_length: ::std::option::Option::Some(128usize),
-                        ..crate::runtime::Rules::NONE
-                    },
-                    v,
-                );
-            },
+            &self.order_id,
+            &crate::runtime::Rules::NONE.max_length(128),
         );
-        v.field(
+        v.check(
             "description",
-            |v| {
-                crate::runtime::Validate::check(
-                    &self.description,
-                    &crate::runtime::Rules {
-                        max_length: ::std::option::Option::Some(512usize),
-                        ..crate::runtime::Rules::NONE
-                    },
-                    v,
-                );
-            },
+            &self.description,
+            &crate::runtime::Rules::NONE.max_length(512),
         );
-        v.field(
+        v.check(
             "metadata",
-            |v| {
-                crate::runtime::Validate::check(
-                    &self.metadata,
-                    &crate::runtime::Rules {
-                        max_properties: ::std::option::Option::Some(10usize),
-                        items: ::std::option::Option::Some(
-                            &crate::runtime::Rules {
-                                max_length: ::std::option::Option::Some(512usize),
-                                ..crate::runtime::Rules::NONE
-                            },
-                        ),
-                        ..crate::runtime::Rules::NONE
-                    },
-                    v,
-                );
-            },
+            &self.metadata,
+            &crate::runtime::Rules::NONE
+                .max_properties(10)
+                .items(&crate::runtime::Rules::NONE.max_length(512)),
         );
-        v.field(
-            "webhookURL",
-            |v| {
-                static PATTERN_0: crate::runtime::Pattern = crate::runtime::Pattern::new(
-                    "^https://",
-                );
-                crate::runtime::Validate::check(
-                    &self.webhook_url,
-                    &crate::runtime::Rules {
-                        pattern: ::std::option::Option::Some(&PATTERN_0),
-                        format: ::std::option::Option::Some(crate::runtime::Format::Uri),
-                        ..crate::runtime::Rules::NONE
-                    },
-                    v,
-                );
-            },
-        );
+        {
+            static PATTERN_0: crate::runtime::Pattern = crate::runtime::Pattern::new(
+                "^https://",
+            );
+            v.check(
+                "webhookURL",
+                &self.webhook_url,
+                &crate::runtime::Rules::NONE
+                    .pattern(&PATTERN_0)
+                    .format(crate::runtime::Format::Uri),
+            );
+        }
     }
 }
 
@@ -433,48 +386,10 @@ impl Currency {
     }
 }
 
-impl ::std::fmt::Display for Currency {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl ::std::str::FromStr for Currency {
-    type Err = crate::ValidationError;
-
-    /// One of the values the API document lists; any other is refused.
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        match Self::from_wire(value.to_owned()) {
-            Self::Unknown(_) => {
-                ::std::result::Result::Err(
-                    crate::ValidationError::one(
-                        "",
-                        "must be one of `USD`, `EUR`, `RUB`, `TON`, `USDT`, `NOT`, `DOGS`, `BUILD`, `BLUM`, `DUST`, `DYOR`, `STON`, `XAUt0`",
-                    ),
-                )
-            }
-            known => ::std::result::Result::Ok(known),
-        }
-    }
-}
-
-impl ::serde::Serialize for Currency {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for Currency {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        <::std::string::String as ::serde::Deserialize>::deserialize(deserializer)
-            .map(Self::from_wire)
-    }
-}
+crate::runtime::string_enum!(
+    Currency, Unknown,
+    "must be one of `USD`, `EUR`, `RUB`, `TON`, `USDT`, `NOT`, `DOGS`, `BUILD`, `BLUM`, `DUST`, `DYOR`, `STON`, `XAUt0`"
+);
 
 impl crate::runtime::Validate for Currency {
     fn validate(&self, v: &mut crate::runtime::Validator) {
@@ -617,6 +532,18 @@ impl PaymentList {
     }
 }
 
+impl crate::Page for PaymentList {
+    type Item = crate::types::Payment;
+
+    fn next_cursor(&self) -> ::std::option::Option<&str> {
+        self.next_cursor.as_deref()
+    }
+
+    fn into_items(self) -> ::std::vec::Vec<Self::Item> {
+        self.payments
+    }
+}
+
 /// A coin/chain combination enabled for the store.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct PaymentMethod {
@@ -683,32 +610,8 @@ impl PaymentMethodSelection {
 
 impl crate::runtime::Validate for PaymentMethodSelection {
     fn validate(&self, v: &mut crate::runtime::Validator) {
-        v.field(
-            "coin",
-            |v| {
-                crate::runtime::Validate::check(
-                    &self.coin,
-                    &crate::runtime::Rules {
-                        min_length: ::std::option::Option::Some(1usize),
-                        ..crate::runtime::Rules::NONE
-                    },
-                    v,
-                );
-            },
-        );
-        v.field(
-            "chain",
-            |v| {
-                crate::runtime::Validate::check(
-                    &self.chain,
-                    &crate::runtime::Rules {
-                        min_length: ::std::option::Option::Some(1usize),
-                        ..crate::runtime::Rules::NONE
-                    },
-                    v,
-                );
-            },
-        );
+        v.check("coin", &self.coin, &crate::runtime::Rules::NONE.min_length(1));
+        v.check("chain", &self.chain, &crate::runtime::Rules::NONE.min_length(1));
     }
 }
 
@@ -734,19 +637,10 @@ impl PaymentOptions {
 
 impl crate::runtime::Validate for PaymentOptions {
     fn validate(&self, v: &mut crate::runtime::Validator) {
-        v.field(
+        v.check(
             "methods",
-            |v| {
-                crate::runtime::Validate::check(
-                    &self.methods,
-                    &crate::runtime::Rules {
-                        min_items: ::std::option::Option::Some(1usize),
-                        max_items: ::std::option::Option::Some(1usize),
-                        ..crate::runtime::Rules::NONE
-                    },
-                    v,
-                );
-            },
+            &self.methods,
+            &crate::runtime::Rules::NONE.min_items(1).max_items(1),
         );
     }
 }
@@ -801,48 +695,10 @@ impl PaymentStatus {
     }
 }
 
-impl ::std::fmt::Display for PaymentStatus {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl ::std::str::FromStr for PaymentStatus {
-    type Err = crate::ValidationError;
-
-    /// One of the values the API document lists; any other is refused.
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        match Self::from_wire(value.to_owned()) {
-            Self::Unknown(_) => {
-                ::std::result::Result::Err(
-                    crate::ValidationError::one(
-                        "",
-                        "must be one of `created`, `pending`, `completed`, `cancelled`, `expired`",
-                    ),
-                )
-            }
-            known => ::std::result::Result::Ok(known),
-        }
-    }
-}
-
-impl ::serde::Serialize for PaymentStatus {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for PaymentStatus {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        <::std::string::String as ::serde::Deserialize>::deserialize(deserializer)
-            .map(Self::from_wire)
-    }
-}
+crate::runtime::string_enum!(
+    PaymentStatus, Unknown,
+    "must be one of `created`, `pending`, `completed`, `cancelled`, `expired`"
+);
 
 /// A payment's status alone.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]

@@ -9,13 +9,14 @@
 
 // One API uses only some of the parameter styles, body kinds, security
 // schemes and helpers this module supports; the rest is dead code for that
-// API alone, and its re-exports below go unused.
-#![allow(dead_code, unused_imports)]
+// API alone, and its re-exports and macros go unused.
+#![allow(dead_code, unused_imports, unused_macros)]
 
 #[cfg(feature = "blocking")]
 pub mod blocking;
 mod client;
 mod error;
+mod macros;
 mod pagination;
 mod poll;
 mod request;
@@ -28,12 +29,13 @@ pub use error::{
     ApiError, CallInfo, DecodeError, Error, TimeoutError, TimeoutKind, TransportError,
     ValidationError, Violation,
 };
-pub use pagination::{Items, Pages};
+pub use pagination::{Items, Page, Pages};
 pub use poll::PollOptions;
 pub use retry::RetryPolicy;
 pub use values::{Async, ResponseValue, UnknownValue};
 
 pub(crate) use client::{Call, Idempotency, RequestOptions};
+pub(crate) use macros::{paginate, request_options, send, string_enum, wait_until_terminal};
 pub(crate) use pagination::pages;
 pub(crate) use poll::poll_until;
 pub(crate) use request::{Auth, QueryStyle, path_param};

@@ -11,6 +11,18 @@ use futures_core::Stream;
 use super::error::{DecodeError, Error};
 use super::values::ResponseValue;
 
+/// A page of a paginated operation: its items, and the cursor of the next page.
+pub trait Page {
+    /// One item of the page.
+    type Item;
+
+    /// The cursor of the next page; `None` (or empty) on the last page.
+    fn next_cursor(&self) -> Option<&str>;
+
+    /// The items, in order.
+    fn into_items(self) -> Vec<Self::Item>;
+}
+
 type PageStream<'a, P> = Pin<Box<dyn Stream<Item = Result<ResponseValue<P>, Error>> + Send + 'a>>;
 
 /// The pages of a paginated operation, fetched one at a time as the stream is
@@ -53,14 +65,10 @@ enum State {
 }
 
 /// The pages that `fetch` gets, starting at `first` (no cursor: the first
-/// page), following `next_cursor` until a page has none.
-pub(crate) fn pages<'a, P, Fut>(
-    first: Option<String>,
-    fetch: impl Fn(Option<String>) -> Fut + Send + 'a,
-    next_cursor: fn(&P) -> Option<&str>,
-) -> Pages<'a, P>
+/// page), following each page's next cursor until a page has none.
+pub(crate) fn pages<'a, P, Fut>(first: Option<String>, fetch: impl Fn(Option<String>) -> Fut + Send + 'a) -> Pages<'a, P>
 where
-    P: Send + 'a,
+    P: Page + Send + 'a,
     Fut: Future<Output = Result<ResponseValue<P>, Error>> + Send + 'a,
 {
     let stream = futures_util::stream::unfold(State::Next(first), move |state| {
@@ -77,7 +85,7 @@ where
             match future.await {
                 Err(e) => Some((Err(e), State::Done)),
                 Ok(page) => {
-                    let next = next_cursor(&page).filter(|c| !c.is_empty()).map(str::to_owned);
+                    let next = page.next_cursor().filter(|c| !c.is_empty()).map(str::to_owned);
                     let state = match next {
                         None => State::Done,
                         // A server that hands back the cursor it was given would
@@ -102,34 +110,33 @@ where
 
 /// The items of every page, in order, as a stream.
 #[must_use = "a stream does nothing until it is read"]
-pub struct Items<'a, P, T> {
+pub struct Items<'a, P: Page> {
     pages: Pages<'a, P>,
-    buffer: VecDeque<T>,
-    items: fn(P) -> Vec<T>,
+    buffer: VecDeque<P::Item>,
 }
 
-impl<P, T> std::fmt::Debug for Items<'_, P, T> {
+impl<P: Page> std::fmt::Debug for Items<'_, P> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Items").field("buffered", &self.buffer.len()).finish_non_exhaustive()
     }
 }
 
-impl<'a, P, T> Items<'a, P, T> {
-    pub(crate) fn new(pages: Pages<'a, P>, items: fn(P) -> Vec<T>) -> Self {
-        Items { pages, buffer: VecDeque::new(), items }
+impl<'a, P: Page> Items<'a, P> {
+    pub(crate) fn new(pages: Pages<'a, P>) -> Self {
+        Items { pages, buffer: VecDeque::new() }
     }
 }
 
-impl<P, T: Unpin> Items<'_, P, T> {
+impl<P: Page<Item: Unpin>> Items<'_, P> {
     /// The next item: `None` after the last item of the last page, or after
     /// an error.
-    pub async fn next(&mut self) -> Option<Result<T, Error>> {
+    pub async fn next(&mut self) -> Option<Result<P::Item, Error>> {
         std::future::poll_fn(|cx| Pin::new(&mut *self).poll_next(cx)).await
     }
 }
 
-impl<P, T: Unpin> Stream for Items<'_, P, T> {
-    type Item = Result<T, Error>;
+impl<P: Page<Item: Unpin>> Stream for Items<'_, P> {
+    type Item = Result<P::Item, Error>;
 
     fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
         loop {
@@ -141,8 +148,7 @@ impl<P, T: Unpin> Stream for Items<'_, P, T> {
                 Poll::Ready(None) => return Poll::Ready(None),
                 Poll::Ready(Some(Err(e))) => return Poll::Ready(Some(Err(e))),
                 Poll::Ready(Some(Ok(page))) => {
-                    let items = (self.items)(page.into_inner());
-                    self.buffer = items.into();
+                    self.buffer = page.into_inner().into_items().into();
                 }
             }
         }

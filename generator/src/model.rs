@@ -117,6 +117,8 @@ pub struct Operation {
 /// and the next page's cursor.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Pagination {
+    /// The page's struct (a key of [`Api::types`]).
+    pub page: String,
     /// The index in [`Operation::params`] of the query parameter that takes the cursor.
     pub cursor_param: usize,
     /// The Rust name of the page's field that holds the items.

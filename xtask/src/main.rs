@@ -7,6 +7,7 @@ use std::time::Instant;
 use anyhow::{Context as _, bail};
 use generator::sync::{self, Mode};
 
+mod bench;
 mod conformance;
 mod corpus;
 
@@ -20,6 +21,9 @@ tasks:
   corpus [NAME...]   generate a crate from every corpus document (or those named), check each with
                      warnings denied, print a table and compare with generator/tests/corpus/EXPECTATIONS.tsv
                      (--dir DIR reads the documents from DIR instead)
+  bench [generator|client]
+                     print figures: generation time and memory for github, stripe and oxide-nexus,
+                     cargo check time of their crates, the client's per-request overhead and memory
   conformance        lint spec/hexpay.yaml with Redocly CLI, then run examples/quickstart.rs and the
                      conformance tests against Stoplight Prism serving the spec (both pinned, from npm)
   test               run every check: formatting, clippy, tests, docs, fixtures, packaging, drift
@@ -34,6 +38,7 @@ fn main() -> std::process::ExitCode {
         ["fixtures"] => fixtures(),
         ["corpus", rest @ ..] => corpus::run(rest),
         ["conformance"] => conformance::run_all(),
+        ["bench", rest @ ..] => bench::run_all(rest),
         ["test"] => test(),
         ["help" | "--help" | "-h"] => {
             print!("{USAGE}");
@@ -174,6 +179,8 @@ fn fixtures() -> anyhow::Result<()> {
                 "--quiet",
                 "--keep-going",
                 "--workspace",
+                // The examples too: every crate's quickstart must compile.
+                "--all-targets",
                 "--manifest-path",
             ])
             .arg(out.join("Cargo.toml"))

@@ -24,6 +24,8 @@ pub struct Client {
 
 struct Inner {
     base_url: String,
+    /// The base URL, parsed once: each request only sets its path.
+    base: reqwest::Url,
     http: reqwest::Client,
     credentials: Credentials,
     user_agent: HeaderValue,
@@ -39,18 +41,30 @@ enum Token {
     Provider(Arc<dyn Fn() -> String + Send + Sync>),
 }
 
+/// The `Authorization` value of a bearer token, marked sensitive.
+fn bearer_header(token: &str) -> Result<HeaderValue, Error> {
+    let mut value = HeaderValue::from_str(&format!("Bearer {token}"))
+        .map_err(|_| Error::invalid("bearer token", "must be visible ASCII without line breaks"))?;
+    value.set_sensitive(true);
+    Ok(value)
+}
+
 #[derive(Clone, Default)]
 struct Credentials {
     bearer: Option<Token>,
+    /// The header of a fixed bearer token, made once when the client is built.
+    bearer_header: Option<HeaderValue>,
     basic: Option<(String, Option<String>)>,
     api_key: Option<String>,
 }
 
 impl Credentials {
-    fn bearer(&self) -> Option<String> {
-        match self.bearer.as_ref()? {
-            Token::Fixed(t) => Some(t.clone()),
-            Token::Provider(f) => Some(f()),
+    /// The `Authorization` value for the next attempt.
+    fn bearer(&self) -> Result<Option<HeaderValue>, Error> {
+        match &self.bearer {
+            None => Ok(None),
+            Some(Token::Fixed(_)) => Ok(self.bearer_header.clone()),
+            Some(Token::Provider(f)) => bearer_header(&f()).map(Some),
         }
     }
 }
@@ -111,7 +125,7 @@ impl Client {
 
     /// A request to `path` (already encoded) on this client's server.
     pub(crate) fn request(&self, path: &str) -> Result<Request, Error> {
-        Request::new(&self.inner.base_url, path)
+        Ok(Request::new(&self.inner.base, path))
     }
 }
 
@@ -246,6 +260,12 @@ impl ClientBuilder {
         let user_agent =
             self.user_agent.unwrap_or_else(|| concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION")).to_owned());
         let user_agent = HeaderValue::from_str(&user_agent).map_err(|e| Error::invalid("user agent", e.to_string()))?;
+        let mut credentials = self.credentials;
+        if let Some(Token::Fixed(token)) = &credentials.bearer {
+            credentials.bearer_header = Some(bearer_header(token)?);
+        }
+        let base_url = base_url.trim_end_matches('/').to_owned();
+        let base = reqwest::Url::parse(&base_url).map_err(|e| Error::invalid("base URL", e.to_string()))?;
         let http = match self.http {
             Some(http) => http,
             None => {
@@ -258,9 +278,10 @@ impl ClientBuilder {
         };
         Ok(Client {
             inner: Arc::new(Inner {
-                base_url: base_url.trim_end_matches('/').to_owned(),
+                base_url,
+                base,
                 http,
-                credentials: self.credentials,
+                credentials,
                 user_agent,
                 timeout: self.timeout,
                 deadline: self.deadline,
@@ -352,7 +373,13 @@ impl Client {
             attempts = tracing::field::Empty,
             http.status_code = tracing::field::Empty,
         );
-        let result = self.attempts(&call, &request).instrument(span.clone()).await;
+        // Without a subscriber that wants the span, the call is not wrapped
+        // in it at all: tracing costs nothing to those who do not trace.
+        let result = if span.is_disabled() {
+            self.attempts(&call, &request).await
+        } else {
+            self.attempts(&call, &request).instrument(span.clone()).await
+        };
         match &result {
             Ok(r) => {
                 span.record("attempts", r.call.attempts);
@@ -480,9 +507,9 @@ impl Client {
                 Error::transport(e, sent)
             }
         };
-        let response = req.send().await.map_err(failed)?;
+        let mut response = req.send().await.map_err(failed)?;
         let status = response.status();
-        let headers = response.headers().clone();
+        let headers = std::mem::take(response.headers_mut());
         let body = response.bytes().await.map_err(failed)?;
         Ok(RawResponse { status, headers, body, call: CallInfo::default() })
     }
@@ -508,11 +535,9 @@ impl Client {
         for a in chosen.iter() {
             match a {
                 Auth::Bearer => {
-                    let token = creds.bearer().unwrap_or_default();
-                    let mut value = HeaderValue::from_str(&format!("Bearer {token}"))
-                        .map_err(|_| Error::invalid("bearer token", "must be visible ASCII without line breaks"))?;
-                    value.set_sensitive(true);
-                    headers.insert(reqwest::header::AUTHORIZATION, value);
+                    if let Some(value) = creds.bearer()? {
+                        headers.insert(reqwest::header::AUTHORIZATION, value);
+                    }
                 }
                 Auth::Basic => *basic = creds.basic.clone(),
                 Auth::ApiKeyHeader(name) => {

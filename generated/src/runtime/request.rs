@@ -40,10 +40,13 @@ pub(crate) struct Request {
 }
 
 impl Request {
-    /// A request to `path` (already encoded) below `base_url`.
-    pub(crate) fn new(base_url: &str, path: &str) -> Result<Request, Error> {
-        let url = reqwest::Url::parse(&format!("{base_url}{path}")).map_err(|e| Error::invalid("request URL", e.to_string()))?;
-        Ok(Request { url, headers: HeaderMap::new(), cookies: Vec::new(), body: None })
+    /// A request to `path` (already encoded) below `base`, whose path has
+    /// no trailing slash. Only the path is set: the base's scheme and host
+    /// were checked when the client was built.
+    pub(crate) fn new(base: &reqwest::Url, path: &str) -> Request {
+        let mut url = base.clone();
+        url.set_path(&format!("{}{path}", base.path().trim_end_matches('/')));
+        Request { url, headers: HeaderMap::new(), cookies: Vec::new(), body: None }
     }
 
     /// Adds a query parameter, written in `style`.
@@ -270,7 +273,7 @@ mod tests {
 
     #[test]
     fn query_styles() {
-        let mut r = Request::new("https://x.test", "/p").unwrap();
+        let mut r = Request::new(&reqwest::Url::parse("https://x.test").unwrap(), "/p");
         r.query("a", &[1, 2], QueryStyle::FormExploded).unwrap();
         r.query("b", &[1, 2], QueryStyle::Form).unwrap();
         r.query("c", &["x", "y"], QueryStyle::Delimited('|')).unwrap();

@@ -58,6 +58,63 @@ pub(crate) struct Rules<'r> {
     pub(crate) items: Option<&'r Rules<'r>>,
 }
 
+impl<'r> Rules<'r> {
+    /// These rules, and at least `n` characters.
+    pub(crate) const fn min_length(self, n: usize) -> Self {
+        Rules { min_length: Some(n), ..self }
+    }
+
+    /// These rules, and at most `n` characters.
+    pub(crate) const fn max_length(self, n: usize) -> Self {
+        Rules { max_length: Some(n), ..self }
+    }
+
+    /// These rules, and a match of `pattern`.
+    pub(crate) const fn pattern(self, pattern: &'r Pattern) -> Self {
+        Rules { pattern: Some(pattern), ..self }
+    }
+
+    /// These rules, and a format.
+    pub(crate) const fn format(self, format: Format) -> Self {
+        Rules { format: Some(format), ..self }
+    }
+
+    /// These rules, and a minimum (exclusive or not).
+    pub(crate) const fn minimum(self, n: f64, exclusive: bool) -> Self {
+        Rules { minimum: Some((n, exclusive)), ..self }
+    }
+
+    /// These rules, and a maximum (exclusive or not).
+    pub(crate) const fn maximum(self, n: f64, exclusive: bool) -> Self {
+        Rules { maximum: Some((n, exclusive)), ..self }
+    }
+
+    /// These rules, and at least `n` items.
+    pub(crate) const fn min_items(self, n: usize) -> Self {
+        Rules { min_items: Some(n), ..self }
+    }
+
+    /// These rules, and at most `n` items.
+    pub(crate) const fn max_items(self, n: usize) -> Self {
+        Rules { max_items: Some(n), ..self }
+    }
+
+    /// These rules, and at least `n` properties.
+    pub(crate) const fn min_properties(self, n: usize) -> Self {
+        Rules { min_properties: Some(n), ..self }
+    }
+
+    /// These rules, and at most `n` properties.
+    pub(crate) const fn max_properties(self, n: usize) -> Self {
+        Rules { max_properties: Some(n), ..self }
+    }
+
+    /// These rules, and `items` on each item or value.
+    pub(crate) const fn items(self, items: &'r Rules<'r>) -> Self {
+        Rules { items: Some(items), ..self }
+    }
+}
+
 impl Rules<'static> {
     /// No rule at all.
     pub(crate) const NONE: Rules<'static> = Rules {
@@ -104,6 +161,16 @@ impl Validator {
         self.path.push(format!("[{key:?}]"));
         f(self);
         self.path.pop();
+    }
+
+    /// Checks the member `name` against `rules` (and its own rules).
+    pub(crate) fn check<T: Validate + ?Sized>(&mut self, name: &str, value: &T, rules: &Rules<'_>) {
+        self.field(name, |v| value.check(rules, v));
+    }
+
+    /// Checks the member `name` against its own rules.
+    pub(crate) fn nested<T: Validate + ?Sized>(&mut self, name: &str, value: &T) {
+        self.field(name, |v| value.validate(v));
     }
 
     /// Records that the current value breaks `rule`.

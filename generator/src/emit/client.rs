@@ -41,12 +41,12 @@ fn request_body_type(content: &RequestContent) -> TokenStream {
     }
 }
 
-/// The `impl Client` block with one method per operation, and the same
-/// methods on the blocking client.
-pub fn emit_client_methods(api: &Api) -> TokenStream {
+/// An `impl Client` block with one method per operation of `ops`, and the
+/// same methods on the blocking client.
+pub fn emit_client_methods(ops: &[Operation]) -> TokenStream {
     let mut methods = Vec::new();
     let mut blocking = Vec::new();
-    for op in &api.operations {
+    for op in ops {
         let name = ident(&op.method_name);
         let builder = ident(&op.builder_name);
         let mut args = Vec::new();
@@ -275,7 +275,7 @@ fn emit_builder(api: &Api, op: &Operation, validation: &Validation) -> TokenStre
     let allow_overlap = overlapping.then(|| quote!(#[allow(clippy::match_overlapping_arm)]));
     let result = quote!(::std::result::Result<crate::ResponseValue<#output>, crate::Error>);
     let pagination = emit_pagination(op);
-    let poll = emit_poll(api, op, &result);
+    let poll = emit_poll(op);
     quote! {
         #doc
         #[derive(Debug, Clone)]
@@ -296,37 +296,7 @@ fn emit_builder(api: &Api, op: &Operation, validation: &Validation) -> TokenStre
 
             #(#setters)*
 
-            /// The limit on each attempt of this call, instead of the client's
-            /// [`timeout`](crate::ClientBuilder::timeout).
-            pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
-                self.options.timeout = ::std::option::Option::Some(timeout);
-                self
-            }
-
-            /// The limit on this whole call, retries included, instead of the
-            /// client's [`deadline`](crate::ClientBuilder::deadline).
-            pub fn request_deadline(mut self, deadline: ::std::time::Duration) -> Self {
-                self.options.deadline = ::std::option::Option::Some(deadline);
-                self
-            }
-
-            /// At most `retries` retries of this call, instead of what the
-            /// client's [`RetryPolicy`](crate::RetryPolicy) allows (0: no retry).
-            pub fn max_retries(mut self, retries: u32) -> Self {
-                self.options.max_retries = ::std::option::Option::Some(retries);
-                self
-            }
-
-            /// A header sent with every attempt of this call (replacing one of
-            /// the same name); checked when the call is made.
-            pub fn extra_header(
-                mut self,
-                name: impl ::std::convert::Into<::std::string::String>,
-                value: impl ::std::convert::Into<::std::string::String>,
-            ) -> Self {
-                self.options.headers.push((name.into(), value.into()));
-                self
-            }
+            crate::runtime::request_options!();
 
             #allow_overlap
             async fn execute(self) -> #result {
@@ -334,30 +304,7 @@ fn emit_builder(api: &Api, op: &Operation, validation: &Validation) -> TokenStre
             }
         }
 
-        impl<'a> #name<'a> {
-            /// Sends the request and decodes the response.
-            pub async fn send(self) -> #result {
-                self.execute().await
-            }
-        }
-
-        impl<'a> ::std::future::IntoFuture for #name<'a> {
-            type Output = #result;
-            type IntoFuture = ::std::pin::Pin<::std::boxed::Box<dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a>>;
-
-            fn into_future(self) -> Self::IntoFuture {
-                ::std::boxed::Box::pin(self.execute())
-            }
-        }
-
-        #[cfg(feature = "blocking")]
-        impl<'a> #name<'a, crate::blocking::Blocking<'a>> {
-            /// Sends the request and decodes the response, blocking until done.
-            pub fn send(self) -> #result {
-                let mode = self.mode;
-                mode.block_on(self.execute())
-            }
-        }
+        crate::runtime::send!(#name, #output);
 
         #pagination
         #poll
@@ -365,152 +312,32 @@ fn emit_builder(api: &Api, op: &Operation, validation: &Validation) -> TokenStre
     }
 }
 
-/// `pages()` and `items()` for a paginated operation.
+/// `pages()` and `items()` for a paginated operation (its page type
+/// implements `Page`, in the types module).
 fn emit_pagination(op: &Operation) -> Option<TokenStream> {
     let pg = op.pagination.as_ref()?;
     let name = ident(&op.builder_name);
-    let page = success_type(op);
-    let item = rust_type(&pg.item);
+    let page = ident(&pg.page);
     let cursor_param = &op.params[pg.cursor_param];
     let cursor = ident(&cursor_param.rust_name);
     // A nullable cursor parameter is an `Option` inside the setter's `Option`.
-    let (first, set) = if matches!(cursor_param.ty, TypeRef::Nullable(_)) {
-        (
-            quote!(self.#cursor.clone().flatten()),
-            quote!(cursor.map(::std::option::Option::Some)),
-        )
-    } else {
-        (quote!(self.#cursor.clone()), quote!(cursor))
-    };
-    let next = ident(&pg.next_field);
-    let items = ident(&pg.items_field);
-    let next_expr = if pg.next_optional {
-        quote!(page.#next.as_deref())
-    } else {
-        quote!(::std::option::Option::Some(page.#next.as_str()))
-    };
-    let items_expr = if pg.items_optional {
-        quote!(page.#items.unwrap_or_default())
-    } else {
-        quote!(page.#items)
-    };
-    let cursor_wire = code(&op.params[pg.cursor_param].wire_name);
-    let pages_doc = attrs(&format!(
-        "Every page, each fetched (under the retry policy) when the stream reaches it, \
-         following the next cursor until a page has none. It starts at the {cursor_wire} \
-         set on this builder, if any: resume a listing by setting the cursor of the last \
-         page read. The stream ends after the first error."
-    ));
-    let items_doc = attrs(
-        "Every item of every page, in order, fetching each page when the stream reaches it: \
-         only one page is held at a time. The stream ends after the first error.",
-    );
-    let blocking_pages_doc = attrs(
-        "Every page, as an iterator that fetches each page when it reaches it \
-         (see the async `pages`).",
-    );
-    let blocking_items_doc = attrs(
-        "Every item of every page, as an iterator that fetches each page when it reaches it \
-         (see the async `items`).",
-    );
-    Some(quote! {
-        impl<'a, M: ::std::clone::Clone + ::std::marker::Send + 'a> #name<'a, M> {
-            fn into_pages(self) -> crate::Pages<'a, #page> {
-                let first = #first;
-                crate::runtime::pages(
-                    first,
-                    move |cursor| {
-                        let mut request = self.clone();
-                        request.#cursor = #set;
-                        request.execute()
-                    },
-                    |page: &#page| #next_expr,
-                )
-            }
-        }
-
-        impl<'a> #name<'a> {
-            #pages_doc
-            pub fn pages(self) -> crate::Pages<'a, #page> {
-                self.into_pages()
-            }
-
-            #items_doc
-            pub fn items(self) -> crate::Items<'a, #page, #item> {
-                crate::Items::new(self.into_pages(), |page: #page| #items_expr)
-            }
-        }
-
-        #[cfg(feature = "blocking")]
-        impl<'a> #name<'a, crate::blocking::Blocking<'a>> {
-            #blocking_pages_doc
-            pub fn pages(self) -> crate::blocking::Iter<'a, crate::Pages<'a, #page>> {
-                let mode = self.mode;
-                mode.iter(self.into_pages())
-            }
-
-            #blocking_items_doc
-            pub fn items(self) -> crate::blocking::Iter<'a, crate::Items<'a, #page, #item>> {
-                let mode = self.mode;
-                mode.iter(crate::Items::new(self.into_pages(), |page: #page| #items_expr))
-            }
-        }
-    })
+    let nullable = matches!(cursor_param.ty, TypeRef::Nullable(_)).then(|| quote!(nullable));
+    Some(quote!(crate::runtime::paginate!(#nullable #name, #page, #cursor);))
 }
 
 /// `wait_until_terminal()` for an operation whose response has a status
 /// with known final values.
-fn emit_poll(api: &Api, op: &Operation, result: &TokenStream) -> Option<TokenStream> {
+fn emit_poll(op: &Operation) -> Option<TokenStream> {
     let poll = op.poll.as_ref()?;
+    let SuccessType::Single(ResponseBody::Json(TypeRef::Named(response))) = &op.success else {
+        return None;
+    };
     let name = ident(&op.builder_name);
-    let response = success_type(op);
+    let response = ident(response);
     let field = ident(&poll.field);
     let status = ident(&poll.status_type);
     let wire_id = op.wire_id.as_str();
-    let finals = match api.types.get(&poll.status_type).map(|d| &d.kind) {
-        Some(crate::model::TypeKind::StringEnum { terminal, .. }) => terminal
-            .iter()
-            .map(|t| code(t))
-            .collect::<Vec<_>>()
-            .join(", "),
-        _ => String::new(),
-    };
-    let doc = attrs(&format!(
-        "Calls the operation until the response's status is final ({finals}; see \
-         [`{status}::is_terminal`](crate::types::{status}::is_terminal)), waiting longer \
-         between calls each time, and returns that response. Each call is retried as the \
-         retry policy allows; an error it does not retry ends the wait, and so does the \
-         deadline of `options` ([`TimeoutKind::Wait`](crate::TimeoutKind::Wait))."
-    ));
-    Some(quote! {
-        impl<'a, M: ::std::clone::Clone> #name<'a, M> {
-            async fn wait(self, options: crate::PollOptions) -> #result {
-                crate::runtime::poll_until(
-                    #wire_id,
-                    options,
-                    || self.clone().execute(),
-                    |response: &#response| response.#field.is_terminal(),
-                )
-                .await
-            }
-        }
-
-        impl<'a> #name<'a> {
-            #doc
-            pub async fn wait_until_terminal(self, options: crate::PollOptions) -> #result {
-                self.wait(options).await
-            }
-        }
-
-        #[cfg(feature = "blocking")]
-        impl<'a> #name<'a, crate::blocking::Blocking<'a>> {
-            /// The async `wait_until_terminal`, blocking until it is done.
-            pub fn wait_until_terminal(self, options: crate::PollOptions) -> #result {
-                let mode = self.mode;
-                mode.block_on(self.wait(options))
-            }
-        }
-    })
+    Some(quote!(crate::runtime::wait_until_terminal!(#name, #response, #wire_id, #field, #status);))
 }
 
 fn emit_success_enum(op: &Operation) -> Option<TokenStream> {

@@ -23,6 +23,7 @@ const RUNTIME: &[(&str, &str)] = &[
     ("blocking.rs", include_str!("../../runtime/blocking.rs")),
     ("client.rs", include_str!("../../runtime/client.rs")),
     ("error.rs", include_str!("../../runtime/error.rs")),
+    ("macros.rs", include_str!("../../runtime/macros.rs")),
     ("mod.rs", include_str!("../../runtime/mod.rs")),
     ("pagination.rs", include_str!("../../runtime/pagination.rs")),
     ("poll.rs", include_str!("../../runtime/poll.rs")),
@@ -52,7 +53,7 @@ const CHUNK: usize = 48;
 /// A unit of Rust to format.
 enum Piece<'a> {
     Lib,
-    Client,
+    Client(&'a [crate::model::Operation], bool),
     Types(&'a [&'a crate::model::TypeDef], bool),
     Builders(&'a [crate::model::Operation], bool),
 }
@@ -67,8 +68,20 @@ pub fn emit(api: &Api, info: &CrateInfo<'_>) -> Result<BTreeMap<String, String>,
     let validation = validation::Validation::of(api);
     let crate_ident = info.name.replace('-', "_");
     let quickstart = usage::quickstart(api, &crate_ident);
-    let mut pieces: Vec<(&str, Piece<'_>)> =
-        vec![("src/lib.rs", Piece::Lib), ("src/client.rs", Piece::Client)];
+    // Each page type reads one way (lowering keeps it so): from its first operation.
+    let mut pages = BTreeMap::new();
+    for op in &api.operations {
+        if let Some(pg) = &op.pagination {
+            pages.entry(pg.page.clone()).or_insert(pg);
+        }
+    }
+    let mut pieces: Vec<(&str, Piece<'_>)> = vec![("src/lib.rs", Piece::Lib)];
+    for (i, chunk) in api.operations.chunks(CHUNK).enumerate() {
+        pieces.push(("src/client.rs", Piece::Client(chunk, i == 0)));
+    }
+    if api.operations.is_empty() {
+        pieces.push(("src/client.rs", Piece::Client(&[], true)));
+    }
     for (i, chunk) in defs.chunks(CHUNK).enumerate() {
         pieces.push(("src/types.rs", Piece::Types(chunk, i == 0)));
     }
@@ -84,8 +97,8 @@ pub fn emit(api: &Api, info: &CrateInfo<'_>) -> Result<BTreeMap<String, String>,
     let rendered = render_all(&pieces, |(_, piece)| {
         let tokens = match piece {
             Piece::Lib => emit_lib(api, info, &quickstart),
-            Piece::Client => emit_client(api),
-            Piece::Types(defs, first) => types::emit_types(defs, *first, &validation),
+            Piece::Client(ops, first) => emit_client(api, ops, *first),
+            Piece::Types(defs, first) => types::emit_types(defs, *first, &validation, &pages),
             Piece::Builders(ops, first) => client::emit_builders(api, ops, *first, &validation),
         };
         let file: syn::File =
@@ -236,7 +249,7 @@ fn emit_lib(api: &Api, info: &CrateInfo<'_>, quickstart: &usage::Quickstart) -> 
         #chrono
         #uuid
         pub use runtime::{
-            ApiError, Async, CallInfo, Client, ClientBuilder, DecodeError, Error, Items, Pages,
+            ApiError, Async, CallInfo, Client, ClientBuilder, DecodeError, Error, Items, Page, Pages,
             PollOptions, ResponseValue, RetryPolicy, TimeoutError, TimeoutKind, TransportError,
             UnknownValue, ValidationError, Violation,
         };
@@ -250,8 +263,11 @@ fn emit_lib(api: &Api, info: &CrateInfo<'_>, quickstart: &usage::Quickstart) -> 
     }
 }
 
-fn emit_client(api: &Api) -> TokenStream {
-    let methods = client::emit_client_methods(api);
+fn emit_client(api: &Api, ops: &[crate::model::Operation], first: bool) -> TokenStream {
+    let methods = client::emit_client_methods(ops);
+    if !first {
+        return methods;
+    }
     let has_bearer = api
         .security_schemes
         .iter()
@@ -390,6 +406,8 @@ fn space_items(text: &str) -> String {
         "trait ",
         "use ",
         "static ",
+        // Item macros of the runtime, such as `crate::runtime::send!(…);`.
+        "crate::runtime::",
     ];
     let group = |line: &str| {
         if line.starts_with("use ") || line.starts_with("pub use ") {

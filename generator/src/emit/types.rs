@@ -5,8 +5,11 @@ use quote::quote;
 
 use super::docs::{attrs, code, prose};
 use super::validation::{Validation, rules};
+use std::collections::BTreeMap;
+
 use crate::model::{
-    Constraints, EnumVariant, Field, Primitive, TypeDef, TypeKind, TypeRef, UnionVariant,
+    Constraints, EnumVariant, Field, Pagination, Primitive, TypeDef, TypeKind, TypeRef,
+    UnionVariant,
 };
 use crate::names::ident;
 
@@ -55,13 +58,54 @@ fn primitive(p: Primitive) -> TokenStream {
 }
 
 /// A piece of the `types` module: `defs`, after the module's docs when `first`.
-pub fn emit_types(defs: &[&TypeDef], first: bool, validation: &Validation) -> TokenStream {
+/// `pages` are the page types of paginated operations, by name.
+pub fn emit_types(
+    defs: &[&TypeDef],
+    first: bool,
+    validation: &Validation,
+    pages: &BTreeMap<String, &Pagination>,
+) -> TokenStream {
     let header = first
         .then(|| quote!(#![doc = " The request and response types of the API, one per schema."]));
-    let defs = defs.iter().map(|d| emit_def(d, validation));
+    let defs = defs.iter().map(|d| {
+        let def = emit_def(d, validation);
+        let page = pages.get(&d.name).map(|pg| emit_page(&d.name, pg));
+        quote!(#def #page)
+    });
     quote! {
         #header
         #(#defs)*
+    }
+}
+
+/// `Page` for the page type of a paginated operation.
+fn emit_page(name: &str, pg: &Pagination) -> TokenStream {
+    let name = ident(name);
+    let item = rust_type(&pg.item);
+    let next = ident(&pg.next_field);
+    let items = ident(&pg.items_field);
+    let next_expr = if pg.next_optional {
+        quote!(self.#next.as_deref())
+    } else {
+        quote!(::std::option::Option::Some(self.#next.as_str()))
+    };
+    let items_expr = if pg.items_optional {
+        quote!(self.#items.unwrap_or_default())
+    } else {
+        quote!(self.#items)
+    };
+    quote! {
+        impl crate::Page for #name {
+            type Item = #item;
+
+            fn next_cursor(&self) -> ::std::option::Option<&str> {
+                #next_expr
+            }
+
+            fn into_items(self) -> ::std::vec::Vec<Self::Item> {
+                #items_expr
+            }
+        }
     }
 }
 
@@ -258,35 +302,7 @@ fn emit_enum(
             }
         }
 
-        impl ::std::fmt::Display for #name {
-            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                f.write_str(self.as_str())
-            }
-        }
-
-        impl ::std::str::FromStr for #name {
-            type Err = crate::ValidationError;
-
-            /// One of the values the API document lists; any other is refused.
-            fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-                match Self::from_wire(value.to_owned()) {
-                    Self::#catch_all(_) => ::std::result::Result::Err(crate::ValidationError::one("", #from_str_rule)),
-                    known => ::std::result::Result::Ok(known),
-                }
-            }
-        }
-
-        impl ::serde::Serialize for #name {
-            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
-                serializer.serialize_str(self.as_str())
-            }
-        }
-
-        impl<'de> ::serde::Deserialize<'de> for #name {
-            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-                <::std::string::String as ::serde::Deserialize>::deserialize(deserializer).map(Self::from_wire)
-            }
-        }
+        crate::runtime::string_enum!(#name, #catch_all, #from_str_rule);
     }
 }
 

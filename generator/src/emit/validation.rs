@@ -100,14 +100,20 @@ impl Validation {
         if constraints.has_rules() {
             let mut statics = Vec::new();
             let rules = rules(constraints, &mut statics);
-            Some(quote! {
-                v.field(#field, |v| {
-                    #(#statics)*
-                    crate::runtime::Validate::check(#value, &#rules, v);
-                });
+            // Patterns are statics of a block of their own, so that two
+            // fields' patterns never share a name.
+            Some(if statics.is_empty() {
+                quote!(v.check(#field, #value, &#rules);)
+            } else {
+                quote! {
+                    {
+                        #(#statics)*
+                        v.check(#field, #value, &#rules);
+                    }
+                }
             })
         } else if self.needs(ty) {
-            Some(quote!(v.field(#field, |v| crate::runtime::Validate::validate(#value, v));))
+            Some(quote!(v.nested(#field, #value);))
         } else {
             None
         }
@@ -152,23 +158,24 @@ pub fn members(kind: &TypeKind) -> Vec<&TypeRef> {
 }
 
 /// A `crate::runtime::Rules` expression for `c`; the patterns it uses are
-/// declared as statics in `statics`.
+/// declared as statics in `statics` (named apart by their number).
 pub fn rules(c: &Constraints, statics: &mut Vec<TokenStream>) -> TokenStream {
-    let mut parts = Vec::new();
-    let usize_opt = |name: &str, v: Option<usize>| {
-        v.map(|n| {
+    let mut calls = Vec::new();
+    let mut count = |name: &str, v: Option<usize>| {
+        if let Some(n) = v {
             let name = format_ident!("{name}");
-            quote!(#name: ::std::option::Option::Some(#n),)
-        })
+            let n = proc_macro2::Literal::usize_unsuffixed(n);
+            calls.push(quote!(.#name(#n)));
+        }
     };
-    parts.extend(usize_opt("min_length", c.min_length));
-    parts.extend(usize_opt("max_length", c.max_length));
+    count("min_length", c.min_length);
+    count("max_length", c.max_length);
     if let Some(p) = &c.pattern {
         let name = format_ident!("PATTERN_{}", statics.len());
         statics.push(quote! {
             static #name: crate::runtime::Pattern = crate::runtime::Pattern::new(#p);
         });
-        parts.push(quote!(pattern: ::std::option::Option::Some(&#name),));
+        calls.push(quote!(.pattern(&#name)));
     }
     let format = match c.format.as_deref() {
         Some("uri") => Some(quote!(Uri)),
@@ -178,22 +185,29 @@ pub fn rules(c: &Constraints, statics: &mut Vec<TokenStream>) -> TokenStream {
         _ => None,
     };
     if let Some(f) = format {
-        parts.push(quote!(format: ::std::option::Option::Some(crate::runtime::Format::#f),));
+        calls.push(quote!(.format(crate::runtime::Format::#f)));
     }
     for (name, bound) in [("minimum", c.minimum), ("maximum", c.maximum)] {
         if let Some((n, exclusive)) = bound.filter(|(n, _)| n.is_finite()) {
             let name = format_ident!("{name}");
-            let n = proc_macro2::Literal::f64_suffixed(n);
-            parts.push(quote!(#name: ::std::option::Option::Some((#n, #exclusive)),));
+            let n = proc_macro2::Literal::f64_unsuffixed(n);
+            calls.push(quote!(.#name(#n, #exclusive)));
         }
     }
-    parts.extend(usize_opt("min_items", c.min_items));
-    parts.extend(usize_opt("max_items", c.max_items));
-    parts.extend(usize_opt("min_properties", c.min_properties));
-    parts.extend(usize_opt("max_properties", c.max_properties));
+    let mut count = |name: &str, v: Option<usize>| {
+        if let Some(n) = v {
+            let name = format_ident!("{name}");
+            let n = proc_macro2::Literal::usize_unsuffixed(n);
+            calls.push(quote!(.#name(#n)));
+        }
+    };
+    count("min_items", c.min_items);
+    count("max_items", c.max_items);
+    count("min_properties", c.min_properties);
+    count("max_properties", c.max_properties);
     if let Some(items) = c.items.as_deref().filter(|i| i.has_rules()) {
         let inner = rules(items, statics);
-        parts.push(quote!(items: ::std::option::Option::Some(&#inner),));
+        calls.push(quote!(.items(&#inner)));
     }
-    quote!(crate::runtime::Rules { #(#parts)* ..crate::runtime::Rules::NONE })
+    quote!(crate::runtime::Rules::NONE #(#calls)*)
 }

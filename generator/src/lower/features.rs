@@ -78,15 +78,15 @@ fn is_string(ty: &TypeRef) -> bool {
 }
 
 impl Lowerer<'_> {
-    /// The struct a type name stands for, through aliases.
-    fn struct_fields(&self, ty: &TypeRef) -> Option<&[Field]> {
+    /// The struct a type name stands for, through aliases: its name and fields.
+    fn page_struct<'s>(&'s self, ty: &'s TypeRef) -> Option<(&'s str, &'s [Field])> {
         let mut current = ty;
         for _ in 0..16 {
             let TypeRef::Named(name) = current else {
                 return None;
             };
             match &self.types.get(name)?.kind {
-                TypeKind::Struct { fields, .. } => return Some(fields),
+                TypeKind::Struct { fields, .. } => return Some((name, fields)),
                 TypeKind::Alias { target, .. } => current = target,
                 _ => return None,
             }
@@ -152,7 +152,7 @@ impl Lowerer<'_> {
                 && is_string(&p.ty)
                 && is_cursor_param(&p.wire_name)
         })?;
-        let fields = self.struct_fields(&page)?;
+        let (page, fields) = self.page_struct(&page)?;
         let arrays: Vec<&Field> = fields
             .iter()
             .filter(|f| matches!(f.ty, TypeRef::Array(_)))
@@ -163,7 +163,7 @@ impl Lowerer<'_> {
         let next = fields
             .iter()
             .find(|f| is_string(&f.ty) && is_next_field(&f.wire_name))?;
-        Some(build(cursor_param, items, next))
+        Some(build(page, cursor_param, items, next))
     }
 
     fn named_pagination(
@@ -184,8 +184,8 @@ impl Lowerer<'_> {
                 p.location == ParamLocation::Query && p.wire_name == cursor && is_string(&p.ty)
             })
             .ok_or_else(|| format!("no string query parameter `{cursor}`"))?;
-        let fields = self
-            .struct_fields(page)
+        let (page, fields) = self
+            .page_struct(page)
             .ok_or("the success response is not an object with properties")?;
         let items = fields
             .iter()
@@ -195,7 +195,7 @@ impl Lowerer<'_> {
             .iter()
             .find(|f| f.wire_name == next && is_string(&f.ty))
             .ok_or_else(|| format!("the page has no string property `{next}`"))?;
-        Ok(build(cursor_param, items, next))
+        Ok(build(page, cursor_param, items, next))
     }
 
     /// Polling, for a GET whose response has a required status field with
@@ -207,7 +207,7 @@ impl Lowerer<'_> {
         let SuccessType::Single(ResponseBody::Json(ty)) = success else {
             return None;
         };
-        let fields = self.struct_fields(ty)?;
+        let (_, fields) = self.page_struct(ty)?;
         fields.iter().filter(|f| f.required).find_map(|f| {
             let TypeRef::Named(name) = &f.ty else {
                 return None;
@@ -220,6 +220,37 @@ impl Lowerer<'_> {
                 _ => None,
             }
         })
+    }
+}
+
+/// Keeps one way of reading each page type: an operation whose pagination
+/// reads the same page type through other properties than an earlier one's
+/// is not paginated (with a warning), since a page type reads one way.
+pub(super) fn one_reading_per_page(
+    operations: &mut [crate::model::Operation],
+    warnings: &mut Vec<crate::diagnostics::Diagnostic>,
+) {
+    let mut seen: std::collections::BTreeMap<String, Pagination> =
+        std::collections::BTreeMap::new();
+    for op in operations {
+        let Some(pg) = &op.pagination else { continue };
+        match seen.get(&pg.page) {
+            None => {
+                seen.insert(pg.page.clone(), pg.clone());
+            }
+            Some(first)
+                if first.items_field == pg.items_field && first.next_field == pg.next_field => {}
+            Some(_) => {
+                warnings.push(Diagnostic::warning(
+                    join(&op.pointer, PAGINATION),
+                    format!(
+                        "the page type `{}` is read through other properties by an earlier operation; this operation is not paginated",
+                        pg.page
+                    ),
+                ));
+                op.pagination = None;
+            }
+        }
     }
 }
 
@@ -284,12 +315,13 @@ pub(super) fn schema_example(schema: &openapiv3::Schema) -> Option<Value> {
     }
 }
 
-fn build(cursor_param: usize, items: &Field, next: &Field) -> Pagination {
+fn build(page: &str, cursor_param: usize, items: &Field, next: &Field) -> Pagination {
     let item = match &items.ty {
         TypeRef::Array(inner) => (**inner).clone(),
         other => other.clone(),
     };
     Pagination {
+        page: page.to_owned(),
         cursor_param,
         items_field: items.rust_name.clone(),
         item,

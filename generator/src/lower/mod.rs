@@ -44,7 +44,8 @@ pub fn lower(doc: &OpenAPI) -> Result<(Api, Vec<Diagnostic>), Vec<Diagnostic>> {
     l.name_components();
     l.lower_components();
     let security_schemes = l.security_schemes();
-    let operations = l.operations(&security_schemes);
+    let mut operations = l.operations(&security_schemes);
+    features::one_reading_per_page(&mut operations, &mut l.warnings);
     if !l.errors.is_empty() {
         let mut all = l.errors;
         all.extend(l.warnings);

@@ -1,0 +1,235 @@
+//! The items every generated type or builder of a kind has, written once.
+//!
+//! The generated code calls these where the items would otherwise repeat,
+//! line for line, for every enum and every operation: the crate is shorter
+//! to read, to review and to generate, and compiles to the same code.
+
+/// The impls of a string enum that follow from its `as_str` and `from_wire`:
+/// `Display`, `FromStr` (known values only; any other breaks `$rule`) and
+/// serde (as the wire string; an unknown value decodes into `$catch_all`).
+macro_rules! string_enum {
+    ($name:ident, $catch_all:ident, $rule:literal) => {
+        impl ::std::fmt::Display for $name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl ::std::str::FromStr for $name {
+            type Err = crate::ValidationError;
+
+            /// One of the values the API document lists; any other is refused.
+            fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+                match Self::from_wire(value.to_owned()) {
+                    Self::$catch_all(_) => ::std::result::Result::Err(crate::ValidationError::one("", $rule)),
+                    known => ::std::result::Result::Ok(known),
+                }
+            }
+        }
+
+        impl ::serde::Serialize for $name {
+            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
+                serializer.serialize_str(self.as_str())
+            }
+        }
+
+        impl<'de> ::serde::Deserialize<'de> for $name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+                <::std::string::String as ::serde::Deserialize>::deserialize(deserializer).map(Self::from_wire)
+            }
+        }
+    };
+}
+
+/// The per-call settings every request builder has, as methods of its
+/// `impl` block (which has a `options: RequestOptions` field).
+macro_rules! request_options {
+    () => {
+        /// The limit on each attempt of this call, instead of the client's
+        /// [`timeout`](crate::ClientBuilder::timeout).
+        pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.options.timeout = ::std::option::Option::Some(timeout);
+            self
+        }
+
+        /// The limit on this whole call, retries included, instead of the
+        /// client's [`deadline`](crate::ClientBuilder::deadline).
+        pub fn request_deadline(mut self, deadline: ::std::time::Duration) -> Self {
+            self.options.deadline = ::std::option::Option::Some(deadline);
+            self
+        }
+
+        /// At most `retries` retries of this call, instead of what the
+        /// client's [`RetryPolicy`](crate::RetryPolicy) allows (0: no retry).
+        pub fn max_retries(mut self, retries: u32) -> Self {
+            self.options.max_retries = ::std::option::Option::Some(retries);
+            self
+        }
+
+        /// A header sent with every attempt of this call (replacing one of
+        /// the same name); checked when the call is made.
+        pub fn extra_header(
+            mut self,
+            name: impl ::std::convert::Into<::std::string::String>,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.options.headers.push((name.into(), value.into()));
+            self
+        }
+    };
+}
+
+/// How a request builder (with an `execute` method) is sent: `send` and
+/// `.await` in async mode, a blocking `send` in blocking mode.
+macro_rules! send {
+    ($builder:ident, $output:ty) => {
+        impl<'a> $builder<'a> {
+            /// Sends the request and decodes the response.
+            pub async fn send(self) -> ::std::result::Result<crate::ResponseValue<$output>, crate::Error> {
+                self.execute().await
+            }
+        }
+
+        impl<'a> ::std::future::IntoFuture for $builder<'a> {
+            type Output = ::std::result::Result<crate::ResponseValue<$output>, crate::Error>;
+            type IntoFuture =
+                ::std::pin::Pin<::std::boxed::Box<dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a>>;
+
+            fn into_future(self) -> Self::IntoFuture {
+                ::std::boxed::Box::pin(self.execute())
+            }
+        }
+
+        #[cfg(feature = "blocking")]
+        impl<'a> $builder<'a, crate::blocking::Blocking<'a>> {
+            /// Sends the request and decodes the response, blocking until done.
+            pub fn send(self) -> ::std::result::Result<crate::ResponseValue<$output>, crate::Error> {
+                let mode = self.mode;
+                mode.block_on(self.execute())
+            }
+        }
+    };
+}
+
+/// Cursor pagination for a request builder whose response is the page type
+/// `$page` (a [`Page`](crate::Page)): `pages()` and `items()`, as streams in
+/// async mode and iterators in blocking mode. `$cursor` is the builder's
+/// cursor field (`nullable`: an `Option` inside its `Option`).
+macro_rules! paginate {
+    ($builder:ident, $page:ident, $cursor:ident) => {
+        impl<'a, M: ::std::clone::Clone + ::std::marker::Send + 'a> $builder<'a, M> {
+            fn into_pages(self) -> crate::Pages<'a, crate::types::$page> {
+                let first = self.$cursor.clone();
+                crate::runtime::pages(first, move |cursor| {
+                    let mut request = self.clone();
+                    request.$cursor = cursor;
+                    request.execute()
+                })
+            }
+        }
+
+        crate::runtime::paginate!(@public $builder, $page);
+    };
+    (nullable $builder:ident, $page:ident, $cursor:ident) => {
+        impl<'a, M: ::std::clone::Clone + ::std::marker::Send + 'a> $builder<'a, M> {
+            fn into_pages(self) -> crate::Pages<'a, crate::types::$page> {
+                let first = self.$cursor.clone().flatten();
+                crate::runtime::pages(first, move |cursor| {
+                    let mut request = self.clone();
+                    request.$cursor = cursor.map(::std::option::Option::Some);
+                    request.execute()
+                })
+            }
+        }
+
+        crate::runtime::paginate!(@public $builder, $page);
+    };
+    (@public $builder:ident, $page:ident) => {
+        impl<'a> $builder<'a> {
+            /// Every page, each fetched (under the retry policy) when the
+            /// stream reaches it, following the next cursor until a page has
+            /// none. It starts at the cursor set on this builder, if any:
+            /// resume a listing by setting the cursor of the last page read.
+            /// The stream ends after the first error.
+            pub fn pages(self) -> crate::Pages<'a, crate::types::$page> {
+                self.into_pages()
+            }
+
+            /// Every item of every page, in order, fetching each page when the
+            /// stream reaches it: only one page is held at a time. The stream
+            /// ends after the first error.
+            pub fn items(self) -> crate::Items<'a, crate::types::$page> {
+                crate::Items::new(self.into_pages())
+            }
+        }
+
+        #[cfg(feature = "blocking")]
+        impl<'a> $builder<'a, crate::blocking::Blocking<'a>> {
+            /// Every page, as an iterator that fetches each page when it
+            /// reaches it (see the async `pages`).
+            pub fn pages(self) -> crate::blocking::Iter<'a, crate::Pages<'a, crate::types::$page>> {
+                let mode = self.mode;
+                mode.iter(self.into_pages())
+            }
+
+            /// Every item of every page, as an iterator that fetches each page
+            /// when it reaches it (see the async `items`).
+            pub fn items(self) -> crate::blocking::Iter<'a, crate::Items<'a, crate::types::$page>> {
+                let mode = self.mode;
+                mode.iter(crate::Items::new(self.into_pages()))
+            }
+        }
+    };
+}
+
+/// `wait_until_terminal` for a request builder whose response `$response`
+/// has a status field `$field` of the enum `$status`, whose `is_terminal`
+/// knows its final values.
+macro_rules! wait_until_terminal {
+    ($builder:ident, $response:ident, $operation:literal, $field:ident, $status:ident) => {
+        impl<'a, M: ::std::clone::Clone> $builder<'a, M> {
+            async fn wait(
+                self,
+                options: crate::PollOptions,
+            ) -> ::std::result::Result<crate::ResponseValue<crate::types::$response>, crate::Error> {
+                crate::runtime::poll_until(
+                    $operation,
+                    options,
+                    || self.clone().execute(),
+                    |response: &crate::types::$response| response.$field.is_terminal(),
+                )
+                .await
+            }
+        }
+
+        impl<'a> $builder<'a> {
+            #[doc = concat!(
+                "Calls the operation until the response's `", stringify!($field), "` is final (see\n",
+                "[`", stringify!($status), "::is_terminal`](crate::types::", stringify!($status), "::is_terminal)),\n",
+                "waiting longer between calls each time, and returns that response. Each call\n",
+                "is retried as the retry policy allows; an error it does not retry ends the\n",
+                "wait, and so does the deadline of `options`\n",
+                "([`TimeoutKind::Wait`](crate::TimeoutKind::Wait)).",
+            )]
+            pub async fn wait_until_terminal(
+                self,
+                options: crate::PollOptions,
+            ) -> ::std::result::Result<crate::ResponseValue<crate::types::$response>, crate::Error> {
+                self.wait(options).await
+            }
+        }
+
+        #[cfg(feature = "blocking")]
+        impl<'a> $builder<'a, crate::blocking::Blocking<'a>> {
+            /// The async `wait_until_terminal`, blocking until it is done.
+            pub fn wait_until_terminal(
+                self,
+                options: crate::PollOptions,
+            ) -> ::std::result::Result<crate::ResponseValue<crate::types::$response>, crate::Error> {
+                let mode = self.mode;
+                mode.block_on(self.wait(options))
+            }
+        }
+    };
+}
+pub(crate) use {paginate, request_options, send, string_enum, wait_until_terminal};

@@ -1,0 +1,214 @@
+//! `cargo xtask bench`: figures, printed, never asserted.
+//!
+//! - Generation of the three large corpus documents by the release build of
+//!   the generator: wall time and peak memory of the process, and the time
+//!   of each stage (load, lower, emit) as the generator measures it; the
+//!   median of five runs.
+//! - `cargo check` of each generated crate with its dependencies already
+//!   built: the wall time of checking the crate alone, from scratch (no
+//!   incremental state).
+//! - The generated client's benchmark (`cargo bench -p generator --bench
+//!   client`): per-request overhead and the paginator's memory.
+
+use std::path::Path;
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use anyhow::{Context as _, bail};
+
+use crate::{cargo, corpus, root, run, write_workspace};
+
+/// The documents measured, as the issue names them.
+const DOCUMENTS: &[&str] = &["github.json", "stripe.json", "oxide-nexus.json"];
+const RUNS: usize = 5;
+
+/// One generation run, as the generator reports it.
+#[derive(Debug, Clone, Copy, Default)]
+struct Run {
+    wall: f64,
+    load: f64,
+    lower: f64,
+    emit: f64,
+    peak_mb: f64,
+}
+
+fn median(mut values: Vec<f64>) -> f64 {
+    values.sort_by(f64::total_cmp);
+    values[values.len() / 2]
+}
+
+/// The figure after `label` in the generator's `--timings` line.
+fn figure(line: &str, label: &str) -> Option<f64> {
+    let rest = &line[line.find(label)? + label.len()..];
+    rest.trim_start()
+        .split(|c: char| !(c.is_ascii_digit() || c == '.'))
+        .next()?
+        .parse()
+        .ok()
+}
+
+pub fn run_all(args: &[&str]) -> anyhow::Result<()> {
+    let client_only = args == ["client"];
+    let generator_only = args == ["generator"];
+    if !args.is_empty() && !client_only && !generator_only {
+        bail!("usage: cargo xtask bench [generator|client]");
+    }
+    if !client_only {
+        generation()?;
+    }
+    if !generator_only {
+        run(
+            "client benchmark (release)",
+            cargo().args(["bench", "--quiet", "-p", "generator", "--bench", "client"]),
+        )?;
+    }
+    Ok(())
+}
+
+fn generation() -> anyhow::Result<()> {
+    run(
+        "build the generator (release)",
+        cargo().args([
+            "build",
+            "--quiet",
+            "--release",
+            "-p",
+            "generator",
+            "--bin",
+            "generator",
+        ]),
+    )?;
+    let binary = root().join("target/release/generator");
+    let out = root().join("target/bench");
+    std::fs::create_dir_all(&out)?;
+    let docs = corpus::documents(
+        &corpus::corpus_dir(),
+        &DOCUMENTS
+            .iter()
+            .map(|d| (*d).to_owned())
+            .collect::<Vec<_>>(),
+    )?;
+    let mut rows = Vec::new();
+    let mut members = Vec::new();
+    for doc in &docs {
+        let name = doc
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or_default()
+            .to_owned();
+        let package = format!(
+            "bench-{}",
+            name.rsplit_once('.').map_or(name.as_str(), |(s, _)| s)
+        );
+        let dir = out.join(&package);
+        let mut runs = Vec::new();
+        let mut lines = 0;
+        for _ in 0..RUNS {
+            let started = Instant::now();
+            let output = Command::new(&binary)
+                .args([
+                    "generate",
+                    "--timings",
+                    "--crate-name",
+                    &package,
+                    "--crate-version",
+                    "0.0.0",
+                    "--spec",
+                ])
+                .arg(doc)
+                .arg("--out")
+                .arg(&dir)
+                .output()
+                .context("cannot run the generator")?;
+            let wall = started.elapsed().as_secs_f64() * 1e3;
+            if !output.status.success() {
+                bail!(
+                    "{name} did not generate:\n{}",
+                    String::from_utf8_lossy(&output.stderr)
+                );
+            }
+            let stderr = String::from_utf8_lossy(&output.stderr);
+            let line = stderr
+                .lines()
+                .find(|l| l.starts_with("timings:"))
+                .context("no timings line")?;
+            lines = figure(line, "types,").unwrap_or(0.0) as usize;
+            runs.push(Run {
+                wall,
+                load: figure(line, "load").unwrap_or(0.0),
+                lower: figure(line, "lower").unwrap_or(0.0),
+                emit: figure(line, "emit").unwrap_or(0.0),
+                peak_mb: figure(line, "peak memory").unwrap_or(0.0),
+            });
+        }
+        let pick = |f: fn(&Run) -> f64| median(runs.iter().map(f).collect());
+        let row = Run {
+            wall: pick(|r| r.wall),
+            load: pick(|r| r.load),
+            lower: pick(|r| r.lower),
+            emit: pick(|r| r.emit),
+            peak_mb: pick(|r| r.peak_mb),
+        };
+        rows.push((name, row, lines));
+        members.push(package);
+    }
+    write_workspace(&out, &members)?;
+    // Dependencies first, so that each crate's time is its own.
+    run(
+        "cargo check the generated crates (dependencies)",
+        cargo()
+            .args(["check", "--quiet", "--workspace", "--manifest-path"])
+            .arg(out.join("Cargo.toml"))
+            .arg("--target-dir")
+            .arg(root().join("target")),
+    )?;
+    let mut checks = Vec::new();
+    for package in &members {
+        touch(&out.join(package).join("src/lib.rs"))?;
+        let started = Instant::now();
+        run(
+            &format!("cargo check {package} (alone, from scratch)"),
+            cargo()
+                .args(["check", "--quiet", "-p", package, "--manifest-path"])
+                .arg(out.join("Cargo.toml"))
+                .arg("--target-dir")
+                .arg(root().join("target"))
+                .env("CARGO_INCREMENTAL", "0"),
+        )?;
+        checks.push(started.elapsed());
+    }
+    println!();
+    println!(
+        "generation (release build, median of {RUNS} runs) and cargo check of the generated crate:"
+    );
+    println!(
+        "{:<18} {:>9} {:>8} {:>8} {:>8} {:>10} {:>9} {:>11}",
+        "document", "process", "load", "lower", "emit", "peak mem", "lines", "cargo check"
+    );
+    for ((name, r, lines), check) in rows.iter().zip(&checks) {
+        println!(
+            "{:<18} {:>6.0} ms {:>5.0} ms {:>5.0} ms {:>5.0} ms {:>7.1} MB {:>9} {:>9.1} s",
+            name,
+            r.wall,
+            r.load,
+            r.lower,
+            r.emit,
+            r.peak_mb,
+            lines,
+            check.as_secs_f64()
+        );
+    }
+    println!(
+        "(reference: progenitor generates oxide-nexus in about 170 ms in-process, and its crate checks in about 17 s)"
+    );
+    Ok(())
+}
+
+/// Marks `path` as changed, so that cargo checks its crate again.
+fn touch(path: &Path) -> anyhow::Result<()> {
+    let text = std::fs::read(path)?;
+    std::fs::write(path, text)?;
+    // Some filesystems keep a modification time in whole seconds.
+    std::thread::sleep(Duration::from_millis(1100));
+    Ok(())
+}
