@@ -117,11 +117,16 @@ pub mod types;
 pub use bytes::Bytes;
 pub use reqwest;
 pub use chrono;
+
+impl crate::runtime::Validate for ::chrono::DateTime<::chrono::Utc> {}
+impl crate::runtime::Validate for ::chrono::NaiveDate {}
 pub use uuid;
+
+impl crate::runtime::Validate for ::uuid::Uuid {}
 pub use runtime::{
-    ApiError, Async, CallInfo, Client, ClientBuilder, DecodeError, Error, Items, Page,
-    Pages, PollOptions, ResponseValue, RetryPolicy, TimeoutError, TimeoutKind,
-    TransportError, UnknownValue, ValidationError, Violation,
+    ApiError, Async, CallInfo, Client, ClientBuilder, DecodeError, Error, FilePart,
+    Items, Page, Pages, PollOptions, ResponseValue, RetryPolicy, TimeoutError,
+    TimeoutKind, TransportError, UnknownValue, ValidationError, Violation,
 };
 
 #[cfg(feature = "blocking")]

@@ -489,7 +489,7 @@ impl Client {
         headers.insert(reqwest::header::USER_AGENT, inner.user_agent.clone());
         let mut req = inner.http.request(call.method.clone(), url).headers(headers);
         if let Some((content_type, bytes)) = &request.body {
-            req = req.header(reqwest::header::CONTENT_TYPE, *content_type).body(bytes.clone());
+            req = req.header(reqwest::header::CONTENT_TYPE, content_type.clone()).body(bytes.clone());
         }
         if let Some((user, password)) = basic {
             req = req.basic_auth(user, password);

@@ -5,7 +5,7 @@ use reqwest::StatusCode;
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 
 use super::error::{CallInfo, DecodeError, Error};
-use super::values::ResponseValue;
+use super::values::{FilePart, ResponseValue};
 use crate::ErrorBody;
 
 /// How one security scheme sends its credential.
@@ -34,7 +34,8 @@ pub(crate) struct Request {
     pub(crate) url: reqwest::Url,
     pub(crate) headers: HeaderMap,
     pub(crate) cookies: Vec<String>,
-    pub(crate) body: Option<(&'static str, Bytes)>,
+    /// The body and its `Content-Type`.
+    pub(crate) body: Option<(HeaderValue, Bytes)>,
 }
 
 impl Request {
@@ -101,7 +102,7 @@ impl Request {
     /// Sets a JSON body.
     pub(crate) fn json<T: serde::Serialize + ?Sized>(&mut self, content_type: &'static str, body: &T) -> Result<(), Error> {
         let bytes = serde_json::to_vec(body).map_err(|e| Error::invalid("body", e.to_string()))?;
-        self.body = Some((content_type, Bytes::from(bytes)));
+        self.body = Some((HeaderValue::from_static(content_type), Bytes::from(bytes)));
         Ok(())
     }
 
@@ -125,14 +126,147 @@ impl Request {
                 }
             }
         }
-        self.body = Some(("application/x-www-form-urlencoded", Bytes::from(out.finish())));
+        self.body = Some((HeaderValue::from_static("application/x-www-form-urlencoded"), Bytes::from(out.finish())));
         Ok(())
     }
 
     /// Sets a body sent as it is.
     pub(crate) fn raw(&mut self, content_type: &'static str, body: impl Into<Bytes>) {
-        self.body = Some((content_type, body.into()));
+        self.body = Some((HeaderValue::from_static(content_type), body.into()));
     }
+
+    /// Sets a `multipart/form-data` body (RFC 7578): each property of `body`
+    /// a part (strings, numbers and booleans as text, objects as JSON, arrays
+    /// one part per item), but for the properties of `files`, whose files are
+    /// file parts.
+    pub(crate) fn multipart<T: serde::Serialize + ?Sized>(
+        &mut self,
+        body: &T,
+        files: &[(&str, Vec<&FilePart>)],
+    ) -> Result<(), Error> {
+        let mut parts: Vec<(&str, PartBody<'_>)> = Vec::new();
+        let value = to_json("body", body)?;
+        let serde_json::Value::Object(map) = &value else {
+            return Err(Error::invalid("body", "a multipart body must be an object"));
+        };
+        for (name, v) in map {
+            if files.iter().any(|(f, _)| f == name) {
+                continue;
+            }
+            let items: Vec<&serde_json::Value> = match v {
+                serde_json::Value::Null => Vec::new(),
+                serde_json::Value::Array(items) => items.iter().collect(),
+                other => vec![other],
+            };
+            for item in items {
+                let part = match item {
+                    serde_json::Value::Object(_) | serde_json::Value::Array(_) => PartBody::Json(item.to_string()),
+                    other => PartBody::Text(scalar(other)),
+                };
+                parts.push((name, part));
+            }
+        }
+        for (name, list) in files {
+            for file in list {
+                parts.push((name, PartBody::File(file)));
+            }
+        }
+        let (boundary, bytes) = encode_multipart(&parts);
+        let content_type = HeaderValue::from_str(&format!("multipart/form-data; boundary={boundary}"))
+            .map_err(|_| Error::invalid("body", "cannot name the multipart boundary"))?;
+        self.body = Some((content_type, Bytes::from(bytes)));
+        Ok(())
+    }
+}
+
+/// The content of one part of a multipart body.
+enum PartBody<'a> {
+    Text(String),
+    Json(String),
+    File(&'a FilePart),
+}
+
+/// Escapes a name or file name for a `Content-Disposition` header, as
+/// browsers do: quotes and line breaks percent-encoded.
+fn disposition_name(name: &str) -> String {
+    name.replace('"', "%22").replace('\r', "%0D").replace('\n', "%0A")
+}
+
+/// The body, and the boundary that appears in none of its parts.
+fn encode_multipart(parts: &[(&str, PartBody<'_>)]) -> (String, Vec<u8>) {
+    let data = |p: &PartBody<'_>| -> Vec<u8> {
+        match p {
+            PartBody::Text(t) | PartBody::Json(t) => t.as_bytes().to_vec(),
+            PartBody::File(f) => f.bytes().to_vec(),
+        }
+    };
+    let boundary = loop {
+        let candidate: String = std::iter::repeat_with(fastrand::alphanumeric).take(32).collect();
+        let candidate = format!("----{candidate}");
+        if !parts.iter().any(|(_, p)| data(p).windows(candidate.len()).any(|w| w == candidate.as_bytes())) {
+            break candidate;
+        }
+    };
+    let mut out = Vec::new();
+    for (name, part) in parts {
+        out.extend_from_slice(format!("--{boundary}\r\n").as_bytes());
+        let name = disposition_name(name);
+        match part {
+            PartBody::Text(_) => {
+                out.extend_from_slice(format!("Content-Disposition: form-data; name=\"{name}\"\r\n\r\n").as_bytes());
+            }
+            PartBody::Json(_) => {
+                out.extend_from_slice(
+                    format!("Content-Disposition: form-data; name=\"{name}\"\r\nContent-Type: application/json\r\n\r\n").as_bytes(),
+                );
+            }
+            PartBody::File(f) => {
+                let file_name = disposition_name(f.file_name().unwrap_or(&name));
+                let content_type = f.content_type().unwrap_or("application/octet-stream");
+                out.extend_from_slice(
+                    format!(
+                        "Content-Disposition: form-data; name=\"{name}\"; filename=\"{file_name}\"\r\nContent-Type: {content_type}\r\n\r\n"
+                    )
+                    .as_bytes(),
+                );
+            }
+        }
+        out.extend_from_slice(&data(part));
+        out.extend_from_slice(b"\r\n");
+    }
+    out.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+    (boundary, out)
+}
+
+/// The files of a property of a multipart body, whatever its shape.
+pub(crate) trait FileParts {
+    fn file_parts(&self) -> Vec<&FilePart>;
+}
+
+impl FileParts for FilePart {
+    fn file_parts(&self) -> Vec<&FilePart> {
+        vec![self]
+    }
+}
+
+impl<T: FileParts> FileParts for Option<T> {
+    fn file_parts(&self) -> Vec<&FilePart> {
+        self.as_ref().map(T::file_parts).unwrap_or_default()
+    }
+}
+
+impl<T: FileParts> FileParts for Vec<T> {
+    fn file_parts(&self) -> Vec<&FilePart> {
+        self.iter().flat_map(T::file_parts).collect()
+    }
+}
+
+/// The files of `value`, for [`Request::multipart`].
+pub(crate) fn file_parts<T: FileParts + ?Sized>(value: &T) -> Vec<&FilePart> {
+    value.file_parts()
+}
+
+impl Request {
 }
 
 /// A response read whole, before decoding.
@@ -267,6 +401,39 @@ mod tests {
         assert_eq!(path_param("id", "..").unwrap(), "%2E%2E");
         assert!(path_param("id", "").is_err());
         assert_eq!(path_param("n", &42).unwrap(), "42");
+    }
+
+    #[test]
+    fn multipart_bodies_hold_text_json_and_files() {
+        let mut r = Request::new(&reqwest::Url::parse("https://x.test").unwrap(), "/p");
+        let file = FilePart::new(b"%PDF-1.7".to_vec()).with_file_name("a \"b\".pdf").with_content_type("application/pdf");
+        let body = serde_json::json!({ "title": "T", "count": 2, "tags": ["x", "y"], "meta": { "k": 1 }, "file": null });
+        r.multipart(&body, &[("file", vec![&file])]).unwrap();
+        let (content_type, bytes) = r.body.unwrap();
+        let content_type = content_type.to_str().unwrap().to_owned();
+        let boundary = content_type.strip_prefix("multipart/form-data; boundary=").unwrap();
+        let text = String::from_utf8(bytes.to_vec()).unwrap();
+        // Properties come in the order JSON objects keep (which depends on
+        // serde_json's features), files last.
+        let parts: Vec<&str> = text
+            .strip_suffix(&format!("--{boundary}--\r\n"))
+            .unwrap()
+            .split(&format!("--{boundary}\r\n"))
+            .filter(|p| !p.is_empty())
+            .collect();
+        let mut expected = vec![
+            "Content-Disposition: form-data; name=\"count\"\r\n\r\n2\r\n",
+            "Content-Disposition: form-data; name=\"meta\"\r\nContent-Type: application/json\r\n\r\n{\"k\":1}\r\n",
+            "Content-Disposition: form-data; name=\"tags\"\r\n\r\nx\r\n",
+            "Content-Disposition: form-data; name=\"tags\"\r\n\r\ny\r\n",
+            "Content-Disposition: form-data; name=\"title\"\r\n\r\nT\r\n",
+        ];
+        let file = "Content-Disposition: form-data; name=\"file\"; filename=\"a %22b%22.pdf\"\r\nContent-Type: application/pdf\r\n\r\n%PDF-1.7\r\n";
+        assert_eq!(parts.last(), Some(&file));
+        let mut found = parts[..parts.len() - 1].to_vec();
+        found.sort_unstable();
+        expected.sort_unstable();
+        assert_eq!(found, expected);
     }
 
     #[test]

@@ -272,6 +272,9 @@ pub enum RequestContent {
     Json(TypeRef),
     /// A form of this type.
     Form(TypeRef),
+    /// A `multipart/form-data` body of this type: each property a part,
+    /// binary properties file parts.
+    Multipart(TypeRef),
     /// Text.
     Text,
     /// Bytes.
@@ -285,6 +288,8 @@ pub enum BodyEncoding {
     Json,
     /// `application/x-www-form-urlencoded`.
     Form,
+    /// `multipart/form-data`.
+    Multipart,
     /// Text, sent as it is.
     Text,
     /// Bytes, sent as they are (octet-stream and any type the client cannot
@@ -397,6 +402,8 @@ pub enum Primitive {
     Date,
     /// A UUID (`format: uuid`).
     Uuid,
+    /// Bytes (`format: binary`): a file part of a multipart body.
+    Binary,
 }
 
 /// Constraints a schema places on values.
@@ -528,6 +535,15 @@ pub struct Field {
     pub read_only: bool,
     /// `writeOnly`.
     pub write_only: bool,
+}
+
+impl Field {
+    /// Whether the Rust field is an `Option`: the property is not required,
+    /// or it is required only one way (`readOnly`: responses carry it,
+    /// requests do not; `writeOnly`: the other way round).
+    pub fn optional(&self) -> bool {
+        !self.required || self.read_only || self.write_only
+    }
 }
 
 /// A value of a string enum.

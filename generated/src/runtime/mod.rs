@@ -34,11 +34,11 @@ pub use error::{
 pub use pagination::{Items, Page, Pages};
 pub use poll::PollOptions;
 pub use retry::RetryPolicy;
-pub use values::{Async, ResponseValue, UnknownValue};
+pub use values::{Async, FilePart, ResponseValue, UnknownValue};
 
 pub(crate) use client::{Call, Idempotency, RequestOptions};
 pub(crate) use macros::{paginate, request_options, send, string_enum, wait_until_terminal};
 pub(crate) use pagination::pages;
 pub(crate) use poll::poll_until;
-pub(crate) use request::{Auth, QueryStyle, path_param};
+pub(crate) use request::{Auth, QueryStyle, file_parts, path_param};
 pub(crate) use validate::{Format, Pattern, Rules, Validate, Validator};

@@ -226,6 +226,7 @@ macro_rules! numbers {
 numbers!(i32, i64, u32, u64, f32, f64);
 
 impl Validate for bool {}
+impl Validate for super::values::FilePart {}
 impl Validate for serde_json::Value {}
 impl Validate for bytes::Bytes {}
 

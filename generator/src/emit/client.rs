@@ -35,7 +35,9 @@ fn success_type(op: &Operation) -> TokenStream {
 
 fn request_body_type(content: &RequestContent) -> TokenStream {
     match content {
-        RequestContent::Json(t) | RequestContent::Form(t) => rust_type(t),
+        RequestContent::Json(t) | RequestContent::Form(t) | RequestContent::Multipart(t) => {
+            rust_type(t)
+        }
         RequestContent::Text => quote!(::std::string::String),
         RequestContent::Binary => quote!(::bytes::Bytes),
     }
@@ -464,7 +466,8 @@ fn emit_execute(api: &Api, op: &Operation, validation: &Validation) -> TokenStre
         checks.extend(validation.check(&p.wire_name, value, &p.ty, &p.constraints));
     }
     if let Some(body) = &op.body
-        && let RequestContent::Json(ty) | RequestContent::Form(ty) = &body.content
+        && let RequestContent::Json(ty) | RequestContent::Form(ty) | RequestContent::Multipart(ty) =
+            &body.content
     {
         let ty = if body.required {
             ty.clone()
@@ -517,9 +520,16 @@ fn emit_execute(api: &Api, op: &Operation, validation: &Validation) -> TokenStre
     }
     if let Some(body) = &op.body {
         let media = body.media_type.as_str();
-        let set = |value: TokenStream| match &body.content {
+        // `value` is a reference to the body; `place` the body itself.
+        let set = |value: TokenStream, place: TokenStream| match &body.content {
             RequestContent::Json(_) => quote!(request.json(#media, #value)?;),
             RequestContent::Form(_) => quote!(request.form(#value)?;),
+            RequestContent::Multipart(ty) => {
+                let files = file_fields(api, ty).into_iter().map(
+                    |(wire, field)| quote!((#wire, crate::runtime::file_parts(&#place.#field))),
+                );
+                quote!(request.multipart(#value, &[#(#files),*])?;)
+            }
             RequestContent::Text => {
                 quote!(request.raw(#media, ::std::clone::Clone::clone(#value));)
             }
@@ -528,9 +538,9 @@ fn emit_execute(api: &Api, op: &Operation, validation: &Validation) -> TokenStre
             }
         };
         if body.required {
-            steps.push(set(quote!(&this.body)));
+            steps.push(set(quote!(&this.body), quote!(this.body)));
         } else {
-            let s = set(quote!(body));
+            let s = set(quote!(body), quote!(body));
             steps.push(quote! {
                 if let ::std::option::Option::Some(body) = &this.body {
                     #s
@@ -570,6 +580,29 @@ fn emit_execute(api: &Api, op: &Operation, validation: &Validation) -> TokenStre
         })();
         let response = this.client.execute(call, request).await?;
         #dispatch
+    }
+}
+
+/// The properties of a multipart body's type that hold files (binary, alone,
+/// optional or in an array): wire name and Rust field.
+fn file_fields(api: &Api, ty: &TypeRef) -> Vec<(String, proc_macro2::Ident)> {
+    fn is_file(ty: &TypeRef) -> bool {
+        match ty {
+            TypeRef::Primitive(Primitive::Binary) => true,
+            TypeRef::Nullable(inner) | TypeRef::Array(inner) => is_file(inner),
+            _ => false,
+        }
+    }
+    let TypeRef::Named(name) = ty else {
+        return Vec::new();
+    };
+    match api.types.get(name).map(|d| &d.kind) {
+        Some(crate::model::TypeKind::Struct { fields, .. }) => fields
+            .iter()
+            .filter(|f| is_file(&f.ty))
+            .map(|f| (f.wire_name.clone(), ident(&f.rust_name)))
+            .collect(),
+        _ => Vec::new(),
     }
 }
 

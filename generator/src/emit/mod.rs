@@ -224,15 +224,20 @@ fn emit_lib(api: &Api, info: &CrateInfo<'_>, quickstart: &usage::Quickstart) -> 
     };
     let error_body = client::emit_error_body(api);
     let uses = Uses::of(api);
+    // Types of other crates that requests may carry inside checked
+    // containers (a list with a minimum length): no rule of their own.
     let chrono = uses.chrono.then(|| {
-        quote!(
+        quote! {
             pub use chrono;
-        )
+            impl crate::runtime::Validate for ::chrono::DateTime<::chrono::Utc> {}
+            impl crate::runtime::Validate for ::chrono::NaiveDate {}
+        }
     });
     let uuid = uses.uuid.then(|| {
-        quote!(
+        quote! {
             pub use uuid;
-        )
+            impl crate::runtime::Validate for ::uuid::Uuid {}
+        }
     });
     quote! {
         #doc
@@ -249,7 +254,8 @@ fn emit_lib(api: &Api, info: &CrateInfo<'_>, quickstart: &usage::Quickstart) -> 
         #chrono
         #uuid
         pub use runtime::{
-            ApiError, Async, CallInfo, Client, ClientBuilder, DecodeError, Error, Items, Page, Pages,
+            ApiError, Async, CallInfo, Client, ClientBuilder, DecodeError, Error, FilePart, Items,
+            Page, Pages,
             PollOptions, ResponseValue, RetryPolicy, TimeoutError, TimeoutKind, TransportError,
             UnknownValue, ValidationError, Violation,
         };
@@ -373,7 +379,9 @@ impl Uses {
                 walk(&p.ty, &mut uses);
             }
             if let Some(b) = &op.body
-                && let RequestContent::Json(ty) | RequestContent::Form(ty) = &b.content
+                && let RequestContent::Json(ty)
+                | RequestContent::Form(ty)
+                | RequestContent::Multipart(ty) = &b.content
             {
                 walk(ty, &mut uses);
             }

@@ -54,6 +54,7 @@ fn primitive(p: Primitive) -> TokenStream {
         Primitive::DateTime => quote!(::chrono::DateTime<::chrono::Utc>),
         Primitive::Date => quote!(::chrono::NaiveDate),
         Primitive::Uuid => quote!(::uuid::Uuid),
+        Primitive::Binary => quote!(crate::FilePart),
     }
 }
 
@@ -182,13 +183,20 @@ fn emit_validate(
             }
         }
         TypeKind::Struct { fields, additional } => {
-            let mut checks: Vec<TokenStream> = fields
-                .iter()
-                .filter_map(|f| {
-                    let fname = ident(&f.rust_name);
-                    validation.check(&f.wire_name, quote!(&self.#fname), &f.ty, &f.constraints)
-                })
-                .collect();
+            let mut checks: Vec<TokenStream> = Vec::new();
+            for f in fields {
+                let fname = ident(&f.rust_name);
+                let wire = &f.wire_name;
+                // Required one way only: a request must carry it.
+                if f.required && f.write_only {
+                    checks.push(quote! {
+                        if self.#fname.is_none() {
+                            v.field(#wire, |v| v.violation("is required in requests"));
+                        }
+                    });
+                }
+                checks.extend(validation.check(wire, quote!(&self.#fname), &f.ty, &f.constraints));
+            }
             if let Some(value) = additional
                 && validation.needs(value)
             {
@@ -540,10 +548,18 @@ fn emit_struct(
             (None, None) => format!("The {} property.", code(&f.wire_name)),
         };
         if f.read_only {
-            text.push_str("\n\nSet by the server: ignored in requests.");
+            text.push_str(if f.required {
+                "\n\nSet by the server: responses carry it, requests need not."
+            } else {
+                "\n\nSet by the server: requests need not carry it."
+            });
         }
         if f.write_only {
-            text.push_str("\n\nSent in requests: never returned.");
+            text.push_str(if f.required {
+                "\n\nRequired in requests (a request without it is refused before sending); never returned."
+            } else {
+                "\n\nSent in requests; never returned."
+            });
         }
         text.push_str(&constraint_doc(&f.constraints));
         let fdoc = attrs(&text);
@@ -551,7 +567,7 @@ fn emit_struct(
             let wire = &f.wire_name;
             quote!(#[serde(rename = #wire)])
         });
-        let (ty, serde_attr) = if f.required {
+        let (ty, serde_attr) = if !f.optional() {
             (rust_type(&f.ty), None)
         } else {
             // Absent and null read the same: an optional nullable field is one Option.
@@ -582,7 +598,7 @@ fn emit_struct(
             #serde_attr
             pub #fname: #ty,
         });
-        if f.required {
+        if !f.optional() {
             ctor_args.push(quote!(#fname: impl ::std::convert::Into<#ty>));
             ctor_inits.push(quote!(#fname: #fname.into()));
         } else {

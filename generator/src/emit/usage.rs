@@ -342,7 +342,10 @@ impl Synth<'_> {
             }
         }
         if let Some(b) = op.body.as_ref().filter(|b| b.required) {
-            let (RequestContent::Json(ty) | RequestContent::Form(ty)) = &b.content else {
+            let (RequestContent::Json(ty)
+            | RequestContent::Form(ty)
+            | RequestContent::Multipart(ty)) = &b.content
+            else {
                 return None;
             };
             let value = self.expr(ty, &body?.value, true)?;
@@ -404,7 +407,7 @@ impl Synth<'_> {
         if let Some(TypeKind::Struct { fields, .. }) = self.api.types.get(ty).map(|d| &d.kind)
             && let Some(id) = fields
                 .iter()
-                .find(|f| f.wire_name == "id" && f.required && f.rust_name == "id")
+                .find(|f| f.wire_name == "id" && !f.optional() && f.rust_name == "id")
         {
             self.ids.push((var.clone(), id.ty.clone()));
         }
@@ -469,7 +472,7 @@ impl Synth<'_> {
                         let mut setters = Vec::new();
                         for f in fields {
                             let v = object.get(&f.wire_name);
-                            if f.required {
+                            if !f.optional() {
                                 args.push(self.expr(&f.ty, v?, true)?);
                             } else if let Some(v) = v.filter(|v| !v.is_null()) {
                                 if f.rust_name == "new" {
@@ -582,5 +585,6 @@ fn primitive(p: Primitive, value: &Value, into: bool, k: &str) -> Option<String>
         ),
         Primitive::Date => format!("{:?}.parse::<{k}::chrono::NaiveDate>()?", value.as_str()?),
         Primitive::Uuid => format!("{:?}.parse::<{k}::uuid::Uuid>()?", value.as_str()?),
+        Primitive::Binary => return None,
     })
 }

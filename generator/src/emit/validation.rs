@@ -33,7 +33,9 @@ impl Validation {
                 named_in(&p.ty, &mut stack);
             }
             if let Some(body) = &op.body
-                && let RequestContent::Json(ty) | RequestContent::Form(ty) = &body.content
+                && let RequestContent::Json(ty)
+                | RequestContent::Form(ty)
+                | RequestContent::Multipart(ty) = &body.content
             {
                 named_in(ty, &mut stack);
             }
@@ -59,10 +61,11 @@ impl Validation {
                 let is_active = match &def.kind {
                     TypeKind::StringEnum { .. } => true,
                     TypeKind::Struct { fields, additional } => {
-                        fields
-                            .iter()
-                            .any(|f| f.constraints.has_rules() || needs(&f.ty, &active))
-                            || additional.as_ref().is_some_and(|t| needs(t, &active))
+                        fields.iter().any(|f| {
+                            f.constraints.has_rules()
+                                || (f.required && f.write_only)
+                                || needs(&f.ty, &active)
+                        }) || additional.as_ref().is_some_and(|t| needs(t, &active))
                     }
                     TypeKind::Union { variants, .. } => {
                         variants.iter().any(|v| needs(&v.ty, &active))

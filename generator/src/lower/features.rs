@@ -208,7 +208,7 @@ impl Lowerer<'_> {
             return None;
         };
         let (_, fields) = self.page_struct(ty)?;
-        fields.iter().filter(|f| f.required).find_map(|f| {
+        fields.iter().filter(|f| !f.optional()).find_map(|f| {
             let TypeRef::Named(name) = &f.ty else {
                 return None;
             };
@@ -325,8 +325,8 @@ fn build(page: &str, cursor_param: usize, items: &Field, next: &Field) -> Pagina
         cursor_param,
         items_field: items.rust_name.clone(),
         item,
-        items_optional: !items.required || matches!(items.ty, TypeRef::Nullable(_)),
+        items_optional: items.optional() || matches!(items.ty, TypeRef::Nullable(_)),
         next_field: next.rust_name.clone(),
-        next_optional: !next.required || matches!(next.ty, TypeRef::Nullable(_)),
+        next_optional: next.optional() || matches!(next.ty, TypeRef::Nullable(_)),
     }
 }

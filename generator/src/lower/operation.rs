@@ -395,6 +395,11 @@ impl<'a> Lowerer<'a> {
         let content = match encoding {
             BodyEncoding::Json => RequestContent::Json(typed(self)),
             BodyEncoding::Form => RequestContent::Form(typed(self)),
+            BodyEncoding::Multipart => match typed(self) {
+                ty @ TypeRef::Named(_) => RequestContent::Multipart(ty),
+                // Not an object of properties: the caller encodes it.
+                _ => RequestContent::Binary,
+            },
             BodyEncoding::Text => RequestContent::Text,
             BodyEncoding::Binary => RequestContent::Binary,
         };
@@ -466,7 +471,9 @@ impl<'a> Lowerer<'a> {
                         None => ResponseBody::Json(TypeRef::Json),
                     },
                     BodyEncoding::Text => ResponseBody::Text,
-                    BodyEncoding::Form | BodyEncoding::Binary => ResponseBody::Binary,
+                    BodyEncoding::Form | BodyEncoding::Multipart | BodyEncoding::Binary => {
+                        ResponseBody::Binary
+                    }
                 },
             };
             out.push(Response {
@@ -569,8 +576,9 @@ fn pick_media(
     let rank = |m: &str| match encoding_of(m) {
         BodyEncoding::Json => 0,
         BodyEncoding::Form => 1,
-        BodyEncoding::Text => 2,
-        BodyEncoding::Binary => 3,
+        BodyEncoding::Multipart => 2,
+        BodyEncoding::Text => 3,
+        BodyEncoding::Binary => 4,
     };
     content.iter().min_by_key(|(m, _)| rank(m))
 }
@@ -586,6 +594,8 @@ fn encoding_of(media_type: &str) -> BodyEncoding {
         BodyEncoding::Json
     } else if essence == "application/x-www-form-urlencoded" {
         BodyEncoding::Form
+    } else if essence == "multipart/form-data" {
+        BodyEncoding::Multipart
     } else if essence.starts_with("text/") {
         BodyEncoding::Text
     } else {

@@ -369,6 +369,7 @@ impl<'a> Lowerer<'a> {
             (Some("string"), Some("date-time")) => Some(Primitive::DateTime),
             (Some("string"), Some("date")) => Some(Primitive::Date),
             (Some("string"), Some("uuid")) => Some(Primitive::Uuid),
+            (Some("string"), Some("binary")) => Some(Primitive::Binary),
             (Some("string"), _) => Some(Primitive::String),
             (Some("boolean"), _) => Some(Primitive::Bool),
             (Some("integer"), Some("int32")) => Some(Primitive::I32),
