@@ -349,6 +349,10 @@ impl Call {
     }
 }
 
+/// The future of [`Client::execute`].
+pub(crate) type ExecuteFuture<'a> =
+    std::pin::Pin<Box<dyn std::future::Future<Output = Result<RawResponse, Error>> + Send + 'a>>;
+
 /// What one attempt ended with.
 enum Attempt {
     Response(RawResponse),
@@ -363,33 +367,39 @@ impl Client {
     /// `request` is the outcome of building the request: an error there (a
     /// value that breaks the API's rules) is returned as it is, with the
     /// call's details, and nothing is sent.
-    pub(crate) async fn execute(&self, call: Call, request: Result<Request, Error>) -> Result<RawResponse, Error> {
-        let request = request.map_err(|e| with_call(e, call.info(0)))?;
-        let span = tracing::info_span!(
-            "api_call",
-            operation = call.operation,
-            http.method = %call.method,
-            http.route = call.path,
-            attempts = tracing::field::Empty,
-            http.status_code = tracing::field::Empty,
-        );
-        // Without a subscriber that wants the span, the call is not wrapped
-        // in it at all: tracing costs nothing to those who do not trace.
-        let result = if span.is_disabled() {
-            self.attempts(&call, &request).await
-        } else {
-            self.attempts(&call, &request).instrument(span.clone()).await
-        };
-        match &result {
-            Ok(r) => {
-                span.record("attempts", r.call.attempts);
-                span.record("http.status_code", r.status.as_u16());
+    ///
+    /// The future is boxed: every operation awaits this one type, so that the
+    /// compiler proves it `Send` once rather than once per operation, and
+    /// each operation's own future stays small.
+    pub(crate) fn execute(&self, call: Call, request: Result<Request, Error>) -> ExecuteFuture<'_> {
+        Box::pin(async move {
+            let request = request.map_err(|e| with_call(e, call.info(0)))?;
+            let span = tracing::info_span!(
+                "api_call",
+                operation = call.operation,
+                http.method = %call.method,
+                http.route = call.path,
+                attempts = tracing::field::Empty,
+                http.status_code = tracing::field::Empty,
+            );
+            // Without a subscriber that wants the span, the call is not
+            // wrapped in it at all: tracing costs nothing to those who do not trace.
+            let result = if span.is_disabled() {
+                self.attempts(&call, &request).await
+            } else {
+                self.attempts(&call, &request).instrument(span.clone()).await
+            };
+            match &result {
+                Ok(r) => {
+                    span.record("attempts", r.call.attempts);
+                    span.record("http.status_code", r.status.as_u16());
+                }
+                Err(e) => {
+                    span.record("attempts", e.attempts());
+                }
             }
-            Err(e) => {
-                span.record("attempts", e.attempts());
-            }
-        }
-        result
+            result
+        })
     }
 
     async fn attempts(&self, call: &Call, request: &Request) -> Result<RawResponse, Error> {
