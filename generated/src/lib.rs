@@ -117,12 +117,7 @@ pub mod types;
 pub use bytes::Bytes;
 pub use reqwest;
 pub use chrono;
-
-impl crate::runtime::Validate for ::chrono::DateTime<::chrono::Utc> {}
-impl crate::runtime::Validate for ::chrono::NaiveDate {}
 pub use uuid;
-
-impl crate::runtime::Validate for ::uuid::Uuid {}
 pub use runtime::{
     ApiError, Async, CallInfo, Client, ClientBuilder, DecodeError, Error, FilePart,
     Items, Page, Pages, PollOptions, ResponseValue, RetryPolicy, TimeoutError,
@@ -139,3 +134,7 @@ pub(crate) const DEFAULT_BASE_URL: ::std::option::Option<&str> = ::std::option::
 
 /// The decoded body of an error response, as the API declares it.
 pub type ErrorBody = crate::types::ErrorResponse;
+
+impl crate::runtime::Validate for ::chrono::DateTime<::chrono::Utc> {}
+impl crate::runtime::Validate for ::chrono::NaiveDate {}
+impl crate::runtime::Validate for ::uuid::Uuid {}

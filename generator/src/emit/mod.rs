@@ -227,18 +227,25 @@ fn emit_lib(api: &Api, info: &CrateInfo<'_>, quickstart: &usage::Quickstart) -> 
     // Types of other crates that requests may carry inside checked
     // containers (a list with a minimum length): no rule of their own.
     let chrono = uses.chrono.then(|| {
-        quote! {
+        quote!(
             pub use chrono;
+        )
+    });
+    let uuid = uses.uuid.then(|| {
+        quote!(
+            pub use uuid;
+        )
+    });
+    let chrono_rules = uses.chrono.then(|| {
+        quote! {
             impl crate::runtime::Validate for ::chrono::DateTime<::chrono::Utc> {}
+
             impl crate::runtime::Validate for ::chrono::NaiveDate {}
         }
     });
-    let uuid = uses.uuid.then(|| {
-        quote! {
-            pub use uuid;
-            impl crate::runtime::Validate for ::uuid::Uuid {}
-        }
-    });
+    let uuid_rules = uses
+        .uuid
+        .then(|| quote!(impl crate::runtime::Validate for ::uuid::Uuid {}));
     quote! {
         #doc
         #![forbid(unsafe_code)]
@@ -266,6 +273,9 @@ fn emit_lib(api: &Api, info: &CrateInfo<'_>, quickstart: &usage::Quickstart) -> 
         pub(crate) const DEFAULT_BASE_URL: ::std::option::Option<&str> = #base_url;
 
         #error_body
+
+        #chrono_rules
+        #uuid_rules
     }
 }
 

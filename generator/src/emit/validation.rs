@@ -163,16 +163,17 @@ pub fn members(kind: &TypeKind) -> Vec<&TypeRef> {
 /// A `crate::runtime::Rules` expression for `c`; the patterns it uses are
 /// declared as statics in `statics` (named apart by their number).
 pub fn rules(c: &Constraints, statics: &mut Vec<TokenStream>) -> TokenStream {
-    let mut calls = Vec::new();
-    let mut count = |name: &str, v: Option<usize>| {
-        if let Some(n) = v {
+    /// `.name(n)`, when there is an `n`.
+    fn count(calls: &mut Vec<TokenStream>, name: &str, value: Option<usize>) {
+        if let Some(n) = value {
             let name = format_ident!("{name}");
             let n = proc_macro2::Literal::usize_unsuffixed(n);
             calls.push(quote!(.#name(#n)));
         }
-    };
-    count("min_length", c.min_length);
-    count("max_length", c.max_length);
+    }
+    let mut calls = Vec::new();
+    count(&mut calls, "min_length", c.min_length);
+    count(&mut calls, "max_length", c.max_length);
     if let Some(p) = &c.pattern {
         let name = format_ident!("PATTERN_{}", statics.len());
         statics.push(quote! {
@@ -197,17 +198,10 @@ pub fn rules(c: &Constraints, statics: &mut Vec<TokenStream>) -> TokenStream {
             calls.push(quote!(.#name(#n, #exclusive)));
         }
     }
-    let mut count = |name: &str, v: Option<usize>| {
-        if let Some(n) = v {
-            let name = format_ident!("{name}");
-            let n = proc_macro2::Literal::usize_unsuffixed(n);
-            calls.push(quote!(.#name(#n)));
-        }
-    };
-    count("min_items", c.min_items);
-    count("max_items", c.max_items);
-    count("min_properties", c.min_properties);
-    count("max_properties", c.max_properties);
+    count(&mut calls, "min_items", c.min_items);
+    count(&mut calls, "max_items", c.max_items);
+    count(&mut calls, "min_properties", c.min_properties);
+    count(&mut calls, "max_properties", c.max_properties);
     if let Some(items) = c.items.as_deref().filter(|i| i.has_rules()) {
         let inner = rules(items, statics);
         calls.push(quote!(.items(&#inner)));
