@@ -26,7 +26,8 @@ tasks:
                      cargo check time of their crates, the client's per-request overhead and memory
   conformance        lint spec/hexpay.yaml with Redocly CLI, then run examples/quickstart.rs and the
                      conformance tests against Stoplight Prism serving the spec (both pinned, from npm)
-  test               run every check: formatting, clippy, tests, docs, fixtures, packaging, drift
+  test               run every check: formatting, drift, clippy, tests, conformance, docs, fixtures,
+                     packaging, corpus
 ";
 
 fn main() -> std::process::ExitCode {
