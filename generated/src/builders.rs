@@ -45,12 +45,7 @@ impl<'a, M> ListPayments<'a, M> {
 
     crate::runtime::request_options!();
 
-    async fn execute(
-        self,
-    ) -> ::std::result::Result<
-        crate::ResponseValue<crate::types::PaymentList>,
-        crate::Error,
-    > {
+    fn execute(self) -> crate::ResponseFuture<'a, crate::types::PaymentList> {
         let this = self;
         let call = crate::runtime::Call {
             operation: "listPayments",
@@ -79,18 +74,22 @@ impl<'a, M> ListPayments<'a, M> {
             }
             ::std::result::Result::Ok::<_, crate::Error>(request)
         })();
-        let response = this.client.execute(call, request).await?;
-        match response.status() {
-            200 => response.json(),
-            400 | 401 | 429 | 500 => {
-                ::std::result::Result::Err(response.error_json(::std::convert::identity))
-            }
-            _ => ::std::result::Result::Err(response.error()),
-        }
+        crate::ResponseFuture::new(
+            this.client.execute(call, request),
+            |response: crate::runtime::RawResponse| match response.status() {
+                200 => response.json(),
+                400 | 401 | 429 | 500 => {
+                    ::std::result::Result::Err(
+                        response.error_json(::std::convert::identity),
+                    )
+                }
+                _ => ::std::result::Result::Err(response.error()),
+            },
+        )
     }
 }
 
-crate::runtime::send!(ListPayments, crate ::types::PaymentList);
+crate::runtime::send!(ListPayments, crate::types::PaymentList);
 
 crate::runtime::paginate!(ListPayments, PaymentList, cursor);
 
@@ -137,12 +136,7 @@ impl<'a, M> CreatePayment<'a, M> {
 
     crate::runtime::request_options!();
 
-    async fn execute(
-        self,
-    ) -> ::std::result::Result<
-        crate::ResponseValue<crate::types::Payment>,
-        crate::Error,
-    > {
+    fn execute(self) -> crate::ResponseFuture<'a, crate::types::Payment> {
         let this = self;
         let idempotency_key = this
             .x_idempotency_key
@@ -166,18 +160,22 @@ impl<'a, M> CreatePayment<'a, M> {
             request.json("application/json", &this.body)?;
             ::std::result::Result::Ok::<_, crate::Error>(request)
         })();
-        let response = this.client.execute(call, request).await?;
-        match response.status() {
-            201 => response.json(),
-            400 | 401 | 409 | 422 | 429 | 500 => {
-                ::std::result::Result::Err(response.error_json(::std::convert::identity))
-            }
-            _ => ::std::result::Result::Err(response.error()),
-        }
+        crate::ResponseFuture::new(
+            this.client.execute(call, request),
+            |response: crate::runtime::RawResponse| match response.status() {
+                201 => response.json(),
+                400 | 401 | 409 | 422 | 429 | 500 => {
+                    ::std::result::Result::Err(
+                        response.error_json(::std::convert::identity),
+                    )
+                }
+                _ => ::std::result::Result::Err(response.error()),
+            },
+        )
     }
 }
 
-crate::runtime::send!(CreatePayment, crate ::types::Payment);
+crate::runtime::send!(CreatePayment, crate::types::Payment);
 
 /// A `getPayment` request, made by [`Client::get_payment`](crate::Client::get_payment).
 #[derive(Debug, Clone)]
@@ -206,12 +204,7 @@ impl<'a, M> GetPayment<'a, M> {
 
     crate::runtime::request_options!();
 
-    async fn execute(
-        self,
-    ) -> ::std::result::Result<
-        crate::ResponseValue<crate::types::Payment>,
-        crate::Error,
-    > {
+    fn execute(self) -> crate::ResponseFuture<'a, crate::types::Payment> {
         let this = self;
         let call = crate::runtime::Call {
             operation: "getPayment",
@@ -233,18 +226,22 @@ impl<'a, M> GetPayment<'a, M> {
                 )?;
             ::std::result::Result::Ok::<_, crate::Error>(request)
         })();
-        let response = this.client.execute(call, request).await?;
-        match response.status() {
-            200 => response.json(),
-            400 | 401 | 404 | 429 | 500 => {
-                ::std::result::Result::Err(response.error_json(::std::convert::identity))
-            }
-            _ => ::std::result::Result::Err(response.error()),
-        }
+        crate::ResponseFuture::new(
+            this.client.execute(call, request),
+            |response: crate::runtime::RawResponse| match response.status() {
+                200 => response.json(),
+                400 | 401 | 404 | 429 | 500 => {
+                    ::std::result::Result::Err(
+                        response.error_json(::std::convert::identity),
+                    )
+                }
+                _ => ::std::result::Result::Err(response.error()),
+            },
+        )
     }
 }
 
-crate::runtime::send!(GetPayment, crate ::types::Payment);
+crate::runtime::send!(GetPayment, crate::types::Payment);
 
 crate::runtime::wait_until_terminal!(
     GetPayment, Payment, "getPayment", status, PaymentStatus
@@ -277,12 +274,7 @@ impl<'a, M> GetPaymentStatus<'a, M> {
 
     crate::runtime::request_options!();
 
-    async fn execute(
-        self,
-    ) -> ::std::result::Result<
-        crate::ResponseValue<crate::types::PaymentStatusResponse>,
-        crate::Error,
-    > {
+    fn execute(self) -> crate::ResponseFuture<'a, crate::types::PaymentStatusResponse> {
         let this = self;
         let call = crate::runtime::Call {
             operation: "getPaymentStatus",
@@ -305,18 +297,22 @@ impl<'a, M> GetPaymentStatus<'a, M> {
                 )?;
             ::std::result::Result::Ok::<_, crate::Error>(request)
         })();
-        let response = this.client.execute(call, request).await?;
-        match response.status() {
-            200 => response.json(),
-            400 | 401 | 404 | 429 | 500 => {
-                ::std::result::Result::Err(response.error_json(::std::convert::identity))
-            }
-            _ => ::std::result::Result::Err(response.error()),
-        }
+        crate::ResponseFuture::new(
+            this.client.execute(call, request),
+            |response: crate::runtime::RawResponse| match response.status() {
+                200 => response.json(),
+                400 | 401 | 404 | 429 | 500 => {
+                    ::std::result::Result::Err(
+                        response.error_json(::std::convert::identity),
+                    )
+                }
+                _ => ::std::result::Result::Err(response.error()),
+            },
+        )
     }
 }
 
-crate::runtime::send!(GetPaymentStatus, crate ::types::PaymentStatusResponse);
+crate::runtime::send!(GetPaymentStatus, crate::types::PaymentStatusResponse);
 
 crate::runtime::wait_until_terminal!(
     GetPaymentStatus, PaymentStatusResponse, "getPaymentStatus", status, PaymentStatus
@@ -365,12 +361,7 @@ impl<'a, M> CancelPayment<'a, M> {
 
     crate::runtime::request_options!();
 
-    async fn execute(
-        self,
-    ) -> ::std::result::Result<
-        crate::ResponseValue<crate::types::Payment>,
-        crate::Error,
-    > {
+    fn execute(self) -> crate::ResponseFuture<'a, crate::types::Payment> {
         let this = self;
         let idempotency_key = this
             .x_idempotency_key
@@ -399,18 +390,22 @@ impl<'a, M> CancelPayment<'a, M> {
             request.header("X-Idempotency-Key", &idempotency_key)?;
             ::std::result::Result::Ok::<_, crate::Error>(request)
         })();
-        let response = this.client.execute(call, request).await?;
-        match response.status() {
-            200 => response.json(),
-            400 | 401 | 404 | 409 | 429 | 500 => {
-                ::std::result::Result::Err(response.error_json(::std::convert::identity))
-            }
-            _ => ::std::result::Result::Err(response.error()),
-        }
+        crate::ResponseFuture::new(
+            this.client.execute(call, request),
+            |response: crate::runtime::RawResponse| match response.status() {
+                200 => response.json(),
+                400 | 401 | 404 | 409 | 429 | 500 => {
+                    ::std::result::Result::Err(
+                        response.error_json(::std::convert::identity),
+                    )
+                }
+                _ => ::std::result::Result::Err(response.error()),
+            },
+        )
     }
 }
 
-crate::runtime::send!(CancelPayment, crate ::types::Payment);
+crate::runtime::send!(CancelPayment, crate::types::Payment);
 
 /// A `listPaymentMethods` request, made by [`Client::list_payment_methods`](crate::Client::list_payment_methods).
 #[derive(Debug, Clone)]
@@ -433,12 +428,7 @@ impl<'a, M> ListPaymentMethods<'a, M> {
 
     crate::runtime::request_options!();
 
-    async fn execute(
-        self,
-    ) -> ::std::result::Result<
-        crate::ResponseValue<crate::types::PaymentMethodList>,
-        crate::Error,
-    > {
+    fn execute(self) -> crate::ResponseFuture<'a, crate::types::PaymentMethodList> {
         let this = self;
         let call = crate::runtime::Call {
             operation: "listPaymentMethods",
@@ -452,15 +442,19 @@ impl<'a, M> ListPaymentMethods<'a, M> {
             let request = this.client.request("/v1/payment-methods")?;
             ::std::result::Result::Ok::<_, crate::Error>(request)
         })();
-        let response = this.client.execute(call, request).await?;
-        match response.status() {
-            200 => response.json(),
-            401 | 429 | 500 => {
-                ::std::result::Result::Err(response.error_json(::std::convert::identity))
-            }
-            _ => ::std::result::Result::Err(response.error()),
-        }
+        crate::ResponseFuture::new(
+            this.client.execute(call, request),
+            |response: crate::runtime::RawResponse| match response.status() {
+                200 => response.json(),
+                401 | 429 | 500 => {
+                    ::std::result::Result::Err(
+                        response.error_json(::std::convert::identity),
+                    )
+                }
+                _ => ::std::result::Result::Err(response.error()),
+            },
+        )
     }
 }
 
-crate::runtime::send!(ListPaymentMethods, crate ::types::PaymentMethodList);
+crate::runtime::send!(ListPaymentMethods, crate::types::PaymentMethodList);

@@ -120,8 +120,8 @@ pub use chrono;
 pub use uuid;
 pub use runtime::{
     ApiError, Async, CallInfo, Client, ClientBuilder, DecodeError, Error, FilePart,
-    Items, Page, Pages, PollOptions, ResponseValue, RetryPolicy, TimeoutError,
-    TimeoutKind, TransportError, UnknownValue, ValidationError, Violation,
+    Items, Page, Pages, ResponseFuture, PollOptions, ResponseValue, RetryPolicy,
+    TimeoutError, TimeoutKind, TransportError, UnknownValue, ValidationError, Violation,
 };
 
 #[cfg(feature = "blocking")]

@@ -84,19 +84,18 @@ macro_rules! request_options {
 macro_rules! send {
     ($builder:ident, $output:ty) => {
         impl<'a> $builder<'a> {
-            /// Sends the request and decodes the response.
-            pub async fn send(self) -> ::std::result::Result<crate::ResponseValue<$output>, crate::Error> {
-                self.execute().await
+            /// Sends the request; the future resolves to the decoded response.
+            pub fn send(self) -> crate::ResponseFuture<'a, $output> {
+                self.execute()
             }
         }
 
         impl<'a> ::std::future::IntoFuture for $builder<'a> {
             type Output = ::std::result::Result<crate::ResponseValue<$output>, crate::Error>;
-            type IntoFuture =
-                ::std::pin::Pin<::std::boxed::Box<dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a>>;
+            type IntoFuture = crate::ResponseFuture<'a, $output>;
 
             fn into_future(self) -> Self::IntoFuture {
-                ::std::boxed::Box::pin(self.execute())
+                self.execute()
             }
         }
 

@@ -14,6 +14,7 @@ use tracing::Instrument as _;
 use super::error::{BoxError, CallInfo, Error, TimeoutKind, is_retryable_status};
 use super::request::{Auth, RawResponse, Request, header_name};
 use super::retry::{RetryPolicy, retry_after};
+use super::values::ResponseValue;
 
 /// A client for the API. Cheap to clone: clones share one configuration and
 /// one connection pool.
@@ -55,6 +56,8 @@ struct Credentials {
     /// The header of a fixed bearer token, made once when the client is built.
     bearer_header: Option<HeaderValue>,
     basic: Option<(String, Option<String>)>,
+    /// The header of the basic credentials, made once when the client is built.
+    basic_header: Option<HeaderValue>,
     api_key: Option<String>,
 }
 
@@ -264,6 +267,15 @@ impl ClientBuilder {
         if let Some(Token::Fixed(token)) = &credentials.bearer {
             credentials.bearer_header = Some(bearer_header(token)?);
         }
+        if let Some((user, password)) = &credentials.basic {
+            use base64::Engine as _;
+            let pair = format!("{user}:{}", password.as_deref().unwrap_or_default());
+            let encoded = base64::engine::general_purpose::STANDARD.encode(pair);
+            let mut value = HeaderValue::from_str(&format!("Basic {encoded}"))
+                .map_err(|_| Error::invalid("basic auth", "must be visible ASCII without line breaks"))?;
+            value.set_sensitive(true);
+            credentials.basic_header = Some(value);
+        }
         let base_url = base_url.trim_end_matches('/').to_owned();
         let base = reqwest::Url::parse(&base_url).map_err(|e| Error::invalid("base URL", e.to_string()))?;
         let http = match self.http {
@@ -352,6 +364,40 @@ impl Call {
 /// The future of [`Client::execute`].
 pub(crate) type ExecuteFuture<'a> =
     std::pin::Pin<Box<dyn std::future::Future<Output = Result<RawResponse, Error>> + Send + 'a>>;
+
+/// A call on its way: the request (with its retries), then the response
+/// decoded as the operation declares. What `send` returns and `.await` on a
+/// request builder awaits.
+#[must_use = "a call does nothing until it is awaited"]
+pub struct ResponseFuture<'a, T> {
+    sending: ExecuteFuture<'a>,
+    decode: fn(RawResponse) -> Result<ResponseValue<T>, Error>,
+}
+
+impl<'a, T> ResponseFuture<'a, T> {
+    pub(crate) fn new(sending: ExecuteFuture<'a>, decode: fn(RawResponse) -> Result<ResponseValue<T>, Error>) -> Self {
+        ResponseFuture { sending, decode }
+    }
+}
+
+impl<T> fmt::Debug for ResponseFuture<'_, T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ResponseFuture").finish_non_exhaustive()
+    }
+}
+
+impl<T> std::future::Future for ResponseFuture<'_, T> {
+    type Output = Result<ResponseValue<T>, Error>;
+
+    fn poll(self: std::pin::Pin<&mut Self>, cx: &mut std::task::Context<'_>) -> std::task::Poll<Self::Output> {
+        let this = self.get_mut();
+        match this.sending.as_mut().poll(cx) {
+            std::task::Poll::Pending => std::task::Poll::Pending,
+            std::task::Poll::Ready(Ok(raw)) => std::task::Poll::Ready((this.decode)(raw)),
+            std::task::Poll::Ready(Err(e)) => std::task::Poll::Ready(Err(e)),
+        }
+    }
+}
 
 /// What one attempt ended with.
 enum Attempt {
@@ -481,34 +527,31 @@ impl Client {
     /// One attempt: credentials, headers, body, time limit; the response read whole.
     async fn attempt(&self, call: &Call, request: &Request, limit: Option<Duration>, kind: TimeoutKind) -> Result<RawResponse, Error> {
         let inner = &*self.inner;
+        // One header map, moved into the request: no builder, no merging.
         let mut url = request.url.clone();
         let mut headers = request.headers.clone();
         let mut cookies = request.cookies.clone();
-        let mut basic = None;
-        self.authorize(call.auth, &mut url, &mut headers, &mut cookies, &mut basic)?;
+        self.authorize(call.auth, &mut url, &mut headers, &mut cookies)?;
+        if url.query() == Some("") {
+            url.set_query(None);
+        }
         for (name, value) in &call.options.headers {
             let value = HeaderValue::from_str(value)
                 .map_err(|_| Error::invalid(name.as_str(), "a header value must be visible ASCII without line breaks"))?;
             headers.insert(header_name(name)?, value);
-        }
-        if url.query() == Some("") {
-            url.set_query(None);
         }
         if !cookies.is_empty() {
             let value = HeaderValue::from_str(&cookies.join("; ")).map_err(|_| Error::invalid("cookies", "must be visible ASCII"))?;
             headers.insert(reqwest::header::COOKIE, value);
         }
         headers.insert(reqwest::header::USER_AGENT, inner.user_agent.clone());
-        let mut req = inner.http.request(call.method.clone(), url).headers(headers);
+        let mut req = reqwest::Request::new(call.method.clone(), url);
         if let Some((content_type, bytes)) = &request.body {
-            req = req.header(reqwest::header::CONTENT_TYPE, content_type.clone()).body(bytes.clone());
+            headers.insert(reqwest::header::CONTENT_TYPE, content_type.clone());
+            *req.body_mut() = Some(reqwest::Body::from(bytes.clone()));
         }
-        if let Some((user, password)) = basic {
-            req = req.basic_auth(user, password);
-        }
-        if let Some(t) = limit {
-            req = req.timeout(t);
-        }
+        *req.headers_mut() = headers;
+        *req.timeout_mut() = limit;
         let failed = |e: reqwest::Error| {
             if e.is_timeout() {
                 Error::timeout(kind, limit.unwrap_or_default(), Some(Box::new(e) as BoxError))
@@ -517,7 +560,7 @@ impl Client {
                 Error::transport(e, sent)
             }
         };
-        let mut response = req.send().await.map_err(failed)?;
+        let mut response = inner.http.execute(req).await.map_err(failed)?;
         let status = response.status();
         let headers = std::mem::take(response.headers_mut());
         let body = response.bytes().await.map_err(failed)?;
@@ -531,7 +574,6 @@ impl Client {
         url: &mut reqwest::Url,
         headers: &mut HeaderMap,
         cookies: &mut Vec<String>,
-        basic: &mut Option<(String, Option<String>)>,
     ) -> Result<(), Error> {
         let creds = &self.inner.credentials;
         let has = |a: &Auth| match a {
@@ -549,7 +591,11 @@ impl Client {
                         headers.insert(reqwest::header::AUTHORIZATION, value);
                     }
                 }
-                Auth::Basic => *basic = creds.basic.clone(),
+                Auth::Basic => {
+                    if let Some(value) = &creds.basic_header {
+                        headers.insert(reqwest::header::AUTHORIZATION, value.clone());
+                    }
+                }
                 Auth::ApiKeyHeader(name) => {
                     let key = creds.api_key.clone().unwrap_or_default();
                     let mut value = HeaderValue::from_str(&key)

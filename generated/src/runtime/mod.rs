@@ -26,7 +26,7 @@ mod retry;
 mod validate;
 mod values;
 
-pub use client::{Client, ClientBuilder};
+pub use client::{Client, ClientBuilder, ResponseFuture};
 pub use error::{
     ApiError, CallInfo, DecodeError, Error, TimeoutError, TimeoutKind, TransportError,
     ValidationError, Violation,
@@ -40,5 +40,5 @@ pub(crate) use client::{Call, Idempotency, RequestOptions};
 pub(crate) use macros::{paginate, request_options, send, string_enum, wait_until_terminal};
 pub(crate) use pagination::pages;
 pub(crate) use poll::poll_until;
-pub(crate) use request::{Auth, QueryStyle, file_parts, path_param};
+pub(crate) use request::{Auth, QueryStyle, RawResponse, file_parts, path_param};
 pub(crate) use validate::{Format, Pattern, Rules, Validate, Validator};

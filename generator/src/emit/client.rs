@@ -275,7 +275,6 @@ fn emit_builder(api: &Api, op: &Operation, validation: &Validation) -> TokenStre
         _ => false,
     });
     let allow_overlap = overlapping.then(|| quote!(#[allow(clippy::match_overlapping_arm)]));
-    let result = quote!(::std::result::Result<crate::ResponseValue<#output>, crate::Error>);
     let pagination = emit_pagination(op);
     let poll = emit_poll(op);
     quote! {
@@ -301,7 +300,7 @@ fn emit_builder(api: &Api, op: &Operation, validation: &Validation) -> TokenStre
             crate::runtime::request_options!();
 
             #allow_overlap
-            async fn execute(self) -> #result {
+            fn execute(self) -> crate::ResponseFuture<'a, #output> {
                 #execute_body
             }
         }
@@ -578,8 +577,10 @@ fn emit_execute(api: &Api, op: &Operation, validation: &Validation) -> TokenStre
             #(#steps)*
             ::std::result::Result::Ok::<_, crate::Error>(request)
         })();
-        let response = this.client.execute(call, request).await?;
-        #dispatch
+        crate::ResponseFuture::new(
+            this.client.execute(call, request),
+            |response: crate::runtime::RawResponse| #dispatch,
+        )
     }
 }
 

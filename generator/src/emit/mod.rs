@@ -262,7 +262,7 @@ fn emit_lib(api: &Api, info: &CrateInfo<'_>, quickstart: &usage::Quickstart) -> 
         #uuid
         pub use runtime::{
             ApiError, Async, CallInfo, Client, ClientBuilder, DecodeError, Error, FilePart, Items,
-            Page, Pages,
+            Page, Pages, ResponseFuture,
             PollOptions, ResponseValue, RetryPolicy, TimeoutError, TimeoutKind, TransportError,
             UnknownValue, ValidationError, Violation,
         };
@@ -438,8 +438,12 @@ fn space_items(text: &str) -> String {
     };
     let mut out = String::with_capacity(text.len() + text.len() / 16);
     let mut prev: Option<&str> = None;
+    // Inside an item macro of the runtime, whose arguments prettyplease
+    // prints as loose tokens (`crate ::types::X`).
+    let mut in_macro = false;
     for line in text.lines() {
         let trimmed = line.trim_start();
+        in_macro |= line.starts_with("crate::runtime::");
         if let Some(p) = prev {
             let p_trimmed = p.trim_start();
             let same_indent = p.len() - p_trimmed.len() == line.len() - trimmed.len();
@@ -455,7 +459,12 @@ fn space_items(text: &str) -> String {
                 out.push('\n');
             }
         }
-        out.push_str(line);
+        if in_macro {
+            out.push_str(&line.replace("crate ::", "crate::"));
+            in_macro = !line.ends_with(");");
+        } else {
+            out.push_str(line);
+        }
         out.push('\n');
         prev = Some(line);
     }
