@@ -432,6 +432,10 @@ pub struct Constraints {
     pub max_properties: Option<usize>,
     /// `default`, as JSON text.
     pub default: Option<String>,
+    /// The numbers a numeric `enum` allows. Lowering leaves it empty: such an
+    /// enum is an [`TypeKind::Alias`] with `allowed` values, and the emitter
+    /// adds them here where the alias is used (see `emit::validation`).
+    pub one_of: Vec<f64>,
     /// The constraints on each item of an array, or each value of a map.
     pub items: Option<Box<Constraints>>,
 }
@@ -454,6 +458,7 @@ impl Constraints {
             || self.max_items.is_some()
             || self.min_properties.is_some()
             || self.max_properties.is_some()
+            || !self.one_of.is_empty()
             || self.items.as_ref().is_some_and(|i| i.has_rules())
     }
 }

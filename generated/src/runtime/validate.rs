@@ -55,6 +55,7 @@ pub(crate) struct Rules<'r> {
     pub(crate) max_items: Option<usize>,
     pub(crate) min_properties: Option<usize>,
     pub(crate) max_properties: Option<usize>,
+    pub(crate) one_of: Option<&'r [f64]>,
     pub(crate) items: Option<&'r Rules<'r>>,
 }
 
@@ -109,6 +110,11 @@ impl<'r> Rules<'r> {
         Rules { max_properties: Some(n), ..self }
     }
 
+    /// These rules, and one of `values` (a numeric enum's).
+    pub(crate) const fn one_of(self, values: &'r [f64]) -> Self {
+        Rules { one_of: Some(values), ..self }
+    }
+
     /// These rules, and `items` on each item or value.
     pub(crate) const fn items(self, items: &'r Rules<'r>) -> Self {
         Rules { items: Some(items), ..self }
@@ -128,6 +134,7 @@ impl Rules<'static> {
         max_items: None,
         min_properties: None,
         max_properties: None,
+        one_of: None,
         items: None,
     };
 }
@@ -210,6 +217,12 @@ fn number(value: f64, rules: &Rules<'_>, v: &mut Validator) {
         && (value > max || (exclusive && value == max))
     {
         v.violation(if exclusive { format!("must be less than {max}") } else { format!("must be at most {max}") });
+    }
+    if let Some(values) = rules.one_of
+        && !values.contains(&value)
+    {
+        let list: Vec<String> = values.iter().map(f64::to_string).collect();
+        v.violation(format!("must be one of {}", list.join(", ")));
     }
 }
 
@@ -385,6 +398,11 @@ mod tests {
         assert_eq!(violations(|v| v.field("ttl", |v| 899i64.check(&range, v))), ["ttl: must be at least 900"]);
         let exclusive = Rules { minimum: Some((0.0, true)), ..Rules::NONE };
         assert_eq!(violations(|v| 0.0f64.check(&exclusive, v)), ["must be greater than 0"]);
+        let priority = Rules::NONE.one_of(&[1.0, 2.0, 3.0]);
+        assert!(violations(|v| 2i64.check(&priority, v)).is_empty());
+        assert_eq!(violations(|v| v.field("priority", |v| 4i64.check(&priority, v))), ["priority: must be one of 1, 2, 3"]);
+        let ratio = Rules::NONE.one_of(&[0.5, 1.5]);
+        assert_eq!(violations(|v| 1.0f64.check(&ratio, v)), ["must be one of 0.5, 1.5"]);
 
         let items = Rules { max_length: Some(2), ..Rules::NONE };
         let list = Rules { min_items: Some(1), max_items: Some(1), items: Some(&items), ..Rules::NONE };

@@ -142,7 +142,12 @@ fn emit_def(def: &TypeDef, validation: &Validation) -> TokenStream {
                     .map(|a| code(a))
                     .collect::<Vec<_>>()
                     .join(", ");
-                attrs(&format!("\nAllowed values: {list}."))
+                let checked = if validation.numeric_enums.contains_key(&def.name) {
+                    " A request is checked for them before it is sent; a response may carry others."
+                } else {
+                    ""
+                };
+                attrs(&format!("\nAllowed values: {list}.{checked}"))
             });
             quote! {
                 #doc
@@ -197,14 +202,25 @@ fn emit_validate(
                 }
                 checks.extend(validation.check(wire, quote!(&self.#fname), &f.ty, &f.constraints));
             }
-            if let Some(value) = additional
-                && validation.needs(value)
-            {
-                checks.push(quote! {
-                    for (key, value) in &self.additional_properties {
-                        v.field(key, |v| crate::runtime::Validate::validate(value, v));
-                    }
-                });
+            if let Some(value) = additional {
+                let mut enum_values = Constraints::default();
+                validation.add_enum_values(value, &mut enum_values);
+                if enum_values.has_rules() {
+                    let mut statics = Vec::new();
+                    let rules = rules(&enum_values, &mut statics);
+                    checks.push(quote! {
+                        #(#statics)*
+                        for (key, value) in &self.additional_properties {
+                            v.check(key, value, &#rules);
+                        }
+                    });
+                } else if validation.needs(value) {
+                    checks.push(quote! {
+                        for (key, value) in &self.additional_properties {
+                            v.field(key, |v| crate::runtime::Validate::validate(value, v));
+                        }
+                    });
+                }
             }
             quote!(#(#checks)*)
         }

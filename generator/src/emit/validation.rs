@@ -7,12 +7,12 @@
 //! catch-all variant no request may carry), or a struct or union with a
 //! member that has rules or is active itself.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use crate::model::{Api, Constraints, RequestContent, TypeKind, TypeRef};
+use crate::model::{Api, Constraints, Primitive, RequestContent, TypeKind, TypeRef};
 
 /// The types requests can carry, and those among them that checking concerns.
 #[derive(Debug, Default)]
@@ -21,6 +21,13 @@ pub struct Validation {
     pub reachable: BTreeSet<String>,
     /// Reachable types whose check can find a violation.
     pub active: BTreeSet<String>,
+    /// The numbers each numeric enum allows, by name (an alias of such an
+    /// enum is one too). Its values are `i64` or `f64` aliases, which cannot
+    /// check themselves: the value is checked where it is used.
+    pub numeric_enums: BTreeMap<String, Vec<f64>>,
+    /// The type each other reachable alias names (for arrays and maps of a
+    /// numeric enum's values behind a name).
+    aliases: BTreeMap<String, TypeRef>,
 }
 
 impl Validation {
@@ -50,6 +57,26 @@ impl Validation {
                 }
             }
         }
+        let numeric_enums: BTreeMap<String, Vec<f64>> = reachable
+            .iter()
+            .filter_map(|name| Some((name.clone(), numeric_enum(api, name, 0)?)))
+            .collect();
+        let aliases: BTreeMap<String, TypeRef> = reachable
+            .iter()
+            .filter(|name| !numeric_enums.contains_key(*name))
+            .filter_map(|name| match &api.types.get(name)?.kind {
+                TypeKind::Alias { target, allowed } if allowed.is_empty() => {
+                    Some((name.clone(), target.clone()))
+                }
+                _ => None,
+            })
+            .collect();
+        let mut validation = Validation {
+            reachable: BTreeSet::new(),
+            active: BTreeSet::new(),
+            numeric_enums,
+            aliases,
+        };
         // Active: a fixed point, since types can refer to each other in cycles.
         let mut active: BTreeSet<String> = BTreeSet::new();
         loop {
@@ -65,7 +92,10 @@ impl Validation {
                             f.constraints.has_rules()
                                 || (f.required && f.write_only)
                                 || needs(&f.ty, &active)
-                        }) || additional.as_ref().is_some_and(|t| needs(t, &active))
+                                || validation.holds_enum_value(&f.ty)
+                        }) || additional
+                            .as_ref()
+                            .is_some_and(|t| needs(t, &active) || validation.holds_enum_value(t))
                     }
                     TypeKind::Union { variants, .. } => {
                         variants.iter().any(|v| needs(&v.ty, &active))
@@ -82,7 +112,9 @@ impl Validation {
                 break;
             }
         }
-        Validation { reachable, active }
+        validation.reachable = reachable;
+        validation.active = active;
+        validation
     }
 
     /// Whether a value of `ty` may break a rule of its own.
@@ -100,9 +132,11 @@ impl Validation {
         ty: &TypeRef,
         constraints: &Constraints,
     ) -> Option<TokenStream> {
+        let mut constraints = constraints.clone();
+        self.add_enum_values(ty, &mut constraints);
         if constraints.has_rules() {
             let mut statics = Vec::new();
-            let rules = rules(constraints, &mut statics);
+            let rules = rules(&constraints, &mut statics);
             // Patterns are statics of a block of their own, so that two
             // fields' patterns never share a name.
             Some(if statics.is_empty() {
@@ -120,6 +154,71 @@ impl Validation {
         } else {
             None
         }
+    }
+}
+
+impl Validation {
+    /// Whether a value of `ty` is, or holds, a numeric enum's value.
+    fn holds_enum_value(&self, ty: &TypeRef) -> bool {
+        let mut c = Constraints::default();
+        self.add_enum_values(ty, &mut c);
+        c.has_rules()
+    }
+
+    /// Adds to `c` the values of the numeric enum `ty` is (or holds, for an
+    /// array or a map), since such a value cannot check itself.
+    pub fn add_enum_values(&self, ty: &TypeRef, c: &mut Constraints) {
+        self.add_enum_values_at(ty, c, 0);
+    }
+
+    fn add_enum_values_at(&self, ty: &TypeRef, c: &mut Constraints, depth: usize) {
+        match ty {
+            TypeRef::Named(n) => {
+                if let Some(values) = self.numeric_enums.get(n) {
+                    c.one_of.clone_from(values);
+                } else if let Some(target) = self.aliases.get(n)
+                    && depth < 16
+                {
+                    self.add_enum_values_at(target, c, depth + 1);
+                }
+            }
+            TypeRef::Nullable(inner) | TypeRef::Boxed(inner) => {
+                self.add_enum_values_at(inner, c, depth)
+            }
+            TypeRef::Array(inner) | TypeRef::Map(inner) => {
+                let mut items = c.items.take().map(|b| *b).unwrap_or_default();
+                self.add_enum_values_at(inner, &mut items, depth);
+                c.items = (!items.is_empty()).then(|| Box::new(items));
+            }
+            TypeRef::Primitive(_) | TypeRef::Json => {}
+        }
+    }
+}
+
+/// The numbers the type `name` allows, if it is an enum of numbers (or an
+/// alias of one): every value of the document, `null` aside, must then be a
+/// number.
+fn numeric_enum(api: &Api, name: &str, depth: usize) -> Option<Vec<f64>> {
+    let TypeKind::Alias { target, allowed } = &api.types.get(name)?.kind else {
+        return None;
+    };
+    match target {
+        // An alias of an alias: a chain the lowering made finite.
+        TypeRef::Named(next) if allowed.is_empty() && depth < 16 => {
+            numeric_enum(api, next, depth + 1)
+        }
+        TypeRef::Primitive(Primitive::I64 | Primitive::F64) if !allowed.is_empty() => {
+            let mut values = Vec::new();
+            for text in allowed {
+                match serde_json::from_str::<serde_json::Value>(text).ok()? {
+                    serde_json::Value::Null => {}
+                    serde_json::Value::Number(n) => values.push(n.as_f64()?),
+                    _ => return None,
+                }
+            }
+            (!values.is_empty()).then_some(values)
+        }
+        _ => None,
     }
 }
 
@@ -202,6 +301,13 @@ pub fn rules(c: &Constraints, statics: &mut Vec<TokenStream>) -> TokenStream {
     count(&mut calls, "max_items", c.max_items);
     count(&mut calls, "min_properties", c.min_properties);
     count(&mut calls, "max_properties", c.max_properties);
+    if !c.one_of.is_empty() {
+        let values = c
+            .one_of
+            .iter()
+            .map(|n| proc_macro2::Literal::f64_unsuffixed(*n));
+        calls.push(quote!(.one_of(&[#(#values),*])));
+    }
     if let Some(items) = c.items.as_deref().filter(|i| i.has_rules()) {
         let inner = rules(items, statics);
         calls.push(quote!(.items(&#inner)));
