@@ -281,6 +281,19 @@ pub enum RequestContent {
     Binary,
 }
 
+impl RequestContent {
+    /// The type of a structured body (JSON, form or multipart); `None` for
+    /// text and bytes.
+    pub fn ty(&self) -> Option<&TypeRef> {
+        match self {
+            RequestContent::Json(ty) | RequestContent::Form(ty) | RequestContent::Multipart(ty) => {
+                Some(ty)
+            }
+            RequestContent::Text | RequestContent::Binary => None,
+        }
+    }
+}
+
 /// How a body is encoded, by its media type.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum BodyEncoding {

@@ -11,6 +11,7 @@
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};
 
+use generator::diagnostics::escape_token;
 use serde_json::{Value, json};
 
 /// Mutants of each document.
@@ -60,10 +61,7 @@ impl Rng {
 /// The JSON pointer of every node but the root.
 fn pointers(value: &Value, at: &str, out: &mut Vec<String>) {
     let children: Vec<(String, &Value)> = match value {
-        Value::Object(map) => map
-            .iter()
-            .map(|(k, v)| (k.replace('~', "~0").replace('/', "~1"), v))
-            .collect(),
+        Value::Object(map) => map.iter().map(|(k, v)| (escape_token(k), v)).collect(),
         Value::Array(items) => items
             .iter()
             .enumerate()
@@ -141,7 +139,7 @@ fn mutate(doc: &mut Value, rng: &mut Rng) {
                 set(parent, token, value);
             }
             (4..=5, Value::Object(map)) => {
-                map.remove(&token.replace("~1", "/").replace("~0", "~"));
+                map.remove(&unescape(token));
             }
             (6..=7, Value::Object(map)) => {
                 let r = refs[rng.below(refs.len())].clone();
@@ -159,7 +157,7 @@ fn mutate(doc: &mut Value, rng: &mut Rng) {
 fn set(parent: &mut Value, token: &str, value: Value) {
     match parent {
         Value::Object(map) => {
-            map.insert(token.replace("~1", "/").replace("~0", "~"), value);
+            map.insert(unescape(token), value);
         }
         Value::Array(items) => {
             if let Some(slot) = token.parse::<usize>().ok().and_then(|i| items.get_mut(i)) {
@@ -168,6 +166,11 @@ fn set(parent: &mut Value, token: &str, value: Value) {
         }
         _ => {}
     }
+}
+
+/// The member name a JSON pointer token stands for (RFC 6901).
+fn unescape(token: &str) -> String {
+    token.replace("~1", "/").replace("~0", "~")
 }
 
 fn load(path: &Path) -> Value {

@@ -465,8 +465,7 @@ fn emit_execute(api: &Api, op: &Operation, validation: &Validation) -> TokenStre
         checks.extend(validation.check(&p.wire_name, value, &p.ty, &p.constraints));
     }
     if let Some(body) = &op.body
-        && let RequestContent::Json(ty) | RequestContent::Form(ty) | RequestContent::Multipart(ty) =
-            &body.content
+        && let Some(ty) = body.content.ty()
     {
         let ty = if body.required {
             ty.clone()

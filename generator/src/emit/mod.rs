@@ -365,7 +365,7 @@ pub struct Uses {
 impl Uses {
     /// What `api`'s types and operations need.
     pub fn of(api: &Api) -> Uses {
-        use crate::model::{Primitive, RequestContent, ResponseBody, TypeRef};
+        use crate::model::{Primitive, ResponseBody, TypeRef};
         fn walk(ty: &TypeRef, uses: &mut Uses) {
             match ty {
                 TypeRef::Primitive(Primitive::DateTime | Primitive::Date) => uses.chrono = true,
@@ -388,11 +388,7 @@ impl Uses {
             for p in &op.params {
                 walk(&p.ty, &mut uses);
             }
-            if let Some(b) = &op.body
-                && let RequestContent::Json(ty)
-                | RequestContent::Form(ty)
-                | RequestContent::Multipart(ty) = &b.content
-            {
+            if let Some(ty) = op.body.as_ref().and_then(|b| b.content.ty()) {
                 walk(ty, &mut uses);
             }
             for r in &op.responses {

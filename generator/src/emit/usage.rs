@@ -10,8 +10,8 @@
 use serde_json::Value;
 
 use crate::model::{
-    Api, Example, Operation, ParamLocation, Primitive, RequestContent, ResponseBody, SecurityKind,
-    SuccessType, TypeKind, TypeRef,
+    Api, Example, Operation, ParamLocation, Primitive, ResponseBody, SecurityKind, SuccessType,
+    TypeKind, TypeRef,
 };
 use crate::names::snake;
 
@@ -342,12 +342,7 @@ impl Synth<'_> {
             }
         }
         if let Some(b) = op.body.as_ref().filter(|b| b.required) {
-            let (RequestContent::Json(ty)
-            | RequestContent::Form(ty)
-            | RequestContent::Multipart(ty)) = &b.content
-            else {
-                return None;
-            };
+            let ty = b.content.ty()?;
             let value = self.expr(ty, &body?.value, true)?;
             pre.push_str(&format_let("body", &value)?);
             args.push("body".to_owned());

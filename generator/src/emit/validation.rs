@@ -12,7 +12,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use crate::model::{Api, Constraints, Primitive, RequestContent, TypeKind, TypeRef};
+use crate::model::{Api, Constraints, Primitive, TypeKind, TypeRef};
 
 /// The types requests can carry, and those among them that checking concerns.
 #[derive(Debug, Default)]
@@ -21,12 +21,12 @@ pub struct Validation {
     pub reachable: BTreeSet<String>,
     /// Reachable types whose check can find a violation.
     pub active: BTreeSet<String>,
-    /// The numbers each numeric enum allows, by name (an alias of such an
-    /// enum is one too). Its values are `i64` or `f64` aliases, which cannot
-    /// check themselves: the value is checked where it is used.
+    /// The numbers each numeric enum allows, by name. Its values are `i64` or
+    /// `f64` aliases, which cannot check themselves: the value is checked
+    /// where it is used.
     pub numeric_enums: BTreeMap<String, Vec<f64>>,
-    /// The type each other reachable alias names (for arrays and maps of a
-    /// numeric enum's values behind a name).
+    /// The type each reachable alias without enum values names: followed
+    /// where a value is used, to reach a numeric enum behind other names.
     aliases: BTreeMap<String, TypeRef>,
 }
 
@@ -39,11 +39,7 @@ impl Validation {
             for p in &op.params {
                 named_in(&p.ty, &mut stack);
             }
-            if let Some(body) = &op.body
-                && let RequestContent::Json(ty)
-                | RequestContent::Form(ty)
-                | RequestContent::Multipart(ty) = &body.content
-            {
+            if let Some(ty) = op.body.as_ref().and_then(|b| b.content.ty()) {
                 named_in(ty, &mut stack);
             }
         }
@@ -59,11 +55,10 @@ impl Validation {
         }
         let numeric_enums: BTreeMap<String, Vec<f64>> = reachable
             .iter()
-            .filter_map(|name| Some((name.clone(), numeric_enum(api, name, 0)?)))
+            .filter_map(|name| Some((name.clone(), numeric_enum(api, name)?)))
             .collect();
         let aliases: BTreeMap<String, TypeRef> = reachable
             .iter()
-            .filter(|name| !numeric_enums.contains_key(*name))
             .filter_map(|name| match &api.types.get(name)?.kind {
                 TypeKind::Alias { target, allowed } if allowed.is_empty() => {
                     Some((name.clone(), target.clone()))
@@ -195,18 +190,14 @@ impl Validation {
     }
 }
 
-/// The numbers the type `name` allows, if it is an enum of numbers (or an
-/// alias of one): every value of the document, `null` aside, must then be a
-/// number.
-fn numeric_enum(api: &Api, name: &str, depth: usize) -> Option<Vec<f64>> {
+/// The numbers the type `name` allows, if it is an enum of numbers: every
+/// value of the document, `null` aside, must then be a number. (An alias of
+/// such an enum is followed where it is used: `Validation::aliases`.)
+fn numeric_enum(api: &Api, name: &str) -> Option<Vec<f64>> {
     let TypeKind::Alias { target, allowed } = &api.types.get(name)?.kind else {
         return None;
     };
     match target {
-        // An alias of an alias: a chain the lowering made finite.
-        TypeRef::Named(next) if allowed.is_empty() && depth < 16 => {
-            numeric_enum(api, next, depth + 1)
-        }
         TypeRef::Primitive(Primitive::I64 | Primitive::F64) if !allowed.is_empty() => {
             let mut values = Vec::new();
             for text in allowed {
