@@ -11,54 +11,48 @@
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
-    use hexpay::types::{
-        Amount, CreatePaymentRequest, Currency, PaymentMethodSelection, PaymentOptions,
-    };
+    use hexpay::prelude::*;
 
-    let mut builder = hexpay::Client::builder()
+    let mut builder = Client::builder()
         .bearer_token(std::env::var("HEXPAY_TOKEN")?);
     if let Ok(url) = std::env::var("HEXPAY_BASE_URL") {
         builder = builder.base_url(url).allow_http(true);
     }
     let client = builder.build()?;
     let wait = match std::env::var("HEXPAY_WAIT_SECONDS") {
-        Ok(seconds) => hexpay::PollOptions::default()
+        Ok(seconds) => PollOptions::default()
             .with_deadline(std::time::Duration::from_secs(seconds.parse()?)),
-        Err(_) => hexpay::PollOptions::default(),
+        Err(_) => PollOptions::default(),
     };
 
     // Create a new payment (customer-choice or preselected method): Customer choice.
-    // One key per logical operation: every attempt of the call, and any
-    // retry of yours, sends the same one, so the server acts once.
-    let key = hexpay::uuid::Uuid::new_v4();
     let body = CreatePaymentRequest::new(Amount::new("100.00")?, Currency::Usd)
         .order_id("order-2026-00123")
         .webhook_url("https://merchant.com/webhooks/hexpay");
-    let payment = client
-        .create_payment(body)
-        .x_idempotency_key(key)
-        .await?;
+    // The request holds its idempotency key from the start: keep it with
+    // your record of the operation, and if the outcome is unknown (a
+    // timeout, a crash), send the same request again with the same key:
+    // the server acts once.
+    let request = client.create_payment(body);
+    println!("idempotency key: {}", request.get_idempotency_key());
+    let payment = request.await?;
     println!("{:?}", *payment);
 
     // Create a new payment (customer-choice or preselected method): Preselected method.
-    // One key per logical operation: every attempt of the call, and any
-    // retry of yours, sends the same one, so the server acts once.
-    let key = hexpay::uuid::Uuid::new_v4();
     let body = CreatePaymentRequest::new(Amount::new("100.00")?, Currency::Usd)
         .payment_options(
             PaymentOptions::new(vec![PaymentMethodSelection::new("USDT", "TON")]),
         )
         .order_id("order-2026-00124")
         .webhook_url("https://merchant.com/webhooks/hexpay");
-    let payment = client
-        .create_payment(body)
-        .x_idempotency_key(key)
-        .await?;
+    let request = client.create_payment(body);
+    println!("idempotency key: {}", request.get_idempotency_key());
+    let payment = request.await?;
     println!("{:?}", *payment);
 
     // Paginate through payments with cursor-based pagination.
     // Every item of every page: the client fetches the next page as the
-    // loop reaches it.
+    // loop reaches it (`payments.cursor()` tells where to resume).
     let mut payments = client
         .list_payments()
         .limit(20)
@@ -68,36 +62,34 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
 
     // Fetch full payment details by ID.
-    let payment = client
-        .get_payment(payment.id)
-        .await?;
+    let payment = client.get_payment(&payment.id).await?;
     println!("{:?}", *payment);
 
     // Lightweight status check: wait until `status` is final.
     match client
-        .get_payment_status(payment.id)
+        .get_payment_status(&payment.id)
         .wait_until_terminal(wait)
         .await
     {
         Ok(payment_status_response) => println!("final: {:?}", payment_status_response.status),
-        Err(hexpay::Error::Timeout(t)) => println!("not final yet: {t}"),
+        Err(Error::Timeout(t)) => {
+            // Still open: the actions only an open resource allows.
+            println!("not final yet: {t}");
+            // Cancel a payment in created or pending status.
+            let request = client.cancel_payment(&payment.id);
+            println!("idempotency key: {}", request.get_idempotency_key());
+            match request.await {
+                Ok(payment) => println!("{:?}", *payment),
+                // The resource reached a state that does not allow this meanwhile.
+                Err(Error::Api(e)) if e.status == 409 => println!("not allowed any more: {e}"),
+                Err(e) => return Err(e.into()),
+            }
+        }
         Err(e) => return Err(e.into()),
     }
 
-    // Cancel a payment in created or pending status.
-    // One key per logical operation: every attempt of the call, and any
-    // retry of yours, sends the same one, so the server acts once.
-    let key = hexpay::uuid::Uuid::new_v4();
-    let payment = client
-        .cancel_payment(payment.id)
-        .x_idempotency_key(key)
-        .await?;
-    println!("{:?}", *payment);
-
     // List all coin/chain combinations enabled for the store.
-    let payment_method_list = client
-        .list_payment_methods()
-        .await?;
+    let payment_method_list = client.list_payment_methods().await?;
     println!("{:?}", *payment_method_list);
     Ok(())
 }

@@ -8,8 +8,8 @@
 /// A `listPayments` request, made by [`Client::list_payments`](crate::Client::list_payments).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct ListPayments<'a, M = crate::Async> {
-    client: &'a crate::Client,
+pub struct ListPayments<M = crate::Async> {
+    client: crate::Client,
     #[cfg_attr(not(feature = "blocking"), allow(dead_code))]
     mode: M,
     options: crate::runtime::RequestOptions,
@@ -17,8 +17,8 @@ pub struct ListPayments<'a, M = crate::Async> {
     cursor: ::std::option::Option<::std::string::String>,
 }
 
-impl<'a, M> ListPayments<'a, M> {
-    pub(crate) fn new(client: &'a crate::Client, mode: M) -> Self {
+impl<M> ListPayments<M> {
+    pub(crate) fn new(client: crate::Client, mode: M) -> Self {
         Self {
             client,
             mode,
@@ -45,13 +45,15 @@ impl<'a, M> ListPayments<'a, M> {
 
     crate::runtime::request_options!();
 
-    fn execute(self) -> crate::ResponseFuture<'a, crate::types::PaymentList> {
+    #[allow(clippy::match_overlapping_arm)]
+    fn execute(self) -> crate::ResponseFuture<crate::types::PaymentList> {
         let this = self;
         let call = crate::runtime::Call {
             operation: "listPayments",
             method: ::reqwest::Method::GET,
             path: "/v1/payments",
             auth: &[&[crate::runtime::Auth::Bearer]],
+            headers: &[],
             idempotency: crate::runtime::Idempotency::of(&::reqwest::Method::GET),
             options: this.options,
         };
@@ -83,6 +85,7 @@ impl<'a, M> ListPayments<'a, M> {
                         response.error_json(::std::convert::identity),
                     )
                 }
+                200..=299 => response.json(),
                 _ => ::std::result::Result::Err(response.error()),
             },
         )
@@ -91,23 +94,38 @@ impl<'a, M> ListPayments<'a, M> {
 
 crate::runtime::send!(ListPayments, crate::types::PaymentList);
 
-crate::runtime::paginate!(ListPayments, PaymentList, cursor);
+impl<M: ::std::clone::Clone + ::std::marker::Send + 'static> ListPayments<M> {
+    fn into_pages(self) -> crate::Pages<crate::types::PaymentList> {
+        let first = self.cursor.clone();
+
+        crate::runtime::pages(
+            first,
+            move |cursor| {
+                let mut request = self.clone();
+                request.cursor = cursor;
+                request.execute()
+            },
+        )
+    }
+}
+
+crate::runtime::paginate!(ListPayments, PaymentList);
 
 /// A `createPayment` request, made by [`Client::create_payment`](crate::Client::create_payment).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct CreatePayment<'a, M = crate::Async> {
-    client: &'a crate::Client,
+pub struct CreatePayment<M = crate::Async> {
+    client: crate::Client,
     #[cfg_attr(not(feature = "blocking"), allow(dead_code))]
     mode: M,
     options: crate::runtime::RequestOptions,
-    x_idempotency_key: ::std::option::Option<::uuid::Uuid>,
+    idempotency_key: crate::IdempotencyKey,
     body: crate::types::CreatePaymentRequest,
 }
 
-impl<'a, M> CreatePayment<'a, M> {
+impl<M> CreatePayment<M> {
     pub(crate) fn new(
-        client: &'a crate::Client,
+        client: crate::Client,
         mode: M,
         body: crate::types::CreatePaymentRequest,
     ) -> Self {
@@ -115,7 +133,7 @@ impl<'a, M> CreatePayment<'a, M> {
             client,
             mode,
             options: ::std::default::Default::default(),
-            x_idempotency_key: ::std::option::Option::None,
+            idempotency_key: crate::IdempotencyKey::new_v4(),
             body,
         }
     }
@@ -125,38 +143,47 @@ impl<'a, M> CreatePayment<'a, M> {
     /// duplicate. Generate it once, before any retry loop, and reuse it on
     /// every retry.
     ///
-    /// Without one, the client makes a random key (a UUID v4) for the call. Either way, every attempt of the call carries the same key, and [`ResponseValue::idempotency_key`](crate::ResponseValue::idempotency_key) and [`Error::idempotency_key`](crate::Error::idempotency_key) give it back.
-    pub fn x_idempotency_key(
+    /// Sets the call's idempotency key (the `X-Idempotency-Key` header) in place of the one the builder made when it was created (a random UUID v4). The API takes a UUID: a key that is not one is refused before sending. Every attempt of the call carries the key, and so does every send of a clone of this builder: make a new builder for a new logical operation. [`ResponseValue::idempotency_key`](crate::ResponseValue::idempotency_key) and [`Error::idempotency_key`](crate::Error::idempotency_key) give it back.
+    pub fn idempotency_key(
         mut self,
-        value: impl ::std::convert::Into<::uuid::Uuid>,
+        key: impl ::std::convert::Into<crate::IdempotencyKey>,
     ) -> Self {
-        self.x_idempotency_key = ::std::option::Option::Some(value.into());
+        self.idempotency_key = key.into();
         self
+    }
+
+    /// The idempotency key this request sends (the `X-Idempotency-Key` header), known before it is sent: store it with your record of the operation first, so that a call cut short (a timeout around it, a cancelled task) can be retried with the same key without `createPayment` acting twice.
+    pub fn get_idempotency_key(&self) -> &crate::IdempotencyKey {
+        &self.idempotency_key
     }
 
     crate::runtime::request_options!();
 
-    fn execute(self) -> crate::ResponseFuture<'a, crate::types::Payment> {
+    #[allow(clippy::match_overlapping_arm)]
+    fn execute(self) -> crate::ResponseFuture<crate::types::Payment> {
         let this = self;
-        let idempotency_key = this
-            .x_idempotency_key
-            .unwrap_or_else(::uuid::Uuid::new_v4);
         let call = crate::runtime::Call {
             operation: "createPayment",
             method: ::reqwest::Method::POST,
             path: "/v1/payments",
             auth: &[&[crate::runtime::Auth::Bearer]],
+            headers: &[("X-Idempotency-Key", "idempotency_key")],
             idempotency: crate::runtime::Idempotency::Key(
-                ::std::string::ToString::to_string(&idempotency_key),
+                ::std::clone::Clone::clone(&this.idempotency_key),
             ),
             options: this.options,
         };
         let request = (|| {
             let mut v = crate::runtime::Validator::new();
+            v.check(
+                "X-Idempotency-Key",
+                &this.idempotency_key,
+                &crate::runtime::Rules::NONE.format(crate::runtime::Format::Uuid),
+            );
             v.nested("body", &this.body);
             v.finish()?;
             let mut request = this.client.request("/v1/payments")?;
-            request.header("X-Idempotency-Key", &idempotency_key)?;
+            request.header("X-Idempotency-Key", &this.idempotency_key)?;
             request.json("application/json", &this.body)?;
             ::std::result::Result::Ok::<_, crate::Error>(request)
         })();
@@ -169,6 +196,7 @@ impl<'a, M> CreatePayment<'a, M> {
                         response.error_json(::std::convert::identity),
                     )
                 }
+                200..=299 => response.json(),
                 _ => ::std::result::Result::Err(response.error()),
             },
         )
@@ -180,19 +208,19 @@ crate::runtime::send!(CreatePayment, crate::types::Payment);
 /// A `getPayment` request, made by [`Client::get_payment`](crate::Client::get_payment).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetPayment<'a, M = crate::Async> {
-    client: &'a crate::Client,
+pub struct GetPayment<M = crate::Async> {
+    client: crate::Client,
     #[cfg_attr(not(feature = "blocking"), allow(dead_code))]
     mode: M,
     options: crate::runtime::RequestOptions,
-    payment_id: ::uuid::Uuid,
+    payment_id: ::std::string::String,
 }
 
-impl<'a, M> GetPayment<'a, M> {
+impl<M> GetPayment<M> {
     pub(crate) fn new(
-        client: &'a crate::Client,
+        client: crate::Client,
         mode: M,
-        payment_id: ::uuid::Uuid,
+        payment_id: ::std::string::String,
     ) -> Self {
         Self {
             client,
@@ -204,17 +232,26 @@ impl<'a, M> GetPayment<'a, M> {
 
     crate::runtime::request_options!();
 
-    fn execute(self) -> crate::ResponseFuture<'a, crate::types::Payment> {
+    #[allow(clippy::match_overlapping_arm)]
+    fn execute(self) -> crate::ResponseFuture<crate::types::Payment> {
         let this = self;
         let call = crate::runtime::Call {
             operation: "getPayment",
             method: ::reqwest::Method::GET,
             path: "/v1/payments/{paymentID}",
             auth: &[&[crate::runtime::Auth::Bearer]],
+            headers: &[],
             idempotency: crate::runtime::Idempotency::of(&::reqwest::Method::GET),
             options: this.options,
         };
         let request = (|| {
+            let mut v = crate::runtime::Validator::new();
+            v.check(
+                "paymentID",
+                &this.payment_id,
+                &crate::runtime::Rules::NONE.min_length(1),
+            );
+            v.finish()?;
             let request = this
                 .client
                 .request(
@@ -235,6 +272,7 @@ impl<'a, M> GetPayment<'a, M> {
                         response.error_json(::std::convert::identity),
                     )
                 }
+                200..=299 => response.json(),
                 _ => ::std::result::Result::Err(response.error()),
             },
         )
@@ -250,19 +288,19 @@ crate::runtime::wait_until_terminal!(
 /// A `getPaymentStatus` request, made by [`Client::get_payment_status`](crate::Client::get_payment_status).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetPaymentStatus<'a, M = crate::Async> {
-    client: &'a crate::Client,
+pub struct GetPaymentStatus<M = crate::Async> {
+    client: crate::Client,
     #[cfg_attr(not(feature = "blocking"), allow(dead_code))]
     mode: M,
     options: crate::runtime::RequestOptions,
-    payment_id: ::uuid::Uuid,
+    payment_id: ::std::string::String,
 }
 
-impl<'a, M> GetPaymentStatus<'a, M> {
+impl<M> GetPaymentStatus<M> {
     pub(crate) fn new(
-        client: &'a crate::Client,
+        client: crate::Client,
         mode: M,
-        payment_id: ::uuid::Uuid,
+        payment_id: ::std::string::String,
     ) -> Self {
         Self {
             client,
@@ -274,17 +312,26 @@ impl<'a, M> GetPaymentStatus<'a, M> {
 
     crate::runtime::request_options!();
 
-    fn execute(self) -> crate::ResponseFuture<'a, crate::types::PaymentStatusResponse> {
+    #[allow(clippy::match_overlapping_arm)]
+    fn execute(self) -> crate::ResponseFuture<crate::types::PaymentStatusResponse> {
         let this = self;
         let call = crate::runtime::Call {
             operation: "getPaymentStatus",
             method: ::reqwest::Method::GET,
             path: "/v1/payments/{paymentID}/status",
             auth: &[&[crate::runtime::Auth::Bearer]],
+            headers: &[],
             idempotency: crate::runtime::Idempotency::of(&::reqwest::Method::GET),
             options: this.options,
         };
         let request = (|| {
+            let mut v = crate::runtime::Validator::new();
+            v.check(
+                "paymentID",
+                &this.payment_id,
+                &crate::runtime::Rules::NONE.min_length(1),
+            );
+            v.finish()?;
             let request = this
                 .client
                 .request(
@@ -306,6 +353,7 @@ impl<'a, M> GetPaymentStatus<'a, M> {
                         response.error_json(::std::convert::identity),
                     )
                 }
+                200..=299 => response.json(),
                 _ => ::std::result::Result::Err(response.error()),
             },
         )
@@ -321,27 +369,27 @@ crate::runtime::wait_until_terminal!(
 /// A `cancelPayment` request, made by [`Client::cancel_payment`](crate::Client::cancel_payment).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct CancelPayment<'a, M = crate::Async> {
-    client: &'a crate::Client,
+pub struct CancelPayment<M = crate::Async> {
+    client: crate::Client,
     #[cfg_attr(not(feature = "blocking"), allow(dead_code))]
     mode: M,
     options: crate::runtime::RequestOptions,
-    payment_id: ::uuid::Uuid,
-    x_idempotency_key: ::std::option::Option<::uuid::Uuid>,
+    payment_id: ::std::string::String,
+    idempotency_key: crate::IdempotencyKey,
 }
 
-impl<'a, M> CancelPayment<'a, M> {
+impl<M> CancelPayment<M> {
     pub(crate) fn new(
-        client: &'a crate::Client,
+        client: crate::Client,
         mode: M,
-        payment_id: ::uuid::Uuid,
+        payment_id: ::std::string::String,
     ) -> Self {
         Self {
             client,
             mode,
             options: ::std::default::Default::default(),
             payment_id,
-            x_idempotency_key: ::std::option::Option::None,
+            idempotency_key: crate::IdempotencyKey::new_v4(),
         }
     }
 
@@ -350,33 +398,49 @@ impl<'a, M> CancelPayment<'a, M> {
     /// duplicate. Generate it once, before any retry loop, and reuse it on
     /// every retry.
     ///
-    /// Without one, the client makes a random key (a UUID v4) for the call. Either way, every attempt of the call carries the same key, and [`ResponseValue::idempotency_key`](crate::ResponseValue::idempotency_key) and [`Error::idempotency_key`](crate::Error::idempotency_key) give it back.
-    pub fn x_idempotency_key(
+    /// Sets the call's idempotency key (the `X-Idempotency-Key` header) in place of the one the builder made when it was created (a random UUID v4). The API takes a UUID: a key that is not one is refused before sending. Every attempt of the call carries the key, and so does every send of a clone of this builder: make a new builder for a new logical operation. [`ResponseValue::idempotency_key`](crate::ResponseValue::idempotency_key) and [`Error::idempotency_key`](crate::Error::idempotency_key) give it back.
+    pub fn idempotency_key(
         mut self,
-        value: impl ::std::convert::Into<::uuid::Uuid>,
+        key: impl ::std::convert::Into<crate::IdempotencyKey>,
     ) -> Self {
-        self.x_idempotency_key = ::std::option::Option::Some(value.into());
+        self.idempotency_key = key.into();
         self
+    }
+
+    /// The idempotency key this request sends (the `X-Idempotency-Key` header), known before it is sent: store it with your record of the operation first, so that a call cut short (a timeout around it, a cancelled task) can be retried with the same key without `cancelPayment` acting twice.
+    pub fn get_idempotency_key(&self) -> &crate::IdempotencyKey {
+        &self.idempotency_key
     }
 
     crate::runtime::request_options!();
 
-    fn execute(self) -> crate::ResponseFuture<'a, crate::types::Payment> {
+    #[allow(clippy::match_overlapping_arm)]
+    fn execute(self) -> crate::ResponseFuture<crate::types::Payment> {
         let this = self;
-        let idempotency_key = this
-            .x_idempotency_key
-            .unwrap_or_else(::uuid::Uuid::new_v4);
         let call = crate::runtime::Call {
             operation: "cancelPayment",
             method: ::reqwest::Method::POST,
             path: "/v1/payments/{paymentID}/cancel",
             auth: &[&[crate::runtime::Auth::Bearer]],
+            headers: &[("X-Idempotency-Key", "idempotency_key")],
             idempotency: crate::runtime::Idempotency::Key(
-                ::std::string::ToString::to_string(&idempotency_key),
+                ::std::clone::Clone::clone(&this.idempotency_key),
             ),
             options: this.options,
         };
         let request = (|| {
+            let mut v = crate::runtime::Validator::new();
+            v.check(
+                "paymentID",
+                &this.payment_id,
+                &crate::runtime::Rules::NONE.min_length(1),
+            );
+            v.check(
+                "X-Idempotency-Key",
+                &this.idempotency_key,
+                &crate::runtime::Rules::NONE.format(crate::runtime::Format::Uuid),
+            );
+            v.finish()?;
             let mut request = this
                 .client
                 .request(
@@ -387,7 +451,7 @@ impl<'a, M> CancelPayment<'a, M> {
                     ]
                         .concat(),
                 )?;
-            request.header("X-Idempotency-Key", &idempotency_key)?;
+            request.header("X-Idempotency-Key", &this.idempotency_key)?;
             ::std::result::Result::Ok::<_, crate::Error>(request)
         })();
         crate::ResponseFuture::new(
@@ -399,6 +463,7 @@ impl<'a, M> CancelPayment<'a, M> {
                         response.error_json(::std::convert::identity),
                     )
                 }
+                200..=299 => response.json(),
                 _ => ::std::result::Result::Err(response.error()),
             },
         )
@@ -410,15 +475,15 @@ crate::runtime::send!(CancelPayment, crate::types::Payment);
 /// A `listPaymentMethods` request, made by [`Client::list_payment_methods`](crate::Client::list_payment_methods).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct ListPaymentMethods<'a, M = crate::Async> {
-    client: &'a crate::Client,
+pub struct ListPaymentMethods<M = crate::Async> {
+    client: crate::Client,
     #[cfg_attr(not(feature = "blocking"), allow(dead_code))]
     mode: M,
     options: crate::runtime::RequestOptions,
 }
 
-impl<'a, M> ListPaymentMethods<'a, M> {
-    pub(crate) fn new(client: &'a crate::Client, mode: M) -> Self {
+impl<M> ListPaymentMethods<M> {
+    pub(crate) fn new(client: crate::Client, mode: M) -> Self {
         Self {
             client,
             mode,
@@ -428,13 +493,15 @@ impl<'a, M> ListPaymentMethods<'a, M> {
 
     crate::runtime::request_options!();
 
-    fn execute(self) -> crate::ResponseFuture<'a, crate::types::PaymentMethodList> {
+    #[allow(clippy::match_overlapping_arm)]
+    fn execute(self) -> crate::ResponseFuture<crate::types::PaymentMethodList> {
         let this = self;
         let call = crate::runtime::Call {
             operation: "listPaymentMethods",
             method: ::reqwest::Method::GET,
             path: "/v1/payment-methods",
             auth: &[&[crate::runtime::Auth::Bearer]],
+            headers: &[],
             idempotency: crate::runtime::Idempotency::of(&::reqwest::Method::GET),
             options: this.options,
         };
@@ -451,6 +518,7 @@ impl<'a, M> ListPaymentMethods<'a, M> {
                         response.error_json(::std::convert::identity),
                     )
                 }
+                200..=299 => response.json(),
                 _ => ::std::result::Result::Err(response.error()),
             },
         )

@@ -9,14 +9,13 @@ impl crate::Client {
     /// Use [`Client::builder`](crate::Client::builder) for anything else
     /// (another server, timeouts, your own HTTP client).
     ///
-    /// # Panics
+    /// # Errors
     ///
-    /// Only if the TLS backend cannot start, like `reqwest::Client::new`.
-    pub fn new(token: impl ::std::convert::Into<::std::string::String>) -> Self {
-        crate::Client::builder()
-            .bearer_token(token)
-            .build()
-            .unwrap_or_else(|e| ::std::panic!("cannot start the HTTP client: {e}"))
+    /// Whitespace around the token (the line break of a token read from a file or a secret mount) is dropped. A token that still cannot travel in a header (an empty one, one with a line break inside) is an [`Error::InvalidRequest`](crate::Error::InvalidRequest); a TLS backend that cannot start is an error too.
+    pub fn new(
+        token: impl ::std::convert::Into<::std::string::String>,
+    ) -> ::std::result::Result<Self, crate::Error> {
+        crate::Client::builder().bearer_token(token).build()
     }
 }
 
@@ -27,14 +26,13 @@ impl crate::blocking::Client {
     /// Use [`ClientBuilder::build_blocking`](crate::ClientBuilder::build_blocking)
     /// for anything else.
     ///
-    /// # Panics
+    /// # Errors
     ///
-    /// Only if the TLS backend or the client's runtime cannot start.
-    pub fn new(token: impl ::std::convert::Into<::std::string::String>) -> Self {
-        crate::Client::builder()
-            .bearer_token(token)
-            .build_blocking()
-            .unwrap_or_else(|e| ::std::panic!("cannot start the HTTP client: {e}"))
+    /// Whitespace around the token (the line break of a token read from a file or a secret mount) is dropped. A token that still cannot travel in a header (an empty one, one with a line break inside) is an [`Error::InvalidRequest`](crate::Error::InvalidRequest); a TLS backend that cannot start is an error too.
+    pub fn new(
+        token: impl ::std::convert::Into<::std::string::String>,
+    ) -> ::std::result::Result<Self, crate::Error> {
+        crate::Client::builder().bearer_token(token).build_blocking()
     }
 }
 
@@ -48,8 +46,8 @@ impl crate::Client {
     /// `GET /v1/payments` (operation `listPayments`)
     ///
     /// Returns a [`ListPayments`](crate::builders::ListPayments): set optional parameters on it, then `.await` it.
-    pub fn list_payments(&self) -> crate::builders::ListPayments<'_> {
-        crate::builders::ListPayments::new(self, crate::Async)
+    pub fn list_payments(&self) -> crate::builders::ListPayments {
+        crate::builders::ListPayments::new(self.clone(), crate::Async)
     }
 
     /// Create a new payment (customer-choice or preselected method)
@@ -70,26 +68,32 @@ impl crate::Client {
     /// - `body`: the request body.
     ///
     /// Returns a [`CreatePayment`](crate::builders::CreatePayment): set optional parameters on it, then `.await` it.
+    ///
+    /// The builder holds the call's idempotency key from the start ([`get_idempotency_key`](crate::builders::CreatePayment::get_idempotency_key)): every send of it, and of its clones, carries that key.
     pub fn create_payment(
         &self,
         body: impl ::std::convert::Into<crate::types::CreatePaymentRequest>,
-    ) -> crate::builders::CreatePayment<'_> {
-        crate::builders::CreatePayment::new(self, crate::Async, body.into())
+    ) -> crate::builders::CreatePayment {
+        crate::builders::CreatePayment::new(self.clone(), crate::Async, body.into())
     }
 
     /// Fetch full payment details by ID
     ///
+    /// Returns the whole payment: its status, amounts, checkout URL, timer
+    /// and, once a method is chosen, `paymentDetails`. For polling, the
+    /// lighter `getPaymentStatus` returns the status alone.
+    ///
     /// `GET /v1/payments/{paymentID}` (operation `getPayment`)
     ///
     /// Arguments:
-    /// - `payment_id`: The payment's ID.
+    /// - `payment_id`: The payment's ID, as `createPayment` returned it. Treat it as an opaque
     ///
     /// Returns a [`GetPayment`](crate::builders::GetPayment): set optional parameters on it, then `.await` it.
     pub fn get_payment(
         &self,
-        payment_id: impl ::std::convert::Into<::uuid::Uuid>,
-    ) -> crate::builders::GetPayment<'_> {
-        crate::builders::GetPayment::new(self, crate::Async, payment_id.into())
+        payment_id: impl ::std::convert::Into<::std::string::String>,
+    ) -> crate::builders::GetPayment {
+        crate::builders::GetPayment::new(self.clone(), crate::Async, payment_id.into())
     }
 
     /// Lightweight status check
@@ -100,14 +104,18 @@ impl crate::Client {
     /// `GET /v1/payments/{paymentID}/status` (operation `getPaymentStatus`)
     ///
     /// Arguments:
-    /// - `payment_id`: The payment's ID.
+    /// - `payment_id`: The payment's ID, as `createPayment` returned it. Treat it as an opaque
     ///
     /// Returns a [`GetPaymentStatus`](crate::builders::GetPaymentStatus): set optional parameters on it, then `.await` it.
     pub fn get_payment_status(
         &self,
-        payment_id: impl ::std::convert::Into<::uuid::Uuid>,
-    ) -> crate::builders::GetPaymentStatus<'_> {
-        crate::builders::GetPaymentStatus::new(self, crate::Async, payment_id.into())
+        payment_id: impl ::std::convert::Into<::std::string::String>,
+    ) -> crate::builders::GetPaymentStatus {
+        crate::builders::GetPaymentStatus::new(
+            self.clone(),
+            crate::Async,
+            payment_id.into(),
+        )
     }
 
     /// Cancel a payment in created or pending status
@@ -118,14 +126,20 @@ impl crate::Client {
     /// `POST /v1/payments/{paymentID}/cancel` (operation `cancelPayment`)
     ///
     /// Arguments:
-    /// - `payment_id`: The payment's ID.
+    /// - `payment_id`: The payment's ID, as `createPayment` returned it. Treat it as an opaque
     ///
     /// Returns a [`CancelPayment`](crate::builders::CancelPayment): set optional parameters on it, then `.await` it.
+    ///
+    /// The builder holds the call's idempotency key from the start ([`get_idempotency_key`](crate::builders::CancelPayment::get_idempotency_key)): every send of it, and of its clones, carries that key.
     pub fn cancel_payment(
         &self,
-        payment_id: impl ::std::convert::Into<::uuid::Uuid>,
-    ) -> crate::builders::CancelPayment<'_> {
-        crate::builders::CancelPayment::new(self, crate::Async, payment_id.into())
+        payment_id: impl ::std::convert::Into<::std::string::String>,
+    ) -> crate::builders::CancelPayment {
+        crate::builders::CancelPayment::new(
+            self.clone(),
+            crate::Async,
+            payment_id.into(),
+        )
     }
 
     /// List all coin/chain combinations enabled for the store
@@ -137,8 +151,8 @@ impl crate::Client {
     /// `GET /v1/payment-methods` (operation `listPaymentMethods`)
     ///
     /// Returns a [`ListPaymentMethods`](crate::builders::ListPaymentMethods): set optional parameters on it, then `.await` it.
-    pub fn list_payment_methods(&self) -> crate::builders::ListPaymentMethods<'_> {
-        crate::builders::ListPaymentMethods::new(self, crate::Async)
+    pub fn list_payment_methods(&self) -> crate::builders::ListPaymentMethods {
+        crate::builders::ListPaymentMethods::new(self.clone(), crate::Async)
     }
 }
 
@@ -147,33 +161,41 @@ impl crate::blocking::Client {
     /// [`Client::list_payments`](crate::Client::list_payments), blocking: set optional parameters on the builder, then call `send()`.
     pub fn list_payments(
         &self,
-    ) -> crate::builders::ListPayments<'_, crate::blocking::Blocking<'_>> {
-        crate::builders::ListPayments::new(self.as_async(), self.mode())
+    ) -> crate::builders::ListPayments<crate::blocking::Blocking> {
+        crate::builders::ListPayments::new(self.as_async().clone(), self.mode())
     }
 
     /// [`Client::create_payment`](crate::Client::create_payment), blocking: set optional parameters on the builder, then call `send()`.
     pub fn create_payment(
         &self,
         body: impl ::std::convert::Into<crate::types::CreatePaymentRequest>,
-    ) -> crate::builders::CreatePayment<'_, crate::blocking::Blocking<'_>> {
-        crate::builders::CreatePayment::new(self.as_async(), self.mode(), body.into())
+    ) -> crate::builders::CreatePayment<crate::blocking::Blocking> {
+        crate::builders::CreatePayment::new(
+            self.as_async().clone(),
+            self.mode(),
+            body.into(),
+        )
     }
 
     /// [`Client::get_payment`](crate::Client::get_payment), blocking: set optional parameters on the builder, then call `send()`.
     pub fn get_payment(
         &self,
-        payment_id: impl ::std::convert::Into<::uuid::Uuid>,
-    ) -> crate::builders::GetPayment<'_, crate::blocking::Blocking<'_>> {
-        crate::builders::GetPayment::new(self.as_async(), self.mode(), payment_id.into())
+        payment_id: impl ::std::convert::Into<::std::string::String>,
+    ) -> crate::builders::GetPayment<crate::blocking::Blocking> {
+        crate::builders::GetPayment::new(
+            self.as_async().clone(),
+            self.mode(),
+            payment_id.into(),
+        )
     }
 
     /// [`Client::get_payment_status`](crate::Client::get_payment_status), blocking: set optional parameters on the builder, then call `send()`.
     pub fn get_payment_status(
         &self,
-        payment_id: impl ::std::convert::Into<::uuid::Uuid>,
-    ) -> crate::builders::GetPaymentStatus<'_, crate::blocking::Blocking<'_>> {
+        payment_id: impl ::std::convert::Into<::std::string::String>,
+    ) -> crate::builders::GetPaymentStatus<crate::blocking::Blocking> {
         crate::builders::GetPaymentStatus::new(
-            self.as_async(),
+            self.as_async().clone(),
             self.mode(),
             payment_id.into(),
         )
@@ -182,10 +204,10 @@ impl crate::blocking::Client {
     /// [`Client::cancel_payment`](crate::Client::cancel_payment), blocking: set optional parameters on the builder, then call `send()`.
     pub fn cancel_payment(
         &self,
-        payment_id: impl ::std::convert::Into<::uuid::Uuid>,
-    ) -> crate::builders::CancelPayment<'_, crate::blocking::Blocking<'_>> {
+        payment_id: impl ::std::convert::Into<::std::string::String>,
+    ) -> crate::builders::CancelPayment<crate::blocking::Blocking> {
         crate::builders::CancelPayment::new(
-            self.as_async(),
+            self.as_async().clone(),
             self.mode(),
             payment_id.into(),
         )
@@ -194,7 +216,7 @@ impl crate::blocking::Client {
     /// [`Client::list_payment_methods`](crate::Client::list_payment_methods), blocking: set optional parameters on the builder, then call `send()`.
     pub fn list_payment_methods(
         &self,
-    ) -> crate::builders::ListPaymentMethods<'_, crate::blocking::Blocking<'_>> {
-        crate::builders::ListPaymentMethods::new(self.as_async(), self.mode())
+    ) -> crate::builders::ListPaymentMethods<crate::blocking::Blocking> {
+        crate::builders::ListPaymentMethods::new(self.as_async().clone(), self.mode())
     }
 }

@@ -15,45 +15,39 @@
 //!
 //! ```no_run
 //! # async fn quickstart() -> Result<(), Box<dyn std::error::Error>> {
-//! use hexpay::types::{
-//!     Amount, CreatePaymentRequest, Currency, PaymentMethodSelection, PaymentOptions,
-//! };
+//! use hexpay::prelude::*;
 //!
-//! let client = hexpay::Client::new(std::env::var("HEXPAY_TOKEN")?);
-//! let wait = hexpay::PollOptions::default();
+//! let client = Client::new(std::env::var("HEXPAY_TOKEN")?)?;
+//! let wait = PollOptions::default();
 //!
 //! // Create a new payment (customer-choice or preselected method): Customer choice.
-//! // One key per logical operation: every attempt of the call, and any
-//! // retry of yours, sends the same one, so the server acts once.
-//! let key = hexpay::uuid::Uuid::new_v4();
 //! let body = CreatePaymentRequest::new(Amount::new("100.00")?, Currency::Usd)
 //!     .order_id("order-2026-00123")
 //!     .webhook_url("https://merchant.com/webhooks/hexpay");
-//! let payment = client
-//!     .create_payment(body)
-//!     .x_idempotency_key(key)
-//!     .await?;
+//! // The request holds its idempotency key from the start: keep it with
+//! // your record of the operation, and if the outcome is unknown (a
+//! // timeout, a crash), send the same request again with the same key:
+//! // the server acts once.
+//! let request = client.create_payment(body);
+//! println!("idempotency key: {}", request.get_idempotency_key());
+//! let payment = request.await?;
 //! println!("{:?}", *payment);
 //!
 //! // Create a new payment (customer-choice or preselected method): Preselected method.
-//! // One key per logical operation: every attempt of the call, and any
-//! // retry of yours, sends the same one, so the server acts once.
-//! let key = hexpay::uuid::Uuid::new_v4();
 //! let body = CreatePaymentRequest::new(Amount::new("100.00")?, Currency::Usd)
 //!     .payment_options(
 //!         PaymentOptions::new(vec![PaymentMethodSelection::new("USDT", "TON")]),
 //!     )
 //!     .order_id("order-2026-00124")
 //!     .webhook_url("https://merchant.com/webhooks/hexpay");
-//! let payment = client
-//!     .create_payment(body)
-//!     .x_idempotency_key(key)
-//!     .await?;
+//! let request = client.create_payment(body);
+//! println!("idempotency key: {}", request.get_idempotency_key());
+//! let payment = request.await?;
 //! println!("{:?}", *payment);
 //!
 //! // Paginate through payments with cursor-based pagination.
 //! // Every item of every page: the client fetches the next page as the
-//! // loop reaches it.
+//! // loop reaches it (`payments.cursor()` tells where to resume).
 //! let mut payments = client
 //!     .list_payments()
 //!     .limit(20)
@@ -63,36 +57,34 @@
 //! }
 //!
 //! // Fetch full payment details by ID.
-//! let payment = client
-//!     .get_payment(payment.id)
-//!     .await?;
+//! let payment = client.get_payment(&payment.id).await?;
 //! println!("{:?}", *payment);
 //!
 //! // Lightweight status check: wait until `status` is final.
 //! match client
-//!     .get_payment_status(payment.id)
+//!     .get_payment_status(&payment.id)
 //!     .wait_until_terminal(wait)
 //!     .await
 //! {
 //!     Ok(payment_status_response) => println!("final: {:?}", payment_status_response.status),
-//!     Err(hexpay::Error::Timeout(t)) => println!("not final yet: {t}"),
+//!     Err(Error::Timeout(t)) => {
+//!         // Still open: the actions only an open resource allows.
+//!         println!("not final yet: {t}");
+//!         // Cancel a payment in created or pending status.
+//!         let request = client.cancel_payment(&payment.id);
+//!         println!("idempotency key: {}", request.get_idempotency_key());
+//!         match request.await {
+//!             Ok(payment) => println!("{:?}", *payment),
+//!             // The resource reached a state that does not allow this meanwhile.
+//!             Err(Error::Api(e)) if e.status == 409 => println!("not allowed any more: {e}"),
+//!             Err(e) => return Err(e.into()),
+//!         }
+//!     }
 //!     Err(e) => return Err(e.into()),
 //! }
 //!
-//! // Cancel a payment in created or pending status.
-//! // One key per logical operation: every attempt of the call, and any
-//! // retry of yours, sends the same one, so the server acts once.
-//! let key = hexpay::uuid::Uuid::new_v4();
-//! let payment = client
-//!     .cancel_payment(payment.id)
-//!     .x_idempotency_key(key)
-//!     .await?;
-//! println!("{:?}", *payment);
-//!
 //! // List all coin/chain combinations enabled for the store.
-//! let payment_method_list = client
-//!     .list_payment_methods()
-//!     .await?;
+//! let payment_method_list = client.list_payment_methods().await?;
 //! println!("{:?}", *payment_method_list);
 //! # Ok(())
 //! # }
@@ -120,17 +112,35 @@ pub use chrono;
 pub use uuid;
 pub use runtime::{
     ApiError, Async, CallInfo, Client, ClientBuilder, DecodeError, Error, FilePart,
-    Items, Page, Pages, ResponseFuture, PollOptions, ResponseValue, RetryPolicy,
-    TimeoutError, TimeoutKind, TransportError, UnknownValue, ValidationError, Violation,
+    IdempotencyKey, Items, Page, Pages, ResponseFuture, PollOptions, ResponseValue,
+    RetryPolicy, TimeoutError, TimeoutKind, TransportError, UnknownValue,
+    ValidationError, Violation,
 };
 
 #[cfg(feature = "blocking")]
 pub use runtime::blocking;
 
+/// What most programs need, in one import: `use <crate>::prelude::*;`.
+pub mod prelude {
+    pub use crate::{
+        Client, Error, IdempotencyKey, PollOptions, ResponseValue, RetryPolicy,
+    };
+
+    pub use crate::types::Amount;
+    pub use crate::types::CreatePaymentRequest;
+    pub use crate::types::Currency;
+    pub use crate::types::PaymentMethodSelection;
+    pub use crate::types::PaymentOptions;
+}
+
 /// The server requests go to unless the client is given another.
 pub(crate) const DEFAULT_BASE_URL: ::std::option::Option<&str> = ::std::option::Option::Some(
     "https://api.hexpay.io",
 );
+
+/// The API-key headers the document declares: their values are never
+/// shown (in `Debug` output, errors or traces).
+pub(crate) const SENSITIVE_HEADERS: &[&str] = &[];
 
 /// The decoded body of an error response, as the API declares it.
 pub type ErrorBody = crate::types::ErrorResponse;

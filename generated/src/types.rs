@@ -340,7 +340,7 @@ pub enum Currency {
     /// `STON`
     Ston,
     /// `XAUt0`
-    XaUt0,
+    Xaut0,
     /// A value the API document does not list, as received from the server. A request that carries one is refused before sending.
     Unknown(crate::UnknownValue),
 }
@@ -361,7 +361,7 @@ impl Currency {
             Self::Dust => "DUST",
             Self::Dyor => "DYOR",
             Self::Ston => "STON",
-            Self::XaUt0 => "XAUt0",
+            Self::Xaut0 => "XAUt0",
             Self::Unknown(value) => value.as_str(),
         }
     }
@@ -380,7 +380,7 @@ impl Currency {
             "DUST" => Self::Dust,
             "DYOR" => Self::Dyor,
             "STON" => Self::Ston,
-            "XAUt0" => Self::XaUt0,
+            "XAUt0" => Self::Xaut0,
             _ => Self::Unknown(crate::UnknownValue::new(value)),
         }
     }
@@ -428,8 +428,9 @@ impl ErrorResponse {
 /// A payment.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct Payment {
-    /// The payment's ID.
-    pub id: ::uuid::Uuid,
+    /// The payment's ID: an opaque string (today's IDs are UUIDs, but
+    /// the API does not promise it).
+    pub id: ::std::string::String,
     /// The `status` property (see [`PaymentStatus`]).
     pub status: crate::types::PaymentStatus,
     /// The order ID given at creation.
@@ -457,7 +458,7 @@ pub struct Payment {
 impl Payment {
     /// A value with the required properties given and every optional one absent.
     pub fn new(
-        id: impl ::std::convert::Into<::uuid::Uuid>,
+        id: impl ::std::convert::Into<::std::string::String>,
         status: impl ::std::convert::Into<crate::types::PaymentStatus>,
         amount: impl ::std::convert::Into<crate::types::Amount>,
         currency: impl ::std::convert::Into<crate::types::Currency>,

@@ -6,13 +6,13 @@ use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
 
 use reqwest::Method;
-use reqwest::header::{HeaderMap, HeaderValue};
+use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 use tracing::Instrument as _;
 
 use super::error::{BoxError, CallInfo, Error, TimeoutKind, is_retryable_status};
-use super::request::{Auth, RawResponse, Request, header_name};
-use super::retry::{RetryPolicy, retry_after};
-use super::values::ResponseValue;
+use super::request::{Auth, RawResponse, Request, header_name, is_sensitive};
+use super::retry::{RetryPolicy, after_retry_after, retry_after};
+use super::values::{IdempotencyKey, ResponseValue};
 
 /// A client for the API. Cheap to clone: clones share one configuration and
 /// one connection pool.
@@ -40,8 +40,13 @@ enum Token {
     Provider(Arc<dyn Fn() -> String + Send + Sync>),
 }
 
-/// The `Authorization` value of a bearer token, marked sensitive.
+/// The `Authorization` value of a bearer token, marked sensitive. Whitespace
+/// around the token (the line break of a token read from a file) is dropped.
 fn bearer_header(token: &str) -> Result<HeaderValue, Error> {
+    let token = token.trim();
+    if token.is_empty() {
+        return Err(Error::invalid("bearer token", "is empty"));
+    }
     let mut value = HeaderValue::from_str(&format!("Bearer {token}"))
         .map_err(|_| Error::invalid("bearer token", "must be visible ASCII without line breaks"))?;
     value.set_sensitive(true);
@@ -174,6 +179,9 @@ impl ClientBuilder {
     }
 
     /// The token for bearer authentication (`Authorization: Bearer …`).
+    /// Whitespace around it (the line break of a token read from a file) is
+    /// dropped; a token that still cannot travel in a header makes
+    /// [`ClientBuilder::build`] fail.
     pub fn bearer_token(mut self, token: impl Into<String>) -> Self {
         self.credentials.bearer = Some(Token::Fixed(token.into()));
         self
@@ -181,6 +189,8 @@ impl ClientBuilder {
 
     /// A function that returns the current bearer token, asked before every
     /// attempt (so that a token refreshed meanwhile is used by the retry).
+    /// Whitespace around the token is dropped; a token that cannot travel in
+    /// a header fails the call with [`Error::InvalidRequest`] before sending.
     pub fn token_provider(mut self, provider: impl Fn() -> String + Send + Sync + 'static) -> Self {
         self.credentials.bearer = Some(Token::Provider(Arc::new(provider)));
         self
@@ -192,9 +202,9 @@ impl ClientBuilder {
         self
     }
 
-    /// The key for every API-key security scheme.
+    /// The key for every API-key security scheme. Whitespace around it is dropped.
     pub fn api_key(mut self, key: impl Into<String>) -> Self {
-        self.credentials.api_key = Some(key.into());
+        self.credentials.api_key = Some(key.into().trim().to_owned());
         self
     }
 
@@ -302,7 +312,7 @@ impl ClientBuilder {
 }
 
 /// Settings of one call that override the client's.
-#[derive(Debug, Clone, Default)]
+#[derive(Clone, Default)]
 pub(crate) struct RequestOptions {
     pub(crate) timeout: Option<Duration>,
     pub(crate) deadline: Option<Duration>,
@@ -311,13 +321,34 @@ pub(crate) struct RequestOptions {
     pub(crate) headers: Vec<(String, String)>,
 }
 
+impl fmt::Debug for RequestOptions {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // Header values that may hold credentials are never shown.
+        let headers: Vec<(&str, &str)> = self
+            .headers
+            .iter()
+            .map(|(name, value)| {
+                let sensitive = header_name(name).map_or(true, |n| is_sensitive(&n));
+                (name.as_str(), if sensitive { "<redacted>" } else { value.as_str() })
+            })
+            .collect();
+        f.debug_struct("RequestOptions")
+            .field("timeout", &self.timeout)
+            .field("deadline", &self.deadline)
+            .field("retry", &self.retry)
+            .field("max_retries", &self.max_retries)
+            .field("headers", &headers)
+            .finish()
+    }
+}
+
 /// Whether repeating a request is safe.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum Idempotency {
     /// The method is idempotent by HTTP.
     Method,
     /// Every attempt carries this idempotency key.
-    Key(String),
+    Key(IdempotencyKey),
     /// Neither: retried only when it certainly never reached the server.
     Unsafe,
 }
@@ -342,6 +373,9 @@ pub(crate) struct Call {
     pub(crate) path: &'static str,
     /// The security alternatives, in order of preference.
     pub(crate) auth: &'static [&'static [Auth]],
+    /// The headers the operation sets itself, each with the builder method
+    /// that sets it: `extra_header` may not set them.
+    pub(crate) headers: &'static [(&'static str, &'static str)],
     pub(crate) idempotency: Idempotency,
     pub(crate) options: RequestOptions,
 }
@@ -350,6 +384,8 @@ impl Call {
     pub(crate) fn info(&self, attempts: u32) -> CallInfo {
         CallInfo {
             operation: self.operation,
+            method: self.method.clone(),
+            route: self.path,
             attempts,
             idempotency_key: match &self.idempotency {
                 Idempotency::Key(k) => Some(k.clone()),
@@ -357,34 +393,79 @@ impl Call {
             },
         }
     }
+
+    /// The call's extra headers, checked once: valid names and values, and
+    /// none that the client or the operation sets itself.
+    fn extra_headers(&self) -> Result<HeaderMap, Error> {
+        let mut out = HeaderMap::new();
+        for (name, value) in &self.options.headers {
+            let header = header_name(name)?;
+            if let Some(why) = self.owner(&header) {
+                return Err(Error::invalid(name.as_str(), why));
+            }
+            let mut value = HeaderValue::from_str(value.trim())
+                .map_err(|_| Error::invalid(name.as_str(), "a header value must be visible ASCII without line breaks"))?;
+            if is_sensitive(&header) {
+                value.set_sensitive(true);
+            }
+            out.insert(header, value);
+        }
+        Ok(out)
+    }
+
+    /// Why `extra_header` may not set `header`, when the client or the
+    /// operation sets it itself.
+    fn owner(&self, header: &HeaderName) -> Option<String> {
+        let name = header.as_str();
+        if let Some((_, setter)) = self.headers.iter().find(|(wire, _)| wire.eq_ignore_ascii_case(name)) {
+            return Some(format!("is set by the request builder's `{setter}` method, not by `extra_header`"));
+        }
+        let api_key = self.auth.iter().flat_map(|alt| alt.iter()).any(|a| match a {
+            Auth::ApiKeyHeader(n) => n.eq_ignore_ascii_case(name),
+            _ => false,
+        });
+        if api_key {
+            return Some("is the API key: set it with `ClientBuilder::api_key`, not `extra_header`".to_owned());
+        }
+        match name {
+            "authorization" => {
+                Some("is set from the client's credentials (`ClientBuilder::bearer_token` and the like), not by `extra_header`".to_owned())
+            }
+            "content-type" | "content-length" | "transfer-encoding" | "host" => {
+                Some("is set by the client from the request, not by `extra_header`".to_owned())
+            }
+            _ => None,
+        }
+    }
 }
 
 /// The future of [`Client::execute`].
-pub(crate) type ExecuteFuture<'a> =
-    std::pin::Pin<Box<dyn std::future::Future<Output = Result<RawResponse, Error>> + Send + 'a>>;
+pub(crate) type ExecuteFuture =
+    std::pin::Pin<Box<dyn std::future::Future<Output = Result<RawResponse, Error>> + Send + 'static>>;
 
 /// A call on its way: the request (with its retries), then the response
 /// decoded as the operation declares. What `send` returns and `.await` on a
-/// request builder awaits.
+/// request builder awaits. It owns what it needs (`'static`), so it can be
+/// spawned or returned from a function.
 #[must_use = "a call does nothing until it is awaited"]
-pub struct ResponseFuture<'a, T> {
-    sending: ExecuteFuture<'a>,
+pub struct ResponseFuture<T> {
+    sending: ExecuteFuture,
     decode: fn(RawResponse) -> Result<ResponseValue<T>, Error>,
 }
 
-impl<'a, T> ResponseFuture<'a, T> {
-    pub(crate) fn new(sending: ExecuteFuture<'a>, decode: fn(RawResponse) -> Result<ResponseValue<T>, Error>) -> Self {
+impl<T> ResponseFuture<T> {
+    pub(crate) fn new(sending: ExecuteFuture, decode: fn(RawResponse) -> Result<ResponseValue<T>, Error>) -> Self {
         ResponseFuture { sending, decode }
     }
 }
 
-impl<T> fmt::Debug for ResponseFuture<'_, T> {
+impl<T> fmt::Debug for ResponseFuture<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ResponseFuture").finish_non_exhaustive()
     }
 }
 
-impl<T> std::future::Future for ResponseFuture<'_, T> {
+impl<T> std::future::Future for ResponseFuture<T> {
     type Output = Result<ResponseValue<T>, Error>;
 
     fn poll(self: std::pin::Pin<&mut Self>, cx: &mut std::task::Context<'_>) -> std::task::Poll<Self::Output> {
@@ -397,7 +478,9 @@ impl<T> std::future::Future for ResponseFuture<'_, T> {
     }
 }
 
-/// What one attempt ended with.
+/// What one attempt ended with. One lives at a time, on the stack of the
+/// retry loop: boxing the response would cost an allocation per attempt.
+#[allow(clippy::large_enum_variant)]
 enum Attempt {
     Response(RawResponse),
     Failed(Error),
@@ -414,10 +497,12 @@ impl Client {
     ///
     /// The future is boxed: every operation awaits this one type, so that the
     /// compiler proves it `Send` once rather than once per operation, and
-    /// each operation's own future stays small.
-    pub(crate) fn execute(&self, call: Call, request: Result<Request, Error>) -> ExecuteFuture<'_> {
+    /// each operation's own future stays small. It owns the client (a shared
+    /// handle), so it borrows nothing.
+    pub(crate) fn execute(self, call: Call, request: Result<Request, Error>) -> ExecuteFuture {
         Box::pin(async move {
-            let request = request.map_err(|e| with_call(e, call.info(0)))?;
+            let prepared = request.and_then(|request| Ok((request, call.extra_headers()?)));
+            let (request, extra) = prepared.map_err(|e| with_call(e, call.info(0)))?;
             let span = tracing::info_span!(
                 "api_call",
                 operation = call.operation,
@@ -429,9 +514,9 @@ impl Client {
             // Without a subscriber that wants the span, the call is not
             // wrapped in it at all: tracing costs nothing to those who do not trace.
             let result = if span.is_disabled() {
-                self.attempts(&call, &request).await
+                self.attempts(&call, &request, &extra).await
             } else {
-                self.attempts(&call, &request).instrument(span.clone()).await
+                self.attempts(&call, &request, &extra).instrument(span.clone()).await
             };
             match &result {
                 Ok(r) => {
@@ -446,7 +531,7 @@ impl Client {
         })
     }
 
-    async fn attempts(&self, call: &Call, request: &Request) -> Result<RawResponse, Error> {
+    async fn attempts(&self, call: &Call, request: &Request, extra: &HeaderMap) -> Result<RawResponse, Error> {
         let inner = &*self.inner;
         let started = Instant::now();
         let deadline = call.options.deadline.or(inner.deadline);
@@ -473,8 +558,10 @@ impl Client {
                 (None, None) => (None, TimeoutKind::Attempt),
             };
             let attempt_started = Instant::now();
-            let outcome = self.attempt(call, request, limit, kind).await;
+            let outcome = self.attempt(call, request, extra, limit, kind).await;
             let latency_ms = attempt_started.elapsed().as_millis() as u64;
+            // The call's details are attached before anything reports the
+            // outcome, so that the event and the error agree.
             let outcome = match outcome {
                 Ok(mut raw) => {
                     raw.call = call.info(attempt);
@@ -482,8 +569,9 @@ impl Client {
                     Attempt::Response(raw)
                 }
                 Err(e) => {
+                    let e = with_call(e, call.info(attempt));
                     tracing::debug!(attempt, latency_ms, error = %e, "attempt failed");
-                    Attempt::Failed(with_call(e, call.info(attempt)))
+                    Attempt::Failed(e)
                 }
             };
             let retries_left = attempt <= policy.max_retries;
@@ -491,7 +579,7 @@ impl Client {
                 Attempt::Response(raw) if retries_left && is_retryable_status(raw.status) && self.may_repeat(call, None) => {
                     match retry_after(&raw.headers, SystemTime::now()) {
                         Some(asked) if asked > policy.max_retry_after => None,
-                        Some(asked) => Some(asked),
+                        Some(asked) => Some(after_retry_after(asked)),
                         None => Some(policy.jittered(attempt)),
                     }
                 }
@@ -523,26 +611,33 @@ impl Client {
     }
 
     /// One attempt: credentials, headers, body, time limit; the response read whole.
-    async fn attempt(&self, call: &Call, request: &Request, limit: Option<Duration>, kind: TimeoutKind) -> Result<RawResponse, Error> {
+    async fn attempt(
+        &self,
+        call: &Call,
+        request: &Request,
+        extra: &HeaderMap,
+        limit: Option<Duration>,
+        kind: TimeoutKind,
+    ) -> Result<RawResponse, Error> {
         let inner = &*self.inner;
         // One header map, moved into the request: no builder, no merging.
         let mut url = request.url.clone();
         let mut headers = request.headers.clone();
         let mut cookies = request.cookies.clone();
+        headers.insert(reqwest::header::USER_AGENT, inner.user_agent.clone());
         self.authorize(call.auth, &mut url, &mut headers, &mut cookies)?;
         if url.query() == Some("") {
             url.set_query(None);
         }
-        for (name, value) in &call.options.headers {
-            let value = HeaderValue::from_str(value)
-                .map_err(|_| Error::invalid(name.as_str(), "a header value must be visible ASCII without line breaks"))?;
-            headers.insert(header_name(name)?, value);
+        for (name, value) in extra {
+            headers.insert(name.clone(), value.clone());
         }
         if !cookies.is_empty() {
-            let value = HeaderValue::from_str(&cookies.join("; ")).map_err(|_| Error::invalid("cookies", "must be visible ASCII"))?;
+            let mut value =
+                HeaderValue::from_str(&cookies.join("; ")).map_err(|_| Error::invalid("cookies", "must be visible ASCII"))?;
+            value.set_sensitive(true);
             headers.insert(reqwest::header::COOKIE, value);
         }
-        headers.insert(reqwest::header::USER_AGENT, inner.user_agent.clone());
         let mut req = reqwest::Request::new(call.method.clone(), url);
         if let Some((content_type, bytes)) = &request.body {
             headers.insert(reqwest::header::CONTENT_TYPE, content_type.clone());
@@ -550,17 +645,29 @@ impl Client {
         }
         *req.headers_mut() = headers;
         *req.timeout_mut() = limit;
+        // Errors never carry the URL in their message (it may hold ids; an
+        // API key in the query, too): the route is in the call's details,
+        // and the URL without credentials in the error's `url` field.
         let failed = |e: reqwest::Error| {
             if e.is_timeout() {
-                Error::timeout(kind, limit.unwrap_or_default(), Some(Box::new(e) as BoxError))
+                Error::timeout(kind, limit.unwrap_or_default(), Some(Box::new(e.without_url()) as BoxError))
             } else {
                 let sent = !e.is_connect();
-                Error::transport(e, sent)
+                let mut error = Error::transport(e.without_url(), sent);
+                if let Error::Transport(t) = &mut error {
+                    t.url = Some(request.url.clone());
+                }
+                error
             }
         };
         let mut response = inner.http.execute(req).await.map_err(failed)?;
         let status = response.status();
-        let headers = std::mem::take(response.headers_mut());
+        let mut headers = std::mem::take(response.headers_mut());
+        for (name, value) in headers.iter_mut() {
+            if is_sensitive(name) {
+                value.set_sensitive(true);
+            }
+        }
         let body = response.bytes().await.map_err(failed)?;
         Ok(RawResponse { status, headers, body, call: CallInfo::default() })
     }
@@ -626,7 +733,7 @@ mod tests {
     use super::*;
 
     fn call(idempotency: Idempotency) -> Call {
-        Call { operation: "op", method: Method::POST, path: "/", auth: &[], idempotency, options: RequestOptions::default() }
+        Call { operation: "op", method: Method::POST, path: "/", auth: &[], headers: &[], idempotency, options: RequestOptions::default() }
     }
 
     #[test]
@@ -642,7 +749,7 @@ mod tests {
         assert!(!client.may_repeat(&unsafe_call, Some(&slow)), "it may have been acted on");
         assert!(!client.may_repeat(&unsafe_call, None), "the server answered a retryable status");
 
-        for safe in [call(Idempotency::Key("k".to_owned())), call(Idempotency::Method)] {
+        for safe in [call(Idempotency::Key(IdempotencyKey::new_v4())), call(Idempotency::Method)] {
             assert!(client.may_repeat(&safe, Some(&reset)));
             assert!(client.may_repeat(&safe, Some(&slow)));
             assert!(client.may_repeat(&safe, None));

@@ -4,8 +4,9 @@
 //! the generator copies these files as they are into every crate it writes.
 //!
 //! Its one contract with the generated code: the crate root defines
-//! `ErrorBody` (the decoded body of an error response) and
-//! `DEFAULT_BASE_URL` (the document's server, if any).
+//! `ErrorBody` (the decoded body of an error response), `DEFAULT_BASE_URL`
+//! (the document's server, if any) and `SENSITIVE_HEADERS` (the API-key
+//! headers the document declares, whose values are never shown).
 
 // One API uses only some of the parameter styles, body kinds, security
 // schemes and helpers this module supports; the rest is dead code for that
@@ -32,7 +33,7 @@ pub use error::{
 pub use pagination::{Items, Page, Pages};
 pub use poll::PollOptions;
 pub use retry::RetryPolicy;
-pub use values::{Async, FilePart, ResponseValue, UnknownValue};
+pub use values::{Async, FilePart, IdempotencyKey, ResponseValue, UnknownValue};
 
 pub(crate) use client::{Call, Idempotency, RequestOptions};
 pub(crate) use macros::{paginate, request_options, send, string_enum, wait_until_terminal};

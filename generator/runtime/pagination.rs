@@ -1,13 +1,17 @@
 //! Cursor pagination: a stream of pages that follows the next cursor, and a
-//! stream of the items on them. Only the page being read is held in memory.
+//! stream of the items on them. Only the page being read is held in memory,
+//! with one small hash per cursor followed (to stop a server whose cursors
+//! loop).
 
-use std::collections::VecDeque;
+use std::collections::{HashSet, VecDeque};
 use std::future::Future;
+use std::hash::BuildHasher;
 use std::pin::Pin;
 use std::task::{Context, Poll};
 
 use futures_core::Stream;
 
+use super::client::ResponseFuture;
 use super::error::{DecodeError, Error};
 use super::values::ResponseValue;
 
@@ -23,111 +27,176 @@ pub trait Page {
     fn into_items(self) -> Vec<Self::Item>;
 }
 
-type PageStream<'a, P> = Pin<Box<dyn Stream<Item = Result<ResponseValue<P>, Error>> + Send + 'a>>;
+/// Fetches the page at a cursor (`None`: the first page).
+type Fetch<P> = Box<dyn Fn(Option<String>) -> ResponseFuture<P> + Send>;
 
-/// The pages of a paginated operation, fetched one at a time as the stream is
-/// read, each under the client's retry policy. The stream ends after the page
-/// without a next cursor, or after the first error.
-#[must_use = "a stream does nothing until it is read"]
-pub struct Pages<'a, P> {
-    inner: PageStream<'a, P>,
-}
-
-impl<P> std::fmt::Debug for Pages<'_, P> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Pages").finish_non_exhaustive()
-    }
-}
-
-impl<P> Pages<'_, P> {
-    /// The next page: `None` after the last page, or after an error.
-    pub async fn next(&mut self) -> Option<Result<ResponseValue<P>, Error>> {
-        std::future::poll_fn(|cx| self.inner.as_mut().poll_next(cx)).await
-    }
-}
-
-impl<P> Stream for Pages<'_, P> {
-    type Item = Result<ResponseValue<P>, Error>;
-
-    fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
-        self.inner.as_mut().poll_next(cx)
-    }
-}
-
-/// Where a stream of pages stands.
-enum State {
-    /// The next page is the one at this cursor (`None`: the first page).
-    Next(Option<String>),
+/// What a stream of pages does next.
+enum Next {
+    /// Fetch the page at this cursor (`None`: the first page).
+    Fetch(Option<String>),
     /// The last page read cannot be followed: this error comes next.
     Fail(Error),
     /// Nothing more.
     Done,
 }
 
-/// The pages that `fetch` gets, starting at `first` (no cursor: the first
-/// page), following each page's next cursor until a page has none.
-pub(crate) fn pages<'a, P, Fut>(first: Option<String>, fetch: impl Fn(Option<String>) -> Fut + Send + 'a) -> Pages<'a, P>
-where
-    P: Page + Send + 'a,
-    Fut: Future<Output = Result<ResponseValue<P>, Error>> + Send + 'a,
-{
-    let stream = futures_util::stream::unfold(State::Next(first), move |state| {
-        let fetched = match state {
-            State::Next(cursor) => Ok((fetch(cursor.clone()), cursor)),
-            State::Fail(e) => Err(Some(e)),
-            State::Done => Err(None),
-        };
-        async move {
-            let (future, cursor) = match fetched {
-                Ok(f) => f,
-                Err(failure) => return failure.map(|e| (Err(e), State::Done)),
-            };
-            match future.await {
-                Err(e) => Some((Err(e), State::Done)),
-                Ok(page) => {
-                    let next = page.next_cursor().filter(|c| !c.is_empty()).map(str::to_owned);
-                    let state = match next {
-                        None => State::Done,
-                        // A server that hands back the cursor it was given would
-                        // have the stream fetch the same page forever: the page
-                        // is kept, then the stream ends with an error.
-                        Some(n) if Some(&n) == cursor.as_ref() => State::Fail(Error::Decode(Box::new(DecodeError {
-                            status: page.status(),
-                            headers: page.headers().clone(),
-                            raw: bytes::Bytes::new(),
-                            source: format!("the next cursor `{n}` is the one just used: paging would not end").into(),
-                            call: Default::default(),
-                        }))),
-                        Some(n) => State::Next(Some(n)),
-                    };
-                    Some((Ok(page), state))
-                }
-            }
-        }
-    });
-    Pages { inner: Box::pin(stream) }
+/// The pages of a paginated operation, fetched one at a time as the stream is
+/// read, each under the client's retry policy. The stream ends after the page
+/// without a next cursor, or after the first error. A server that hands out
+/// a cursor this stream has already followed (`A → B → A`) would have it
+/// read the same pages forever: the page is returned, then the stream ends
+/// with an [`Error::Decode`] that names the operation and the cursor.
+///
+/// It owns what it needs (`'static`): return it from a function, or keep it
+/// in a struct.
+#[must_use = "a stream does nothing until it is read"]
+pub struct Pages<P> {
+    fetch: Fetch<P>,
+    next: Next,
+    /// The page being fetched, and its cursor.
+    in_flight: Option<(Option<String>, ResponseFuture<P>)>,
+    /// The cursor of the last page returned.
+    last: Option<String>,
+    /// A hash of every cursor followed.
+    seen: HashSet<u64>,
+    hasher: std::hash::RandomState,
+    read: u64,
 }
 
-/// The items of every page, in order, as a stream.
+impl<P> std::fmt::Debug for Pages<P> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Pages").field("cursor", &self.cursor()).field("pages_read", &self.read).finish_non_exhaustive()
+    }
+}
+
+impl<P: Page> Pages<P> {
+    /// The next page: `None` after the last page, or after an error.
+    pub async fn next(&mut self) -> Option<Result<ResponseValue<P>, Error>> {
+        std::future::poll_fn(|cx| Pin::new(&mut *self).poll_next(cx)).await
+    }
+}
+
+impl<P> Pages<P> {
+    /// Where the stream stands: the cursor of the next page it fetches (or is
+    /// fetching). `None` before the first page when the listing starts at the
+    /// beginning, and once the stream has ended. Save it to resume later by
+    /// setting it as the request's cursor.
+    pub fn cursor(&self) -> Option<&str> {
+        match (&self.in_flight, &self.next) {
+            (Some((cursor, _)), _) | (None, Next::Fetch(cursor)) => cursor.as_deref(),
+            _ => None,
+        }
+    }
+
+    fn hash(&self, cursor: &str) -> u64 {
+        self.hasher.hash_one(cursor)
+    }
+}
+
+impl<P: Page> Stream for Pages<P> {
+    type Item = Result<ResponseValue<P>, Error>;
+
+    fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        let this = &mut *self;
+        loop {
+            if let Some((_, future)) = &mut this.in_flight {
+                let page = match Pin::new(future).poll(cx) {
+                    Poll::Pending => return Poll::Pending,
+                    Poll::Ready(page) => page,
+                };
+                let (cursor, _) = this.in_flight.take().expect("a page is in flight");
+                let page = match page {
+                    Ok(page) => page,
+                    Err(e) => {
+                        this.next = Next::Done;
+                        return Poll::Ready(Some(Err(e)));
+                    }
+                };
+                this.read += 1;
+                this.next = match page.next_cursor().filter(|c| !c.is_empty()) {
+                    None => Next::Done,
+                    Some(next) if !this.seen.insert(this.hash(next)) => Next::Fail(cycle(&page, cursor.as_deref(), next, this.read)),
+                    Some(next) => Next::Fetch(Some(next.to_owned())),
+                };
+                this.last = cursor;
+                return Poll::Ready(Some(Ok(page)));
+            }
+            match std::mem::replace(&mut this.next, Next::Done) {
+                Next::Fetch(cursor) => {
+                    if let Some(c) = &cursor {
+                        let hash = this.hash(c);
+                        this.seen.insert(hash);
+                    }
+                    let future = (this.fetch)(cursor.clone());
+                    this.in_flight = Some((cursor, future));
+                }
+                Next::Fail(e) => return Poll::Ready(Some(Err(e))),
+                Next::Done => return Poll::Ready(None),
+            }
+        }
+    }
+}
+
+/// The error that ends a listing whose server handed out a cursor it had
+/// already given: the `read`th page, read at `cursor`, points back to `next`.
+fn cycle<P>(page: &ResponseValue<P>, cursor: Option<&str>, next: &str, read: u64) -> Error {
+    let at = cursor.map_or_else(|| "the first page".to_owned(), |c| format!("the page at cursor `{c}`"));
+    Error::Decode(Box::new(DecodeError {
+        status: page.http_status(),
+        headers: page.headers().clone(),
+        raw: bytes::Bytes::new(),
+        source: format!(
+            "{at} (page {read} of this listing) gives the next cursor `{next}`, which this listing has already followed: the server's cursors loop, so paging stops"
+        )
+        .into(),
+        call: page.call().clone(),
+    }))
+}
+
+/// The pages that `fetch` gets, starting at `first` (no cursor: the first
+/// page), following each page's next cursor until a page has none.
+pub(crate) fn pages<P: Page>(first: Option<String>, fetch: impl Fn(Option<String>) -> ResponseFuture<P> + Send + 'static) -> Pages<P> {
+    Pages {
+        fetch: Box::new(fetch),
+        next: Next::Fetch(first),
+        in_flight: None,
+        last: None,
+        seen: HashSet::new(),
+        hasher: std::hash::RandomState::new(),
+        read: 0,
+    }
+}
+
+/// The items of every page, in order, as a stream. It owns what it needs
+/// (`'static`).
 #[must_use = "a stream does nothing until it is read"]
-pub struct Items<'a, P: Page> {
-    pages: Pages<'a, P>,
+pub struct Items<P: Page> {
+    pages: Pages<P>,
     buffer: VecDeque<P::Item>,
 }
 
-impl<P: Page> std::fmt::Debug for Items<'_, P> {
+impl<P: Page> std::fmt::Debug for Items<P> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Items").field("buffered", &self.buffer.len()).finish_non_exhaustive()
+        f.debug_struct("Items").field("cursor", &self.cursor()).field("buffered", &self.buffer.len()).finish_non_exhaustive()
     }
 }
 
-impl<'a, P: Page> Items<'a, P> {
-    pub(crate) fn new(pages: Pages<'a, P>) -> Self {
+impl<P: Page> Items<P> {
+    pub(crate) fn new(pages: Pages<P>) -> Self {
         Items { pages, buffer: VecDeque::new() }
     }
+
+    /// Where the stream stands: the cursor of the page the next item comes
+    /// from (`None`: the first page of the listing, or nothing more once the
+    /// stream has ended). Save it to resume later by setting it as the
+    /// request's cursor; the items of that page that were already read come
+    /// again.
+    pub fn cursor(&self) -> Option<&str> {
+        if self.buffer.is_empty() { self.pages.cursor() } else { self.pages.last.as_deref() }
+    }
 }
 
-impl<P: Page<Item: Unpin>> Items<'_, P> {
+impl<P: Page<Item: Unpin>> Items<P> {
     /// The next item: `None` after the last item of the last page, or after
     /// an error.
     pub async fn next(&mut self) -> Option<Result<P::Item, Error>> {
@@ -135,7 +204,7 @@ impl<P: Page<Item: Unpin>> Items<'_, P> {
     }
 }
 
-impl<P: Page<Item: Unpin>> Stream for Items<'_, P> {
+impl<P: Page<Item: Unpin>> Stream for Items<P> {
     type Item = Result<P::Item, Error>;
 
     fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {

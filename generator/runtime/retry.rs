@@ -11,7 +11,13 @@ use reqwest::header::HeaderMap;
 /// attempts it waits an exponential backoff (`initial_backoff`, doubled at
 /// each retry, capped at `max_backoff`) with jitter (a random point in the
 /// upper half), or what the server's `Retry-After` asks when it asks at most
-/// `max_retry_after`: a server that asks for longer is not retried.
+/// `max_retry_after` (a server that asks for longer is not retried), plus a
+/// random spread of up to half as long again (at least 250 ms), so that
+/// clients the server turned away together do not come back together.
+///
+/// Start from [`RetryPolicy::default`] (or [`RetryPolicy::none`]) and change
+/// what you need with the `with_` methods; more settings may come, so the
+/// struct cannot be written as a literal.
 ///
 /// An operation is retried only when repeating it is safe: a method that is
 /// idempotent by HTTP (GET, HEAD, PUT, DELETE, OPTIONS, TRACE), or one that
@@ -21,6 +27,7 @@ use reqwest::header::HeaderMap;
 ///
 /// [`max_retries`]: RetryPolicy::max_retries
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct RetryPolicy {
     /// Retries after the first attempt (2 by default; 0 turns retrying off).
     pub max_retries: u32,
@@ -55,6 +62,24 @@ impl RetryPolicy {
         RetryPolicy { max_retries, ..self }
     }
 
+    /// The same policy with another wait before the first retry.
+    #[must_use]
+    pub fn with_initial_backoff(self, initial_backoff: Duration) -> Self {
+        RetryPolicy { initial_backoff, ..self }
+    }
+
+    /// The same policy with another longest wait between attempts.
+    #[must_use]
+    pub fn with_max_backoff(self, max_backoff: Duration) -> Self {
+        RetryPolicy { max_backoff, ..self }
+    }
+
+    /// The same policy with another longest `Retry-After` honoured.
+    #[must_use]
+    pub fn with_max_retry_after(self, max_retry_after: Duration) -> Self {
+        RetryPolicy { max_retry_after, ..self }
+    }
+
     /// The wait before retry number `retry` (1 for the first), before jitter.
     pub(crate) fn backoff(&self, retry: u32) -> Duration {
         let factor = 2u32.saturating_pow(retry.saturating_sub(1));
@@ -67,6 +92,13 @@ impl RetryPolicy {
         let full = self.backoff(retry);
         full.mul_f64(0.5 + fastrand::f64() * 0.5)
     }
+}
+
+/// The wait before retrying after a server asked for `asked`: at least that,
+/// plus a random spread of up to half as long again (at least 250 ms).
+pub(crate) fn after_retry_after(asked: Duration) -> Duration {
+    let spread = (asked / 2).max(Duration::from_millis(250));
+    asked + spread.mul_f64(fastrand::f64())
 }
 
 /// What a response's `Retry-After` asks: a number of seconds or an HTTP date.
@@ -106,6 +138,17 @@ mod tests {
         for retry in 1..10 {
             let j = p.jittered(retry);
             assert!(j >= p.backoff(retry) / 2 && j <= p.backoff(retry), "{j:?}");
+        }
+    }
+
+    #[test]
+    fn retry_after_is_kept_and_spread() {
+        for asked in [Duration::ZERO, Duration::from_secs(1), Duration::from_secs(30)] {
+            let waits: Vec<Duration> = (0..200).map(|_| after_retry_after(asked)).collect();
+            let spread = (asked / 2).max(Duration::from_millis(250));
+            assert!(waits.iter().all(|w| *w >= asked && *w <= asked + spread), "{asked:?}: {waits:?}");
+            let (min, max) = (waits.iter().min().unwrap(), waits.iter().max().unwrap());
+            assert!(*max - *min > spread / 2, "{asked:?}: 200 waits within {:?}", *max - *min);
         }
     }
 

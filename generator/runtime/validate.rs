@@ -37,6 +37,8 @@ pub(crate) enum Format {
     Ipv4,
     /// An IPv6 address.
     Ipv6,
+    /// A UUID in its hyphenated form.
+    Uuid,
 }
 
 /// The rules a schema states on values where it is used. `items` applies to
@@ -238,6 +240,12 @@ numbers!(i32, i64, u32, u64, f32, f64);
 
 impl Validate for bool {}
 impl Validate for super::values::FilePart {}
+
+impl Validate for super::values::IdempotencyKey {
+    fn check(&self, rules: &Rules<'_>, v: &mut Validator) {
+        self.as_str().check(rules, v);
+    }
+}
 impl Validate for serde_json::Value {}
 impl Validate for bytes::Bytes {}
 
@@ -268,6 +276,7 @@ impl Validate for str {
                 Format::Email => "an e-mail address",
                 Format::Ipv4 => "an IPv4 address",
                 Format::Ipv6 => "an IPv6 address",
+                Format::Uuid => "a UUID (such as `a1b2c3d4-e5f6-4a7b-8c9d-0e1f2a3b4c5d`)",
             };
             v.violation(format!("must be {name}"));
         }
@@ -283,6 +292,10 @@ fn matches_format(text: &str, format: Format) -> bool {
         }
         Format::Ipv4 => text.parse::<std::net::Ipv4Addr>().is_ok(),
         Format::Ipv6 => text.parse::<std::net::Ipv6Addr>().is_ok(),
+        Format::Uuid => {
+            text.len() == 36
+                && text.char_indices().all(|(i, c)| if matches!(i, 8 | 13 | 18 | 23) { c == '-' } else { c.is_ascii_hexdigit() })
+        }
     }
 }
 
@@ -428,5 +441,10 @@ mod tests {
         let email = Rules { format: Some(Format::Email), ..Rules::NONE };
         assert!(violations(|v| "a@b.io".check(&email, v)).is_empty());
         assert_eq!(violations(|v| "a@b".check(&email, v)).len(), 1);
+        let uuid = Rules { format: Some(Format::Uuid), ..Rules::NONE };
+        assert!(violations(|v| "a1b2c3d4-e5f6-4a7b-8c9d-0E1F2A3B4C5D".check(&uuid, v)).is_empty());
+        for bad in ["a1b2c3d4e5f64a7b8c9d0e1f2a3b4c5d", "{a1b2c3d4-e5f6-4a7b-8c9d-0e1f2a3b4c5d}", "a1b2c3d4-e5f6-4a7b-8c9d-0e1f2a3b4c5g", "order-1"] {
+            assert_eq!(violations(|v| bad.check(&uuid, v)).len(), 1, "{bad}");
+        }
     }
 }

@@ -19,16 +19,37 @@ const KEYWORDS: &[&str] = &[
 
 const NOT_RAW: &[&str] = &["self", "super", "crate", "Self", "_"];
 
-/// Splits words on anything that is not a letter or digit, so that heck sees
-/// the document's word boundaries (`x-rate.limit` → `x rate limit`).
+/// The words of a name, lower-cased and separated by spaces, for heck to
+/// join: split on anything that is not a letter or digit (`x-rate.limit` →
+/// `x rate limit`), before an upper-case letter that follows a lower-case
+/// one or a digit (`paymentID` → `payment id`), and before the last capital
+/// of a run of capitals that starts a lower-case word of two letters or
+/// more (`HTTPServer` → `http server`). A single lower-case letter after
+/// capitals stays in their word (`XAUt0` → `xaut0`, `IDs` → `ids`), where
+/// heck alone would split it off (`xa ut0`, `i ds`).
 fn words(name: &str) -> String {
-    let mut out = String::with_capacity(name.len());
-    for c in name.chars() {
-        if c.is_ascii_alphanumeric() {
-            out.push(c);
-        } else {
+    let chars: Vec<char> = name.chars().collect();
+    let mut out = String::with_capacity(name.len() + 8);
+    // Whether the last letter seen in this word was upper case.
+    let mut upper_run = false;
+    for (i, &c) in chars.iter().enumerate() {
+        if !c.is_ascii_alphanumeric() {
             out.push(' ');
+            upper_run = false;
+            continue;
         }
+        if c.is_ascii_uppercase() {
+            let prev = i.checked_sub(1).map(|j| chars[j]);
+            let after_lower = prev.is_some_and(|p| p.is_ascii_lowercase() || (p.is_ascii_digit() && !upper_run));
+            let lower_word = chars[i + 1..].iter().take_while(|c| c.is_ascii_lowercase()).count();
+            if after_lower || (upper_run && lower_word >= 2) {
+                out.push(' ');
+            }
+            upper_run = true;
+        } else if c.is_ascii_lowercase() {
+            upper_run = false;
+        }
+        out.push(c.to_ascii_lowercase());
     }
     out
 }
@@ -180,12 +201,25 @@ mod tests {
         assert_eq!(snake(""), "empty");
         assert_eq!(snake("$ref"), "ref");
         assert_eq!(snake("a.b-c"), "a_b_c");
+        assert_eq!(snake("IDs"), "ids");
+        assert_eq!(snake("getURLs"), "get_urls");
+        assert_eq!(snake("XAUt0"), "xaut0");
+        assert_eq!(snake("SSLv3"), "sslv3");
+        assert_eq!(snake("ABC1Def"), "abc1_def");
+        assert_eq!(snake("x-rate.limit"), "x_rate_limit");
     }
 
     #[test]
     fn camel_names() {
         assert_eq!(camel("payment_options"), "PaymentOptions");
-        assert_eq!(camel("XAUt0"), "XaUt0");
+        assert_eq!(camel("XAUt0"), "Xaut0");
+        assert_eq!(camel("HTTPServer"), "HttpServer");
+        assert_eq!(camel("XMLHttpRequest"), "XmlHttpRequest");
+        assert_eq!(camel("USD"), "Usd");
+        assert_eq!(camel("in_progress"), "InProgress");
+        assert_eq!(camel("inProgress"), "InProgress");
+        assert_eq!(camel("Base64Encode"), "Base64Encode");
+        assert_eq!(camel("v1Beta"), "V1Beta");
         assert_eq!(camel("2fa"), "V2fa");
         assert_eq!(camel(""), "Empty");
         assert_eq!(camel("+1"), "Plus1");

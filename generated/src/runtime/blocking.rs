@@ -62,8 +62,8 @@ impl Client {
         &self.inner
     }
 
-    pub(crate) fn mode(&self) -> Blocking<'_> {
-        Blocking { runtime: self.runtime.0.as_ref().expect("the runtime lives as long as the client") }
+    pub(crate) fn mode(&self) -> Blocking {
+        Blocking { runtime: self.runtime.clone() }
     }
 }
 
@@ -74,13 +74,21 @@ impl crate::ClientBuilder {
     }
 }
 
-/// The mode of request builders made by a blocking [`Client`]: `send()` blocks.
-#[derive(Debug, Clone, Copy)]
-pub struct Blocking<'a> {
-    runtime: &'a tokio::runtime::Runtime,
+/// The mode of request builders made by a blocking [`Client`]: `send()`
+/// blocks. It shares the client's runtime, so a builder owns everything it
+/// needs.
+#[derive(Clone)]
+pub struct Blocking {
+    runtime: Arc<Runtime>,
 }
 
-impl<'a> Blocking<'a> {
+impl std::fmt::Debug for Blocking {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Blocking")
+    }
+}
+
+impl Blocking {
     /// Runs `future` to completion on the client's runtime.
     pub(crate) fn block_on<T>(&self, future: impl Future<Output = Result<T, Error>>) -> Result<T, Error> {
         if tokio::runtime::Handle::try_current().is_ok() {
@@ -89,30 +97,48 @@ impl<'a> Blocking<'a> {
                 "called inside an async runtime, which it would stall: use the async client there",
             ));
         }
-        self.runtime.block_on(future)
+        match &self.runtime.0 {
+            Some(runtime) => runtime.block_on(future),
+            None => Err(Error::invalid("blocking client", "its runtime has shut down")),
+        }
     }
 
     /// The stream as an iterator that blocks for each item.
-    pub(crate) fn iter<S>(self, stream: S) -> Iter<'a, S> {
+    pub(crate) fn iter<S>(self, stream: S) -> Iter<S> {
         Iter { stream, runtime: self, done: false }
     }
 }
 
 /// The items of a stream, each waited for on the client's runtime.
 #[must_use = "an iterator does nothing until it is read"]
-pub struct Iter<'a, S> {
+pub struct Iter<S> {
     stream: S,
-    runtime: Blocking<'a>,
+    runtime: Blocking,
     done: bool,
 }
 
-impl<S> std::fmt::Debug for Iter<'_, S> {
+impl<S> std::fmt::Debug for Iter<S> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Iter").field("done", &self.done).finish_non_exhaustive()
     }
 }
 
-impl<T, S> Iterator for Iter<'_, S>
+impl<P: crate::Page> Iter<crate::Pages<P>> {
+    /// The cursor of the next page (see [`Pages::cursor`](crate::Pages::cursor)).
+    pub fn cursor(&self) -> Option<&str> {
+        self.stream.cursor()
+    }
+}
+
+impl<P: crate::Page> Iter<crate::Items<P>> {
+    /// The cursor of the page the next item comes from (see
+    /// [`Items::cursor`](crate::Items::cursor)).
+    pub fn cursor(&self) -> Option<&str> {
+        self.stream.cursor()
+    }
+}
+
+impl<T, S> Iterator for Iter<S>
 where
     S: Stream<Item = Result<T, Error>> + Unpin,
 {

@@ -9,6 +9,7 @@ use bytes::Bytes;
 use reqwest::StatusCode;
 use reqwest::header::HeaderMap;
 
+use super::values::IdempotencyKey;
 use crate::ErrorBody;
 
 /// A boxed error from below (the HTTP stack, the runtime).
@@ -20,24 +21,43 @@ pub(crate) type BoxError = Box<dyn std::error::Error + Send + Sync + 'static>;
 pub struct CallInfo {
     /// The operation's id in the API document, such as `createPayment`.
     pub operation: &'static str,
+    /// The HTTP method.
+    pub method: reqwest::Method,
+    /// The path template, such as `/v1/payments/{paymentID}`: never the
+    /// filled-in path, which may hold ids.
+    pub route: &'static str,
     /// How many attempts were made (1 when the first succeeded or was not retried;
-    /// 0 when the request was refused before sending).
+    /// 0 when the request was refused before sending). For a wait, how many
+    /// polls were made.
     pub attempts: u32,
     /// The idempotency key every attempt carried, for an operation that takes one.
-    pub idempotency_key: Option<String>,
+    pub idempotency_key: Option<IdempotencyKey>,
+}
+
+impl CallInfo {
+    /// `createPayment (POST /v1/payments)`, or `the request` when unknown.
+    fn describe(&self) -> String {
+        match (self.operation, self.route) {
+            ("", _) => "the request".to_owned(),
+            (op, "") => op.to_owned(),
+            (op, route) => format!("{op} ({} {route})", self.method),
+        }
+    }
 }
 
 /// Everything that can go wrong with a call.
 ///
-/// The variant says where it went wrong: the server answered with an error
-/// status ([`Error::Api`]), the request or response could not travel
-/// ([`Error::Transport`]), a time limit passed ([`Error::Timeout`]), the
-/// response did not decode as declared ([`Error::Decode`]), or the request
-/// was refused before anything was sent ([`Error::InvalidRequest`]).
+/// The variant says where it went wrong: the server answered with a status
+/// that is not a success ([`Error::Api`], whatever its body), the request or
+/// response could not travel ([`Error::Transport`]), a time limit passed
+/// ([`Error::Timeout`]), a success response did not decode as declared
+/// ([`Error::Decode`]), or the request was refused before anything was sent
+/// ([`Error::InvalidRequest`]).
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
-    /// The server answered with an error status.
+    /// The server answered with a status that is not a success (or one the
+    /// API does not declare), whatever its body.
     #[error("{0}")]
     Api(Box<ApiError>),
     /// The request could not be sent, or the response could not be read.
@@ -46,7 +66,7 @@ pub enum Error {
     /// A time limit passed: one attempt's, the call's deadline, or a wait's.
     #[error("{0}")]
     Timeout(Box<TimeoutError>),
-    /// A response body did not match what the API declares for its status.
+    /// A success response did not match what the API declares for it.
     #[error("{0}")]
     Decode(Box<DecodeError>),
     /// The request was refused before anything was sent.
@@ -55,8 +75,8 @@ pub enum Error {
 }
 
 impl Error {
-    /// The response status, when there was a response.
-    pub fn status(&self) -> Option<StatusCode> {
+    /// The response's HTTP status, when there was a response.
+    pub fn http_status(&self) -> Option<StatusCode> {
         match self {
             Error::Api(e) => Some(e.status),
             Error::Decode(e) => Some(e.status),
@@ -64,7 +84,8 @@ impl Error {
         }
     }
 
-    /// The decoded error body, when the API declares one for the status.
+    /// The decoded error body, when the API declares one for the status and
+    /// the body decoded as declared.
     pub fn body(&self) -> Option<&ErrorBody> {
         match self {
             Error::Api(e) => e.body.as_ref(),
@@ -81,13 +102,18 @@ impl Error {
         }
     }
 
-    /// The server's request id (`x-request-id` or `request-id`), when it sent one.
-    pub fn request_id(&self) -> Option<&str> {
+    /// The response headers, when there was a response.
+    pub fn headers(&self) -> Option<&HeaderMap> {
         match self {
-            Error::Api(e) => e.request_id(),
-            Error::Decode(e) => request_id(&e.headers),
+            Error::Api(e) => Some(&e.headers),
+            Error::Decode(e) => Some(&e.headers),
             _ => None,
         }
+    }
+
+    /// The server's request id (`x-request-id` or `request-id`), when it sent one.
+    pub fn request_id(&self) -> Option<&str> {
+        request_id(self.headers()?)
     }
 
     /// Whether the same request may succeed if sent again later: a connection
@@ -113,10 +139,11 @@ impl Error {
         }
     }
 
-    /// The idempotency key the call's attempts carried: send it again with the
-    /// retried request so that the server cannot act twice.
-    pub fn idempotency_key(&self) -> Option<&str> {
-        self.call().idempotency_key.as_deref()
+    /// The idempotency key the call's attempts carried (the one it would have
+    /// carried, for a request refused before sending): set it on the retried
+    /// request so that the server cannot act twice.
+    pub fn idempotency_key(&self) -> Option<&IdempotencyKey> {
+        self.call().idempotency_key.as_ref()
     }
 
     /// How many attempts the call made.
@@ -140,7 +167,7 @@ impl Error {
     }
 
     pub(crate) fn transport(source: impl Into<BoxError>, sent: bool) -> Error {
-        Error::Transport(Box::new(TransportError { source: source.into(), sent, call: CallInfo::default() }))
+        Error::Transport(Box::new(TransportError { source: source.into(), sent, url: None, call: CallInfo::default() }))
     }
 
     pub(crate) fn timeout(kind: TimeoutKind, limit: Duration, source: Option<BoxError>) -> Error {
@@ -153,21 +180,26 @@ pub(crate) fn is_retryable_status(status: StatusCode) -> bool {
     matches!(status.as_u16(), 408 | 429) || (status.is_server_error() && status != StatusCode::NOT_IMPLEMENTED)
 }
 
-fn request_id(headers: &HeaderMap) -> Option<&str> {
+pub(crate) fn request_id(headers: &HeaderMap) -> Option<&str> {
     ["x-request-id", "request-id"].iter().find_map(|name| headers.get(*name)?.to_str().ok())
 }
 
-/// An error status, with everything the server sent.
+/// A status that is not a success, with everything the server sent.
 #[derive(Debug)]
 #[non_exhaustive]
 pub struct ApiError {
-    /// The status.
+    /// The HTTP status.
     pub status: StatusCode,
-    /// The response headers.
+    /// The response headers (credentials among them marked sensitive, so
+    /// that `Debug` does not show them).
     pub headers: HeaderMap,
     /// The body decoded as the API declares it for this status; `None` when
-    /// the API declares no body for the status.
+    /// the API declares no body for the status, or when the body is not what
+    /// it declares (an HTML page from a proxy, an empty body): then
+    /// [`ApiError::body_error`] says why.
     pub body: Option<ErrorBody>,
+    /// Why the body did not decode as the API declares it for this status.
+    pub body_error: Option<BoxError>,
     /// The raw body, as received.
     pub raw: Bytes,
     /// The call.
@@ -183,7 +215,7 @@ impl ApiError {
 
 impl fmt::Display for ApiError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} answered {}", op_name(&self.call), self.status)?;
+        write!(f, "{} answered {} after {} attempt(s)", self.call.describe(), self.status, self.call.attempts)?;
         if let Some(id) = self.request_id() {
             write!(f, " (request id {id})")?;
         }
@@ -202,18 +234,22 @@ impl fmt::Display for ApiError {
 #[derive(Debug)]
 #[non_exhaustive]
 pub struct TransportError {
-    /// What failed.
+    /// What failed (without the URL, which messages leave out).
     pub source: BoxError,
     /// Whether the request may have reached the server: `false` only when no
     /// connection was made.
     pub sent: bool,
+    /// The URL of the last attempt, parameters filled in (credentials left
+    /// out). Messages and traces show the route template instead, since the
+    /// URL may hold ids.
+    pub url: Option<reqwest::Url>,
     /// The call.
     pub call: CallInfo,
 }
 
 impl fmt::Display for TransportError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: transport error after {} attempt(s): {}", op_name(&self.call), self.call.attempts, chain(&*self.source))
+        write!(f, "{}: transport error after {} attempt(s): {}", self.call.describe(), self.call.attempts, chain(&*self.source))
     }
 }
 
@@ -243,20 +279,27 @@ pub struct TimeoutError {
     pub kind: TimeoutKind,
     /// The limit.
     pub limit: Duration,
-    /// What the HTTP stack said, if it noticed.
+    /// What the HTTP stack said, if it noticed; for a wait, the error of the
+    /// last poll, if it failed.
     pub source: Option<BoxError>,
-    /// The call.
+    /// The call (for a wait: the polling operation, and how many polls).
     pub call: CallInfo,
 }
 
 impl fmt::Display for TimeoutError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let what = match self.kind {
-            TimeoutKind::Attempt => "an attempt took longer than its timeout",
-            TimeoutKind::Deadline => "the call passed its deadline",
-            TimeoutKind::Wait => "the wait passed its deadline",
+        let (what, unit) = match self.kind {
+            TimeoutKind::Attempt => ("an attempt took longer than its timeout", "attempt(s)"),
+            TimeoutKind::Deadline => ("the call passed its deadline", "attempt(s)"),
+            TimeoutKind::Wait => ("the wait passed its deadline", "poll(s)"),
         };
-        write!(f, "{}: {what} of {:?} ({} attempt(s))", op_name(&self.call), self.limit, self.call.attempts)
+        write!(f, "{}: {what} of {:?} ({} {unit})", self.call.describe(), self.limit, self.call.attempts)?;
+        if self.kind == TimeoutKind::Wait
+            && let Some(last) = &self.source
+        {
+            write!(f, "; the last poll failed: {last}")?;
+        }
+        Ok(())
     }
 }
 
@@ -266,11 +309,11 @@ impl std::error::Error for TimeoutError {
     }
 }
 
-/// A response body that does not decode as the API declares it.
+/// A success response whose body does not decode as the API declares it.
 #[derive(Debug)]
 #[non_exhaustive]
 pub struct DecodeError {
-    /// The status.
+    /// The HTTP status.
     pub status: StatusCode,
     /// The response headers.
     pub headers: HeaderMap,
@@ -284,7 +327,7 @@ pub struct DecodeError {
 
 impl fmt::Display for DecodeError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: the {} response body does not decode as declared: {}", op_name(&self.call), self.status, self.source)
+        write!(f, "{}: the {} response does not decode as declared: {}", self.call.describe(), self.status, self.source)
     }
 }
 
@@ -296,6 +339,7 @@ impl std::error::Error for DecodeError {
 
 /// One broken rule: which value, and what it must be.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Violation {
     /// The value at fault, as a path such as `body.payment_options.methods[0].coin`
     /// (wire names), or a name such as `base URL`.
@@ -339,7 +383,7 @@ impl ValidationError {
 impl fmt::Display for ValidationError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         if !self.call.operation.is_empty() {
-            write!(f, "{}: ", self.call.operation)?;
+            write!(f, "{}: ", self.call.describe())?;
         }
         f.write_str("invalid request: ")?;
         for (i, v) in self.violations.iter().enumerate() {
@@ -358,10 +402,6 @@ impl From<ValidationError> for Error {
     fn from(e: ValidationError) -> Error {
         Error::InvalidRequest(Box::new(e))
     }
-}
-
-fn op_name(call: &CallInfo) -> &str {
-    if call.operation.is_empty() { "the request" } else { call.operation }
 }
 
 /// An error and its causes, on one line.

@@ -68,14 +68,23 @@ macro_rules! request_options {
             self
         }
 
-        /// A header sent with every attempt of this call (replacing one of
-        /// the same name); checked when the call is made.
+        /// A header sent with every attempt of this call (replacing an earlier
+        /// one of the same name). Headers the client or the operation sets
+        /// itself (`Authorization`, `Content-Type`, the operation's header
+        /// parameters and idempotency key, API keys) have their own setters:
+        /// naming one here fails the call with
+        /// [`Error::InvalidRequest`](crate::Error::InvalidRequest) before
+        /// anything is sent, as does a name or value that cannot travel in a
+        /// header. Values of headers that may hold credentials are never
+        /// shown by `Debug`.
         pub fn extra_header(
             mut self,
             name: impl ::std::convert::Into<::std::string::String>,
             value: impl ::std::convert::Into<::std::string::String>,
         ) -> Self {
-            self.options.headers.push((name.into(), value.into()));
+            let name = name.into();
+            self.options.headers.retain(|(n, _)| !n.trim().eq_ignore_ascii_case(name.trim()));
+            self.options.headers.push((name, value.into()));
             self
         }
     };
@@ -85,16 +94,18 @@ macro_rules! request_options {
 /// `.await` in async mode, a blocking `send` in blocking mode.
 macro_rules! send {
     ($builder:ident, $output:ty) => {
-        impl<'a> $builder<'a> {
+        impl $builder {
             /// Sends the request; the future resolves to the decoded response.
-            pub fn send(self) -> crate::ResponseFuture<'a, $output> {
+            /// The builder is consumed: clone it first to send the same
+            /// request (with the same idempotency key) again.
+            pub fn send(self) -> crate::ResponseFuture<$output> {
                 self.execute()
             }
         }
 
-        impl<'a> ::std::future::IntoFuture for $builder<'a> {
+        impl ::std::future::IntoFuture for $builder {
             type Output = ::std::result::Result<crate::ResponseValue<$output>, crate::Error>;
-            type IntoFuture = crate::ResponseFuture<'a, $output>;
+            type IntoFuture = crate::ResponseFuture<$output>;
 
             fn into_future(self) -> Self::IntoFuture {
                 self.execute()
@@ -102,10 +113,10 @@ macro_rules! send {
         }
 
         #[cfg(feature = "blocking")]
-        impl<'a> $builder<'a, crate::blocking::Blocking<'a>> {
+        impl $builder<crate::blocking::Blocking> {
             /// Sends the request and decodes the response, blocking until done.
             pub fn send(self) -> ::std::result::Result<crate::ResponseValue<$output>, crate::Error> {
-                let mode = self.mode;
+                let mode = self.mode.clone();
                 mode.block_on(self.execute())
             }
         }
@@ -113,70 +124,45 @@ macro_rules! send {
 }
 
 /// Cursor pagination for a request builder whose response is the page type
-/// `$page` (a [`Page`](crate::Page)): `pages()` and `items()`, as streams in
-/// async mode and iterators in blocking mode. `$cursor` is the builder's
-/// cursor field (`nullable`: an `Option` inside its `Option`).
+/// `$page` (a [`Page`](crate::Page)) and which has an `into_pages` method:
+/// `pages()` and `items()`, as streams in async mode and iterators in
+/// blocking mode.
 macro_rules! paginate {
-    ($builder:ident, $page:ident, $cursor:ident) => {
-        impl<'a, M: ::std::clone::Clone + ::std::marker::Send + 'a> $builder<'a, M> {
-            fn into_pages(self) -> crate::Pages<'a, crate::types::$page> {
-                let first = self.$cursor.clone();
-                crate::runtime::pages(first, move |cursor| {
-                    let mut request = self.clone();
-                    request.$cursor = cursor;
-                    request.execute()
-                })
-            }
-        }
-
-        crate::runtime::paginate!(@public $builder, $page);
-    };
-    (nullable $builder:ident, $page:ident, $cursor:ident) => {
-        impl<'a, M: ::std::clone::Clone + ::std::marker::Send + 'a> $builder<'a, M> {
-            fn into_pages(self) -> crate::Pages<'a, crate::types::$page> {
-                let first = self.$cursor.clone().flatten();
-                crate::runtime::pages(first, move |cursor| {
-                    let mut request = self.clone();
-                    request.$cursor = cursor.map(::std::option::Option::Some);
-                    request.execute()
-                })
-            }
-        }
-
-        crate::runtime::paginate!(@public $builder, $page);
-    };
-    (@public $builder:ident, $page:ident) => {
-        impl<'a> $builder<'a> {
+    ($builder:ident, $page:ident) => {
+        impl $builder {
             /// Every page, each fetched (under the retry policy) when the
             /// stream reaches it, following the next cursor until a page has
             /// none. It starts at the cursor set on this builder, if any:
-            /// resume a listing by setting the cursor of the last page read.
-            /// The stream ends after the first error.
-            pub fn pages(self) -> crate::Pages<'a, crate::types::$page> {
+            /// resume a listing by setting the cursor the stream's `cursor()`
+            /// gave. The stream ends after the first error, and with an error
+            /// when the server hands out a cursor it already followed.
+            pub fn pages(self) -> crate::Pages<crate::types::$page> {
                 self.into_pages()
             }
 
             /// Every item of every page, in order, fetching each page when the
-            /// stream reaches it: only one page is held at a time. The stream
-            /// ends after the first error.
-            pub fn items(self) -> crate::Items<'a, crate::types::$page> {
+            /// stream reaches it: only one page is held at a time. Its
+            /// `cursor()` tells where to resume. The stream ends after the
+            /// first error, and with an error when the server hands out a
+            /// cursor it already followed.
+            pub fn items(self) -> crate::Items<crate::types::$page> {
                 crate::Items::new(self.into_pages())
             }
         }
 
         #[cfg(feature = "blocking")]
-        impl<'a> $builder<'a, crate::blocking::Blocking<'a>> {
+        impl $builder<crate::blocking::Blocking> {
             /// Every page, as an iterator that fetches each page when it
             /// reaches it (see the async `pages`).
-            pub fn pages(self) -> crate::blocking::Iter<'a, crate::Pages<'a, crate::types::$page>> {
-                let mode = self.mode;
+            pub fn pages(self) -> crate::blocking::Iter<crate::Pages<crate::types::$page>> {
+                let mode = self.mode.clone();
                 mode.iter(self.into_pages())
             }
 
             /// Every item of every page, as an iterator that fetches each page
             /// when it reaches it (see the async `items`).
-            pub fn items(self) -> crate::blocking::Iter<'a, crate::Items<'a, crate::types::$page>> {
-                let mode = self.mode;
+            pub fn items(self) -> crate::blocking::Iter<crate::Items<crate::types::$page>> {
+                let mode = self.mode.clone();
                 mode.iter(crate::Items::new(self.into_pages()))
             }
         }
@@ -188,7 +174,7 @@ macro_rules! paginate {
 /// knows its final values.
 macro_rules! wait_until_terminal {
     ($builder:ident, $response:ident, $operation:literal, $field:ident, $status:ident) => {
-        impl<'a, M: ::std::clone::Clone> $builder<'a, M> {
+        impl<M: ::std::clone::Clone> $builder<M> {
             async fn wait(
                 self,
                 options: crate::PollOptions,
@@ -196,21 +182,30 @@ macro_rules! wait_until_terminal {
                 crate::runtime::poll_until(
                     $operation,
                     options,
-                    || self.clone().execute(),
+                    |left: ::std::time::Duration| {
+                        // Each poll, retries included, gets only the time left.
+                        let mut request = self.clone();
+                        request.options.deadline =
+                            ::std::option::Option::Some(request.options.deadline.map_or(left, |d| d.min(left)));
+                        request.execute()
+                    },
                     |response: &crate::types::$response| response.$field.is_terminal(),
                 )
                 .await
             }
         }
 
-        impl<'a> $builder<'a> {
+        impl $builder {
             #[doc = concat!(
                 "Calls the operation until the response's `", stringify!($field), "` is final (see\n",
                 "[`", stringify!($status), "::is_terminal`](crate::types::", stringify!($status), "::is_terminal)),\n",
-                "waiting longer between calls each time, and returns that response. Each call\n",
-                "is retried as the retry policy allows; an error it does not retry ends the\n",
-                "wait, and so does the deadline of `options`\n",
-                "([`TimeoutKind::Wait`](crate::TimeoutKind::Wait)).",
+                "waiting longer between calls each time, and returns that response.\n\n",
+                "The deadline of `options` bounds the whole wait: each call, its retries\n",
+                "included, gets only the time left, and when the deadline passes the wait\n",
+                "ends with [`TimeoutKind::Wait`](crate::TimeoutKind::Wait). A call that fails\n",
+                "in a way that may pass (a connection failure, a timeout, 408, 429 or 5xx\n",
+                "after its own retries) does not end the wait: polling goes on until the\n",
+                "deadline. Any other error (a 404, a response that does not decode) ends it.",
             )]
             pub async fn wait_until_terminal(
                 self,
@@ -221,16 +216,17 @@ macro_rules! wait_until_terminal {
         }
 
         #[cfg(feature = "blocking")]
-        impl<'a> $builder<'a, crate::blocking::Blocking<'a>> {
+        impl $builder<crate::blocking::Blocking> {
             /// The async `wait_until_terminal`, blocking until it is done.
             pub fn wait_until_terminal(
                 self,
                 options: crate::PollOptions,
             ) -> ::std::result::Result<crate::ResponseValue<crate::types::$response>, crate::Error> {
-                let mode = self.mode;
+                let mode = self.mode.clone();
                 mode.block_on(self.wait(options))
             }
         }
     };
 }
+
 pub(crate) use {paginate, request_options, send, string_enum, wait_until_terminal};

@@ -6,14 +6,26 @@ use std::future::Future;
 use std::time::{Duration, Instant};
 
 use super::client::with_call;
-use super::error::{Error, TimeoutKind};
+use super::error::{BoxError, CallInfo, Error, TimeoutKind};
 use super::values::ResponseValue;
 
 /// How to wait for a resource to reach a final state: poll, wait, poll again
 /// with a longer wait (times 1.5, up to `max_interval`), until the state is
-/// final or the deadline passes. Each poll is a call under the client's
-/// retry policy; an error that is not retried ends the wait.
+/// final or the deadline passes.
+///
+/// The deadline bounds the whole wait: each poll (its retries and their
+/// backoff included) gets only the time that is left, and when the deadline
+/// passes the wait ends with [`TimeoutKind::Wait`], whatever a poll was
+/// doing. A poll that fails in a way that may pass (a connection failure, a
+/// timeout, 408, 429 or 5xx after the call's own retries) does not end the
+/// wait: the next poll comes after the usual interval, until the deadline;
+/// any other error (a 404, a response that does not decode) ends it at once.
+///
+/// Start from [`PollOptions::default`] and change what you need with the
+/// `with_` methods; more settings may come, so the struct cannot be written
+/// as a literal.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct PollOptions {
     /// The wait after the first poll (1 s by default).
     pub initial_interval: Duration,
@@ -34,46 +46,99 @@ impl Default for PollOptions {
 }
 
 impl PollOptions {
-    /// The default options with another deadline.
+    /// The same options with another deadline.
     #[must_use]
     pub fn with_deadline(self, deadline: Duration) -> Self {
         PollOptions { deadline, ..self }
     }
 
-    /// The default options with other intervals.
+    /// The same options with other intervals (`max` at least `initial`).
     #[must_use]
     pub fn with_intervals(self, initial: Duration, max: Duration) -> Self {
         PollOptions { initial_interval: initial, max_interval: max.max(initial), ..self }
     }
 }
 
-/// Calls `fetch` until `done` says the value is final, waiting between calls
-/// as `options` say; the last response, or a `Wait` timeout at the deadline.
+/// What a wait has seen so far, kept outside the polling future so that it
+/// is still there when the deadline cuts that future off.
+#[derive(Default)]
+struct Progress {
+    polls: u32,
+    last_call: Option<CallInfo>,
+    last_error: Option<Error>,
+}
+
+/// Calls `fetch` (with the time left) until `done` says the value is final,
+/// waiting between calls as `options` say; the last response, or a `Wait`
+/// timeout at the deadline.
 pub(crate) async fn poll_until<T, Fut>(
     operation: &'static str,
     options: PollOptions,
-    fetch: impl Fn() -> Fut,
+    fetch: impl Fn(Duration) -> Fut,
     done: fn(&T) -> bool,
 ) -> Result<ResponseValue<T>, Error>
 where
     Fut: Future<Output = Result<ResponseValue<T>, Error>>,
 {
     let started = Instant::now();
+    let mut progress = Progress::default();
+    let polling = poll_loop(started, options, &fetch, done, &mut progress);
+    let outcome = match started.checked_add(options.deadline) {
+        Some(end) => tokio::time::timeout_at(end.into(), polling).await.ok(),
+        None => Some(polling.await),
+    };
+    match outcome {
+        Some(Some(result)) => result,
+        // The deadline passed, during a poll or between two.
+        _ => {
+            let call = CallInfo { operation, attempts: progress.polls, ..progress.last_call.unwrap_or_default() };
+            let last = progress.last_error.map(|e| Box::new(e) as BoxError);
+            Err(with_call(Error::timeout(TimeoutKind::Wait, options.deadline, last), call))
+        }
+    }
+}
+
+/// The polls: `Some` with the outcome, or `None` when no poll fits before the deadline.
+async fn poll_loop<T, Fut>(
+    started: Instant,
+    options: PollOptions,
+    fetch: &impl Fn(Duration) -> Fut,
+    done: fn(&T) -> bool,
+    progress: &mut Progress,
+) -> Option<Result<ResponseValue<T>, Error>>
+where
+    Fut: Future<Output = Result<ResponseValue<T>, Error>>,
+{
     let mut interval = options.initial_interval;
-    let mut polls = 0u32;
     loop {
-        let response = fetch().await?;
-        polls += 1;
-        if done(&response) {
-            return Ok(response);
+        let left = options.deadline.checked_sub(started.elapsed()).filter(|d| !d.is_zero())?;
+        let outcome = fetch(left).await;
+        progress.polls += 1;
+        match outcome {
+            Ok(response) if done(&response) => return Some(Ok(response)),
+            Ok(response) => {
+                progress.last_call = Some(response.call().clone());
+                progress.last_error = None;
+                tracing::debug!(polls = progress.polls, wait_ms = interval.as_millis() as u64, "not final yet");
+            }
+            Err(e) if transient(&e) => {
+                tracing::info!(polls = progress.polls, wait_ms = interval.as_millis() as u64, error = %e, "poll failed; polling on");
+                progress.last_call = Some(e.call().clone());
+                progress.last_error = Some(e);
+            }
+            Err(e) => return Some(Err(e)),
         }
-        let elapsed = started.elapsed();
-        if elapsed + interval >= options.deadline {
-            let info = super::error::CallInfo { operation, attempts: polls, idempotency_key: None };
-            return Err(with_call(Error::timeout(TimeoutKind::Wait, options.deadline, None), info));
+        // No wait begins that would end past the deadline.
+        if started.elapsed() + interval >= options.deadline {
+            return None;
         }
-        tracing::debug!(polls, wait_ms = interval.as_millis() as u64, "not final yet");
         tokio::time::sleep(interval).await;
         interval = interval.mul_f64(1.5).min(options.max_interval);
     }
+}
+
+/// Whether a failed poll may pass: what a retry could fix, or the poll's
+/// share of the wait running out (the wait's own deadline then follows).
+fn transient(e: &Error) -> bool {
+    e.is_retryable() || matches!(e, Error::Timeout(t) if t.kind == TimeoutKind::Deadline)
 }

@@ -6,7 +6,7 @@ use bytes::Bytes;
 use reqwest::StatusCode;
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 
-use super::error::{CallInfo, DecodeError, Error};
+use super::error::{BoxError, CallInfo, DecodeError, Error};
 use super::values::{FilePart, ResponseValue};
 use crate::ErrorBody;
 
@@ -268,9 +268,6 @@ pub(crate) fn file_parts<T: FileParts + ?Sized>(value: &T) -> Vec<&FilePart> {
     value.file_parts()
 }
 
-impl Request {
-}
-
 /// A response read whole, before decoding.
 #[derive(Debug)]
 pub(crate) struct RawResponse {
@@ -321,35 +318,69 @@ impl RawResponse {
         Ok(self.value(body))
     }
 
-    fn api_error(self, body: Option<ErrorBody>) -> Error {
-        Error::Api(Box::new(super::error::ApiError { status: self.status, headers: self.headers, body, raw: self.body, call: self.call }))
+    fn api_error(self, body: Result<Option<ErrorBody>, BoxError>) -> Error {
+        let (body, body_error) = match body {
+            Ok(body) => (body, None),
+            Err(why) => (None, Some(why)),
+        };
+        Error::Api(Box::new(super::error::ApiError {
+            status: self.status,
+            headers: self.headers,
+            body,
+            body_error,
+            raw: self.body,
+            call: self.call,
+        }))
     }
 
-    /// An error status whose body the API declares as JSON.
+    /// An error status whose body the API declares as JSON. A body that is
+    /// not that JSON (a gateway's HTML page, an empty body) still makes an
+    /// [`Error::Api`], without a decoded body and with the reason.
     pub(crate) fn error_json<T: serde::de::DeserializeOwned>(self, wrap: fn(T) -> ErrorBody) -> Error {
-        match serde_json::from_slice(&self.body) {
-            Ok(v) => self.api_error(Some(wrap(v))),
-            Err(e) => self.decode_error(e),
-        }
+        let body = match serde_json::from_slice(&self.body) {
+            Ok(v) => Ok(Some(wrap(v))),
+            Err(e) => Err(undecoded(&self.headers, &self.body, e)),
+        };
+        self.api_error(body)
     }
 
     /// An error status whose body the API declares as text.
     pub(crate) fn error_text(self, wrap: fn(String) -> ErrorBody) -> Error {
-        match String::from_utf8(self.body.to_vec()) {
-            Ok(s) => self.api_error(Some(wrap(s))),
-            Err(e) => self.decode_error(e),
-        }
+        let body = match std::str::from_utf8(&self.body) {
+            Ok(s) => Ok(Some(wrap(s.to_owned()))),
+            Err(e) => Err(e.into()),
+        };
+        self.api_error(body)
     }
 
     /// An error status whose body the API declares as bytes.
     pub(crate) fn error_bytes(self, wrap: fn(Bytes) -> ErrorBody) -> Error {
         let body = self.body.clone();
-        self.api_error(Some(wrap(body)))
+        self.api_error(Ok(Some(wrap(body))))
     }
 
     /// An error status the API declares without a body, or does not declare.
     pub(crate) fn error(self) -> Error {
-        self.api_error(None)
+        self.api_error(Ok(None))
+    }
+
+    /// A success status the operation does not declare, where it declares
+    /// several successes that decode differently: which one this is cannot be
+    /// told, so it is a [`Error::Decode`] that keeps the body.
+    pub(crate) fn undeclared_success(self) -> Error {
+        let why = format!("the API declares no response for status {}", self.status);
+        self.decode_error(why)
+    }
+}
+
+/// Why an error body is not the JSON the API declares: the JSON error, and
+/// what was received instead.
+fn undecoded(headers: &HeaderMap, body: &[u8], e: serde_json::Error) -> BoxError {
+    let content_type = headers.get(reqwest::header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("no content type");
+    if body.is_empty() {
+        format!("the body is empty ({content_type}), not the JSON the API declares").into()
+    } else {
+        format!("the body ({content_type}, {} bytes) is not the JSON the API declares: {e}", body.len()).into()
     }
 }
 
@@ -390,7 +421,19 @@ fn simple(value: &serde_json::Value) -> String {
 }
 
 pub(crate) fn header_name(name: &str) -> Result<HeaderName, Error> {
-    HeaderName::from_bytes(name.as_bytes()).map_err(|_| Error::invalid(name, "not a valid header name"))
+    HeaderName::from_bytes(name.trim().as_bytes()).map_err(|_| Error::invalid(name, "not a valid header name"))
+}
+
+/// Whether a header may carry a credential, so that its value is never
+/// shown (`Debug` of a request builder, of an error's headers): the
+/// standard ones, the API-key headers the document declares, and any whose
+/// name says it holds a secret.
+pub(crate) fn is_sensitive(name: &HeaderName) -> bool {
+    const WORDS: &[&str] = &["auth", "token", "secret", "password", "passwd", "api-key", "apikey", "api_key", "session", "signature", "credential"];
+    let name = name.as_str();
+    matches!(name, "cookie" | "set-cookie")
+        || crate::SENSITIVE_HEADERS.iter().any(|h| h.eq_ignore_ascii_case(name))
+        || WORDS.iter().any(|w| name.contains(w))
 }
 
 #[cfg(test)]

@@ -9,8 +9,11 @@ use reqwest::header::HeaderMap;
 
 use super::error::CallInfo;
 
-/// A successful response: the decoded value, with the status and headers it
-/// came with and what the call took. It dereferences to the value.
+/// A successful response: the decoded value, with the HTTP status and
+/// headers it came with and what the call took. It dereferences to the
+/// value, so its fields read directly (`payment.status` is the payment's
+/// status); the HTTP details have names of their own (`http_status()`,
+/// `headers()`, `request_id()`) that no field of the value can shadow.
 #[derive(Debug, Clone)]
 pub struct ResponseValue<T> {
     inner: T,
@@ -29,8 +32,8 @@ impl<T> ResponseValue<T> {
         self.inner
     }
 
-    /// The response's status.
-    pub fn status(&self) -> StatusCode {
+    /// The response's HTTP status.
+    pub fn http_status(&self) -> StatusCode {
         self.status
     }
 
@@ -39,15 +42,25 @@ impl<T> ResponseValue<T> {
         &self.headers
     }
 
+    /// The server's request id (`x-request-id` or `request-id`), when it sent one.
+    pub fn request_id(&self) -> Option<&str> {
+        super::error::request_id(&self.headers)
+    }
+
     /// The idempotency key every attempt carried, for an operation that takes
-    /// one: the caller's, or the one the client made.
-    pub fn idempotency_key(&self) -> Option<&str> {
-        self.call.idempotency_key.as_deref()
+    /// one: the one set on the request builder, or the one it made.
+    pub fn idempotency_key(&self) -> Option<&IdempotencyKey> {
+        self.call.idempotency_key.as_ref()
     }
 
     /// How many attempts the call took.
     pub fn attempts(&self) -> u32 {
         self.call.attempts
+    }
+
+    /// The call that got this response: operation, route, attempts, key.
+    pub fn call(&self) -> &CallInfo {
+        &self.call
     }
 
     /// The same response with its value mapped.
@@ -67,6 +80,123 @@ impl<T> std::ops::Deref for ResponseValue<T> {
 impl<T> std::ops::DerefMut for ResponseValue<T> {
     fn deref_mut(&mut self) -> &mut T {
         &mut self.inner
+    }
+}
+
+/// The idempotency key of one logical operation, sent in the operation's
+/// idempotency-key header.
+///
+/// A request builder makes one ([`IdempotencyKey::new_v4`]) when it is
+/// created, so every send of the builder, every clone of it and every retry
+/// carries the same key; set your own with the builder's `idempotency_key`
+/// setter (from a [`uuid::Uuid`], or a string with [`str::parse`]). Responses
+/// and errors give back the key that was sent, as this same type, so that a
+/// retry of yours can reuse it as it is.
+#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct IdempotencyKey(String);
+
+impl IdempotencyKey {
+    /// A new random key: a UUID v4 from the operating system's random source.
+    pub fn new_v4() -> Self {
+        IdempotencyKey(uuid::Uuid::new_v4().to_string())
+    }
+
+    /// The key as it is sent.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for IdempotencyKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_tuple("IdempotencyKey").field(&self.0).finish()
+    }
+}
+
+impl fmt::Display for IdempotencyKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl AsRef<str> for IdempotencyKey {
+    fn as_ref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl PartialEq<str> for IdempotencyKey {
+    fn eq(&self, other: &str) -> bool {
+        self.0 == other
+    }
+}
+
+impl PartialEq<&str> for IdempotencyKey {
+    fn eq(&self, other: &&str) -> bool {
+        self.0 == *other
+    }
+}
+
+impl From<uuid::Uuid> for IdempotencyKey {
+    fn from(uuid: uuid::Uuid) -> Self {
+        IdempotencyKey(uuid.to_string())
+    }
+}
+
+impl From<&IdempotencyKey> for IdempotencyKey {
+    fn from(key: &IdempotencyKey) -> Self {
+        key.clone()
+    }
+}
+
+/// Any text that can travel in a header: visible ASCII, at least one
+/// character (surrounding whitespace is dropped). The API document's own
+/// rules on the key (such as being a UUID) are checked when a request is
+/// sent with it.
+impl std::str::FromStr for IdempotencyKey {
+    type Err = super::error::ValidationError;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        let text = text.trim();
+        if text.is_empty() {
+            return Err(super::error::ValidationError::one("idempotency key", "cannot be empty"));
+        }
+        if !text.bytes().all(|b| b.is_ascii_graphic()) {
+            return Err(super::error::ValidationError::one(
+                "idempotency key",
+                "must be visible ASCII without spaces or line breaks",
+            ));
+        }
+        Ok(IdempotencyKey(text.to_owned()))
+    }
+}
+
+impl TryFrom<&str> for IdempotencyKey {
+    type Error = super::error::ValidationError;
+
+    fn try_from(text: &str) -> Result<Self, Self::Error> {
+        text.parse()
+    }
+}
+
+impl TryFrom<String> for IdempotencyKey {
+    type Error = super::error::ValidationError;
+
+    fn try_from(text: String) -> Result<Self, Self::Error> {
+        text.parse()
+    }
+}
+
+impl serde::Serialize for IdempotencyKey {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&self.0)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for IdempotencyKey {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = <String as serde::Deserialize>::deserialize(deserializer)?;
+        text.parse().map_err(serde::de::Error::custom)
     }
 }
 

@@ -54,7 +54,13 @@ pub fn emit_client_methods(ops: &[Operation]) -> TokenStream {
         let mut args = Vec::new();
         let mut arg_names = Vec::new();
         let mut arg_docs = Vec::new();
-        for p in op.params.iter().filter(|p| p.required) {
+        // The idempotency key is never an argument: the builder makes one.
+        for (_, p) in op
+            .params
+            .iter()
+            .enumerate()
+            .filter(|(i, p)| p.required && op.idempotency_key != Some(*i))
+        {
             let pname = ident(&p.rust_name);
             let ty = rust_type(&p.ty);
             args.push(quote!(#pname: impl ::std::convert::Into<#ty>));
@@ -90,6 +96,16 @@ pub fn emit_client_methods(ops: &[Operation]) -> TokenStream {
             "\n\nReturns a [`{b}`](crate::builders::{b}): set optional parameters on it, then `.await` it.",
             b = op.builder_name
         ));
+        if op.idempotency_key.is_some() {
+            text.push_str(
+                "\n\nThe builder holds the call's idempotency key from the start \
+                 ([`get_idempotency_key`](crate::builders::",
+            );
+            text.push_str(&format!(
+                "{b}::get_idempotency_key)): every send of it, and of its clones, carries that key.",
+                b = op.builder_name
+            ));
+        }
         let doc = attrs(&text);
         let deprecated = op
             .deprecated
@@ -97,8 +113,8 @@ pub fn emit_client_methods(ops: &[Operation]) -> TokenStream {
         methods.push(quote! {
             #doc
             #deprecated
-            pub fn #name(&self, #(#args),*) -> crate::builders::#builder<'_> {
-                crate::builders::#builder::new(self, crate::Async, #(#arg_names),*)
+            pub fn #name(&self, #(#args),*) -> crate::builders::#builder {
+                crate::builders::#builder::new(self.clone(), crate::Async, #(#arg_names),*)
             }
         });
         let method = op.method_name.as_str();
@@ -108,8 +124,8 @@ pub fn emit_client_methods(ops: &[Operation]) -> TokenStream {
         blocking.push(quote! {
             #[doc = #blocking_doc]
             #deprecated
-            pub fn #name(&self, #(#args),*) -> crate::builders::#builder<'_, crate::blocking::Blocking<'_>> {
-                crate::builders::#builder::new(self.as_async(), self.mode(), #(#arg_names),*)
+            pub fn #name(&self, #(#args),*) -> crate::builders::#builder<crate::blocking::Blocking> {
+                crate::builders::#builder::new(self.as_async().clone(), self.mode(), #(#arg_names),*)
             }
         });
     }
@@ -192,17 +208,21 @@ fn emit_builder(api: &Api, op: &Operation, validation: &Validation) -> TokenStre
     let mut ctor_args = Vec::new();
     let mut ctor_inits = Vec::new();
     let mut setters = Vec::new();
-    for p in &op.params {
+    for (i, p) in op.params.iter().enumerate() {
         let pname = ident(&p.rust_name);
         let ty = rust_type(&p.ty);
-        if p.required {
+        if op.idempotency_key == Some(i) {
+            fields.push(quote!(#pname: crate::IdempotencyKey));
+            ctor_inits.push(quote!(#pname: crate::IdempotencyKey::new_v4()));
+            setters.push(key_methods(op, p));
+        } else if p.required {
             fields.push(quote!(#pname: #ty));
             ctor_args.push(quote!(#pname: #ty));
             ctor_inits.push(quote!(#pname));
         } else {
             fields.push(quote!(#pname: ::std::option::Option<#ty>));
             ctor_inits.push(quote!(#pname: ::std::option::Option::None));
-            let mut text = p.doc.as_deref().map_or_else(
+            let text = p.doc.as_deref().map_or_else(
                 || {
                     format!(
                         "Sets the {} {} parameter.",
@@ -212,17 +232,6 @@ fn emit_builder(api: &Api, op: &Operation, validation: &Validation) -> TokenStre
                 },
                 prose,
             );
-            if op
-                .idempotency_key
-                .is_some_and(|i| op.params[i].wire_name == p.wire_name)
-            {
-                text.push_str(
-                    "\n\nWithout one, the client makes a random key (a UUID v4) for the call. \
-                     Either way, every attempt of the call carries the same key, and \
-                     [`ResponseValue::idempotency_key`](crate::ResponseValue::idempotency_key) \
-                     and [`Error::idempotency_key`](crate::Error::idempotency_key) give it back.",
-                );
-            }
             let doc = attrs(&text);
             setters.push(quote! {
                 #doc
@@ -272,7 +281,8 @@ fn emit_builder(api: &Api, op: &Operation, validation: &Validation) -> TokenStre
             .responses
             .iter()
             .any(|o| matches!(o.status, StatusMatch::Code(c) if c / 100 == class)),
-        _ => false,
+        StatusMatch::Code(c) => (200..300).contains(&c) && !declares_2xx_range(op),
+        StatusMatch::Default => false,
     });
     let allow_overlap = overlapping.then(|| quote!(#[allow(clippy::match_overlapping_arm)]));
     let pagination = emit_pagination(op);
@@ -281,8 +291,8 @@ fn emit_builder(api: &Api, op: &Operation, validation: &Validation) -> TokenStre
         #doc
         #[derive(Debug, Clone)]
         #[must_use = "a request does nothing until it is sent or awaited"]
-        pub struct #name<'a, M = crate::Async> {
-            client: &'a crate::Client,
+        pub struct #name<M = crate::Async> {
+            client: crate::Client,
             // Read by the blocking mode's methods only.
             #[cfg_attr(not(feature = "blocking"), allow(dead_code))]
             mode: M,
@@ -290,8 +300,8 @@ fn emit_builder(api: &Api, op: &Operation, validation: &Validation) -> TokenStre
             #(#fields,)*
         }
 
-        impl<'a, M> #name<'a, M> {
-            pub(crate) fn new(client: &'a crate::Client, mode: M, #(#ctor_args),*) -> Self {
+        impl<M> #name<M> {
+            pub(crate) fn new(client: crate::Client, mode: M, #(#ctor_args),*) -> Self {
                 Self { client, mode, options: ::std::default::Default::default(), #(#ctor_inits,)* }
             }
 
@@ -300,7 +310,7 @@ fn emit_builder(api: &Api, op: &Operation, validation: &Validation) -> TokenStre
             crate::runtime::request_options!();
 
             #allow_overlap
-            fn execute(self) -> crate::ResponseFuture<'a, #output> {
+            fn execute(self) -> crate::ResponseFuture<#output> {
                 #execute_body
             }
         }
@@ -313,8 +323,55 @@ fn emit_builder(api: &Api, op: &Operation, validation: &Validation) -> TokenStre
     }
 }
 
+/// The setter and getter of an operation's idempotency key (`p`), which
+/// the builder makes when it is made.
+fn key_methods(op: &Operation, p: &crate::model::Parameter) -> TokenStream {
+    let field = ident(&p.rust_name);
+    let getter = format_ident!("get_{}", p.rust_name);
+    let mut text = p.doc.as_deref().map(prose).unwrap_or_default();
+    if !text.is_empty() {
+        text.push_str("\n\n");
+    }
+    let rule = if p.ty == TypeRef::Primitive(Primitive::Uuid) {
+        " The API takes a UUID: a key that is not one is refused before sending."
+    } else {
+        ""
+    };
+    text.push_str(&format!(
+        "Sets the call's idempotency key (the {} header) in place of the one \
+         the builder made when it was created (a random UUID v4).{rule} \
+         Every attempt of the call carries the key, and so does every send of \
+         a clone of this builder: make a new builder for a new logical \
+         operation. [`ResponseValue::idempotency_key`](crate::ResponseValue::idempotency_key) \
+         and [`Error::idempotency_key`](crate::Error::idempotency_key) give it back.",
+        code(&p.wire_name)
+    ));
+    let doc = attrs(&text);
+    let getter_doc = attrs(&format!(
+        "The idempotency key this request sends (the {} header), known before \
+         it is sent: store it with your record of the operation first, so that \
+         a call cut short (a timeout around it, a cancelled task) can be \
+         retried with the same key without {} acting twice.",
+        code(&p.wire_name),
+        code(&op.wire_id)
+    ));
+    quote! {
+        #doc
+        pub fn #field(mut self, key: impl ::std::convert::Into<crate::IdempotencyKey>) -> Self {
+            self.#field = key.into();
+            self
+        }
+
+        #getter_doc
+        pub fn #getter(&self) -> &crate::IdempotencyKey {
+            &self.#field
+        }
+    }
+}
+
 /// `pages()` and `items()` for a paginated operation (its page type
-/// implements `Page`, in the types module).
+/// implements `Page`, in the types module): `into_pages` follows the
+/// cursor, and the runtime's macro adds the public methods.
 fn emit_pagination(op: &Operation) -> Option<TokenStream> {
     let pg = op.pagination.as_ref()?;
     let name = ident(&op.builder_name);
@@ -322,8 +379,44 @@ fn emit_pagination(op: &Operation) -> Option<TokenStream> {
     let cursor_param = &op.params[pg.cursor_param];
     let cursor = ident(&cursor_param.rust_name);
     // A nullable cursor parameter is an `Option` inside the setter's `Option`.
-    let nullable = matches!(cursor_param.ty, TypeRef::Nullable(_)).then(|| quote!(nullable));
-    Some(quote!(crate::runtime::paginate!(#nullable #name, #page, #cursor);))
+    let (first, set) = if matches!(cursor_param.ty, TypeRef::Nullable(_)) {
+        (
+            quote!(self.#cursor.clone().flatten()),
+            quote!(request.#cursor = cursor.map(::std::option::Option::Some);),
+        )
+    } else {
+        (
+            quote!(self.#cursor.clone()),
+            quote!(request.#cursor = cursor;),
+        )
+    };
+    // Each page is a request of its own: one with a key gets a key of its
+    // own, but for the first, which keeps the builder's.
+    let fresh_key = op.idempotency_key.map(|i| {
+        let key = ident(&op.params[i].rust_name);
+        quote! {
+            if cursor != start {
+                request.#key = crate::IdempotencyKey::new_v4();
+            }
+        }
+    });
+    let start = fresh_key.is_some().then(|| quote!(let start = first.clone();));
+    Some(quote! {
+        impl<M: ::std::clone::Clone + ::std::marker::Send + 'static> #name<M> {
+            fn into_pages(self) -> crate::Pages<crate::types::#page> {
+                let first = #first;
+                #start
+                crate::runtime::pages(first, move |cursor| {
+                    let mut request = self.clone();
+                    #fresh_key
+                    #set
+                    request.execute()
+                })
+            }
+        }
+
+        crate::runtime::paginate!(#name, #page);
+    })
 }
 
 /// `wait_until_terminal()` for an operation whose response has a status
@@ -391,33 +484,34 @@ fn emit_execute(api: &Api, op: &Operation, validation: &Validation) -> TokenStre
     let method = format_ident!("{}", op.method.as_str());
     let wire_id = op.wire_id.as_str();
     let template = op.path.as_str();
-    // The idempotency key: the caller's, or a new one, the same for every attempt.
+    // The idempotency key: the builder's, the same for every attempt.
     let key = op.idempotency_key.map(|i| &op.params[i]);
-    let (key_setup, idempotency) = match key {
+    let idempotency = match key {
         Some(p) => {
             let field = ident(&p.rust_name);
-            let make = match (&p.ty, p.required) {
-                (_, true) => quote!(this.#field.clone()),
-                (TypeRef::Primitive(Primitive::Uuid), false) => {
-                    quote!(this.#field.unwrap_or_else(::uuid::Uuid::new_v4))
-                }
-                (_, false) => quote!(this
-                    .#field
-                    .clone()
-                    .unwrap_or_else(|| ::uuid::Uuid::new_v4().to_string())),
-            };
-            (
-                Some(quote!(let idempotency_key = #make;)),
-                quote!(crate::runtime::Idempotency::Key(
-                    ::std::string::ToString::to_string(&idempotency_key)
-                )),
-            )
+            quote!(crate::runtime::Idempotency::Key(::std::clone::Clone::clone(&this.#field)))
         }
-        None => (
-            None,
-            quote!(crate::runtime::Idempotency::of(&::reqwest::Method::#method)),
-        ),
+        None => quote!(crate::runtime::Idempotency::of(&::reqwest::Method::#method)),
     };
+    // The headers the operation sets itself, with the method that sets each.
+    let mut owned: Vec<TokenStream> = op
+        .params
+        .iter()
+        .filter(|p| p.location == ParamLocation::Header)
+        .map(|p| {
+            let wire = p.wire_name.as_str();
+            let setter = p.rust_name.as_str();
+            quote!((#wire, #setter))
+        })
+        .collect();
+    if let Some(p) = op
+        .params
+        .iter()
+        .find(|p| p.location == ParamLocation::Cookie)
+    {
+        let setter = p.rust_name.as_str();
+        owned.push(quote!(("Cookie", #setter)));
+    }
     // The path: literal pieces and encoded parameters.
     let path = if op
         .path_segments
@@ -457,12 +551,18 @@ fn emit_execute(api: &Api, op: &Operation, validation: &Validation) -> TokenStre
     let mut checks = Vec::new();
     for p in &op.params {
         let field = ident(&p.rust_name);
-        let value = if key.is_some_and(|k| k.wire_name == p.wire_name) {
-            quote!(&idempotency_key)
+        if key.is_some_and(|k| k.wire_name == p.wire_name) {
+            // A key of the caller's must keep the document's rules; a UUID
+            // key is checked as one.
+            let mut rules = p.constraints.clone();
+            if p.ty == TypeRef::Primitive(Primitive::Uuid) {
+                rules.format = Some("uuid".to_owned());
+            }
+            let ty = TypeRef::Primitive(Primitive::String);
+            checks.extend(validation.check(&p.wire_name, quote!(&this.#field), &ty, &rules));
         } else {
-            quote!(&this.#field)
-        };
-        checks.extend(validation.check(&p.wire_name, value, &p.ty, &p.constraints));
+            checks.extend(validation.check(&p.wire_name, quote!(&this.#field), &p.ty, &p.constraints));
+        }
     }
     if let Some(body) = &op.body
         && let Some(ty) = body.content.ty()
@@ -503,9 +603,7 @@ fn emit_execute(api: &Api, op: &Operation, validation: &Validation) -> TokenStre
             ParamLocation::Cookie => quote!(request.cookie(#wire, #value)?;),
             ParamLocation::Path => unreachable!("path parameters are filtered out above"),
         };
-        if key.is_some_and(|k| k.wire_name == p.wire_name) {
-            steps.push(add(quote!(&idempotency_key)));
-        } else if p.required {
+        if p.required || key.is_some_and(|k| k.wire_name == p.wire_name) {
             steps.push(add(quote!(&this.#field)));
         } else {
             let set = add(quote!(value));
@@ -561,12 +659,12 @@ fn emit_execute(api: &Api, op: &Operation, validation: &Validation) -> TokenStre
     let mutability = (!steps.is_empty()).then(|| quote!(mut));
     quote! {
         let this = self;
-        #key_setup
         let call = crate::runtime::Call {
             operation: #wire_id,
             method: ::reqwest::Method::#method,
             path: #template,
             auth: #auth,
+            headers: &[#(#owned),*],
             idempotency: #idempotency,
             options: this.options,
         };
@@ -639,8 +737,37 @@ fn response_arms(api: &Api, op: &Operation) -> (Vec<TokenStream>, TokenStream) {
         })
         .collect();
     arms.extend(ranges);
+    if !declares_2xx_range(op) {
+        let handling = undeclared_success(api, op);
+        arms.push(quote!(200..=299 => #handling,));
+    }
     let fallback = fallback.unwrap_or_else(|| quote!(::std::result::Result::Err(response.error())));
     (arms, fallback)
+}
+
+/// Whether the operation declares the whole `2XX` range.
+fn declares_2xx_range(op: &Operation) -> bool {
+    op.responses
+        .iter()
+        .any(|r| r.status == StatusMatch::Range(2))
+}
+
+/// The handling of a success status the operation does not declare (a 200
+/// where it declares 201): a success all the same, decoded as its one
+/// success type; where it declares several that differ, which one this is
+/// cannot be told, and it is a `Decode` error that keeps the body. Never an
+/// `Api` error, which would read as a failure of a call that succeeded.
+fn undeclared_success(api: &Api, op: &Operation) -> TokenStream {
+    match &op.success {
+        SuccessType::Single(ResponseBody::Empty) => quote!(response.empty()),
+        SuccessType::Single(_) => match op.responses.iter().position(|r| r.status.is_success()) {
+            Some(index) => response_handling(api, op, index),
+            None => quote!(response.empty()),
+        },
+        SuccessType::Enum { .. } => {
+            quote!(::std::result::Result::Err(response.undeclared_success()))
+        }
+    }
 }
 
 fn response_handling(api: &Api, op: &Operation, index: usize) -> TokenStream {

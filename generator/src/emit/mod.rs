@@ -231,10 +231,20 @@ fn emit_lib(api: &Api, info: &CrateInfo<'_>, quickstart: &usage::Quickstart) -> 
             pub use chrono;
         )
     });
-    let uuid = uses.uuid.then(|| {
-        quote!(
-            pub use uuid;
-        )
+    // Security schemes that send a key in a header: their values are never shown.
+    let mut sensitive: Vec<String> = api
+        .security_schemes
+        .iter()
+        .filter_map(|s| match &s.kind {
+            SecurityKind::ApiKeyHeader(name) => Some(name.to_ascii_lowercase()),
+            _ => None,
+        })
+        .collect();
+    sensitive.sort();
+    sensitive.dedup();
+    let prelude_types = quickstart.prelude_types.iter().map(|n| {
+        let n = crate::names::ident(n);
+        quote!(crate::types::#n)
     });
     let chrono_rules = uses.chrono.then(|| {
         quote! {
@@ -243,9 +253,7 @@ fn emit_lib(api: &Api, info: &CrateInfo<'_>, quickstart: &usage::Quickstart) -> 
             impl crate::runtime::Validate for ::chrono::NaiveDate {}
         }
     });
-    let uuid_rules = uses
-        .uuid
-        .then(|| quote!(impl crate::runtime::Validate for ::uuid::Uuid {}));
+    let uuid_rules = quote!(impl crate::runtime::Validate for ::uuid::Uuid {});
     quote! {
         #doc
         #![forbid(unsafe_code)]
@@ -259,18 +267,28 @@ fn emit_lib(api: &Api, info: &CrateInfo<'_>, quickstart: &usage::Quickstart) -> 
         pub use bytes::Bytes;
         pub use reqwest;
         #chrono
-        #uuid
+        pub use uuid;
         pub use runtime::{
-            ApiError, Async, CallInfo, Client, ClientBuilder, DecodeError, Error, FilePart, Items,
-            Page, Pages, ResponseFuture,
+            ApiError, Async, CallInfo, Client, ClientBuilder, DecodeError, Error, FilePart,
+            IdempotencyKey, Items, Page, Pages, ResponseFuture,
             PollOptions, ResponseValue, RetryPolicy, TimeoutError, TimeoutKind, TransportError,
             UnknownValue, ValidationError, Violation,
         };
         #[cfg(feature = "blocking")]
         pub use runtime::blocking;
 
+        /// What most programs need, in one import: `use <crate>::prelude::*;`.
+        pub mod prelude {
+            pub use crate::{Client, Error, IdempotencyKey, PollOptions, ResponseValue, RetryPolicy};
+            #(pub use #prelude_types;)*
+        }
+
         /// The server requests go to unless the client is given another.
         pub(crate) const DEFAULT_BASE_URL: ::std::option::Option<&str> = #base_url;
+
+        /// The API-key headers the document declares: their values are never
+        /// shown (in `Debug` output, errors or traces).
+        pub(crate) const SENSITIVE_HEADERS: &[&str] = &[#(#sensitive),*];
 
         #error_body
 
@@ -295,17 +313,27 @@ fn emit_client(api: &Api, ops: &[crate::model::Operation], first: bool) -> Token
         .as_deref()
         .filter(|u| u.starts_with("https://"));
     let new = https_url.map(|url| {
-        let (args, creds, what) = if has_bearer {
+        let (args, creds, what, errors) = if has_bearer {
             (
                 quote!(token: impl ::std::convert::Into<::std::string::String>),
                 quote!(.bearer_token(token)),
                 " that authenticates with the bearer `token`",
+                "Whitespace around the token (the line break of a token read from a \
+                 file or a secret mount) is dropped. A token that still cannot travel \
+                 in a header (an empty one, one with a line break inside) is an \
+                 [`Error::InvalidRequest`](crate::Error::InvalidRequest); a TLS backend \
+                 that cannot start is an error too.",
             )
         } else {
-            (quote!(), quote!(), "")
+            (
+                quote!(),
+                quote!(),
+                "",
+                "Fails only if the TLS backend cannot start.",
+            )
         };
         let doc = format!(" A client for `{url}`{what}.");
-        let allow = (!has_bearer).then(|| quote!(#[allow(clippy::new_without_default)]));
+        let errors = docs::attrs(errors);
         quote! {
             impl crate::Client {
                 #[doc = #doc]
@@ -313,15 +341,13 @@ fn emit_client(api: &Api, ops: &[crate::model::Operation], first: bool) -> Token
                 /// Use [`Client::builder`](crate::Client::builder) for anything else
                 /// (another server, timeouts, your own HTTP client).
                 ///
-                /// # Panics
+                /// # Errors
                 ///
-                /// Only if the TLS backend cannot start, like `reqwest::Client::new`.
-                #allow
-                pub fn new(#args) -> Self {
+                #errors
+                pub fn new(#args) -> ::std::result::Result<Self, crate::Error> {
                     crate::Client::builder()
                         #creds
                         .build()
-                        .unwrap_or_else(|e| ::std::panic!("cannot start the HTTP client: {e}"))
                 }
             }
 
@@ -332,15 +358,13 @@ fn emit_client(api: &Api, ops: &[crate::model::Operation], first: bool) -> Token
                 /// Use [`ClientBuilder::build_blocking`](crate::ClientBuilder::build_blocking)
                 /// for anything else.
                 ///
-                /// # Panics
+                /// # Errors
                 ///
-                /// Only if the TLS backend or the client's runtime cannot start.
-                #allow
-                pub fn new(#args) -> Self {
+                #errors
+                pub fn new(#args) -> ::std::result::Result<Self, crate::Error> {
                     crate::Client::builder()
                         #creds
                         .build_blocking()
-                        .unwrap_or_else(|e| ::std::panic!("cannot start the HTTP client: {e}"))
                 }
             }
         }
@@ -358,8 +382,6 @@ fn emit_client(api: &Api, ops: &[crate::model::Operation], first: bool) -> Token
 pub struct Uses {
     /// `chrono`, for date-times and dates.
     pub chrono: bool,
-    /// `uuid`, for UUIDs and idempotency keys.
-    pub uuid: bool,
 }
 
 impl Uses {
@@ -369,7 +391,6 @@ impl Uses {
         fn walk(ty: &TypeRef, uses: &mut Uses) {
             match ty {
                 TypeRef::Primitive(Primitive::DateTime | Primitive::Date) => uses.chrono = true,
-                TypeRef::Primitive(Primitive::Uuid) => uses.uuid = true,
                 TypeRef::Array(inner)
                 | TypeRef::Map(inner)
                 | TypeRef::Nullable(inner)
@@ -384,7 +405,6 @@ impl Uses {
             }
         }
         for op in &api.operations {
-            uses.uuid |= op.idempotency_key.is_some();
             for p in &op.params {
                 walk(&p.ty, &mut uses);
             }

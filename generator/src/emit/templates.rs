@@ -18,7 +18,6 @@ struct CargoToml<'a> {
     description: String,
     license: Option<String>,
     uses_chrono: bool,
-    uses_uuid: bool,
     example: bool,
 }
 
@@ -77,7 +76,6 @@ pub fn cargo_toml(api: &Api, info: &CrateInfo<'_>, example: bool) -> Result<Stri
         description: toml_string(&format!("An async client for the {}", api.title.trim())),
         license: api.license.as_deref().map(toml_string),
         uses_chrono: uses.chrono,
-        uses_uuid: uses.uuid,
         example,
     }
     .render()

@@ -29,7 +29,22 @@ pub struct Quickstart {
     pub steps: Vec<Step>,
     /// The environment variables the example program reads, with what each is.
     pub env: Vec<(String, String)>,
+    /// The types of the `types` module the quickstart names, which the
+    /// crate's prelude re-exports (those whose names the prelude's own items
+    /// take are named by path instead).
+    pub prelude_types: Vec<String>,
 }
+
+/// What the crate's prelude holds besides the quickstart's types: a type of
+/// the document with one of these names is named by its path.
+pub const PRELUDE: &[&str] = &[
+    "Client",
+    "Error",
+    "IdempotencyKey",
+    "PollOptions",
+    "ResponseValue",
+    "RetryPolicy",
+];
 
 /// One call.
 #[derive(Debug, Clone)]
@@ -38,6 +53,20 @@ pub struct Step {
     pub comment: String,
     /// The statements.
     pub code: String,
+    /// For a wait: the statements before the `match`, the `match` head, and
+    /// its arm for a value that is final; the arm for one that is not yet
+    /// holds the actions that only an open resource allows.
+    wait: Option<Wait>,
+    /// Whether the call acts on a resource an earlier call made (a method
+    /// other than GET on its id): such a call goes where the wait found the
+    /// resource still open.
+    acts: bool,
+}
+
+#[derive(Debug, Clone)]
+struct Wait {
+    head: String,
+    done_arm: String,
 }
 
 impl Quickstart {
@@ -103,8 +132,9 @@ pub fn quickstart(api: &Api, crate_ident: &str) -> Quickstart {
         krate: crate_ident,
         ids: Vec::new(),
         used: std::collections::BTreeSet::new(),
+        key_explained: false,
     };
-    let (setup, example_setup, mut env) = client_setup(api, crate_ident, &env_prefix);
+    let (setup, example_setup, mut env) = client_setup(api, &env_prefix);
     // Polling is shown on the operation with the smallest response that can
     // wait (a status endpoint rather than the whole resource).
     let poller = api
@@ -122,7 +152,7 @@ pub fn quickstart(api: &Api, crate_ident: &str) -> Quickstart {
         .iter()
         .filter(creates)
         .chain(api.operations.iter().filter(|op| !creates(op)));
-    let mut steps = Vec::new();
+    let mut steps: Vec<Step> = Vec::new();
     for op in ordered {
         if steps.len() >= MAX_STEPS {
             break;
@@ -130,34 +160,22 @@ pub fn quickstart(api: &Api, crate_ident: &str) -> Quickstart {
         let wait = poller.as_deref() == Some(op.wire_id.as_str());
         steps.extend(synth.steps(op, wait));
     }
-    let uses_wait = steps.iter().any(|s| s.code.contains("(wait)"));
-    let imports = (!synth.used.is_empty()).then(|| {
-        let names: Vec<&str> = synth.used.iter().map(String::as_str).collect();
-        let line = format!("use {crate_ident}::types::{{{}}};", names.join(", "));
-        let laid_out = syn::parse_file(&line)
-            .map(|f| prettyplease::unparse(&f))
-            .unwrap_or(line);
-        format!("{}\n", laid_out.trim_end())
-    });
-    let imports = imports.unwrap_or_default();
-    let imports = imports.trim_end();
-    let (setup, example_setup) = if imports.is_empty() {
-        (setup, example_setup)
-    } else {
-        (
-            format!("{imports}\n\n{setup}"),
-            format!("{imports}\n\n{example_setup}"),
-        )
-    };
+    let uses_wait = steps.iter().any(|s| s.wait.is_some());
+    let steps = nest_actions(steps);
+    let imports = format!("use {crate_ident}::prelude::*;\n");
+    let (setup, example_setup) = (
+        format!("{imports}\n{setup}"),
+        format!("{imports}\n{example_setup}"),
+    );
     let (setup, example_setup) = if uses_wait {
         env.push((
             format!("{env_prefix}_WAIT_SECONDS"),
             "how long to wait for a final status (default: 15 minutes)".to_owned(),
         ));
         (
-            format!("{setup}let wait = {crate_ident}::PollOptions::default();\n"),
+            format!("{setup}let wait = PollOptions::default();\n"),
             format!(
-                "{example_setup}let wait = match std::env::var(\"{env_prefix}_WAIT_SECONDS\") {{\n    Ok(seconds) => {crate_ident}::PollOptions::default()\n        .with_deadline(std::time::Duration::from_secs(seconds.parse()?)),\n    Err(_) => {crate_ident}::PollOptions::default(),\n}};\n"
+                "{example_setup}let wait = match std::env::var(\"{env_prefix}_WAIT_SECONDS\") {{\n    Ok(seconds) => PollOptions::default()\n        .with_deadline(std::time::Duration::from_secs(seconds.parse()?)),\n    Err(_) => PollOptions::default(),\n}};\n"
             ),
         )
     } else {
@@ -168,11 +186,64 @@ pub fn quickstart(api: &Api, crate_ident: &str) -> Quickstart {
         example_setup,
         steps,
         env,
+        prelude_types: synth.used.into_iter().collect(),
     }
 }
 
+/// Moves the actions on a resource that follow a wait into the wait's arm
+/// for a resource that is not final yet: an action such as a cancellation is
+/// only allowed on an open resource, and the quickstart must succeed
+/// whichever state the resource reaches.
+fn nest_actions(steps: Vec<Step>) -> Vec<Step> {
+    let Some(at) = steps.iter().position(|s| s.wait.is_some()) else {
+        return steps;
+    };
+    let mut out = Vec::new();
+    let mut nested = Vec::new();
+    for (i, step) in steps.into_iter().enumerate() {
+        if i > at && step.acts {
+            nested.push(step);
+        } else {
+            out.push(step);
+        }
+    }
+    let wait_step = &mut out[at];
+    let wait = wait_step.wait.take().expect("the wait step");
+    let mut open_arm = String::from("println!(\"not final yet: {t}\");\n");
+    if !nested.is_empty() {
+        open_arm = String::from(
+            "// Still open: the actions only an open resource allows.\nprintln!(\"not final yet: {t}\");\n",
+        );
+    }
+    for step in &nested {
+        open_arm.push_str(&format!("// {}\n", step.comment));
+        open_arm.push_str(&step.code);
+    }
+    let open_arm = indent(&open_arm, 8);
+    wait_step.code = format!(
+        "{head}{{\n    {done}\n    Err(Error::Timeout(t)) => {{\n{open_arm}    }}\n    Err(e) => return Err(e.into()),\n}}\n",
+        head = wait.head,
+        done = wait.done_arm,
+    );
+    out
+}
+
+/// `text` with every non-empty line indented by `n` spaces.
+fn indent(text: &str, n: usize) -> String {
+    let pad = " ".repeat(n);
+    let mut out = String::new();
+    for line in text.lines() {
+        if !line.is_empty() {
+            out.push_str(&pad);
+            out.push_str(line);
+        }
+        out.push('\n');
+    }
+    out
+}
+
 /// How the README and the example make the client.
-fn client_setup(api: &Api, krate: &str, env: &str) -> (String, String, Vec<(String, String)>) {
+fn client_setup(api: &Api, env: &str) -> (String, String, Vec<(String, String)>) {
     let mut vars = Vec::new();
     let mut creds = String::new();
     let kinds: Vec<&SecurityKind> = api.security_schemes.iter().map(|s| &s.kind).collect();
@@ -207,13 +278,13 @@ fn client_setup(api: &Api, krate: &str, env: &str) -> (String, String, Vec<(Stri
         .filter(|u| u.starts_with("https://"));
     let readme = match (https, bearer) {
         (Some(_), true) => {
-            format!("let client = {krate}::Client::new(std::env::var(\"{env}_TOKEN\")?);\n")
+            format!("let client = Client::new(std::env::var(\"{env}_TOKEN\")?)?;\n")
         }
         (Some(_), false) => {
-            format!("let client = {krate}::Client::builder(){creds}\n    .build()?;\n")
+            format!("let client = Client::builder(){creds}\n    .build()?;\n")
         }
         (None, _) => format!(
-            "let client = {krate}::Client::builder()\n    .base_url(std::env::var(\"{env}_BASE_URL\")?){creds}\n    .build()?;\n"
+            "let client = Client::builder()\n    .base_url(std::env::var(\"{env}_BASE_URL\")?){creds}\n    .build()?;\n"
         ),
     };
     let example = if https.is_some() {
@@ -225,7 +296,7 @@ fn client_setup(api: &Api, krate: &str, env: &str) -> (String, String, Vec<(Stri
             ),
         ));
         format!(
-            "let mut builder = {krate}::Client::builder(){creds};\nif let Ok(url) = std::env::var(\"{env}_BASE_URL\") {{\n    builder = builder.base_url(url).allow_http(true);\n}}\nlet client = builder.build()?;\n"
+            "let mut builder = Client::builder(){creds};\nif let Ok(url) = std::env::var(\"{env}_BASE_URL\") {{\n    builder = builder.base_url(url).allow_http(true);\n}}\nlet client = builder.build()?;\n"
         )
     } else {
         vars.push((
@@ -233,7 +304,7 @@ fn client_setup(api: &Api, krate: &str, env: &str) -> (String, String, Vec<(Stri
             "the server (plain http is allowed)".to_owned(),
         ));
         format!(
-            "let client = {krate}::Client::builder()\n    .base_url(std::env::var(\"{env}_BASE_URL\")?)\n    .allow_http(true){creds}\n    .build()?;\n"
+            "let client = Client::builder()\n    .base_url(std::env::var(\"{env}_BASE_URL\")?)\n    .allow_http(true){creds}\n    .build()?;\n"
         )
     };
     (readme, example, vars)
@@ -246,6 +317,8 @@ struct Synth<'a> {
     ids: Vec<(String, TypeRef)>,
     /// The types the steps name, imported once at the top.
     used: std::collections::BTreeSet<String>,
+    /// Whether a step has said what the idempotency key is for.
+    key_explained: bool,
 }
 
 impl Synth<'_> {
@@ -284,38 +357,31 @@ impl Synth<'_> {
                 }
                 _ => format!("{summary}."),
             };
-            if let Some(code) = self.call(op, body, wait) {
-                out.push(Step { comment, code });
+            if let Some(step) = self.call(op, body, wait, comment) {
+                out.push(step);
             }
         }
         out
     }
 
-    fn call(&mut self, op: &Operation, body: Option<&Example>, wait: bool) -> Option<String> {
-        let k = self.krate;
+    fn call(
+        &mut self,
+        op: &Operation,
+        body: Option<&Example>,
+        wait: bool,
+        comment: String,
+    ) -> Option<Step> {
         let mut args = Vec::new();
         let mut setters = Vec::new();
         let mut pre = String::new();
+        let mut acts = false;
         for (i, p) in op.params.iter().enumerate() {
-            let is_key = op.idempotency_key == Some(i);
             let is_cursor = op
                 .pagination
                 .as_ref()
                 .is_some_and(|pg| pg.cursor_param == i);
-            if is_key {
-                let make = match &p.ty {
-                    TypeRef::Primitive(Primitive::Uuid) => format!("{k}::uuid::Uuid::new_v4()"),
-                    _ => format!("{k}::uuid::Uuid::new_v4().to_string()"),
-                };
-                pre.push_str(&format!(
-                    "// One key per logical operation: every attempt of the call, and any\n// retry of yours, sends the same one, so the server acts once.\nlet key = {make};\n"
-                ));
-                let arg = "key".to_owned();
-                if p.required {
-                    args.push(arg);
-                } else {
-                    setters.push(format!(".{}(key)", p.rust_name));
-                }
+            if op.idempotency_key == Some(i) {
+                // The builder makes the key; the call shows how to keep it.
                 continue;
             }
             if p.required {
@@ -325,9 +391,10 @@ impl Synth<'_> {
                             .iter()
                             .rev()
                             .find(|(_, ty)| *ty == p.ty)
-                            .map(|(var, _)| format!("{var}.id"))
+                            .map(|(var, ty)| id_argument(var, ty))
                     })
                     .flatten();
+                acts |= reused.is_some() && op.method != crate::model::HttpMethod::Get;
                 let value = match reused {
                     Some(v) => v,
                     None => self.expr(&p.ty, p.example.as_ref()?, true)?,
@@ -347,18 +414,47 @@ impl Synth<'_> {
             pre.push_str(&format_let("body", &value)?);
             args.push("body".to_owned());
         }
-        let call = format!(
-            "client\n    .{}({}){}",
-            op.method_name,
-            args.join(", "),
-            setters
-                .iter()
-                .map(|s| format!("\n    {s}"))
-                .collect::<String>()
-        );
+        let mut call = if setters.is_empty() {
+            format!("client.{}({})", op.method_name, args.join(", "))
+        } else {
+            format!(
+                "client\n    .{}({}){}",
+                op.method_name,
+                args.join(", "),
+                setters
+                    .iter()
+                    .map(|s| format!("\n    {s}"))
+                    .collect::<String>()
+            )
+        };
+        if op.idempotency_key.is_some() {
+            if !self.key_explained {
+                pre.push_str(
+                    "// The request holds its idempotency key from the start: keep it with\n// your record of the operation, and if the outcome is unknown (a\n// timeout, a crash), send the same request again with the same key:\n// the server acts once.\n",
+                );
+                self.key_explained = true;
+            }
+            pre.push_str(&format!(
+                "let request = {call};\nprintln!(\"idempotency key: {{}}\", request.get_idempotency_key());\n"
+            ));
+            call = "request".to_owned();
+        }
+        let awaited = |call: &str| {
+            if call.contains('\n') {
+                format!("{call}\n    .await")
+            } else {
+                format!("{call}.await")
+            }
+        };
         let var_type = match &op.success {
             SuccessType::Single(ResponseBody::Json(TypeRef::Named(n))) => Some(n.clone()),
             _ => None,
+        };
+        let step = |code: String, wait: Option<Wait>| Step {
+            comment: comment.clone(),
+            code,
+            wait,
+            acts,
         };
         if let Some(pg) = &op.pagination {
             let item = match &pg.item {
@@ -366,29 +462,60 @@ impl Synth<'_> {
                 _ => "item".to_owned(),
             };
             let items = format!("{item}s");
-            return Some(format!(
-                "{pre}// Every item of every page: the client fetches the next page as the\n// loop reaches it.\nlet mut {items} = {call}\n    .items();\nwhile let Some({item}) = {items}.next().await {{\n    println!(\"{{:?}}\", {item}?);\n}}\n"
+            return Some(step(
+                format!(
+                    "{pre}// Every item of every page: the client fetches the next page as the\n// loop reaches it (`{items}.cursor()` tells where to resume).\nlet mut {items} = {call}\n    .items();\nwhile let Some({item}) = {items}.next().await {{\n    println!(\"{{:?}}\", {item}?);\n}}\n"
+                ),
+                None,
             ));
         }
         if wait {
             let poll = op.poll.as_ref()?;
             let var = self.bind(var_type.as_deref());
-            return Some(format!(
-                "{pre}match {call}\n    .wait_until_terminal(wait)\n    .await\n{{\n    Ok({var}) => println!(\"final: {{:?}}\", {var}.{}),\n    Err({k}::Error::Timeout(t)) => println!(\"not final yet: {{t}}\"),\n    Err(e) => return Err(e.into()),\n}}\n",
-                poll.field
-            ));
+            // A chain of calls: one per line.
+            let call = match call.strip_prefix("client.") {
+                Some(rest) if !call.contains('\n') => format!("client\n    .{rest}"),
+                _ => call,
+            };
+            let head = format!(
+                "{pre}match {}\n",
+                awaited(&format!("{call}\n    .wait_until_terminal(wait)"))
+            );
+            let done_arm = format!("Ok({var}) => println!(\"final: {{:?}}\", {var}.{}),", poll.field);
+            return Some(step(String::new(), Some(Wait { head, done_arm })));
         }
-        match var_type {
+        // An action that the resource's state may forbid (a conflict, 409)
+        // is answered without failing: the resource changed meanwhile.
+        let conflict = acts
+            && op
+                .responses
+                .iter()
+                .any(|r| r.status == crate::model::StatusMatch::Code(409));
+        let code = match var_type {
+            Some(ty) if conflict => {
+                let var = self.bind(Some(&ty));
+                format!(
+                    "{pre}match {} {{\n    Ok({var}) => println!(\"{{:?}}\", *{var}),\n    // The resource reached a state that does not allow this meanwhile.\n    Err(Error::Api(e)) if e.status == 409 => println!(\"not allowed any more: {{e}}\"),\n    Err(e) => return Err(e.into()),\n}}\n",
+                    awaited(&call)
+                )
+            }
             Some(ty) => {
                 let var = self.bind(Some(&ty));
-                Some(format!(
-                    "{pre}let {var} = {call}\n    .await?;\nprintln!(\"{{:?}}\", *{var});\n"
-                ))
+                format!(
+                    "{pre}let {var} = {}?;\nprintln!(\"{{:?}}\", *{var});\n",
+                    awaited(&call)
+                )
             }
-            None => Some(format!(
-                "{pre}let response = {call}\n    .await?;\nprintln!(\"{{}}\", response.status());\n"
-            )),
-        }
+            None if conflict => format!(
+                "{pre}match {} {{\n    Ok(response) => println!(\"{{}}\", response.http_status()),\n    // The resource reached a state that does not allow this meanwhile.\n    Err(Error::Api(e)) if e.status == 409 => println!(\"not allowed any more: {{e}}\"),\n    Err(e) => return Err(e.into()),\n}}\n",
+                awaited(&call)
+            ),
+            None => format!(
+                "{pre}let response = {}?;\nprintln!(\"{{}}\", response.http_status());\n",
+                awaited(&call)
+            ),
+        };
+        Some(step(code, None))
     }
 
     /// The variable for a response of type `ty` (earlier ones of the same
@@ -452,7 +579,12 @@ impl Synth<'_> {
             TypeRef::Named(name) => {
                 let api = self.api;
                 let def = api.types.get(name)?;
-                let path = crate::names::ident(name).to_string();
+                let bare = crate::names::ident(name).to_string();
+                let path = if PRELUDE.contains(&bare.as_str()) {
+                    format!("{}::types::{bare}", self.krate)
+                } else {
+                    bare.clone()
+                };
                 match &def.kind {
                     TypeKind::Struct { fields, additional } => {
                         let object = value.as_object()?;
@@ -507,7 +639,9 @@ impl Synth<'_> {
                     TypeKind::Union { .. } => None,
                 }
                 .inspect(|_| {
-                    self.used.insert(crate::names::ident(name).to_string());
+                    if !PRELUDE.contains(&bare.as_str()) {
+                        self.used.insert(bare.clone());
+                    }
                 })
             }
         }
@@ -531,7 +665,30 @@ fn format_let(var: &str, expr: &str) -> Option<String> {
 /// Names the quickstart itself uses, which a response variable must not take.
 const TAKEN: &[&str] = &[
     "body", "client", "e", "key", "response", "seconds", "t", "token", "url", "wait", "builder",
+    "request",
 ];
+
+/// The argument that passes the `id` of the response in `var`, of type `ty`:
+/// by value when it is `Copy`, by reference when the parameter takes a string
+/// (`impl Into<String>` takes `&String`), else cloned.
+fn id_argument(var: &str, ty: &TypeRef) -> String {
+    match ty {
+        TypeRef::Primitive(Primitive::String) => format!("&{var}.id"),
+        TypeRef::Primitive(
+            Primitive::Uuid
+            | Primitive::I32
+            | Primitive::I64
+            | Primitive::U32
+            | Primitive::U64
+            | Primitive::F32
+            | Primitive::F64
+            | Primitive::Bool
+            | Primitive::Date
+            | Primitive::DateTime,
+        ) => format!("{var}.id"),
+        _ => format!("{var}.id.clone()"),
+    }
+}
 
 /// The variable for a value of the type named `ty`.
 fn var_name(ty: &str) -> String {

@@ -276,6 +276,8 @@ pub fn rules(c: &Constraints, statics: &mut Vec<TokenStream>) -> TokenStream {
         Some("email") => Some(quote!(Email)),
         Some("ipv4") => Some(quote!(Ipv4)),
         Some("ipv6") => Some(quote!(Ipv6)),
+        // Only for idempotency keys: elsewhere a UUID has a type of its own.
+        Some("uuid") => Some(quote!(Uuid)),
         _ => None,
     };
     if let Some(f) = format {

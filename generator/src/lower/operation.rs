@@ -14,11 +14,54 @@ use crate::model::{
 };
 use crate::names::{self, Namespace};
 
-/// Method names of the generated `Client` that operations must not take.
-const CLIENT_METHODS: &[&str] = &["new", "builder", "base_url", "http_client"];
-/// Names every request builder uses itself (methods, and its `client` field),
+/// Method names of the generated `Client` and blocking `Client` (the
+/// runtime's, private ones included, and `clone`, which generated code
+/// calls) that operations must not take.
+const CLIENT_METHODS: &[&str] = &[
+    "new",
+    "builder",
+    "base_url",
+    "http_client",
+    "retry_policy",
+    "request",
+    "execute",
+    "attempts",
+    "attempt",
+    "may_repeat",
+    "authorize",
+    "clone",
+    "from_async",
+    "as_async",
+    "mode",
+];
+/// Names every request builder uses itself (its fields, the methods of the
+/// runtime's macros, the idempotency key's, and `clone`, which they call),
 /// which parameters must not take.
-const BUILDER_RESERVED: &[&str] = &["send", "into_future", "new", "client"];
+const BUILDER_RESERVED: &[&str] = &[
+    "send",
+    "into_future",
+    "new",
+    "client",
+    "mode",
+    "options",
+    "body",
+    "execute",
+    "into_pages",
+    "pages",
+    "items",
+    "wait",
+    "wait_until_terminal",
+    "request_timeout",
+    "request_deadline",
+    "max_retries",
+    "extra_header",
+    IDEMPOTENCY_KEY_FIELD,
+    "get_idempotency_key",
+    "clone",
+];
+/// The builder field (and setter) of an operation's idempotency key,
+/// whatever its header is called.
+const IDEMPOTENCY_KEY_FIELD: &str = "idempotency_key";
 
 impl<'a> Lowerer<'a> {
     pub(super) fn operations(&mut self, schemes: &[SecurityScheme]) -> Vec<Operation> {
@@ -106,15 +149,14 @@ impl<'a> Lowerer<'a> {
             .request_body
             .as_ref()
             .and_then(|b| self.request_body(&cx, b));
-        if body.is_some() {
-            // The body is an argument of the client method, never a setter.
-            let _ = param_names.claim("body");
-        }
         let responses = self.responses(&cx, &op.responses);
         let success = success_type(&cx, &responses);
         let security = self.security(&cx, op, schemes);
         let idempotency_key =
             self.idempotency_key(&cx.pointer, &params, idempotency_header.as_deref());
+        if let Some(i) = idempotency_key {
+            params[i].rust_name = IDEMPOTENCY_KEY_FIELD.to_owned();
+        }
         let pagination = self.pagination(&cx.pointer, cx.method, op, &params, &success);
         let poll = self.poll(cx.method, &success);
         Operation {

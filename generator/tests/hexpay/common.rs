@@ -5,14 +5,13 @@ use std::time::{Duration, Instant};
 
 use hexpay::RetryPolicy;
 use hexpay::types::{Amount, CreatePaymentRequest, Currency};
-use hexpay::uuid::Uuid;
 use serde_json::{Value, json};
 use wiremock::{MockServer, Request, Respond, ResponseTemplate};
 
 pub const PAYMENT_ID: &str = "019327c6-2058-7901-b234-56789abcdeff";
 
-pub fn payment_id() -> Uuid {
-    PAYMENT_ID.parse().expect("a UUID")
+pub fn payment_id() -> String {
+    PAYMENT_ID.to_owned()
 }
 
 /// A client for `server` with no retry delay worth waiting for.
@@ -33,11 +32,9 @@ pub fn builder(uri: &str) -> hexpay::ClientBuilder {
 
 /// Retries after 20..=40 ms, then 40..=80 ms, …
 pub fn fast_retries() -> RetryPolicy {
-    RetryPolicy {
-        initial_backoff: Duration::from_millis(40),
-        max_backoff: Duration::from_millis(160),
-        ..RetryPolicy::default()
-    }
+    RetryPolicy::default()
+        .with_initial_backoff(Duration::from_millis(40))
+        .with_max_backoff(Duration::from_millis(160))
 }
 
 pub fn new_payment() -> CreatePaymentRequest {

@@ -24,7 +24,7 @@ fn plain_http_needs_consent_and_bad_urls_are_refused() {
 
 #[test]
 fn the_default_client_talks_to_hexpay_and_never_shows_the_token() {
-    let c = hexpay::Client::new("secret-token-value");
+    let c = hexpay::Client::new("secret-token-value").expect("a valid token");
     assert_eq!(c.base_url(), "https://api.hexpay.io");
     assert_eq!(c.retry_policy().max_retries, 2);
     let shown = format!("{c:?}");

@@ -41,7 +41,7 @@ async fn every_declared_4xx_is_an_api_error_with_its_typed_body() {
         } else {
             c.cancel_payment(payment_id()).await.unwrap_err()
         };
-        assert_eq!(err.status().map(|s| s.as_u16()), Some(status));
+        assert_eq!(err.http_status().map(|s| s.as_u16()), Some(status));
         let body = err
             .body()
             .unwrap_or_else(|| panic!("{status} declares an error body: {err:?}"));
@@ -120,13 +120,16 @@ async fn malformed_bodies_are_decode_errors_that_keep_status_and_bytes() {
     assert_eq!(&d.raw[..], b"{\"id\": ");
     assert_eq!(err.attempts(), 1);
 
-    // A declared error status whose body is not the declared error body.
+    // A declared error status whose body is not the declared error body is
+    // still the error status: no decoded body, the reason, the bytes.
     let err = c.get_payment_status(payment_id()).await.unwrap_err();
-    let Error::Decode(d) = &err else {
-        panic!("expected a decode error, got {err:?}")
+    let Error::Api(a) = &err else {
+        panic!("expected an API error, got {err:?}")
     };
-    assert_eq!(d.status.as_u16(), 404);
-    assert_eq!(&d.raw[..], b"<html>not here</html>");
+    assert_eq!(a.status.as_u16(), 404);
+    assert!(a.body.is_none());
+    assert!(a.body_error.is_some());
+    assert_eq!(&a.raw[..], b"<html>not here</html>");
     assert_eq!(
         err.raw_body().map(|b| &b[..]),
         Some(&b"<html>not here</html>"[..])

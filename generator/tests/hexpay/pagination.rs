@@ -135,7 +135,7 @@ async fn a_failing_page_is_retried_and_a_lasting_failure_ends_the_stream() {
     assert_eq!(results.len(), 5, "four items, then the error, then nothing");
     assert!(results[..4].iter().all(Result::is_ok));
     let err = results[4].as_ref().unwrap_err();
-    assert_eq!(err.status().map(|s| s.as_u16()), Some(401));
+    assert_eq!(err.http_status().map(|s| s.as_u16()), Some(401));
 }
 
 #[tokio::test]
@@ -155,7 +155,7 @@ async fn a_server_that_repeats_the_cursor_cannot_loop_the_stream() {
     assert_eq!(results.len(), 2);
     assert!(results[0].is_ok());
     let err = results[1].as_ref().unwrap_err();
-    assert!(err.to_string().contains("paging would not end"), "{err}");
+    assert!(err.to_string().contains("already followed"), "{err}");
 }
 
 #[tokio::test]

@@ -83,5 +83,5 @@ async fn waiting_ends_at_the_deadline_or_at_an_error() {
         .wait_until_terminal(fast())
         .await
         .unwrap_err();
-    assert_eq!(err.status().map(|s| s.as_u16()), Some(404));
+    assert_eq!(err.http_status().map(|s| s.as_u16()), Some(404));
 }

@@ -94,7 +94,7 @@ async fn every_field_rule_of_create_payment_is_checked() {
     );
     assert!(
         err.to_string()
-            .starts_with("createPayment: invalid request: "),
+            .starts_with("createPayment (POST /v1/payments): invalid request: "),
         "{err}"
     );
 
