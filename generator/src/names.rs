@@ -40,8 +40,12 @@ fn words(name: &str) -> String {
         }
         if c.is_ascii_uppercase() {
             let prev = i.checked_sub(1).map(|j| chars[j]);
-            let after_lower = prev.is_some_and(|p| p.is_ascii_lowercase() || (p.is_ascii_digit() && !upper_run));
-            let lower_word = chars[i + 1..].iter().take_while(|c| c.is_ascii_lowercase()).count();
+            let after_lower =
+                prev.is_some_and(|p| p.is_ascii_lowercase() || (p.is_ascii_digit() && !upper_run));
+            let lower_word = chars[i + 1..]
+                .iter()
+                .take_while(|c| c.is_ascii_lowercase())
+                .count();
             if after_lower || (upper_run && lower_word >= 2) {
                 out.push(' ');
             }

@@ -94,7 +94,10 @@ async fn attempt_events_agree_with_their_attempt_and_name_only_the_route() {
     assert_eq!(err.attempts(), 3);
 
     let log = buffer.text();
-    let failed: Vec<&str> = log.lines().filter(|l| l.contains("attempt failed")).collect();
+    let failed: Vec<&str> = log
+        .lines()
+        .filter(|l| l.contains("attempt failed"))
+        .collect();
     assert_eq!(failed.len(), 3, "{log}");
     for (i, line) in failed.iter().enumerate() {
         let n = i + 1;

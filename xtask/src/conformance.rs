@@ -1,14 +1,17 @@
 //! `cargo xtask conformance`: the spec against an independent linter, and the
 //! generated client against an independent implementation of the spec.
 //!
-//! Both tools come from npm, pinned by `xtask/npm/package-lock.json`, and are
+//! The tools come from npm, pinned by `xtask/npm/package-lock.json`, and are
 //! installed with `npm ci` into `target/npm` (once; again when the lock file
 //! changes). Redocly CLI lints `spec/hexpay.yaml` with every recommended rule
-//! as an error. Stoplight Prism serves the spec on a free loopback port with
+//! as an error, and Stoplight Spectral with its OpenAPI ruleset, warnings
+//! included. Stoplight Prism serves the spec on a free loopback port with
 //! `--errors`, so that a request that breaks the spec gets an error status
 //! and an `sl-violations` header; the example program and the conformance
 //! tests then run against it, and Prism is stopped (by its PID) whatever
-//! happens.
+//! happens. The example also runs against local mock servers where the
+//! payment completes, stays pending, or completes just before it is
+//! cancelled (`generator/tests/quickstart.rs`): it must exit 0 in each.
 
 use std::net::{Ipv4Addr, SocketAddr, TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
@@ -34,7 +37,11 @@ fn install_tools() -> anyhow::Result<PathBuf> {
     let stamp = dir.join("installed.lock");
     let bin = dir.join("node_modules/.bin");
     let current = std::fs::read_to_string(&stamp).unwrap_or_default();
-    if current == lock && bin.join("prism").exists() && bin.join("redocly").exists() {
+    if current == lock
+        && ["prism", "redocly", "spectral"]
+            .iter()
+            .all(|tool| bin.join(tool).exists())
+    {
         return Ok(bin);
     }
     for file in ["package.json", "package-lock.json"] {
@@ -52,7 +59,7 @@ fn install_tools() -> anyhow::Result<PathBuf> {
         "--loglevel=error",
     ])
     .current_dir(&dir);
-    run("npm ci (Prism and Redocly CLI, pinned)", &mut npm)
+    run("npm ci (Prism, Redocly CLI and Spectral, pinned)", &mut npm)
         .context("the conformance tools need Node.js and npm")?;
     std::fs::write(&stamp, lock)?;
     Ok(bin)
@@ -155,7 +162,26 @@ pub fn run_all() -> anyhow::Result<()> {
             .env("REDOCLY_TELEMETRY", "off")
             .env("REDOCLY_SUPPRESS_UPDATE_NOTICE", "true"),
     )?;
+    run(
+        "spectral lint spec/hexpay.yaml (spectral:oas, warnings fail)",
+        Command::new(bin.join("spectral"))
+            .args(["lint", "--fail-severity=warn", "--ruleset"])
+            .arg(root().join("spec/spectral.yaml"))
+            .arg(&spec),
+    )?;
     // Built before Prism starts, so that no build runs against its clock.
+    run(
+        "build the quickstart runs",
+        cargo().args([
+            "test",
+            "--quiet",
+            "--no-run",
+            "-p",
+            "generator",
+            "--test",
+            "quickstart",
+        ]),
+    )?;
     run(
         "build the example and the conformance tests",
         cargo().args([
@@ -179,9 +205,29 @@ pub fn run_all() -> anyhow::Result<()> {
             "quickstart",
         ]),
     )?;
-    let prism = Prism::start(&bin)?;
+    let target =
+        std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| root().join("target"), PathBuf::from);
+    let example = target.join("debug/examples/quickstart");
     run(
-        "examples/quickstart.rs against Prism",
+        "examples/quickstart.rs against mock servers (completed, pending, completed before the cancel)",
+        cargo()
+            .args([
+                "test",
+                "--quiet",
+                "-p",
+                "generator",
+                "--test",
+                "quickstart",
+                "--",
+                "--ignored",
+            ])
+            .env("HEXPAY_QUICKSTART", &example),
+    )?;
+    let prism = Prism::start(&bin)?;
+    // Prism answers every status poll with the spec's example, `pending`:
+    // the example waits 2 s, then cancels the payment.
+    run(
+        "examples/quickstart.rs against Prism (the payment stays pending)",
         cargo()
             .args(["run", "--quiet", "-p", "hexpay", "--example", "quickstart"])
             .env("HEXPAY_BASE_URL", &prism.url)

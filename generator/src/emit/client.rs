@@ -400,7 +400,9 @@ fn emit_pagination(op: &Operation) -> Option<TokenStream> {
             }
         }
     });
-    let start = fresh_key.is_some().then(|| quote!(let start = first.clone();));
+    let start = fresh_key
+        .is_some()
+        .then(|| quote!(let start = first.clone();));
     Some(quote! {
         impl<M: ::std::clone::Clone + ::std::marker::Send + 'static> #name<M> {
             fn into_pages(self) -> crate::Pages<crate::types::#page> {
@@ -561,7 +563,12 @@ fn emit_execute(api: &Api, op: &Operation, validation: &Validation) -> TokenStre
             let ty = TypeRef::Primitive(Primitive::String);
             checks.extend(validation.check(&p.wire_name, quote!(&this.#field), &ty, &rules));
         } else {
-            checks.extend(validation.check(&p.wire_name, quote!(&this.#field), &p.ty, &p.constraints));
+            checks.extend(validation.check(
+                &p.wire_name,
+                quote!(&this.#field),
+                &p.ty,
+                &p.constraints,
+            ));
         }
     }
     if let Some(body) = &op.body

@@ -481,7 +481,10 @@ impl Synth<'_> {
                 "{pre}match {}\n",
                 awaited(&format!("{call}\n    .wait_until_terminal(wait)"))
             );
-            let done_arm = format!("Ok({var}) => println!(\"final: {{:?}}\", {var}.{}),", poll.field);
+            let done_arm = format!(
+                "Ok({var}) => println!(\"final: {{:?}}\", {var}.{}),",
+                poll.field
+            );
             return Some(step(String::new(), Some(Wait { head, done_arm })));
         }
         // An action that the resource's state may forbid (a conflict, 409)

@@ -76,11 +76,26 @@ async fn error_statuses_are_api_errors_whatever_their_body() {
 
     let c = client(&server);
     let cases = [
-        (c.create_payment(new_payment()).await.unwrap_err(), 401, 1, true),
+        (
+            c.create_payment(new_payment()).await.unwrap_err(),
+            401,
+            1,
+            true,
+        ),
         (c.list_payment_methods().await.unwrap_err(), 429, 3, true),
         (c.get_payment(payment_id()).await.unwrap_err(), 500, 3, true),
-        (c.get_payment_status(payment_id()).await.unwrap_err(), 404, 1, true),
-        (c.cancel_payment(payment_id()).await.unwrap_err(), 502, 3, false),
+        (
+            c.get_payment_status(payment_id()).await.unwrap_err(),
+            404,
+            1,
+            true,
+        ),
+        (
+            c.cancel_payment(payment_id()).await.unwrap_err(),
+            502,
+            3,
+            false,
+        ),
     ];
     for (err, status, attempts, declared) in cases {
         let Error::Api(api) = &err else {
@@ -148,7 +163,8 @@ impl Respond for LoopingCursors {
         };
         let mut payment = payment_json("pending");
         payment["order_id"] = json!(cursor.unwrap_or_default());
-        ResponseTemplate::new(200).set_body_json(json!({ "payments": [payment], "nextCursor": next }))
+        ResponseTemplate::new(200)
+            .set_body_json(json!({ "payments": [payment], "nextCursor": next }))
     }
 }
 
@@ -282,7 +298,11 @@ async fn a_burst_of_503s_does_not_end_a_wait_with_time_left() {
         .await
         .expect("the wait outlasts the burst");
     assert_eq!(done.status, PaymentStatus::Completed);
-    assert_eq!(script.seen().len(), 8, "1 poll, 2 polls of 3 failed attempts, 1 poll");
+    assert_eq!(
+        script.seen().len(),
+        8,
+        "1 poll, 2 polls of 3 failed attempts, 1 poll"
+    );
 }
 
 /// When the deadline passes after failed polls, the wait's timeout says
@@ -373,14 +393,18 @@ async fn transport_errors_name_the_route_not_the_url() {
         let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
         l.local_addr().unwrap().port()
     };
-    let c = builder(&format!("http://127.0.0.1:{port}")).build().unwrap();
+    let c = builder(&format!("http://127.0.0.1:{port}"))
+        .build()
+        .unwrap();
     let err = c.get_payment("pay_secret_42").await.unwrap_err();
     let Error::Transport(t) = &err else {
         panic!("expected a transport error, got {err:?}")
     };
     let text = err.to_string();
     assert!(
-        text.starts_with("getPayment (GET /v1/payments/{paymentID}): transport error after 3 attempt(s)"),
+        text.starts_with(
+            "getPayment (GET /v1/payments/{paymentID}): transport error after 3 attempt(s)"
+        ),
         "{text}"
     );
     assert!(!text.contains("pay_secret_42"), "{text}");
@@ -406,7 +430,8 @@ async fn a_listing_resumes_where_the_item_stream_stood() {
                 p
             })
             .collect();
-        ResponseTemplate::new(200).set_body_json(json!({ "payments": payments, "nextCursor": next }))
+        ResponseTemplate::new(200)
+            .set_body_json(json!({ "payments": payments, "nextCursor": next }))
     };
     Mock::given(method("GET"))
         .and(path("/v1/payments"))
@@ -426,7 +451,11 @@ async fn a_listing_resumes_where_the_item_stream_stood() {
     assert_eq!(a.order_id.as_deref(), Some("a"));
     assert_eq!(items.cursor(), None, "`b` still comes from the first page");
     items.next().await.unwrap().unwrap();
-    assert_eq!(items.cursor(), Some("p2"), "the next item comes from page p2");
+    assert_eq!(
+        items.cursor(),
+        Some("p2"),
+        "the next item comes from page p2"
+    );
     let c_item = items.next().await.unwrap().unwrap();
     assert_eq!(c_item.order_id.as_deref(), Some("c"));
     let saved = items.cursor().map(str::to_owned);

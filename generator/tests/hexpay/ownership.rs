@@ -45,8 +45,9 @@ async fn builders_and_streams_own_what_they_need() {
     Mock::given(method("GET"))
         .and(path("/v1/payments"))
         .respond_with(
-            ResponseTemplate::new(200)
-                .set_body_json(json!({ "payments": [payment_json("pending")], "nextCursor": null })),
+            ResponseTemplate::new(200).set_body_json(
+                json!({ "payments": [payment_json("pending")], "nextCursor": null }),
+            ),
         )
         .mount(&server)
         .await;
@@ -65,7 +66,9 @@ async fn builders_and_streams_own_what_they_need() {
     assert_eq!(payment.id, PAYMENT_ID);
     // A stream moved into a task.
     let stream = every_payment(&server.uri());
-    let count = tokio::spawn(async move { stream.count().await }).await.unwrap();
+    let count = tokio::spawn(async move { stream.count().await })
+        .await
+        .unwrap();
     assert_eq!(count, 1);
 }
 
@@ -86,7 +89,11 @@ async fn a_cloned_builder_sends_the_same_key() {
     let first = request.clone().await.unwrap();
     let second = request.await.unwrap();
     let sent = keys_sent(&server).await;
-    assert_eq!(sent, [key.as_str(), key.as_str()], "one key for one operation");
+    assert_eq!(
+        sent,
+        [key.as_str(), key.as_str()],
+        "one key for one operation"
+    );
     assert_eq!(first.idempotency_key(), Some(&key));
     assert_eq!(second.idempotency_key(), Some(&key));
     // A new builder is a new operation.
@@ -361,5 +368,9 @@ fn configuration_is_built_with_setters() {
     let wait = PollOptions::default()
         .with_deadline(Duration::from_secs(30))
         .with_intervals(Duration::from_secs(2), Duration::from_secs(1));
-    assert_eq!(wait.max_interval, Duration::from_secs(2), "max is at least initial");
+    assert_eq!(
+        wait.max_interval,
+        Duration::from_secs(2),
+        "max is at least initial"
+    );
 }

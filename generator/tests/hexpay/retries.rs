@@ -55,7 +55,10 @@ async fn server_errors_are_retried_with_backoff_and_the_same_key() {
         keys.iter().all(|k| *k == keys[0]),
         "every attempt carries one key: {keys:?}"
     );
-    assert_eq!(payment.idempotency_key().map(|k| k.as_str()), Some(keys[0].as_str()));
+    assert_eq!(
+        payment.idempotency_key().map(|k| k.as_str()),
+        Some(keys[0].as_str())
+    );
     let policy = fast_retries();
     for (i, gap) in script.gaps().into_iter().enumerate() {
         assert_backoff(gap, policy.initial_backoff * 2u32.pow(i as u32).min(4));
@@ -89,7 +92,10 @@ async fn exhausted_retries_end_with_the_last_typed_error() {
     assert!(err.is_retryable());
     let keys = script.header_values("x-idempotency-key");
     assert!(keys.iter().all(|k| *k == keys[0]));
-    assert_eq!(err.idempotency_key().map(|k| k.as_str()), Some(keys[0].as_str()));
+    assert_eq!(
+        err.idempotency_key().map(|k| k.as_str()),
+        Some(keys[0].as_str())
+    );
 }
 
 #[tokio::test]
@@ -452,7 +458,10 @@ async fn a_reset_connection_is_retried_with_the_same_key() {
         .map(|r| header_of(r, "x-idempotency-key").unwrap())
         .collect();
     assert!(keys.iter().all(|k| *k == keys[0]), "{keys:?}");
-    assert_eq!(payment.idempotency_key().map(|k| k.as_str()), Some(keys[0].as_str()));
+    assert_eq!(
+        payment.idempotency_key().map(|k| k.as_str()),
+        Some(keys[0].as_str())
+    );
 }
 
 #[tokio::test]
