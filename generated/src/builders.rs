@@ -138,12 +138,14 @@ impl<M> CreatePayment<M> {
         }
     }
 
+    /// Sets the call's idempotency key (the `X-Idempotency-Key` header), in place of the one the builder made when it was created (a random UUID v4).
+    ///
     /// A UUID v4 that identifies one logical operation. Retrying with the same
     /// key within 24 hours returns the cached response without creating a
     /// duplicate. Generate it once, before any retry loop, and reuse it on
     /// every retry.
     ///
-    /// Sets the call's idempotency key (the `X-Idempotency-Key` header) in place of the one the builder made when it was created (a random UUID v4). The API takes a UUID: a key that is not one is refused before sending. Every attempt of the call carries the key, and so does every send of a clone of this builder: make a new builder for a new logical operation. [`ResponseValue::idempotency_key`](crate::ResponseValue::idempotency_key) and [`Error::idempotency_key`](crate::Error::idempotency_key) give it back.
+    /// Every attempt of the call carries the key, and so does every send of a clone of this builder: make a new builder for a new logical operation. The API takes a UUID: a key that is not one is refused before sending. [`ResponseValue::idempotency_key`](crate::ResponseValue::idempotency_key) and [`Error::idempotency_key`](crate::Error::idempotency_key) give it back.
     pub fn idempotency_key(
         mut self,
         key: impl ::std::convert::Into<crate::IdempotencyKey>,
@@ -393,12 +395,14 @@ impl<M> CancelPayment<M> {
         }
     }
 
+    /// Sets the call's idempotency key (the `X-Idempotency-Key` header), in place of the one the builder made when it was created (a random UUID v4).
+    ///
     /// A UUID v4 that identifies one logical operation. Retrying with the same
     /// key within 24 hours returns the cached response without creating a
     /// duplicate. Generate it once, before any retry loop, and reuse it on
     /// every retry.
     ///
-    /// Sets the call's idempotency key (the `X-Idempotency-Key` header) in place of the one the builder made when it was created (a random UUID v4). The API takes a UUID: a key that is not one is refused before sending. Every attempt of the call carries the key, and so does every send of a clone of this builder: make a new builder for a new logical operation. [`ResponseValue::idempotency_key`](crate::ResponseValue::idempotency_key) and [`Error::idempotency_key`](crate::Error::idempotency_key) give it back.
+    /// Every attempt of the call carries the key, and so does every send of a clone of this builder: make a new builder for a new logical operation. The API takes a UUID: a key that is not one is refused before sending. [`ResponseValue::idempotency_key`](crate::ResponseValue::idempotency_key) and [`Error::idempotency_key`](crate::Error::idempotency_key) give it back.
     pub fn idempotency_key(
         mut self,
         key: impl ::std::convert::Into<crate::IdempotencyKey>,

@@ -588,7 +588,7 @@ impl Client {
                 }
                 _ => None,
             };
-            let fits = |delay: Duration| deadline.is_none_or(|d| started.elapsed() + delay < d);
+            let fits = |delay: Duration| deadline.is_none_or(|d| started.elapsed().saturating_add(delay) < d);
             match (outcome, delay) {
                 (outcome, Some(delay)) if fits(delay) => {
                     tracing::info!(attempt, delay_ms = delay.as_millis() as u64, "retrying");

@@ -99,12 +99,14 @@ impl<P: Page> Stream for Pages<P> {
     fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
         let this = &mut *self;
         loop {
-            if let Some((_, future)) = &mut this.in_flight {
-                let page = match Pin::new(future).poll(cx) {
-                    Poll::Pending => return Poll::Pending,
+            if let Some((cursor, mut future)) = this.in_flight.take() {
+                let page = match Pin::new(&mut future).poll(cx) {
+                    Poll::Pending => {
+                        this.in_flight = Some((cursor, future));
+                        return Poll::Pending;
+                    }
                     Poll::Ready(page) => page,
                 };
-                let (cursor, _) = this.in_flight.take().expect("a page is in flight");
                 let page = match page {
                     Ok(page) => page,
                     Err(e) => {

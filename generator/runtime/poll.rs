@@ -127,11 +127,11 @@ where
             Err(e) => return Some(Err(e)),
         }
         // No wait begins that would end past the deadline.
-        if started.elapsed() + interval >= options.deadline {
+        if started.elapsed().saturating_add(interval) >= options.deadline {
             return None;
         }
         tokio::time::sleep(interval).await;
-        interval = interval.mul_f64(1.5).min(options.max_interval);
+        interval = interval.saturating_add(interval / 2).min(options.max_interval);
     }
 }
 

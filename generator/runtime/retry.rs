@@ -90,7 +90,7 @@ impl RetryPolicy {
     /// clients that failed together do not retry together.
     pub(crate) fn jittered(&self, retry: u32) -> Duration {
         let full = self.backoff(retry);
-        full.mul_f64(0.5 + fastrand::f64() * 0.5)
+        scale(full, 0.5 + fastrand::f64() * 0.5)
     }
 }
 
@@ -98,7 +98,13 @@ impl RetryPolicy {
 /// plus a random spread of up to half as long again (at least 250 ms).
 pub(crate) fn after_retry_after(asked: Duration) -> Duration {
     let spread = (asked / 2).max(Duration::from_millis(250));
-    asked + spread.mul_f64(fastrand::f64())
+    asked.saturating_add(scale(spread, fastrand::f64()))
+}
+
+/// `d` times `factor` (at most 1), without the panic of `Duration::mul_f64`
+/// on durations too long for an `f64` to hold exactly.
+fn scale(d: Duration, factor: f64) -> Duration {
+    Duration::try_from_secs_f64(d.as_secs_f64() * factor).map_or(d, |scaled| scaled.min(d))
 }
 
 /// What a response's `Retry-After` asks: a number of seconds or an HTTP date.
@@ -139,6 +145,15 @@ mod tests {
             let j = p.jittered(retry);
             assert!(j >= p.backoff(retry) / 2 && j <= p.backoff(retry), "{j:?}");
         }
+    }
+
+    #[test]
+    fn extreme_settings_do_not_overflow() {
+        let p = RetryPolicy::default().with_initial_backoff(Duration::MAX).with_max_backoff(Duration::MAX);
+        for retry in [1, 2, 64, u32::MAX] {
+            assert!(p.jittered(retry) <= Duration::MAX);
+        }
+        assert!(after_retry_after(Duration::MAX) >= Duration::MAX / 2);
     }
 
     #[test]

@@ -328,23 +328,25 @@ fn emit_builder(api: &Api, op: &Operation, validation: &Validation) -> TokenStre
 fn key_methods(op: &Operation, p: &crate::model::Parameter) -> TokenStream {
     let field = ident(&p.rust_name);
     let getter = format_ident!("get_{}", p.rust_name);
-    let mut text = p.doc.as_deref().map(prose).unwrap_or_default();
-    if !text.is_empty() {
-        text.push_str("\n\n");
-    }
     let rule = if p.ty == TypeRef::Primitive(Primitive::Uuid) {
         " The API takes a UUID: a key that is not one is refused before sending."
     } else {
         ""
     };
-    text.push_str(&format!(
-        "Sets the call's idempotency key (the {} header) in place of the one \
-         the builder made when it was created (a random UUID v4).{rule} \
-         Every attempt of the call carries the key, and so does every send of \
-         a clone of this builder: make a new builder for a new logical \
-         operation. [`ResponseValue::idempotency_key`](crate::ResponseValue::idempotency_key) \
-         and [`Error::idempotency_key`](crate::Error::idempotency_key) give it back.",
+    let mut text = format!(
+        "Sets the call's idempotency key (the {} header), in place of the one \
+         the builder made when it was created (a random UUID v4).",
         code(&p.wire_name)
+    );
+    if let Some(doc) = &p.doc {
+        text.push_str("\n\n");
+        text.push_str(&prose(doc));
+    }
+    text.push_str(&format!(
+        "\n\nEvery attempt of the call carries the key, and so does every send of \
+         a clone of this builder: make a new builder for a new logical \
+         operation.{rule} [`ResponseValue::idempotency_key`](crate::ResponseValue::idempotency_key) \
+         and [`Error::idempotency_key`](crate::Error::idempotency_key) give it back."
     ));
     let doc = attrs(&text);
     let getter_doc = attrs(&format!(

@@ -209,10 +209,12 @@ fn emit_lib(api: &Api, info: &CrateInfo<'_>, quickstart: &usage::Quickstart) -> 
     }
     text.push_str(&format!(
         "\n\n## Use\n\n\
-         Make a [`Client`], then call one method per operation: each returns a request builder \
-         (see [`builders`]) to `.await`. Every call is retried as its [`RetryPolicy`] and its \
-         idempotency allow, and checked against the document's rules before it is sent. Errors \
-         are one type, [`Error`]. With the `blocking` feature, `blocking::Client` has the same \
+         Make a [`Client`] (a cheap handle: clone it freely), then call one method per \
+         operation: each returns a request builder (see [`builders`]) that owns what it needs, \
+         to `.await`. Every call is retried as its [`RetryPolicy`] and its idempotency allow, \
+         and checked against the document's rules before it is sent. Errors are one type, \
+         [`Error`]: every status that is not a success is [`Error::Api`]. [`prelude`] holds \
+         what most programs need. With the `blocking` feature, `blocking::Client` has the same \
          operations, synchronously.\n\n\
          This crate is generated from the API's OpenAPI document by {}.",
         docs::code(info.command.trim_matches('`'))
