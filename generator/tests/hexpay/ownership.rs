@@ -70,6 +70,17 @@ async fn builders_and_streams_own_what_they_need() {
         .await
         .unwrap();
     assert_eq!(count, 1);
+    // A wait spawned on another task.
+    Mock::given(method("GET"))
+        .and(path(format!("/v1/payments/{PAYMENT_ID}/status")))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({ "status": "completed" })))
+        .mount(&server)
+        .await;
+    let wait = client(&server)
+        .get_payment_status(PAYMENT_ID)
+        .wait_until_terminal(PollOptions::default());
+    let done = tokio::spawn(wait).await.unwrap().unwrap();
+    assert_eq!(done.status, hexpay::types::PaymentStatus::Completed);
 }
 
 /// The natural retry of a caller: clone the builder, send it, and send it
