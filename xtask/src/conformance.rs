@@ -171,7 +171,7 @@ pub fn run_all() -> anyhow::Result<()> {
     )?;
     // Built before Prism starts, so that no build runs against its clock.
     run(
-        "build the quickstart runs",
+        "build the quickstart runs and the conformance tests",
         cargo().args([
             "test",
             "--quiet",
@@ -180,16 +180,6 @@ pub fn run_all() -> anyhow::Result<()> {
             "generator",
             "--test",
             "quickstart",
-        ]),
-    )?;
-    run(
-        "build the example and the conformance tests",
-        cargo().args([
-            "test",
-            "--quiet",
-            "--no-run",
-            "-p",
-            "generator",
             "--test",
             "conformance",
         ]),
