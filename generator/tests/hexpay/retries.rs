@@ -370,6 +370,9 @@ enum Plan {
     Reset,
     /// Read the request, then answer with this status and body.
     Answer(u16, &'static str),
+    /// Read the request, then answer with this status and the first half of
+    /// this body (announcing all of it), and close: a proxy that cut it.
+    Cut(u16, &'static str),
 }
 
 /// A server that follows `plan`, one step per connection (the last step
@@ -397,6 +400,15 @@ async fn raw_server(plan: Vec<Plan>) -> (String, Arc<Mutex<Vec<String>>>) {
                     let answer = format!(
                         "HTTP/1.1 {code} X\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
                         body.len()
+                    );
+                    let _ = stream.write_all(answer.as_bytes()).await;
+                    let _ = stream.shutdown().await;
+                }
+                Plan::Cut(code, body) => {
+                    let answer = format!(
+                        "HTTP/1.1 {code} X\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{}",
+                        body.len(),
+                        &body[..body.len() / 2]
                     );
                     let _ = stream.write_all(answer.as_bytes()).await;
                     let _ = stream.shutdown().await;
@@ -462,6 +474,37 @@ async fn a_reset_connection_is_retried_with_the_same_key() {
         payment.idempotency_key().map(|k| k.as_str()),
         Some(keys[0].as_str())
     );
+}
+
+/// A proxy cuts the response body: the payment may exist, so the call is
+/// retried with the same key, which the server answers as the first time.
+#[tokio::test]
+async fn a_cut_body_is_retried_with_the_same_key() {
+    let (addr, seen) = raw_server(vec![Plan::Cut(201, CREATED), Plan::Answer(201, CREATED)]).await;
+    let c = builder(&addr).build().unwrap();
+    let payment = c
+        .create_payment(new_payment())
+        .await
+        .expect("the second attempt reads the whole body");
+    assert_eq!(payment.attempts(), 2);
+    let requests = seen.lock().unwrap().clone();
+    let keys: Vec<String> = requests
+        .iter()
+        .map(|r| header_of(r, "x-idempotency-key").unwrap())
+        .collect();
+    assert_eq!(keys.len(), 2);
+    assert_eq!(keys[0], keys[1]);
+
+    // Cut every time: a transport error that says the request was sent.
+    let (addr, _) = raw_server(vec![Plan::Cut(201, CREATED)]).await;
+    let c = builder(&addr).build().unwrap();
+    let err = c.create_payment(new_payment()).await.unwrap_err();
+    let Error::Transport(t) = &err else {
+        panic!("a cut body is a transport error, got {err:?}")
+    };
+    assert!(t.sent);
+    assert_eq!(err.attempts(), 3);
+    assert!(err.idempotency_key().is_some());
 }
 
 #[tokio::test]
