@@ -96,7 +96,7 @@ pub fn generate(text: &str, options: &Options) -> Result<Generated, Diagnostics>
     let loaded = load::load(text).map_err(fail)?;
     let load_time = started.elapsed();
     let started = Instant::now();
-    let (api, mut warnings) = lower::lower(&loaded.doc).map_err(|items| {
+    let (api, mut warnings) = lower::lower(&loaded.doc, &loaded.raw).map_err(|items| {
         let mut all = loaded.warnings.clone();
         all.extend(items);
         fail(all)

@@ -17,14 +17,18 @@ const METHODS: &[&str] = &[
 pub struct Loaded {
     /// The typed document.
     pub doc: openapiv3::OpenAPI,
+    /// The document as JSON (after the lenient readings below), for `$ref`s
+    /// to any place in it.
+    pub raw: Value,
     /// Warnings found on the way.
     pub warnings: Vec<Diagnostic>,
 }
 
 /// Parses and checks `text`. On failure, every problem found is returned.
 pub fn load(text: &str) -> Result<Loaded, Vec<Diagnostic>> {
-    let value = parse(text)?;
+    let mut value = parse(text)?;
     let mut problems = check_structure(&value);
+    problems.extend(normalize(&mut value));
     if problems
         .iter()
         .any(|d| d.severity == crate::diagnostics::Severity::Error)
@@ -34,11 +38,12 @@ pub fn load(text: &str) -> Result<Loaded, Vec<Diagnostic>> {
     match serde_path_to_error::deserialize::<_, openapiv3::OpenAPI>(&value) {
         Ok(doc) => Ok(Loaded {
             doc,
+            raw: value,
             warnings: problems,
         }),
         Err(err) => {
             let pointer = pointer_of(err.path());
-            let mut found = drill(&value, &pointer);
+            let mut found = drill(&value);
             if found.is_empty() {
                 found.push(Diagnostic::error(pointer, err.into_inner().to_string()));
             }
@@ -48,19 +53,29 @@ pub fn load(text: &str) -> Result<Loaded, Vec<Diagnostic>> {
     }
 }
 
-/// Finds the deepest place of a type error.
+/// Finds every type error, each at its deepest place.
 ///
-/// `serde_path_to_error` cannot see through `openapiv3`'s flattened and
-/// untagged types, so an error inside an operation is reported at `/paths`.
-/// This deserializes the parts below that pointer one by one, as the types
-/// they must be, and reports each part that fails, as deep as it can.
-fn drill(root: &Value, pointer: &str) -> Vec<Diagnostic> {
+/// `serde_path_to_error` stops at the first error, and cannot see through
+/// `openapiv3`'s flattened and untagged types, so an error inside an
+/// operation is reported at `/paths`. This deserializes the parts of
+/// `/paths` and `/components` one by one, as the types they must be, and
+/// reports each part that fails, as deep as it can: every problem of the
+/// document in one run.
+fn drill(root: &Value) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for section in ["paths", "components"] {
+        out.extend(drill_section(root, section));
+    }
+    out
+}
+
+fn drill_section(root: &Value, section: &str) -> Vec<Diagnostic> {
     use openapiv3::{
         Header, Operation, Parameter, PathItem, ReferenceOr, RequestBody, Response, Schema,
         SecurityScheme,
     };
     let mut out = Vec::new();
-    match pointer.split('/').nth(1).unwrap_or_default() {
+    match section {
         "paths" => {
             let paths = root.get("paths").unwrap_or(&Value::Null);
             for (item_ptr, item) in entries(paths, "/paths") {
@@ -165,20 +180,229 @@ fn last_token(pointer: &str) -> String {
     token.replace("~1", "/").replace("~0", "~")
 }
 
-fn parse(text: &str) -> Result<Value, Vec<Diagnostic>> {
+/// The document as JSON, as written (YAML or JSON text; an integer beyond
+/// 64 bits as the nearest float).
+pub fn parse(text: &str) -> Result<Value, Vec<Diagnostic>> {
     let looks_like_json = text.trim_start().starts_with('{');
     if looks_like_json {
+        // serde_json reads an integer beyond 64 bits as the nearest float.
         serde_json::from_str(text).map_err(|e| {
             let mut d = Diagnostic::error("", format!("invalid JSON: {e}"));
             d.line = Some(e.line());
             vec![d]
         })
     } else {
-        serde_yaml::from_str(text).map_err(|e| {
-            let mut d = Diagnostic::error("", format!("invalid YAML: {e}"));
-            d.line = e.location().map(|l| l.line());
-            vec![d]
-        })
+        serde_yaml::from_str::<Loose>(text)
+            .map(|loose| loose.0)
+            .map_err(|e| {
+                let mut d = Diagnostic::error("", format!("invalid YAML: {e}"));
+                d.line = e.location().map(|l| l.line());
+                vec![d]
+            })
+    }
+}
+
+/// A JSON value read from YAML that, unlike `serde_json::Value`, takes
+/// integers beyond 64 bits: as the nearest float, as serde_json does for
+/// JSON text (`normalize` then warns where the value matters).
+struct Loose(Value);
+
+impl<'de> serde::Deserialize<'de> for Loose {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(LooseVisitor).map(Loose)
+    }
+}
+
+struct LooseVisitor;
+
+impl<'de> serde::de::Visitor<'de> for LooseVisitor {
+    type Value = Value;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("any YAML value")
+    }
+
+    fn visit_bool<E>(self, v: bool) -> Result<Value, E> {
+        Ok(Value::Bool(v))
+    }
+
+    fn visit_i64<E>(self, v: i64) -> Result<Value, E> {
+        Ok(Value::from(v))
+    }
+
+    fn visit_u64<E>(self, v: u64) -> Result<Value, E> {
+        Ok(Value::from(v))
+    }
+
+    fn visit_i128<E>(self, v: i128) -> Result<Value, E> {
+        Ok(i64::try_from(v).map_or_else(|_| float(v as f64), Value::from))
+    }
+
+    fn visit_u128<E>(self, v: u128) -> Result<Value, E> {
+        Ok(u64::try_from(v).map_or_else(|_| float(v as f64), Value::from))
+    }
+
+    fn visit_f64<E>(self, v: f64) -> Result<Value, E> {
+        Ok(float(v))
+    }
+
+    fn visit_str<E>(self, v: &str) -> Result<Value, E> {
+        Ok(Value::String(v.to_owned()))
+    }
+
+    fn visit_string<E>(self, v: String) -> Result<Value, E> {
+        Ok(Value::String(v))
+    }
+
+    fn visit_unit<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+
+    fn visit_none<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+
+    fn visit_some<D: serde::Deserializer<'de>>(self, d: D) -> Result<Value, D::Error> {
+        d.deserialize_any(LooseVisitor)
+    }
+
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
+        let mut out = Vec::new();
+        while let Some(Loose(v)) = seq.next_element()? {
+            out.push(v);
+        }
+        Ok(Value::Array(out))
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
+        let mut out = serde_json::Map::new();
+        while let Some((key, Loose(v))) = map.next_entry::<Loose, Loose>()? {
+            let key = match key.0 {
+                Value::String(s) => s,
+                // YAML allows keys of any kind (`200:` for a status): as text.
+                other => other.to_string(),
+            };
+            out.insert(key, v);
+        }
+        Ok(Value::Object(out))
+    }
+}
+
+/// A float as JSON (infinities and NaN, which JSON lacks, as null).
+fn float(v: f64) -> Value {
+    serde_json::Number::from_f64(v).map_or(Value::Null, Value::Number)
+}
+
+/// The readings of a document that is slightly off, each with a warning:
+/// a security requirement whose scopes are `null` (for `[]`), integer
+/// bounds and values beyond what the typed model holds (64-bit signed), and
+/// text with Unicode bidirectional controls (shown escaped in the crate).
+fn normalize(root: &mut Value) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    // Security requirements, at the top and on each operation.
+    let mut requirements = vec!["/security".to_owned()];
+    if let Some(paths) = root.get("paths").and_then(Value::as_object) {
+        for (path, item) in paths {
+            let Some(item) = item.as_object() else {
+                continue;
+            };
+            for method in METHODS.iter().filter(|m| item.contains_key(**m)) {
+                requirements.push(join(&join(&join("/paths", path), method), "security"));
+            }
+        }
+    }
+    for at in requirements {
+        let Some(Value::Array(list)) = root.pointer_mut(&at) else {
+            continue;
+        };
+        for (i, requirement) in list.iter_mut().enumerate() {
+            let Value::Object(schemes) = requirement else {
+                continue;
+            };
+            for (name, scopes) in schemes.iter_mut() {
+                if scopes.is_null() {
+                    out.push(Diagnostic::warning(
+                        join(&join(&at, &i.to_string()), name),
+                        "scopes must be a list: `null` is read as `[]`",
+                    ));
+                    *scopes = Value::Array(Vec::new());
+                }
+            }
+        }
+    }
+    walk(root, "", &mut out);
+    out
+}
+
+/// Unicode bidirectional controls, which rustc refuses in comments.
+pub(crate) const BIDI_CONTROLS: &[char] = &[
+    '\u{202A}', '\u{202B}', '\u{202C}', '\u{202D}', '\u{202E}', '\u{2066}', '\u{2067}', '\u{2068}',
+    '\u{2069}',
+];
+
+/// The part of [`normalize`] that looks at every value.
+fn walk(value: &mut Value, at: &str, out: &mut Vec<Diagnostic>) {
+    match value {
+        Value::String(text) if text.contains(BIDI_CONTROLS) => out.push(Diagnostic::warning(
+            at,
+            "holds Unicode bidirectional control characters: the generated crate shows each escaped (as `\\u{202e}` for U+202E)",
+        )),
+        Value::Object(map) => {
+            if map.get("type").and_then(Value::as_str) == Some("integer") {
+                integer_schema(map, at, out);
+            }
+            for (key, member) in map.iter_mut() {
+                walk(member, &join(at, key), out);
+            }
+        }
+        Value::Array(items) => {
+            for (i, item) in items.iter_mut().enumerate() {
+                walk(item, &join(at, &i.to_string()), out);
+            }
+        }
+        Value::Number(n) if n.is_f64() && n.as_f64().is_some_and(beyond_64_bits) => {
+            out.push(Diagnostic::warning(
+                at,
+                format!("the integer {n} does not fit in 64 bits: it is read as the nearest float"),
+            ));
+        }
+        _ => {}
+    }
+}
+
+/// Whether a float read from the document stands for an integer that no
+/// 64-bit integer holds.
+fn beyond_64_bits(x: f64) -> bool {
+    x.is_finite()
+        && x.fract() == 0.0
+        && (x >= 18_446_744_073_709_551_616.0 || x < -9_223_372_036_854_775_808.0)
+}
+
+/// An integer schema's bounds and values must be 64-bit signed integers in
+/// the typed model: a bound beyond that range bounds nothing an `i64` holds
+/// (and an unsigned field is checked against its own range), so it is
+/// dropped; other values beyond it are dropped from the list.
+fn integer_schema(map: &mut serde_json::Map<String, Value>, at: &str, out: &mut Vec<Diagnostic>) {
+    let fits = |v: &Value| v.as_i64().is_some() || v.is_null();
+    for key in ["minimum", "maximum", "multipleOf"] {
+        if let Some(v) = map.get(key)
+            && !fits(v)
+        {
+            out.push(Diagnostic::warning(
+                join(at, key),
+                format!("`{key}` {v} is not a 64-bit signed integer: it is not checked"),
+            ));
+            map.remove(key);
+        }
+    }
+    if let Some(Value::Array(values)) = map.get_mut("enum")
+        && !values.iter().all(fits)
+    {
+        out.push(Diagnostic::warning(
+            join(at, "enum"),
+            "values that are not 64-bit signed integers are left out of the enum",
+        ));
+        values.retain(fits);
     }
 }
 

@@ -157,6 +157,37 @@ fn bad_documents_fail_with_their_diagnostics() {
     }
 }
 
+/// Every place a diagnostic names is in its document: pointers are built
+/// token by token, never from a string holding a `/`.
+#[test]
+fn every_reported_place_is_in_its_document() {
+    let corpus = manifest_dir().join("tests/corpus");
+    let mut docs = documents(&manifest_dir().join("tests/fixtures"));
+    docs.extend(documents(&corpus));
+    docs.extend(documents(&manifest_dir().join("tests/fixtures/errors")));
+    let mut checked = 0;
+    for (name, path) in docs {
+        let text = std::fs::read_to_string(&path).expect("a readable document");
+        let Ok(value) = generator::load::parse(&text) else {
+            continue;
+        };
+        let diagnostics = match generator::generate(&text, &options(&name)) {
+            Ok(generated) => generated.warnings.items,
+            Err(d) => d.items,
+        };
+        for d in diagnostics {
+            assert!(
+                value.pointer(&d.pointer).is_some(),
+                "{name}: `{}` is not a place in the document ({})",
+                d.pointer,
+                d.message
+            );
+            checked += 1;
+        }
+    }
+    assert!(checked > 40, "only {checked} diagnostics were checked");
+}
+
 #[test]
 fn generation_is_deterministic() {
     let spec = manifest_dir().join("../spec/hexpay.yaml");

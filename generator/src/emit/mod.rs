@@ -142,6 +142,14 @@ pub fn emit(api: &Api, info: &CrateInfo<'_>) -> Result<BTreeMap<String, String>,
         "README.md".to_owned(),
         templates::readme(api, info, &quickstart)?,
     );
+    // Unicode bidirectional controls from the document reach only comments
+    // and prose (string literals are escaped by `quote`): rustc refuses them
+    // in comments, and they would make any text read other than it is.
+    for text in files.values_mut() {
+        if text.contains(crate::load::BIDI_CONTROLS) {
+            *text = escape_bidi(text);
+        }
+    }
     // prettyplease lays the code out; a workspace-wide `cargo fmt` must not
     // rewrite it (which would make the crate stale).
     files.insert(
@@ -152,6 +160,20 @@ pub fn emit(api: &Api, info: &CrateInfo<'_>) -> Result<BTreeMap<String, String>,
         ),
     );
     Ok(files)
+}
+
+/// `text` with every Unicode bidirectional control written as its escape
+/// (`\u{202e}`).
+fn escape_bidi(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 16);
+    for c in text.chars() {
+        if crate::load::BIDI_CONTROLS.contains(&c) {
+            out.push_str(&format!("\\u{{{:x}}}", c as u32));
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 /// Runs `render` on every piece, on as many threads as there are cores, and

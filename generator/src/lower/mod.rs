@@ -19,25 +19,41 @@ use crate::names::Namespace;
 
 pub(crate) struct Lowerer<'a> {
     doc: &'a OpenAPI,
+    /// The same document as JSON, for `$ref`s to places the typed model
+    /// does not name (`#/components/schemas/Event/properties/kind`).
+    raw: &'a serde_json::Value,
     types: BTreeMap<String, crate::model::TypeDef>,
     type_names: Namespace,
     component_names: BTreeMap<String, String>,
     nullable_components: BTreeSet<String>,
     /// Types of inline schemas inside shared components, by JSON pointer.
     shared_types: BTreeMap<String, crate::model::TypeRef>,
+    /// Types of the inline schemas lowered inside component schemas, and of
+    /// the places `$ref`s point into, by JSON pointer: a `$ref` to one of
+    /// them, and the schema itself, are one type.
+    inline_types: BTreeMap<String, crate::model::TypeRef>,
+    /// The `$ref` targets being lowered, to stop a reference to a place
+    /// inside itself.
+    resolving: BTreeSet<String>,
     errors: Vec<Diagnostic>,
     warnings: Vec<Diagnostic>,
 }
 
 /// Lowers `doc`; on failure returns every error (and warning) found.
-pub fn lower(doc: &OpenAPI) -> Result<(Api, Vec<Diagnostic>), Vec<Diagnostic>> {
+pub fn lower(
+    doc: &OpenAPI,
+    raw: &serde_json::Value,
+) -> Result<(Api, Vec<Diagnostic>), Vec<Diagnostic>> {
     let mut l = Lowerer {
         doc,
+        raw,
         types: BTreeMap::new(),
         type_names: Namespace::default(),
         component_names: BTreeMap::new(),
         nullable_components: BTreeSet::new(),
         shared_types: BTreeMap::new(),
+        inline_types: BTreeMap::new(),
+        resolving: BTreeSet::new(),
         errors: Vec::new(),
         warnings: Vec::new(),
     };

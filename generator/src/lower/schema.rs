@@ -230,9 +230,17 @@ impl<'a> Lowerer<'a> {
         }
     }
 
-    /// The type of a `$ref` to a component schema.
+    /// The type of a schema `$ref`: a component schema by its name, or any
+    /// other place in the document (a property of a component, a schema
+    /// inside an operation) as the type of the schema found there.
     pub(super) fn resolve_schema_ref(&mut self, reference: &str, pointer: &str) -> TypeRef {
-        match reference.strip_prefix("#/components/schemas/") {
+        let component = reference
+            .strip_prefix("#/components/schemas/")
+            .filter(|key| !key.contains('/'));
+        if component.is_none() && reference.starts_with("#/") {
+            return self.resolve_pointer_ref(reference, pointer);
+        }
+        match component {
             Some(key) => {
                 let key = unescape(key);
                 match self.component_names.get(&key) {
@@ -256,10 +264,95 @@ impl<'a> Lowerer<'a> {
             None => {
                 self.errors.push(Diagnostic::error(
                     join(pointer, "$ref"),
-                    format!("unsupported $ref `{reference}`: a schema reference must point into #/components/schemas"),
+                    format!("unsupported $ref `{reference}`: only references inside the document (`#/…`) are read"),
                 ));
                 TypeRef::Json
             }
+        }
+    }
+
+    /// The type of a `$ref` to a place in the document that is not a
+    /// component schema: the schema there, lowered once (and the same type
+    /// as that schema where it stands).
+    fn resolve_pointer_ref(&mut self, reference: &str, pointer: &str) -> TypeRef {
+        let target = percent_decode(&reference[1..]);
+        if let Some(ty) = self.inline_types.get(&target) {
+            return ty.clone();
+        }
+        let Some(value) = self.raw.pointer(&target) else {
+            self.errors.push(Diagnostic::error(
+                join(pointer, "$ref"),
+                format!("dangling $ref `{reference}`: no such place in the document"),
+            ));
+            return TypeRef::Json;
+        };
+        let schema: ReferenceOr<Schema> = match serde_json::from_value(value.clone()) {
+            Ok(schema) => schema,
+            Err(e) => {
+                self.errors.push(Diagnostic::error(
+                    join(pointer, "$ref"),
+                    format!("$ref `{reference}` does not point at a schema: {e}"),
+                ));
+                return TypeRef::Json;
+            }
+        };
+        if !self.resolving.insert(target.clone()) {
+            self.warnings.push(Diagnostic::warning(
+                join(pointer, "$ref"),
+                format!(
+                    "$ref `{reference}` refers to a place inside itself: read as any JSON value"
+                ),
+            ));
+            return TypeRef::Json;
+        }
+        let hint = self.pointer_hint(&target);
+        let ty = self.lower_schema(&schema, &target, &hint);
+        self.resolving.remove(&target);
+        self.inline_types.insert(target, ty.clone());
+        ty
+    }
+
+    /// A type name for the schema at `target`, as lowering it in place would
+    /// give: the component's name, then each property's, `Item` for array
+    /// items, `Value` for map values (`#/components/schemas/Event/properties/kind`
+    /// → `EventKind`).
+    fn pointer_hint(&self, target: &str) -> String {
+        let tokens: Vec<String> = target.split('/').skip(1).map(unescape).collect();
+        let mut hint = String::new();
+        let mut rest = tokens.as_slice();
+        if let [section, schemas, key, tail @ ..] = tokens.as_slice()
+            && section == "components"
+            && schemas == "schemas"
+        {
+            hint = self
+                .component_names
+                .get(key)
+                .cloned()
+                .unwrap_or_else(|| names::camel(key));
+            rest = tail;
+        }
+        let mut iter = rest.iter().peekable();
+        while let Some(token) = iter.next() {
+            match token.as_str() {
+                "properties" | "patternProperties" | "content" | "parameters" | "responses" => {
+                    if let Some(name) = iter.next() {
+                        hint.push_str(&names::camel(name));
+                    }
+                }
+                "items" => hint.push_str("Item"),
+                "additionalProperties" => hint.push_str("Value"),
+                "allOf" | "oneOf" | "anyOf" => {
+                    let i = iter.next().map_or("", |s| s.as_str());
+                    hint.push_str(&format!("Variant{i}"));
+                }
+                "paths" | "components" | "schema" | "schemas" | "requestBody" => {}
+                other => hint.push_str(&names::camel(other)),
+            }
+        }
+        if hint.is_empty() {
+            "Schema".to_owned()
+        } else {
+            hint
         }
     }
 
@@ -316,9 +409,19 @@ impl<'a> Lowerer<'a> {
         if shared && let Some(ty) = self.shared_types.get(pointer) {
             return ty.clone();
         }
+        // A place a `$ref` pointed into before it was lowered in place.
+        if let Some(ty) = self.inline_types.get(pointer)
+            && !self.resolving.contains(pointer)
+        {
+            return ty.clone();
+        }
         let ty = self.lower_inline_uncached(s, pointer, hint);
         if shared {
             self.shared_types.insert(pointer.to_owned(), ty.clone());
+        } else if pointer.starts_with("/components/schemas/") {
+            self.inline_types
+                .entry(pointer.to_owned())
+                .or_insert_with(|| ty.clone());
         }
         ty
     }
@@ -365,22 +468,7 @@ impl<'a> Lowerer<'a> {
         if !v.enumeration.is_empty() {
             return self.enumeration(s, &v, pointer);
         }
-        let primitive = match (v.typ, v.format.as_deref()) {
-            (Some("string"), Some("date-time")) => Some(Primitive::DateTime),
-            (Some("string"), Some("date")) => Some(Primitive::Date),
-            (Some("string"), Some("uuid")) => Some(Primitive::Uuid),
-            (Some("string"), Some("binary")) => Some(Primitive::Binary),
-            (Some("string"), _) => Some(Primitive::String),
-            (Some("boolean"), _) => Some(Primitive::Bool),
-            (Some("integer"), Some("int32")) => Some(Primitive::I32),
-            (Some("integer"), Some("uint32")) => Some(Primitive::U32),
-            (Some("integer"), Some("uint64")) => Some(Primitive::U64),
-            (Some("integer"), _) => Some(Primitive::I64),
-            (Some("number"), Some("float")) => Some(Primitive::F32),
-            (Some("number"), _) => Some(Primitive::F64),
-            _ => None,
-        };
-        if let Some(p) = primitive {
+        if let Some(p) = primitive_of(v.typ, v.format.as_deref()) {
             let inner = TypeRef::Primitive(p);
             if component && v.constraints.has_rules() {
                 let constraints = self.checked(v.constraints, pointer);
@@ -597,7 +685,11 @@ impl<'a> Lowerer<'a> {
     fn all_of(&mut self, v: &View<'_>, pointer: &str, name: &str) -> Shape {
         let own_properties = v.properties.is_some_and(|p| !p.is_empty());
         if v.all_of.len() == 1 && !own_properties {
-            return Shape::Use(self.lower_schema(&v.all_of[0], &join(pointer, "allOf/0"), name));
+            let part = join(&join(pointer, "allOf"), "0");
+            return Shape::Use(self.lower_schema(&v.all_of[0], &part, name));
+        }
+        if !own_properties && let Some(shape) = self.all_of_annotated(v, pointer) {
+            return shape;
         }
         // Merge the properties of every part (following references and nested
         // allOf); a later part's property replaces an earlier one of the same name.
@@ -680,7 +772,198 @@ impl<'a> Lowerer<'a> {
     }
 }
 
+/// What one part of an `allOf` contributes, for the shapes that are not a
+/// merge of objects.
+enum Part<'s> {
+    /// A `$ref`.
+    Ref(&'s str),
+    /// Only annotations (a description, an example, `nullable`…).
+    Annotation { nullable: bool },
+    /// A primitive type or rules on one: its type (if it names one), its
+    /// format, its rules.
+    Primitive(Option<&'s str>, Option<String>, Constraints),
+    /// Anything else (properties, items, alternatives, an enum).
+    Other,
+}
+
+fn part_of(part: &ReferenceOr<Schema>) -> Part<'_> {
+    let s = match part {
+        ReferenceOr::Reference { reference } => return Part::Ref(reference),
+        ReferenceOr::Item(s) => s,
+    };
+    let v = view(s);
+    let structural = v.properties.is_some_and(|p| !p.is_empty())
+        || v.items.is_some()
+        || v.additional.is_some()
+        || !v.one_of.is_empty()
+        || !v.all_of.is_empty()
+        || !v.any_of.is_empty()
+        || !v.enumeration.is_empty()
+        || matches!(s.schema_kind, SchemaKind::Not { .. });
+    match v.typ {
+        _ if structural => Part::Other,
+        Some("object" | "array") => Part::Other,
+        None if !v.constraints.has_rules() && v.format.is_none() => Part::Annotation {
+            nullable: s.schema_data.nullable,
+        },
+        typ => Part::Primitive(typ, v.format.clone(), v.constraints),
+    }
+}
+
+/// The rules of both `a` and `b`: the tighter bound of each, the first
+/// format and pattern (a second pattern is returned, since one rule cannot
+/// hold both).
+fn combine(a: Constraints, b: Constraints) -> (Constraints, Option<String>) {
+    fn tighter<T: PartialOrd>(a: Option<T>, b: Option<T>, keep_greater: bool) -> Option<T> {
+        match (a, b) {
+            (Some(x), Some(y)) => Some(if (x > y) == keep_greater { x } else { y }),
+            (x, y) => x.or(y),
+        }
+    }
+    fn bound(a: Option<(f64, bool)>, b: Option<(f64, bool)>, lower: bool) -> Option<(f64, bool)> {
+        match (a, b) {
+            (Some(x), Some(y)) if x.0 == y.0 => Some((x.0, x.1 || y.1)),
+            (Some(x), Some(y)) => Some(if (x.0 > y.0) == lower { x } else { y }),
+            (x, y) => x.or(y),
+        }
+    }
+    let second_pattern = match (&a.pattern, &b.pattern) {
+        (Some(x), Some(y)) if x != y => Some(y.clone()),
+        _ => None,
+    };
+    let merged = Constraints {
+        format: a.format.or(b.format),
+        pattern: a.pattern.or(b.pattern),
+        min_length: tighter(a.min_length, b.min_length, true),
+        max_length: tighter(a.max_length, b.max_length, false),
+        minimum: bound(a.minimum, b.minimum, true),
+        maximum: bound(a.maximum, b.maximum, false),
+        min_items: tighter(a.min_items, b.min_items, true),
+        max_items: tighter(a.max_items, b.max_items, false),
+        min_properties: tighter(a.min_properties, b.min_properties, true),
+        max_properties: tighter(a.max_properties, b.max_properties, false),
+        default: a.default.or(b.default),
+        one_of: if a.one_of.is_empty() {
+            b.one_of
+        } else {
+            a.one_of
+        },
+        items: a.items.or(b.items),
+    };
+    (merged, second_pattern)
+}
+
+/// The Rust primitive of a JSON Schema type and format.
+fn primitive_of(typ: Option<&str>, format: Option<&str>) -> Option<Primitive> {
+    Some(match (typ?, format) {
+        ("string", Some("date-time")) => Primitive::DateTime,
+        ("string", Some("date")) => Primitive::Date,
+        ("string", Some("uuid")) => Primitive::Uuid,
+        ("string", Some("binary")) => Primitive::Binary,
+        ("string", _) => Primitive::String,
+        ("boolean", _) => Primitive::Bool,
+        ("integer", Some("int32")) => Primitive::I32,
+        ("integer", Some("uint32")) => Primitive::U32,
+        ("integer", Some("uint64")) => Primitive::U64,
+        ("integer", _) => Primitive::I64,
+        ("number", Some("float")) => Primitive::F32,
+        ("number", _) => Primitive::F64,
+        _ => return None,
+    })
+}
+
 impl Lowerer<'_> {
+    /// An `allOf` that is not a merge of objects: one `$ref` with parts that
+    /// only annotate it (`[{$ref: Currency}, {example: USD}]`) is the
+    /// referenced type; parts that are all one primitive type, or rules on
+    /// it (`[{type: string, maxLength: 8}, {pattern: …}]`), are that type
+    /// with every rule. `None` when the parts are something else.
+    fn all_of_annotated(&mut self, v: &View<'_>, pointer: &str) -> Option<Shape> {
+        let parts: Vec<Part<'_>> = v.all_of.iter().map(part_of).collect();
+        if parts.iter().any(|p| matches!(p, Part::Other)) {
+            return None;
+        }
+        let at = |i: usize| join(&join(pointer, "allOf"), &i.to_string());
+        let nullable = parts
+            .iter()
+            .any(|p| matches!(p, Part::Annotation { nullable: true }));
+        let refs: Vec<(usize, &str)> = parts
+            .iter()
+            .enumerate()
+            .filter_map(|(i, p)| match p {
+                Part::Ref(r) => Some((i, *r)),
+                _ => None,
+            })
+            .collect();
+        let shape = match refs.as_slice() {
+            [(i, reference)] => {
+                let ty = self.resolve_schema_ref(reference, &at(*i));
+                for (j, p) in parts.iter().enumerate() {
+                    if let Part::Primitive(_, _, rules) = p
+                        && rules.has_rules()
+                    {
+                        self.warnings.push(Diagnostic::warning(
+                            at(j),
+                            "rules beside a $ref in allOf are not checked: the referenced type keeps its own",
+                        ));
+                    }
+                }
+                Shape::Use(ty)
+            }
+            [] => {
+                let mut typ: Option<&str> = None;
+                let mut format: Option<String> = None;
+                let mut rules = Constraints::default();
+                for (i, p) in parts.iter().enumerate() {
+                    let Part::Primitive(t, f, c) = p else {
+                        continue;
+                    };
+                    match (typ, t) {
+                        (Some(a), Some(b)) if a != *b => {
+                            self.warnings.push(Diagnostic::warning(
+                                at(i),
+                                format!("allOf parts contradict each other (`{a}` and `{b}`); it is kept as any JSON value"),
+                            ));
+                            return Some(Shape::Use(TypeRef::Json));
+                        }
+                        (None, Some(b)) => typ = Some(b),
+                        _ => {}
+                    }
+                    format = format.or_else(|| f.clone());
+                    let (merged, dropped) = combine(rules, c.clone());
+                    rules = merged;
+                    if let Some(p) = dropped {
+                        self.warnings.push(Diagnostic::warning(
+                            join(&at(i), "pattern"),
+                            format!("a second pattern `{p}` in allOf is not checked: only the first one is"),
+                        ));
+                    }
+                }
+                let primitive = primitive_of(typ, format.as_deref())?;
+                if matches!(typ, Some("string")) {
+                    rules.format = format.filter(|f| CHECKABLE_FORMATS.contains(&f.as_str()));
+                }
+                let rules = self.checked(rules, pointer);
+                let inner = TypeRef::Primitive(primitive);
+                if rules.has_rules() {
+                    Shape::Define(Box::new(TypeKind::Newtype {
+                        inner,
+                        constraints: rules,
+                    }))
+                } else {
+                    Shape::Use(inner)
+                }
+            }
+            _ => return None,
+        };
+        Some(match shape {
+            Shape::Use(ty) if nullable && !matches!(ty, TypeRef::Nullable(_)) => {
+                Shape::Use(TypeRef::Nullable(Box::new(ty)))
+            }
+            other => other,
+        })
+    }
+
     /// `c` without the patterns the generated client could not check (those
     /// the regex engine cannot compile, such as look-arounds), each dropped
     /// with a warning.
@@ -759,6 +1042,32 @@ fn variant_name_for(ty: &TypeRef) -> String {
         TypeRef::Json => "Json".into(),
         TypeRef::Nullable(inner) | TypeRef::Boxed(inner) => variant_name_for(inner),
     }
+}
+
+/// A `$ref`'s fragment with its percent-escapes decoded (`%7B` → `{`), as
+/// the JSON pointer it names.
+fn percent_decode(fragment: &str) -> String {
+    let bytes = fragment.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = |b: u8| (b as char).to_digit(16);
+        match (
+            bytes[i],
+            bytes.get(i + 1).copied().and_then(hex),
+            bytes.get(i + 2).copied().and_then(hex),
+        ) {
+            (b'%', Some(hi), Some(lo)) => {
+                out.push((hi * 16 + lo) as u8);
+                i += 3;
+            }
+            (b, _, _) => {
+                out.push(b);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8(out).unwrap_or_else(|_| fragment.to_owned())
 }
 
 /// Undoes JSON pointer escaping in one token.
