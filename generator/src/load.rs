@@ -375,7 +375,7 @@ fn walk(value: &mut Value, at: &str, out: &mut Vec<Diagnostic>) {
 fn beyond_64_bits(x: f64) -> bool {
     x.is_finite()
         && x.fract() == 0.0
-        && (x >= 18_446_744_073_709_551_616.0 || x < -9_223_372_036_854_775_808.0)
+        && !(-9_223_372_036_854_775_808.0..18_446_744_073_709_551_616.0).contains(&x)
 }
 
 /// An integer schema's bounds and values must be 64-bit signed integers in

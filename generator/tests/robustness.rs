@@ -173,13 +173,12 @@ fn unescape(token: &str) -> String {
     token.replace("~1", "/").replace("~0", "~")
 }
 
+/// A document as JSON, read as the generator reads it (YAML or JSON; an
+/// integer beyond 64 bits as the nearest float).
 fn load(path: &Path) -> Value {
     let text = std::fs::read_to_string(path).unwrap();
-    if path.extension().is_some_and(|e| e == "json") {
-        serde_json::from_str(&text).unwrap()
-    } else {
-        serde_yaml::from_str(&text).unwrap()
-    }
+    generator::load::parse(&text)
+        .unwrap_or_else(|d| panic!("{} does not parse: {d:?}", path.display()))
 }
 
 #[test]

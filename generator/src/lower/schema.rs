@@ -781,7 +781,7 @@ enum Part<'s> {
     Annotation { nullable: bool },
     /// A primitive type or rules on one: its type (if it names one), its
     /// format, its rules.
-    Primitive(Option<&'s str>, Option<String>, Constraints),
+    Primitive(Option<&'s str>, Option<String>, Box<Constraints>),
     /// Anything else (properties, items, alternatives, an enum).
     Other,
 }
@@ -806,7 +806,7 @@ fn part_of(part: &ReferenceOr<Schema>) -> Part<'_> {
         None if !v.constraints.has_rules() && v.format.is_none() => Part::Annotation {
             nullable: s.schema_data.nullable,
         },
-        typ => Part::Primitive(typ, v.format.clone(), v.constraints),
+        typ => Part::Primitive(typ, v.format.clone(), Box::new(v.constraints)),
     }
 }
 
@@ -930,7 +930,7 @@ impl Lowerer<'_> {
                         _ => {}
                     }
                     format = format.or_else(|| f.clone());
-                    let (merged, dropped) = combine(rules, c.clone());
+                    let (merged, dropped) = combine(rules, (**c).clone());
                     rules = merged;
                     if let Some(p) = dropped {
                         self.warnings.push(Diagnostic::warning(
