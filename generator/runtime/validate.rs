@@ -10,7 +10,19 @@ use super::error::{ValidationError, Violation};
 #[derive(Debug)]
 pub(crate) struct Pattern {
     source: &'static str,
-    compiled: OnceLock<Option<regex_lite::Regex>>,
+    compiled: OnceLock<Engine>,
+}
+
+/// The engine that checks a pattern: regex-lite (linear time), or, for a
+/// pattern with look-around, fancy-regex (the `lookaround` feature).
+#[derive(Debug)]
+enum Engine {
+    Lite(regex_lite::Regex),
+    #[cfg(feature = "lookaround")]
+    Fancy(fancy_regex::Regex),
+    /// Neither compiles it: with the `lookaround` feature off, a pattern
+    /// that needs it (the generator drops any other).
+    Unchecked,
 }
 
 impl Pattern {
@@ -18,11 +30,29 @@ impl Pattern {
         Pattern { source, compiled: OnceLock::new() }
     }
 
-    /// Whether `text` matches; a pattern this engine cannot compile (the
-    /// generator refuses those, so only a different engine version could
-    /// make one) matches everything.
+    fn engine(&self) -> &Engine {
+        self.compiled.get_or_init(|| {
+            if let Ok(re) = regex_lite::Regex::new(self.source) {
+                return Engine::Lite(re);
+            }
+            #[cfg(feature = "lookaround")]
+            if let Ok(re) = fancy_regex::Regex::new(self.source) {
+                return Engine::Fancy(re);
+            }
+            Engine::Unchecked
+        })
+    }
+
+    /// Whether `text` matches. A pattern no engine here compiles matches
+    /// everything, and so does a text on which backtracking passes its
+    /// limit: the client refuses only what it knows breaks the rule.
     fn is_match(&self, text: &str) -> bool {
-        self.compiled.get_or_init(|| regex_lite::Regex::new(self.source).ok()).as_ref().is_none_or(|re| re.is_match(text))
+        match self.engine() {
+            Engine::Lite(re) => re.is_match(text),
+            #[cfg(feature = "lookaround")]
+            Engine::Fancy(re) => re.is_match(text).unwrap_or(true),
+            Engine::Unchecked => true,
+        }
     }
 }
 
@@ -431,6 +461,17 @@ mod tests {
 
     fn rules_len(max: usize) -> Rules<'static> {
         Rules { max_length: Some(max), ..Rules::NONE }
+    }
+
+    #[cfg(feature = "lookaround")]
+    #[test]
+    fn patterns_with_look_around_are_checked() {
+        static NOT_A_UUID: Pattern = Pattern::new("^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-)[a-z][a-z0-9-]*$");
+        let rules = Rules { pattern: Some(&NOT_A_UUID), ..Rules::NONE };
+        assert!(matches!(NOT_A_UUID.engine(), Engine::Fancy(_)));
+        assert!(violations(|v| "my-project".check(&rules, v)).is_empty());
+        assert_eq!(violations(|v| "a1b2c3d4-e5f6-4a7b".check(&rules, v)).len(), 1);
+        assert_eq!(violations(|v| "Upper".check(&rules, v)).len(), 1);
     }
 
     #[test]

@@ -231,6 +231,26 @@ fn test() -> anyhow::Result<()> {
         ]),
     )?;
     let (passed, failed) = cargo_test()?;
+    // The runtime's look-around engine, off in the hexpay crate (its spec
+    // has no such pattern), on in crates whose documents need it.
+    run(
+        "runtime with the `lookaround` feature: clippy -D warnings, unit tests",
+        cargo().args([
+            "clippy",
+            "--quiet",
+            "-p",
+            "hexpay",
+            "--lib",
+            "--features",
+            "lookaround",
+            "--",
+            "-D",
+            "warnings",
+        ]),
+    )?;
+    let (lookaround_passed, _) =
+        cargo_test_args(&["-p", "hexpay", "--lib", "--features", "lookaround"])?;
+    let passed = passed + lookaround_passed;
     conformance::run_all()?;
     run(
         "cargo doc (hexpay, warnings denied)",
@@ -260,10 +280,17 @@ fn test() -> anyhow::Result<()> {
 
 /// Runs every test of the workspace, echoing the output, and counts them.
 fn cargo_test() -> anyhow::Result<(u64, u64)> {
-    println!("==> cargo test");
+    cargo_test_args(&["--workspace"])
+}
+
+/// Runs `cargo test` with `args`, echoing the output, and counts the tests.
+fn cargo_test_args(args: &[&str]) -> anyhow::Result<(u64, u64)> {
+    println!("==> cargo test {}", args.join(" "));
     let started = Instant::now();
     let output = cargo()
-        .args(["test", "--workspace", "--color", "never"])
+        .arg("test")
+        .args(args)
+        .args(["--color", "never"])
         .current_dir(root())
         .stderr(std::process::Stdio::inherit())
         .output()

@@ -406,6 +406,18 @@ fn emit_client(api: &Api, ops: &[crate::model::Operation], first: bool) -> Token
 pub struct Uses {
     /// `chrono`, for date-times and dates.
     pub chrono: bool,
+    /// `fancy-regex`, for patterns with look-around (the `lookaround`
+    /// feature, then on by default).
+    pub lookaround: bool,
+}
+
+/// Whether a rule of `c` (or of its items) is a pattern that only a
+/// backtracking engine checks.
+fn needs_lookaround(c: &crate::model::Constraints) -> bool {
+    c.pattern
+        .as_deref()
+        .is_some_and(|p| regex_lite::Regex::new(p).is_err())
+        || c.items.as_deref().is_some_and(needs_lookaround)
 }
 
 impl Uses {
@@ -427,10 +439,20 @@ impl Uses {
             for ty in validation::members(&def.kind) {
                 walk(ty, &mut uses);
             }
+            match &def.kind {
+                crate::model::TypeKind::Struct { fields, .. } => {
+                    uses.lookaround |= fields.iter().any(|f| needs_lookaround(&f.constraints));
+                }
+                crate::model::TypeKind::Newtype { constraints, .. } => {
+                    uses.lookaround |= needs_lookaround(constraints);
+                }
+                _ => {}
+            }
         }
         for op in &api.operations {
             for p in &op.params {
                 walk(&p.ty, &mut uses);
+                uses.lookaround |= needs_lookaround(&p.constraints);
             }
             if let Some(ty) = op.body.as_ref().and_then(|b| b.content.ty()) {
                 walk(ty, &mut uses);

@@ -18,6 +18,7 @@ struct CargoToml<'a> {
     description: String,
     license: Option<String>,
     uses_chrono: bool,
+    lookaround: bool,
     example: bool,
 }
 
@@ -36,6 +37,7 @@ struct Readme<'a> {
     has_idempotency: bool,
     has_pagination: bool,
     has_poll: bool,
+    lookaround: bool,
     operations: Vec<ReadmeOperation>,
 }
 
@@ -76,6 +78,7 @@ pub fn cargo_toml(api: &Api, info: &CrateInfo<'_>, example: bool) -> Result<Stri
         description: toml_string(&format!("An async client for the {}", api.title.trim())),
         license: api.license.as_deref().map(toml_string),
         uses_chrono: uses.chrono,
+        lookaround: uses.lookaround,
         example,
     }
     .render()
@@ -127,6 +130,7 @@ pub fn readme(
         has_idempotency: api.operations.iter().any(|op| op.idempotency_key.is_some()),
         has_pagination: api.operations.iter().any(|op| op.pagination.is_some()),
         has_poll: api.operations.iter().any(|op| op.poll.is_some()),
+        lookaround: super::Uses::of(api).lookaround,
         operations,
     }
     .render()

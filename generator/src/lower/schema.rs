@@ -965,11 +965,13 @@ impl Lowerer<'_> {
     }
 
     /// `c` without the patterns the generated client could not check (those
-    /// the regex engine cannot compile, such as look-arounds), each dropped
-    /// with a warning.
+    /// neither regex engine compiles), each dropped with a warning. A
+    /// pattern with look-around is kept: the crate checks it with
+    /// fancy-regex (its `lookaround` feature, on by default for such an API).
     pub(super) fn checked(&mut self, mut c: Constraints, pointer: &str) -> Constraints {
         if let Some(p) = &c.pattern
-            && let Err(e) = regex_lite::Regex::new(p)
+            && regex_lite::Regex::new(p).is_err()
+            && let Err(e) = fancy_regex::Regex::new(p)
         {
             self.warnings.push(Diagnostic::warning(
                 join(pointer, "pattern"),
