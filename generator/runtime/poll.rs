@@ -122,7 +122,12 @@ where
             Err(e) if transient(&e) => {
                 tracing::info!(polls = progress.polls, wait_ms = interval.as_millis() as u64, error = %e, "poll failed; polling on");
                 progress.last_call = Some(e.call().clone());
-                progress.last_error = Some(e);
+                // A poll cut short by the wait's deadline says less than the
+                // failure before it (a 503, a reset): that one is reported.
+                let cut_short = matches!(&e, Error::Timeout(t) if t.kind == TimeoutKind::Deadline);
+                if !(cut_short && progress.last_error.is_some()) {
+                    progress.last_error = Some(e);
+                }
             }
             Err(e) => return Some(Err(e)),
         }
