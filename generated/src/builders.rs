@@ -97,7 +97,6 @@ crate::runtime::send!(ListPayments, crate::types::PaymentList);
 impl<M: ::std::clone::Clone + ::std::marker::Send + 'static> ListPayments<M> {
     fn into_pages(self) -> crate::Pages<crate::types::PaymentList> {
         let first = self.cursor.clone();
-
         crate::runtime::pages(
             first,
             move |cursor| {

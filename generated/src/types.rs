@@ -23,7 +23,6 @@ impl Amount {
             "^(?:[1-9][0-9]*(?:\\.[0-9]+)?|0\\.[0-9]*[1-9][0-9]*)$",
         );
         let mut v = crate::runtime::Validator::new();
-
         crate::runtime::Validate::check(
             &value,
             &crate::runtime::Rules::NONE.pattern(&PATTERN_0),

@@ -9,7 +9,7 @@ use reqwest::Method;
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 use tracing::Instrument as _;
 
-use super::error::{BoxError, CallInfo, Error, TimeoutKind, is_retryable_status};
+use super::error::{BoxError, CallInfo, Error, TimeoutKind, TransportError, is_retryable_status};
 use super::request::{Auth, RawResponse, Request, header_name, is_sensitive};
 use super::retry::{RetryPolicy, after_retry_after, retry_after};
 use super::values::{IdempotencyKey, ResponseValue};
@@ -652,12 +652,12 @@ impl Client {
             if e.is_timeout() {
                 Error::timeout(kind, limit.unwrap_or_default(), Some(Box::new(e.without_url()) as BoxError))
             } else {
-                let sent = !e.is_connect();
-                let mut error = Error::transport(e.without_url(), sent);
-                if let Error::Transport(t) = &mut error {
-                    t.url = Some(request.url.clone());
-                }
-                error
+                Error::Transport(Box::new(TransportError {
+                    sent: !e.is_connect(),
+                    source: Box::new(e.without_url()),
+                    url: Some(request.url.clone()),
+                    call: CallInfo::default(),
+                }))
             }
         };
         let mut response = inner.http.execute(req).await.map_err(failed)?;

@@ -90,7 +90,7 @@ impl<T> std::ops::DerefMut for ResponseValue<T> {
 /// setter (from a [`uuid::Uuid`], or a string with [`str::parse`]). Responses
 /// and errors give back the key that was sent, as this same type, so that a
 /// retry of yours can reuse it as it is.
-#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct IdempotencyKey(String);
 
 impl IdempotencyKey {
@@ -102,12 +102,6 @@ impl IdempotencyKey {
     /// The key as it is sent.
     pub fn as_str(&self) -> &str {
         &self.0
-    }
-}
-
-impl fmt::Debug for IdempotencyKey {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_tuple("IdempotencyKey").field(&self.0).finish()
     }
 }
 

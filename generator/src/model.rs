@@ -31,6 +31,9 @@ pub struct Api {
     /// The body types of all error responses, by Rust name of the variant of
     /// the crate's `ErrorBody`.
     pub error_bodies: Vec<ErrorBodyVariant>,
+    /// Whether a pattern of the document needs look-around, which only the
+    /// crate's `lookaround` feature (fancy-regex) checks.
+    pub lookaround: bool,
 }
 
 /// One security scheme.

@@ -553,9 +553,9 @@ fn emit_execute(api: &Api, op: &Operation, validation: &Validation) -> TokenStre
     };
     // Checks first: nothing is sent when a value breaks a rule.
     let mut checks = Vec::new();
-    for p in &op.params {
+    for (i, p) in op.params.iter().enumerate() {
         let field = ident(&p.rust_name);
-        if key.is_some_and(|k| k.wire_name == p.wire_name) {
+        if op.idempotency_key == Some(i) {
             // A key of the caller's must keep the document's rules; a UUID
             // key is checked as one.
             let mut rules = p.constraints.clone();
@@ -591,10 +591,11 @@ fn emit_execute(api: &Api, op: &Operation, validation: &Validation) -> TokenStre
         }
     });
     let mut steps = Vec::new();
-    for p in op
+    for (i, p) in op
         .params
         .iter()
-        .filter(|p| p.location != ParamLocation::Path)
+        .enumerate()
+        .filter(|(_, p)| p.location != ParamLocation::Path)
     {
         let wire = &p.wire_name;
         let field = ident(&p.rust_name);
@@ -612,7 +613,8 @@ fn emit_execute(api: &Api, op: &Operation, validation: &Validation) -> TokenStre
             ParamLocation::Cookie => quote!(request.cookie(#wire, #value)?;),
             ParamLocation::Path => unreachable!("path parameters are filtered out above"),
         };
-        if p.required || key.is_some_and(|k| k.wire_name == p.wire_name) {
+        // The key is a field of the builder, never unset.
+        if p.required || op.idempotency_key == Some(i) {
             steps.push(add(quote!(&this.#field)));
         } else {
             let set = add(quote!(value));

@@ -68,6 +68,7 @@ pub fn emit(api: &Api, info: &CrateInfo<'_>) -> Result<BTreeMap<String, String>,
     let validation = validation::Validation::of(api);
     let crate_ident = info.name.replace('-', "_");
     let quickstart = usage::quickstart(api, &crate_ident);
+    let uses = Uses::of(api);
     // Each page type reads one way (lowering keeps it so): from its first operation.
     let mut pages = BTreeMap::new();
     for op in &api.operations {
@@ -96,7 +97,7 @@ pub fn emit(api: &Api, info: &CrateInfo<'_>) -> Result<BTreeMap<String, String>,
     }
     let rendered = render_all(&pieces, |(_, piece)| {
         let tokens = match piece {
-            Piece::Lib => emit_lib(api, info, &quickstart),
+            Piece::Lib => emit_lib(api, info, &quickstart, uses),
             Piece::Client(ops, first) => emit_client(api, ops, *first),
             Piece::Types(defs, first) => types::emit_types(defs, *first, &validation, &pages),
             Piece::Builders(ops, first) => client::emit_builders(api, ops, *first, &validation),
@@ -136,11 +137,11 @@ pub fn emit(api: &Api, info: &CrateInfo<'_>) -> Result<BTreeMap<String, String>,
     }
     files.insert(
         "Cargo.toml".to_owned(),
-        templates::cargo_toml(api, info, example)?,
+        templates::cargo_toml(api, info, uses, example)?,
     );
     files.insert(
         "README.md".to_owned(),
-        templates::readme(api, info, &quickstart)?,
+        templates::readme(api, info, uses, &quickstart)?,
     );
     // Unicode bidirectional controls from the document reach only comments
     // and prose (string literals are escaped by `quote`): rustc refuses them
@@ -214,7 +215,12 @@ fn render_all<T: Sync>(
     results.into_iter().map(|(_, r)| r).collect()
 }
 
-fn emit_lib(api: &Api, info: &CrateInfo<'_>, quickstart: &usage::Quickstart) -> TokenStream {
+fn emit_lib(
+    api: &Api,
+    info: &CrateInfo<'_>,
+    quickstart: &usage::Quickstart,
+    uses: Uses,
+) -> TokenStream {
     let title = docs::prose(api.title.trim());
     let mut text = format!(
         "# {title}\n\nAn async client for the {title} (API version {}).",
@@ -247,7 +253,6 @@ fn emit_lib(api: &Api, info: &CrateInfo<'_>, quickstart: &usage::Quickstart) -> 
         None => quote!(::std::option::Option::None),
     };
     let error_body = client::emit_error_body(api);
-    let uses = Uses::of(api);
     // Types of other crates that requests may carry inside checked
     // containers (a list with a minimum length): no rule of their own.
     let chrono = uses.chrono.then(|| {
@@ -411,15 +416,6 @@ pub struct Uses {
     pub lookaround: bool,
 }
 
-/// Whether a rule of `c` (or of its items) is a pattern that only a
-/// backtracking engine checks.
-fn needs_lookaround(c: &crate::model::Constraints) -> bool {
-    c.pattern
-        .as_deref()
-        .is_some_and(|p| regex_lite::Regex::new(p).is_err())
-        || c.items.as_deref().is_some_and(needs_lookaround)
-}
-
 impl Uses {
     /// What `api`'s types and operations need.
     pub fn of(api: &Api) -> Uses {
@@ -434,25 +430,18 @@ impl Uses {
                 TypeRef::Named(_) | TypeRef::Primitive(_) | TypeRef::Json => {}
             }
         }
-        let mut uses = Uses::default();
+        let mut uses = Uses {
+            lookaround: api.lookaround,
+            ..Uses::default()
+        };
         for def in api.types.values() {
             for ty in validation::members(&def.kind) {
                 walk(ty, &mut uses);
-            }
-            match &def.kind {
-                crate::model::TypeKind::Struct { fields, .. } => {
-                    uses.lookaround |= fields.iter().any(|f| needs_lookaround(&f.constraints));
-                }
-                crate::model::TypeKind::Newtype { constraints, .. } => {
-                    uses.lookaround |= needs_lookaround(constraints);
-                }
-                _ => {}
             }
         }
         for op in &api.operations {
             for p in &op.params {
                 walk(&p.ty, &mut uses);
-                uses.lookaround |= needs_lookaround(&p.constraints);
             }
             if let Some(ty) = op.body.as_ref().and_then(|b| b.content.ty()) {
                 walk(ty, &mut uses);
@@ -511,7 +500,13 @@ fn space_items(text: &str) -> String {
             let same_indent = p.len() - p_trimmed.len() == line.len() - trimmed.len();
             let ends_item =
                 p_trimmed == "}" || p_trimmed.ends_with(';') || p_trimmed.starts_with("#![");
-            let starts_item = ITEM_STARTS.iter().any(|s| trimmed.starts_with(s));
+            // A call of a runtime macro (`crate::runtime::send!(…)`) is an
+            // item; a call of a runtime function (`crate::runtime::pages(…)`)
+            // is a statement like the others.
+            let runtime_function = trimmed.starts_with("crate::runtime::")
+                && !trimmed.split('(').next().unwrap_or_default().contains('!');
+            let starts_item =
+                ITEM_STARTS.iter().any(|s| trimmed.starts_with(s)) && !runtime_function;
             let same_group = group(p_trimmed) != 0 && group(p_trimmed) == group(trimmed);
             let inner_attrs = p_trimmed.starts_with("#![") && trimmed.starts_with("#![");
             if same_indent && ends_item && starts_item && !same_group && !inner_attrs {

@@ -209,12 +209,11 @@ fn nest_actions(steps: Vec<Step>) -> Vec<Step> {
     }
     let wait_step = &mut out[at];
     let wait = wait_step.wait.take().expect("the wait step");
-    let mut open_arm = String::from("println!(\"not final yet: {t}\");\n");
+    let mut open_arm = String::new();
     if !nested.is_empty() {
-        open_arm = String::from(
-            "// Still open: the actions only an open resource allows.\nprintln!(\"not final yet: {t}\");\n",
-        );
+        open_arm.push_str("// Still open: the actions only an open resource allows.\n");
     }
+    open_arm.push_str("println!(\"not final yet: {t}\");\n");
     for step in &nested {
         open_arm.push_str(&format!("// {}\n", step.comment));
         open_arm.push_str(&step.code);

@@ -37,6 +37,8 @@ pub(crate) struct Lowerer<'a> {
     resolving: BTreeSet<String>,
     errors: Vec<Diagnostic>,
     warnings: Vec<Diagnostic>,
+    /// Whether a pattern kept needs look-around.
+    lookaround: bool,
 }
 
 /// Lowers `doc`; on failure returns every error (and warning) found.
@@ -56,6 +58,7 @@ pub fn lower(
         resolving: BTreeSet::new(),
         errors: Vec::new(),
         warnings: Vec::new(),
+        lookaround: false,
     };
     l.name_components();
     l.lower_components();
@@ -81,6 +84,7 @@ pub fn lower(
         operations,
         types: l.types,
         error_bodies,
+        lookaround: l.lookaround,
     };
     Ok((api, l.warnings))
 }

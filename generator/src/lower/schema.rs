@@ -971,13 +971,17 @@ impl Lowerer<'_> {
     pub(super) fn checked(&mut self, mut c: Constraints, pointer: &str) -> Constraints {
         if let Some(p) = &c.pattern
             && regex_lite::Regex::new(p).is_err()
-            && let Err(e) = fancy_regex::Regex::new(p)
         {
-            self.warnings.push(Diagnostic::warning(
-                join(pointer, "pattern"),
-                format!("pattern `{p}` is not checked before sending: {e}"),
-            ));
-            c.pattern = None;
+            match fancy_regex::Regex::new(p) {
+                Ok(_) => self.lookaround = true,
+                Err(e) => {
+                    self.warnings.push(Diagnostic::warning(
+                        join(pointer, "pattern"),
+                        format!("pattern `{p}` is not checked before sending: {e}"),
+                    ));
+                    c.pattern = None;
+                }
+            }
         }
         if let Some(items) = c.items.take() {
             let items = self.checked(*items, &join(pointer, "items"));
