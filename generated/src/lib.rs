@@ -105,6 +105,7 @@ pub mod builders;
 mod client;
 mod runtime;
 pub mod types;
+pub mod webhooks;
 
 pub use bytes::Bytes;
 pub use reqwest;

@@ -36,7 +36,7 @@ pub use retry::RetryPolicy;
 pub use values::{Async, FilePart, IdempotencyKey, ResponseValue, UnknownValue};
 
 pub(crate) use client::{Call, Idempotency, RequestOptions};
-pub(crate) use macros::{paginate, request_options, send, string_enum, wait_until_terminal};
+pub(crate) use macros::{constant, paginate, request_options, send, string_enum, wait_until_terminal};
 pub(crate) use pagination::pages;
 pub(crate) use poll::poll_until;
 pub(crate) use request::{Auth, QueryStyle, RawResponse, file_parts, path_param};

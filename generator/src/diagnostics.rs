@@ -16,6 +16,9 @@ pub enum Severity {
 /// One problem at one place in the document.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Diagnostic {
+    /// The file of the place, when it is not the document's own (another
+    /// file of a document split over several, by path relative to it).
+    pub file: Option<String>,
     /// The 1-based line of the place, when it is known.
     pub line: Option<usize>,
     /// The JSON pointer of the place (`""` for the whole document).
@@ -30,6 +33,7 @@ impl Diagnostic {
     /// An error at `pointer`.
     pub fn error(pointer: impl Into<String>, message: impl Into<String>) -> Diagnostic {
         Diagnostic {
+            file: None,
             line: None,
             pointer: pointer.into(),
             severity: Severity::Error,
@@ -66,7 +70,7 @@ impl fmt::Display for DisplayDiagnostic<'_> {
             Severity::Warning => "warning",
             Severity::Error => "error",
         };
-        write!(f, "{level}: {}", self.file)?;
+        write!(f, "{level}: {}", self.diagnostic.file.as_deref().unwrap_or(self.file))?;
         if let Some(line) = d.line {
             write!(f, ":{line}")?;
         }
@@ -91,8 +95,38 @@ pub struct Diagnostics {
 
 impl Diagnostics {
     /// Locates `items` in `text`, sorts them and keeps them with the file name.
-    pub fn new(file: &str, text: &str, mut items: Vec<Diagnostic>) -> Diagnostics {
-        source_map::locate(text, &mut items);
+    pub fn new(file: &str, text: &str, items: Vec<Diagnostic>) -> Diagnostics {
+        Diagnostics::with_sources(file, text, &[], items)
+    }
+
+    /// [`Diagnostics::new`] for a document split over several files: a
+    /// place in another file (a pointer below the bundled files) is
+    /// reported in that file, with the pointer inside it.
+    pub fn with_sources(
+        file: &str,
+        text: &str,
+        sources: &[crate::bundle::Source],
+        mut items: Vec<Diagnostic>,
+    ) -> Diagnostics {
+        for d in &mut items {
+            if let Some((name, inner)) = crate::bundle::split_pointer(&d.pointer) {
+                d.file = Some(name);
+                d.pointer = inner;
+            }
+        }
+        let (mut own, mut others): (Vec<Diagnostic>, Vec<Diagnostic>) =
+            items.into_iter().partition(|d| d.file.is_none());
+        source_map::locate(text, &mut own);
+        for source in sources {
+            let (mut here, rest): (Vec<Diagnostic>, Vec<Diagnostic>) = others
+                .into_iter()
+                .partition(|d| d.file.as_deref() == Some(source.name.as_str()));
+            source_map::locate(&source.text, &mut here);
+            own.extend(here);
+            others = rest;
+        }
+        own.extend(others);
+        let mut items = own;
         items.sort();
         items.dedup();
         Diagnostics {

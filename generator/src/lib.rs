@@ -10,12 +10,14 @@
 //! [`generate`] runs all three; [`sync`] writes the files to a directory (or
 //! checks that it is up to date).
 
+pub mod bundle;
 pub mod diagnostics;
 pub mod emit;
 pub mod load;
 pub mod lower;
 pub mod model;
 pub mod names;
+mod oas31;
 mod source_map;
 pub mod sync;
 
@@ -42,6 +44,10 @@ pub struct Options {
     /// interpret leniently (an empty `responses`, a duplicate operationId, an
     /// undeclared path parameter) is refused instead.
     pub strict: bool,
+    /// The directory of the document, from which the files its `$ref`s name
+    /// are read (`./schemas.yaml#/Pet`). `None`: a reference to another file
+    /// is an error.
+    pub base_dir: Option<std::path::PathBuf>,
 }
 
 /// A generated crate.
@@ -55,6 +61,9 @@ pub struct Generated {
     pub timings: Timings,
     /// How many operations and named types the crate has.
     pub counts: Counts,
+    /// The other files of the document that were read, by path relative to
+    /// its directory.
+    pub sources: Vec<String>,
 }
 
 /// How long each stage of [`generate`] took.
@@ -84,23 +93,32 @@ pub struct Counts {
 pub fn generate(text: &str, options: &Options) -> Result<Generated, Diagnostics> {
     let file = options.source_name.as_str();
     // In strict mode every problem found is an error, whichever phase stops.
-    let fail = |mut items: Vec<Diagnostic>| {
+    let fail_in = |mut items: Vec<Diagnostic>, sources: &[bundle::Source]| {
         if options.strict {
             for d in &mut items {
                 d.severity = Severity::Error;
             }
         }
-        Diagnostics::new(file, text, items)
+        Diagnostics::with_sources(file, text, sources, items)
     };
     let started = Instant::now();
-    let loaded = load::load(text).map_err(fail)?;
+    let loaded = load::load_with(text, options.base_dir.as_deref())
+        .map_err(|f| fail_in(f.problems, &f.sources))?;
+    let fail = |items: Vec<Diagnostic>| fail_in(items, &loaded.sources);
     let load_time = started.elapsed();
     let started = Instant::now();
-    let (api, mut warnings) = lower::lower(&loaded.doc, &loaded.raw).map_err(|items| {
+    let (api, mut warnings) = lower::lower(&loaded).map_err(|items| {
         let mut all = loaded.warnings.clone();
+        all.extend(loaded.deferred.iter().cloned());
         all.extend(items);
         fail(all)
     })?;
+    if !loaded.deferred.is_empty() {
+        let mut all = loaded.warnings.clone();
+        all.extend(loaded.deferred.iter().cloned());
+        all.extend(warnings);
+        return Err(fail(all));
+    }
     warnings.extend(loaded.warnings);
     let lower_time = started.elapsed();
     let mut crate_version = options.crate_version.clone();
@@ -132,8 +150,7 @@ pub fn generate(text: &str, options: &Options) -> Result<Generated, Diagnostics>
         source: file,
     };
     let started = Instant::now();
-    let files = emit::emit(&api, &info)
-        .map_err(|message| Diagnostics::new(file, text, vec![Diagnostic::error("", message)]))?;
+    let files = emit::emit(&api, &info).map_err(|message| fail(vec![Diagnostic::error("", message)]))?;
     let timings = Timings {
         load: load_time,
         lower: lower_time,
@@ -145,9 +162,10 @@ pub fn generate(text: &str, options: &Options) -> Result<Generated, Diagnostics>
     };
     Ok(Generated {
         files,
-        warnings: Diagnostics::new(file, text, warnings),
+        warnings: Diagnostics::with_sources(file, text, &loaded.sources, warnings),
         timings,
         counts,
+        sources: loaded.sources.iter().map(|s| s.name.clone()).collect(),
     })
 }
 

@@ -5,9 +5,15 @@
 //! operation without `responses`), then deserialized with
 //! `serde_path_to_error` so that a type error names its place.
 
+use std::path::Path;
+
+use indexmap::IndexMap;
+use openapiv3::{PathItem, ReferenceOr};
 use serde_json::Value;
 
+use crate::bundle::{self, Source};
 use crate::diagnostics::{Diagnostic, join};
+use crate::oas31;
 
 const METHODS: &[&str] = &[
     "get", "put", "post", "delete", "options", "head", "patch", "trace",
@@ -15,40 +21,94 @@ const METHODS: &[&str] = &[
 
 /// A parsed document.
 pub struct Loaded {
-    /// The typed document.
+    /// The typed document (a 3.1 document in its 3.0 form: see
+    /// [`crate::oas31`]).
     pub doc: openapiv3::OpenAPI,
-    /// The document as JSON (after the lenient readings below), for `$ref`s
-    /// to any place in it.
+    /// The document as JSON (after the lenient readings below, with the
+    /// other files it refers to inside it), for `$ref`s to any place in it.
     pub raw: Value,
+    /// The top-level `webhooks` (OpenAPI 3.1), by name.
+    pub webhooks: IndexMap<String, ReferenceOr<PathItem>>,
+    /// The other files read (a document split over several).
+    pub sources: Vec<Source>,
     /// Warnings found on the way.
     pub warnings: Vec<Diagnostic>,
+    /// Errors that do not stop the reading (a file that a `$ref` names
+    /// cannot be read): lowering still runs, so that its errors are
+    /// reported in the same run, and then generation fails.
+    pub deferred: Vec<Diagnostic>,
 }
 
-/// Parses and checks `text`. On failure, every problem found is returned.
+/// Why a document could not be loaded.
+#[derive(Debug)]
+pub struct Failed {
+    /// Every problem found.
+    pub problems: Vec<Diagnostic>,
+    /// The other files read, where some of the problems may be.
+    pub sources: Vec<Source>,
+}
+
+/// Parses and checks `text`, a document in one file. On failure, every
+/// problem found is returned.
 pub fn load(text: &str) -> Result<Loaded, Vec<Diagnostic>> {
-    let mut value = parse(text)?;
-    let mut problems = check_structure(&value);
+    load_with(text, None).map_err(|f| f.problems)
+}
+
+/// Parses and checks `text`, reading the files its `$ref`s name from
+/// `base_dir` (the document's directory); `None`: a reference to another
+/// file is an error.
+pub fn load_with(text: &str, base_dir: Option<&Path>) -> Result<Loaded, Failed> {
+    let fail = |problems, sources| Failed { problems, sources };
+    let mut value = parse(text).map_err(|p| fail(p, Vec::new()))?;
+    let version = match check_version(&value) {
+        Ok(v) => v,
+        Err(problem) => return Err(fail(vec![problem], Vec::new())),
+    };
+    let (sources, deferred) = bundle::bundle(&mut value, base_dir);
+    let mut problems = Vec::new();
+    if oas31::is_31(&version) {
+        problems.extend(oas31::translate(&mut value));
+    }
+    problems.extend(check_structure(&value));
     problems.extend(normalize(&mut value));
     if problems
         .iter()
         .any(|d| d.severity == crate::diagnostics::Severity::Error)
     {
-        return Err(problems);
+        problems.extend(deferred);
+        return Err(fail(problems, sources));
     }
-    match serde_path_to_error::deserialize::<_, openapiv3::OpenAPI>(&value) {
-        Ok(doc) => Ok(Loaded {
+    let webhooks = match value.get("webhooks") {
+        None => Ok(IndexMap::new()),
+        Some(w) => serde_json::from_value::<IndexMap<String, ReferenceOr<PathItem>>>(w.clone()),
+    };
+    match (
+        serde_path_to_error::deserialize::<_, openapiv3::OpenAPI>(&value),
+        webhooks,
+    ) {
+        (Ok(doc), Ok(webhooks)) => Ok(Loaded {
             doc,
             raw: value,
+            webhooks,
+            sources,
             warnings: problems,
+            deferred,
         }),
-        Err(err) => {
-            let pointer = pointer_of(err.path());
+        (first, webhooks) => {
             let mut found = drill(&value);
             if found.is_empty() {
-                found.push(Diagnostic::error(pointer, err.into_inner().to_string()));
+                match (first, webhooks) {
+                    (Err(err), _) => {
+                        let pointer = pointer_of(err.path());
+                        found.push(Diagnostic::error(pointer, err.into_inner().to_string()));
+                    }
+                    (_, Err(err)) => found.push(Diagnostic::error("/webhooks", err.to_string())),
+                    _ => {}
+                }
             }
             problems.extend(found);
-            Err(problems)
+            problems.extend(deferred);
+            Err(fail(problems, sources))
         }
     }
 }
@@ -63,7 +123,7 @@ pub fn load(text: &str) -> Result<Loaded, Vec<Diagnostic>> {
 /// document in one run.
 fn drill(root: &Value) -> Vec<Diagnostic> {
     let mut out = Vec::new();
-    for section in ["paths", "components"] {
+    for section in ["paths", "webhooks", "components"] {
         out.extend(drill_section(root, section));
     }
     out
@@ -76,9 +136,9 @@ fn drill_section(root: &Value, section: &str) -> Vec<Diagnostic> {
     };
     let mut out = Vec::new();
     match section {
-        "paths" => {
-            let paths = root.get("paths").unwrap_or(&Value::Null);
-            for (item_ptr, item) in entries(paths, "/paths") {
+        "paths" | "webhooks" => {
+            let paths = root.get(section).unwrap_or(&Value::Null);
+            for (item_ptr, item) in entries(paths, &format!("/{section}")) {
                 let before = out.len();
                 for (key, part) in entries(item, &item_ptr) {
                     let name = last_token(&key);
@@ -384,6 +444,23 @@ fn beyond_64_bits(x: f64) -> bool {
 /// dropped; other values beyond it are dropped from the list.
 fn integer_schema(map: &mut serde_json::Map<String, Value>, at: &str, out: &mut Vec<Diagnostic>) {
     let fits = |v: &Value| v.as_i64().is_some() || v.is_null();
+    // `1.0` is an integer (JSON Schema counts by value, not by spelling).
+    for key in ["minimum", "maximum", "multipleOf", "default", "example"] {
+        if let Some(Value::Number(n)) = map.get(key)
+            && let Some(x) = n.as_f64().filter(|x| n.is_f64() && x.fract() == 0.0 && x.abs() < 9.0e15)
+        {
+            map.insert(key.to_owned(), Value::from(x as i64));
+        }
+    }
+    if let Some(Value::Array(values)) = map.get_mut("enum") {
+        for v in values.iter_mut() {
+            if let Value::Number(n) = v
+                && let Some(x) = n.as_f64().filter(|x| n.is_f64() && x.fract() == 0.0 && x.abs() < 9.0e15)
+            {
+                *v = Value::from(x as i64);
+            }
+        }
+    }
     for key in ["minimum", "maximum", "multipleOf"] {
         if let Some(v) = map.get(key)
             && !fits(v)
@@ -406,30 +483,44 @@ fn integer_schema(map: &mut serde_json::Map<String, Value>, at: &str, out: &mut 
     }
 }
 
-/// Checks what the typed model cannot: the version, and required members it
-/// would default.
+/// The document's `openapi` version, if it is one the generator reads
+/// (3.0.x or 3.1.x).
+fn check_version(root: &Value) -> Result<String, Diagnostic> {
+    let Some(obj) = root.as_object() else {
+        return Err(Diagnostic::error("", "the document is not an object"));
+    };
+    match obj.get("openapi") {
+        Some(Value::String(v)) if v.starts_with("3.0.") || v == "3.0" || oas31::is_31(v) => {
+            Ok(v.clone())
+        }
+        Some(Value::String(v)) => Err(Diagnostic::error(
+            "/openapi",
+            format!(
+                "unsupported OpenAPI version `{v}`: the generator reads OpenAPI 3.0.x and 3.1.x documents"
+            ),
+        )),
+        Some(other) => Err(Diagnostic::error(
+            "/openapi",
+            format!("`openapi` must be a version string such as \"3.1.0\", found `{other}`"),
+        )),
+        None if obj.contains_key("swagger") => Err(Diagnostic::error(
+            "/swagger",
+            "this is a Swagger 2.0 (OpenAPI 2) document, which the generator does not read: convert it to OpenAPI 3 first (for example with swagger2openapi)",
+        )),
+        None => Err(Diagnostic::error(
+            "",
+            "missing `openapi` version field: the generator reads OpenAPI 3.0.x and 3.1.x documents",
+        )),
+    }
+}
+
+/// Checks what the typed model cannot: required members it would default.
 fn check_structure(root: &Value) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     let Some(obj) = root.as_object() else {
         out.push(Diagnostic::error("", "the document is not an object"));
         return out;
     };
-    match obj.get("openapi") {
-        Some(Value::String(v)) if v.starts_with("3.0.") || v == "3.0" => {}
-        Some(Value::String(v)) => out.push(Diagnostic::error(
-            "/openapi",
-            format!("unsupported OpenAPI version `{v}`: only 3.0.x documents are supported"),
-        )),
-        Some(other) => out.push(Diagnostic::error(
-            "/openapi",
-            format!("`openapi` must be a version string such as \"3.0.3\", found `{other}`"),
-        )),
-        None if obj.contains_key("swagger") => out.push(Diagnostic::error(
-            "/swagger",
-            "Swagger 2.0 documents are not supported: convert the document to OpenAPI 3.0",
-        )),
-        None => out.push(Diagnostic::error("", "missing `openapi` version field")),
-    }
     if let Some(paths) = obj.get("paths").and_then(Value::as_object) {
         for (path, item) in paths {
             let item_ptr = join("/paths", path);

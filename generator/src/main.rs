@@ -14,7 +14,8 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 #[command(
     name = "generator",
     version,
-    about = "Generates an async Rust client crate from an OpenAPI 3.0 document"
+    about = "Generates an async Rust client crate from an OpenAPI 3.0 or 3.1 document",
+    long_about = "Generates an async Rust client crate from an OpenAPI document.\n\nReads OpenAPI 3.0.x and 3.1.x documents (YAML or JSON), and the files their `$ref`s name, relative to the document's directory. Swagger 2.0 documents are refused: convert them to OpenAPI 3 first."
 )]
 struct Cli {
     #[command(subcommand)]
@@ -25,7 +26,8 @@ struct Cli {
 enum Command {
     /// Generate a crate (or check that one is up to date).
     Generate {
-        /// The OpenAPI 3.0 document, YAML or JSON.
+        /// The OpenAPI 3.0 or 3.1 document, YAML or JSON (other files it
+        /// `$ref`s are read relative to its directory).
         #[arg(long, value_name = "FILE")]
         spec: PathBuf,
         /// The crate's directory.
@@ -83,6 +85,11 @@ fn run() -> anyhow::Result<ExitCode> {
         crate_version,
         command,
         strict,
+        base_dir: Some(
+            spec.parent()
+                .map(std::path::Path::to_path_buf)
+                .unwrap_or_default(),
+        ),
     };
     let generated = match generator::generate(&text, &options) {
         Ok(g) => g,

@@ -34,6 +34,34 @@ pub struct Api {
     /// Whether a pattern of the document needs look-around, which only the
     /// crate's `lookaround` feature (fancy-regex) checks.
     pub lookaround: bool,
+    /// The requests the API sends to the user (3.1 `webhooks`, then 3.0
+    /// `callbacks` of the operations), in document order.
+    pub webhooks: Vec<Webhook>,
+}
+
+/// A request the API sends to the user: a webhook, or an operation's callback.
+#[derive(Debug, Clone)]
+pub struct Webhook {
+    /// Its name: the key under `webhooks`, or the callback's name.
+    pub wire_name: String,
+    /// The name of its variant of the crate's `Notification` enum (upper
+    /// camel case); its decoding function is `decode_` and the snake case.
+    pub rust_name: String,
+    /// The HTTP method the API sends it with.
+    pub method: HttpMethod,
+    /// `summary`.
+    pub summary: Option<String>,
+    /// `description`.
+    pub description: Option<String>,
+    /// What it carries.
+    pub payload: Option<RequestBody>,
+    /// The headers it declares, by wire name, with whether each is required.
+    pub headers: Vec<(String, bool)>,
+    /// A property of the payload whose value names this webhook alone (a
+    /// required property of one allowed value), and that value, as JSON.
+    pub discriminator: Option<(String, serde_json::Value)>,
+    /// The JSON pointer of its operation.
+    pub pointer: String,
 }
 
 /// One security scheme.
@@ -391,6 +419,8 @@ pub enum TypeRef {
     Nullable(Box<TypeRef>),
     /// A value behind a pointer, to break a recursive type.
     Boxed(Box<TypeRef>),
+    /// A fixed-length list whose items have each their type (`prefixItems`).
+    Tuple(Vec<TypeRef>),
 }
 
 /// A scalar type.
@@ -454,6 +484,8 @@ pub struct Constraints {
     pub one_of: Vec<f64>,
     /// The constraints on each item of an array, or each value of a map.
     pub items: Option<Box<Constraints>>,
+    /// The constraints on each key of a map (`propertyNames`).
+    pub keys: Option<Box<Constraints>>,
 }
 
 impl Constraints {
@@ -476,6 +508,7 @@ impl Constraints {
             || self.max_properties.is_some()
             || !self.one_of.is_empty()
             || self.items.as_ref().is_some_and(|i| i.has_rules())
+            || self.keys.as_ref().is_some_and(|k| k.has_rules())
     }
 }
 
@@ -527,6 +560,12 @@ pub enum TypeKind {
         target: TypeRef,
         /// Values allowed, as JSON text, when the schema is a non-string enum.
         allowed: Vec<String>,
+    },
+    /// A single allowed value (`const`): a unit struct that encodes as the
+    /// value and decodes only from it.
+    Const {
+        /// The value.
+        value: serde_json::Value,
     },
     /// One of several types (`oneOf` / `anyOf`).
     Union {

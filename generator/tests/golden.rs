@@ -81,6 +81,7 @@ fn options(name: &str) -> generator::Options {
         crate_version: Some("0.0.0".to_owned()),
         command: COMMAND.to_owned(),
         strict: false,
+        base_dir: None,
     }
 }
 

@@ -72,44 +72,71 @@ struct Expectation {
     warnings: usize,
 }
 
-/// The corpus folder in the repository.
+/// The OpenAPI 3.0 corpus folder in the repository.
 pub fn corpus_dir() -> PathBuf {
     root().join("generator/tests/corpus")
 }
 
-/// The documents to run: those named, or every document of `dir`.
+/// The corpus folders: OpenAPI 3.0, then 3.1. Each has its own
+/// `EXPECTATIONS.tsv`.
+pub fn corpus_dirs() -> Vec<PathBuf> {
+    vec![corpus_dir(), root().join("generator/tests/corpus-31")]
+}
+
+/// A document's name in tables and in `EXPECTATIONS.tsv`: its path relative
+/// to its corpus folder (`interledger-open-payments/auth-server.yaml`).
+pub fn document_name(dir: &Path, path: &Path) -> String {
+    path.strip_prefix(dir)
+        .unwrap_or(path)
+        .to_string_lossy()
+        .replace('\\', "/")
+}
+
+/// The documents to run: those named, or every document of `dir` (and of
+/// its folders, which hold documents split over several files).
 pub fn documents(dir: &Path, named: &[String]) -> anyhow::Result<Vec<PathBuf>> {
-    let mut all: Vec<PathBuf> = std::fs::read_dir(dir)
+    fn is_document(p: &Path) -> bool {
+        matches!(
+            p.extension().and_then(|e| e.to_str()),
+            Some("json" | "yaml" | "yml")
+        )
+    }
+    let mut all: Vec<PathBuf> = Vec::new();
+    for entry in std::fs::read_dir(dir)
         .with_context(|| format!("cannot read {}", dir.display()))?
         .filter_map(Result::ok)
-        .map(|e| e.path())
-        .filter(|p| {
-            matches!(
-                p.extension().and_then(|e| e.to_str()),
-                Some("json" | "yaml" | "yml")
-            )
-        })
-        .collect();
+    {
+        let path = entry.path();
+        if path.is_dir() {
+            all.extend(
+                std::fs::read_dir(&path)?
+                    .filter_map(Result::ok)
+                    .map(|e| e.path())
+                    .filter(|p| is_document(p)),
+            );
+        } else if is_document(&path) {
+            all.push(path);
+        }
+    }
     all.sort();
     if named.is_empty() {
         return Ok(all);
     }
-    named
+    Ok(named
         .iter()
-        .map(|n| {
+        .filter_map(|n| {
             all.iter()
                 .find(|p| {
-                    let file = p.file_name().and_then(|f| f.to_str()).unwrap_or_default();
-                    file == n || file.rsplit_once('.').is_some_and(|(stem, _)| stem == n)
+                    let file = document_name(dir, p);
+                    file == *n || file.rsplit_once('.').is_some_and(|(stem, _)| stem == n)
                 })
                 .cloned()
-                .with_context(|| format!("no document `{n}` in {}", dir.display()))
         })
-        .collect()
+        .collect())
 }
 
 /// The package name of a document's crate.
-fn package_name(document: &str) -> String {
+pub fn package_name(document: &str) -> String {
     let stem = document.rsplit_once('.').map_or(document, |(s, _)| s);
     let clean: String = stem
         .chars()
@@ -126,12 +153,8 @@ fn package_name(document: &str) -> String {
 
 /// Generates one document's crate under `out`; `None` for the row's check
 /// time, filled in later.
-pub fn generate(path: &Path, out: &Path) -> anyhow::Result<Row> {
-    let document = path
-        .file_name()
-        .and_then(|f| f.to_str())
-        .unwrap_or_default()
-        .to_owned();
+pub fn generate(dir: &Path, path: &Path, out: &Path) -> anyhow::Result<Row> {
+    let document = document_name(dir, path);
     let text =
         std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
     let options = generator::Options {
@@ -140,6 +163,7 @@ pub fn generate(path: &Path, out: &Path) -> anyhow::Result<Row> {
         crate_version: Some("0.0.0".to_owned()),
         command: "`cargo xtask corpus`".to_owned(),
         strict: false,
+        base_dir: path.parent().map(Path::to_path_buf),
     };
     let started = Instant::now();
     let result = std::panic::catch_unwind(|| generator::generate(&text, &options));
@@ -282,30 +306,45 @@ pub fn table(rows: &[Row]) -> String {
 
 /// `cargo xtask corpus [--dir DIR] [NAME...]`.
 pub fn run(args: &[&str]) -> anyhow::Result<()> {
-    let mut dir = corpus_dir();
+    let mut dirs = corpus_dirs();
     let mut named = Vec::new();
     let mut args = args.iter();
     while let Some(arg) = args.next() {
         match *arg {
             "--dir" => {
                 let value = args.next().context("--dir needs a directory")?;
-                dir = PathBuf::from(value);
+                dirs = vec![PathBuf::from(value)];
             }
             flag if flag.starts_with('-') => bail!("unknown option `{flag}`"),
             name => named.push(name.to_owned()),
         }
     }
-    let docs = documents(&dir, &named)?;
+    let mut docs = Vec::new();
+    for dir in &dirs {
+        docs.extend(documents(dir, &named)?.into_iter().map(|p| (dir.clone(), p)));
+    }
+    for n in &named {
+        if !docs.iter().any(|(dir, p)| {
+            let name = document_name(dir, p);
+            name == *n || name.rsplit_once('.').is_some_and(|(stem, _)| stem == n)
+        }) {
+            bail!("no corpus document `{n}`");
+        }
+    }
     let out = root().join("target/corpus");
     std::fs::create_dir_all(&out)?;
     let mut rows = Vec::new();
-    for path in &docs {
-        let name = path
-            .file_name()
-            .and_then(|f| f.to_str())
-            .unwrap_or_default();
+    let mut expected = BTreeMap::new();
+    for dir in &dirs {
+        let file = dir.join("EXPECTATIONS.tsv");
+        if file.exists() {
+            expected.extend(read_expectations(&file)?);
+        }
+    }
+    for (dir, path) in &docs {
+        let name = document_name(dir, path);
         println!("==> generate {name}");
-        let row = generate(path, &out.join(package_name(name)))?;
+        let row = generate(dir, path, &out.join(package_name(&name)))?;
         rows.push(row);
     }
     let members: Vec<String> = rows
@@ -325,10 +364,7 @@ pub fn run(args: &[&str]) -> anyhow::Result<()> {
     }
     println!();
     print!("{}", table(&rows));
-    compare(
-        &rows,
-        &read_expectations(&corpus_dir().join("EXPECTATIONS.tsv"))?,
-    )
+    compare(&rows, &expected)
 }
 
 /// Fails, naming every difference, when the rows are not what the
@@ -377,7 +413,7 @@ fn compare(rows: &[Row], expected: &BTreeMap<String, Expectation>) -> anyhow::Re
         eprintln!("{p}");
     }
     bail!(
-        "{} difference(s) from generator/tests/corpus/EXPECTATIONS.tsv: fix the generator, or update the file if the change is an improvement",
+        "{} difference(s) from the corpus folders' EXPECTATIONS.tsv: fix the generator, or update the file if the change is an improvement",
         problems.len()
     )
 }
@@ -394,17 +430,24 @@ mod tests {
             "corpus-adyen-payout-v30-30"
         );
         assert_eq!(package_name("api.github.com.json"), "corpus-api-github-com");
+        assert_eq!(
+            package_name("interledger-open-payments/auth-server.yaml"),
+            "corpus-interledger-open-payments-auth-server"
+        );
     }
 
     #[test]
     fn every_corpus_document_has_an_expectation() {
-        let expected = read_expectations(&corpus_dir().join("EXPECTATIONS.tsv")).unwrap();
-        for doc in documents(&corpus_dir(), &[]).unwrap() {
-            let name = doc.file_name().unwrap().to_str().unwrap();
-            assert!(
-                expected.contains_key(name),
-                "{name} has no line in EXPECTATIONS.tsv"
-            );
+        for dir in corpus_dirs() {
+            let expected = read_expectations(&dir.join("EXPECTATIONS.tsv")).unwrap();
+            for doc in documents(&dir, &[]).unwrap() {
+                let name = document_name(&dir, &doc);
+                assert!(
+                    expected.contains_key(&name),
+                    "{name} has no line in {}/EXPECTATIONS.tsv",
+                    dir.display()
+                );
+            }
         }
     }
 }

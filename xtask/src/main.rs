@@ -111,6 +111,7 @@ pub fn xtask_codegen(root: &Path, mode: Mode) -> anyhow::Result<sync::Report> {
         command: "`cargo xtask codegen`".to_owned(),
         // The project's own spec must be clean: no lenient reading.
         strict: true,
+        base_dir: Some(root.join("spec")),
     };
     let generated = generator::generate(&text, &options).map_err(|d| anyhow::anyhow!("{d}"))?;
     sync::sync(&root.join("generated"), &generated.files, mode).context("cannot sync generated/")

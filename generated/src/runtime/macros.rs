@@ -229,4 +229,50 @@ macro_rules! wait_until_terminal {
     };
 }
 
-pub(crate) use {paginate, request_options, send, string_enum, wait_until_terminal};
+/// The impls of a type of one value (`const`), given as JSON text: serde
+/// (encodes as the value; decodes from it alone, so that it tells the
+/// alternatives of a union apart) and `Display` (the text of a string,
+/// else the JSON).
+macro_rules! constant {
+    ($name:ident, $json:literal) => {
+        impl $name {
+            /// The value, as JSON text.
+            pub const JSON: &'static str = $json;
+
+            fn value() -> ::serde_json::Value {
+                ::serde_json::from_str($json).unwrap_or(::serde_json::Value::Null)
+            }
+        }
+
+        impl ::std::fmt::Display for $name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                match Self::value() {
+                    ::serde_json::Value::String(text) => f.write_str(&text),
+                    other => ::std::fmt::Display::fmt(&other, f),
+                }
+            }
+        }
+
+        impl ::serde::Serialize for $name {
+            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
+                ::serde::Serialize::serialize(&Self::value(), serializer)
+            }
+        }
+
+        impl<'de> ::serde::Deserialize<'de> for $name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+                let found = <::serde_json::Value as ::serde::Deserialize>::deserialize(deserializer)?;
+                if found == Self::value() {
+                    ::std::result::Result::Ok($name)
+                } else {
+                    ::std::result::Result::Err(::serde::de::Error::custom(::std::format!(
+                        "expected {}, found {found}",
+                        $json
+                    )))
+                }
+            }
+        }
+    };
+}
+
+pub(crate) use {constant, paginate, request_options, send, string_enum, wait_until_terminal};

@@ -89,6 +89,7 @@ pub(crate) struct Rules<'r> {
     pub(crate) max_properties: Option<usize>,
     pub(crate) one_of: Option<&'r [f64]>,
     pub(crate) items: Option<&'r Rules<'r>>,
+    pub(crate) keys: Option<&'r Rules<'r>>,
 }
 
 impl<'r> Rules<'r> {
@@ -151,6 +152,11 @@ impl<'r> Rules<'r> {
     pub(crate) const fn items(self, items: &'r Rules<'r>) -> Self {
         Rules { items: Some(items), ..self }
     }
+
+    /// These rules, and `keys` on each key of a map.
+    pub(crate) const fn keys(self, keys: &'r Rules<'r>) -> Self {
+        Rules { keys: Some(keys), ..self }
+    }
 }
 
 impl Rules<'static> {
@@ -168,6 +174,7 @@ impl Rules<'static> {
         max_properties: None,
         one_of: None,
         items: None,
+        keys: None,
     };
 }
 
@@ -406,10 +413,45 @@ impl<T: Validate> Validate for BTreeMap<String, T> {
         }
         let values = rules.items.unwrap_or(&Rules::NONE);
         for (k, value) in self {
-            v.key(k, |v| value.check(values, v));
+            v.key(k, |v| {
+                if let Some(keys) = rules.keys {
+                    let before = v.violations.len();
+                    k.as_str().check(keys, v);
+                    for broken in &mut v.violations[before..] {
+                        broken.rule = format!("the key {}", broken.rule);
+                    }
+                }
+                value.check(values, v)
+            });
         }
     }
 }
+
+/// Tuples (`prefixItems`): each item by its own rules.
+macro_rules! tuples {
+    ($(($($t:ident $i:tt),+)),*) => {$(
+        impl<$($t: Validate),+> Validate for ($($t,)+) {
+            fn validate(&self, v: &mut Validator) {
+                $( v.element($i, |v| self.$i.validate(v)); )+
+            }
+        }
+    )*};
+}
+
+tuples!(
+    (A 0),
+    (A 0, B 1),
+    (A 0, B 1, C 2),
+    (A 0, B 1, C 2, D 3),
+    (A 0, B 1, C 2, D 3, E 4),
+    (A 0, B 1, C 2, D 3, E 4, F 5),
+    (A 0, B 1, C 2, D 3, E 4, F 5, G 6),
+    (A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7),
+    (A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7, I 8),
+    (A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7, I 8, J 9),
+    (A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7, I 8, J 9, K 10),
+    (A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7, I 8, J 9, K 10, L 11)
+);
 
 #[cfg(test)]
 mod tests {

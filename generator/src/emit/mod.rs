@@ -10,6 +10,7 @@ mod templates;
 mod types;
 mod usage;
 mod validation;
+mod webhooks;
 
 use std::collections::BTreeMap;
 
@@ -56,6 +57,7 @@ enum Piece<'a> {
     Client(&'a [crate::model::Operation], bool),
     Types(&'a [&'a crate::model::TypeDef], bool),
     Builders(&'a [crate::model::Operation], bool),
+    Webhooks,
 }
 
 /// Every file of the crate, by path relative to the crate root.
@@ -95,12 +97,16 @@ pub fn emit(api: &Api, info: &CrateInfo<'_>) -> Result<BTreeMap<String, String>,
     if api.operations.is_empty() {
         pieces.push(("src/builders.rs", Piece::Builders(&[], true)));
     }
+    if !api.webhooks.is_empty() {
+        pieces.push(("src/webhooks.rs", Piece::Webhooks));
+    }
     let rendered = render_all(&pieces, |(_, piece)| {
         let tokens = match piece {
             Piece::Lib => emit_lib(api, info, &quickstart, uses),
             Piece::Client(ops, first) => emit_client(api, ops, *first),
             Piece::Types(defs, first) => types::emit_types(defs, *first, &validation, &pages),
             Piece::Builders(ops, first) => client::emit_builders(api, ops, *first, &validation),
+            Piece::Webhooks => webhooks::emit_webhooks(api).unwrap_or_default(),
         };
         let file: syn::File =
             syn::parse2(tokens).map_err(|e| format!("the generator produced invalid Rust: {e}"))?;
@@ -283,6 +289,7 @@ fn emit_lib(
         }
     });
     let uuid_rules = quote!(impl crate::runtime::Validate for ::uuid::Uuid {});
+    let webhooks_mod = (!api.webhooks.is_empty()).then(|| quote!(pub mod webhooks;));
     quote! {
         #doc
         #![forbid(unsafe_code)]
@@ -292,6 +299,7 @@ fn emit_lib(
         mod client;
         mod runtime;
         pub mod types;
+        #webhooks_mod
 
         pub use bytes::Bytes;
         pub use reqwest;
@@ -427,6 +435,7 @@ impl Uses {
                 | TypeRef::Map(inner)
                 | TypeRef::Nullable(inner)
                 | TypeRef::Boxed(inner) => walk(inner, uses),
+                TypeRef::Tuple(items) => items.iter().for_each(|t| walk(t, uses)),
                 TypeRef::Named(_) | TypeRef::Primitive(_) | TypeRef::Json => {}
             }
         }

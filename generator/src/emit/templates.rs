@@ -39,6 +39,15 @@ struct Readme<'a> {
     has_poll: bool,
     lookaround: bool,
     operations: Vec<ReadmeOperation>,
+    webhooks: Vec<ReadmeWebhook>,
+}
+
+struct ReadmeWebhook {
+    name: String,
+    variant: String,
+    function: String,
+    payload: String,
+    summary: String,
 }
 
 struct ReadmeOperation {
@@ -137,6 +146,29 @@ pub fn readme(
         has_poll: api.operations.iter().any(|op| op.poll.is_some()),
         lookaround: uses.lookaround,
         operations,
+        webhooks: api
+            .webhooks
+            .iter()
+            .map(|w| ReadmeWebhook {
+                name: w.wire_name.replace('|', "\\|"),
+                variant: w.rust_name.clone(),
+                function: format!("decode_{}", heck::ToSnakeCase::to_snake_case(w.rust_name.as_str())),
+                payload: match w.payload.as_ref().map(|p| &p.content) {
+                    Some(crate::model::RequestContent::Json(ty)) => {
+                        super::types::rust_type(ty).to_string().replace(' ', "").replace("crate::types::", "").replace("::std::option::", "").replace("::std::vec::", "").replace("::std::string::", "")
+                    }
+                    Some(crate::model::RequestContent::Text) => "String".to_owned(),
+                    _ => "Bytes".to_owned(),
+                },
+                summary: w
+                    .summary
+                    .as_deref()
+                    .or(w.description.as_deref())
+                    .and_then(|s| s.lines().next())
+                    .unwrap_or_default()
+                    .replace('|', "\\|"),
+            })
+            .collect(),
     }
     .render()
     .map_err(|e| format!("cannot render README.md: {e}"))

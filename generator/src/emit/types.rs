@@ -38,6 +38,10 @@ pub fn rust_type(ty: &TypeRef) -> TokenStream {
             let inner = rust_type(inner);
             quote!(::std::boxed::Box<#inner>)
         }
+        TypeRef::Tuple(items) => {
+            let items = items.iter().map(rust_type);
+            quote!((#(#items,)*))
+        }
     }
 }
 
@@ -159,6 +163,7 @@ fn emit_def(def: &TypeDef, validation: &Validation) -> TokenStream {
             variants,
             discriminator,
         } => emit_union(&name, doc, variants, discriminator.as_deref()),
+        TypeKind::Const { value } => emit_const(&name, doc, value),
     };
     let validate = in_requests
         .then(|| emit_validate(&name, def, validation))
@@ -179,6 +184,8 @@ fn emit_validate(
 ) -> Option<TokenStream> {
     let checks = match &def.kind {
         TypeKind::Alias { .. } | TypeKind::Newtype { .. } => return None,
+        // Holds the one value there is.
+        TypeKind::Const { .. } => quote!(),
         TypeKind::StringEnum { catch_all, .. } => {
             let catch_all = ident(catch_all);
             quote! {
@@ -327,6 +334,23 @@ fn emit_enum(
         }
 
         crate::runtime::string_enum!(#name, #catch_all, #from_str_rule);
+    }
+}
+
+fn emit_const(name: &proc_macro2::Ident, doc: TokenStream, value: &serde_json::Value) -> TokenStream {
+    let json = value.to_string();
+    let text = format!(
+        " Always {}: encodes as that value, and decodes from it alone.",
+        code(&json)
+    );
+    quote! {
+        #doc
+        #[doc = ""]
+        #[doc = #text]
+        #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub struct #name;
+
+        crate::runtime::constant!(#name, #json);
     }
 }
 

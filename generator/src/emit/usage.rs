@@ -577,7 +577,7 @@ impl Synth<'_> {
                     format!("std::collections::BTreeMap::from([{}])", pairs.join(", "))
                 })
             }
-            TypeRef::Json => None,
+            TypeRef::Json | TypeRef::Tuple(_) => None,
             TypeRef::Named(name) => {
                 let api = self.api;
                 let def = api.types.get(name)?;
@@ -639,6 +639,7 @@ impl Synth<'_> {
                     }
                     TypeKind::Alias { target, .. } => return self.expr(target, value, into),
                     TypeKind::Union { .. } => None,
+                    TypeKind::Const { .. } => Some(path.clone()),
                 }
                 .inspect(|_| {
                     if !PRELUDE.contains(&bare.as_str()) {

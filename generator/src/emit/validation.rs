@@ -97,7 +97,7 @@ impl Validation {
                     }
                     TypeKind::Alias { target, .. } => needs(target, &active),
                     // Valid by construction.
-                    TypeKind::Newtype { .. } => false,
+                    TypeKind::Newtype { .. } | TypeKind::Const { .. } => false,
                 };
                 if is_active {
                     active.insert(name.clone());
@@ -185,7 +185,7 @@ impl Validation {
                 self.add_enum_values_at(inner, &mut items, depth);
                 c.items = (!items.is_empty()).then(|| Box::new(items));
             }
-            TypeRef::Primitive(_) | TypeRef::Json => {}
+            TypeRef::Primitive(_) | TypeRef::Json | TypeRef::Tuple(_) => {}
         }
     }
 }
@@ -220,6 +220,7 @@ fn needs(ty: &TypeRef, active: &BTreeSet<String>) -> bool {
         | TypeRef::Map(inner)
         | TypeRef::Nullable(inner)
         | TypeRef::Boxed(inner) => needs(inner, active),
+        TypeRef::Tuple(items) => items.iter().any(|t| needs(t, active)),
         TypeRef::Primitive(_) | TypeRef::Json => false,
     }
 }
@@ -231,6 +232,7 @@ fn named_in(ty: &TypeRef, out: &mut Vec<String>) {
         | TypeRef::Map(inner)
         | TypeRef::Nullable(inner)
         | TypeRef::Boxed(inner) => named_in(inner, out),
+        TypeRef::Tuple(items) => items.iter().for_each(|t| named_in(t, out)),
         TypeRef::Primitive(_) | TypeRef::Json => {}
     }
 }
@@ -246,7 +248,7 @@ pub fn members(kind: &TypeKind) -> Vec<&TypeRef> {
         TypeKind::Newtype { inner, .. } => vec![inner],
         TypeKind::Alias { target, .. } => vec![target],
         TypeKind::Union { variants, .. } => variants.iter().map(|v| &v.ty).collect(),
-        TypeKind::StringEnum { .. } => Vec::new(),
+        TypeKind::StringEnum { .. } | TypeKind::Const { .. } => Vec::new(),
     }
 }
 
@@ -304,6 +306,10 @@ pub fn rules(c: &Constraints, statics: &mut Vec<TokenStream>) -> TokenStream {
     if let Some(items) = c.items.as_deref().filter(|i| i.has_rules()) {
         let inner = rules(items, statics);
         calls.push(quote!(.items(&#inner)));
+    }
+    if let Some(keys) = c.keys.as_deref().filter(|k| k.has_rules()) {
+        let inner = rules(keys, statics);
+        calls.push(quote!(.keys(&#inner)));
     }
     quote!(crate::runtime::Rules::NONE #(#calls)*)
 }

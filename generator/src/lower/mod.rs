@@ -8,6 +8,7 @@ mod features;
 mod operation;
 mod recursion;
 mod schema;
+mod webhooks;
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -16,6 +17,8 @@ use openapiv3::{OpenAPI, ReferenceOr};
 use crate::diagnostics::{Diagnostic, join};
 use crate::model::{Api, SecurityKind, SecurityScheme};
 use crate::names::Namespace;
+
+pub(crate) use schema::{percent_decode, unescape};
 
 pub(crate) struct Lowerer<'a> {
     doc: &'a OpenAPI,
@@ -42,10 +45,9 @@ pub(crate) struct Lowerer<'a> {
 }
 
 /// Lowers `doc`; on failure returns every error (and warning) found.
-pub fn lower(
-    doc: &OpenAPI,
-    raw: &serde_json::Value,
-) -> Result<(Api, Vec<Diagnostic>), Vec<Diagnostic>> {
+pub fn lower(loaded: &crate::load::Loaded) -> Result<(Api, Vec<Diagnostic>), Vec<Diagnostic>> {
+    let doc = &loaded.doc;
+    let raw = &loaded.raw;
     let mut l = Lowerer {
         doc,
         raw,
@@ -65,6 +67,7 @@ pub fn lower(
     let security_schemes = l.security_schemes();
     let mut operations = l.operations(&security_schemes);
     features::one_reading_per_page(&mut operations, &mut l.warnings);
+    let webhooks = l.webhooks(&loaded.webhooks);
     if !l.errors.is_empty() {
         let mut all = l.errors;
         all.extend(l.warnings);
@@ -85,6 +88,7 @@ pub fn lower(
         types: l.types,
         error_bodies,
         lookaround: l.lookaround,
+        webhooks,
     };
     Ok((api, l.warnings))
 }

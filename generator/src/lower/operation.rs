@@ -182,7 +182,7 @@ impl<'a> Lowerer<'a> {
     }
 
     /// Resolves a `$ref` into a component map, following chains.
-    fn resolve<T>(
+    pub(super) fn resolve<T>(
         &mut self,
         item: &'a ReferenceOr<T>,
         section: &str,
@@ -419,7 +419,7 @@ impl<'a> Lowerer<'a> {
         segments
     }
 
-    fn request_body(
+    pub(super) fn request_body(
         &mut self,
         cx: &OpContext<'_>,
         body: &'a ReferenceOr<openapiv3::RequestBody>,
@@ -602,6 +602,21 @@ pub(super) struct OpContext<'p> {
     wire_id: String,
     method_name: String,
     builder_name: String,
+}
+
+impl OpContext<'static> {
+    /// The context of a webhook's operation, whose inline payload is named
+    /// after `name` (`{name}Body`).
+    pub(super) fn for_webhook(method: HttpMethod, pointer: String, name: &str) -> Self {
+        OpContext {
+            path: "",
+            method,
+            pointer,
+            wire_id: String::new(),
+            method_name: String::new(),
+            builder_name: name.to_owned(),
+        }
+    }
 }
 
 fn status_match(code: &StatusCode) -> StatusMatch {

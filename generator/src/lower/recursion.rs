@@ -19,7 +19,7 @@ fn type_refs_mut(kind: &mut TypeKind) -> Vec<&mut TypeRef> {
         TypeKind::Newtype { inner, .. } => vec![inner],
         TypeKind::Alias { target, .. } => vec![target],
         TypeKind::Union { variants, .. } => variants.iter_mut().map(|v| &mut v.ty).collect(),
-        TypeKind::StringEnum { .. } => Vec::new(),
+        TypeKind::StringEnum { .. } | TypeKind::Const { .. } => Vec::new(),
     }
 }
 
@@ -30,6 +30,11 @@ fn named(ty: &TypeRef, by_value: bool, out: &mut BTreeSet<String>) {
             out.insert(n.clone());
         }
         TypeRef::Nullable(inner) => named(inner, by_value, out),
+        TypeRef::Tuple(items) => {
+            for item in items {
+                named(item, by_value, out);
+            }
+        }
         TypeRef::Boxed(inner) | TypeRef::Array(inner) | TypeRef::Map(inner) if !by_value => {
             named(inner, by_value, out)
         }

@@ -17,6 +17,7 @@ use crate::model::{
     Constraints, EnumVariant, Field, Primitive, TypeDef, TypeKind, TypeRef, UnionVariant,
 };
 use crate::names::{self, Namespace};
+use crate::oas31;
 
 /// A schema's keywords, whatever shape `openapiv3` gave it.
 #[derive(Default)]
@@ -149,8 +150,18 @@ fn view(schema: &Schema) -> View<'_> {
         _ => None,
     };
     v.constraints.items = inner.filter(Constraints::has_rules).map(Box::new);
+    // 3.1 `propertyNames`: rules on each key.
+    if let Some(names) = schema.schema_data.extensions.get(oas31::PROPERTY_NAMES)
+        && let Ok(names) = serde_json::from_value::<Schema>(names.clone())
+    {
+        let keys = view(&names).constraints;
+        v.constraints.keys = keys.has_rules().then(|| Box::new(keys));
+    }
     v
 }
+
+/// The longest tuple the runtime checks (and serde encodes up to 16).
+const MAX_TUPLE: usize = 12;
 
 /// String formats the generated client checks before sending; `date-time`,
 /// `date` and `uuid` have types of their own instead.
@@ -261,10 +272,13 @@ impl<'a> Lowerer<'a> {
                     }
                 }
             }
+            // A reference to another file that could not be read: the
+            // loader has said so.
+            None if !reference.starts_with('#') => TypeRef::Json,
             None => {
                 self.errors.push(Diagnostic::error(
                     join(pointer, "$ref"),
-                    format!("unsupported $ref `{reference}`: only references inside the document (`#/…`) are read"),
+                    format!("unsupported $ref `{reference}`: a reference inside the document must be a JSON pointer (`#/…`) or, in OpenAPI 3.1, an `$anchor` it declares"),
                 ));
                 TypeRef::Json
             }
@@ -453,6 +467,14 @@ impl<'a> Lowerer<'a> {
     /// Decides what `s` is. `component` is true for a named component schema,
     /// which keeps its constraints in a newtype.
     fn shape(&mut self, s: &Schema, pointer: &str, name: &str, component: bool) -> Shape {
+        if let Some(value) = s.schema_data.extensions.get(oas31::CONST) {
+            return Shape::Define(Box::new(TypeKind::Const {
+                value: value.clone(),
+            }));
+        }
+        if let Some(Value::Array(prefix)) = s.schema_data.extensions.get(oas31::PREFIX_ITEMS) {
+            return Shape::Use(self.tuple(prefix, pointer, name));
+        }
         let v = view(s);
         if !v.one_of.is_empty() || !v.any_of.is_empty() {
             let (alternatives, key) = if v.one_of.is_empty() {
@@ -490,6 +512,36 @@ impl<'a> Lowerer<'a> {
             return self.object(&v, pointer, name);
         }
         Shape::Use(TypeRef::Json)
+    }
+
+    /// `prefixItems` with nothing after them: a tuple.
+    fn tuple(&mut self, prefix: &[Value], pointer: &str, name: &str) -> TypeRef {
+        let at = join(pointer, "prefixItems");
+        if prefix.is_empty() || prefix.len() > MAX_TUPLE {
+            self.warnings.push(Diagnostic::warning(
+                at,
+                format!(
+                    "a tuple of {} items is read as a list of JSON values (a Rust tuple has 1 to {MAX_TUPLE})",
+                    prefix.len()
+                ),
+            ));
+            return TypeRef::Array(Box::new(TypeRef::Json));
+        }
+        let mut items = Vec::with_capacity(prefix.len());
+        for (i, item) in prefix.iter().enumerate() {
+            let item_ptr = join(&at, &i.to_string());
+            match serde_json::from_value::<ReferenceOr<Schema>>(item.clone()) {
+                Ok(schema) => items.push(self.lower_schema(&schema, &item_ptr, &format!("{name}{i}"))),
+                Err(e) => {
+                    self.warnings.push(Diagnostic::warning(
+                        item_ptr,
+                        format!("not a schema ({e}): the item is read as a JSON value"),
+                    ));
+                    items.push(TypeRef::Json);
+                }
+            }
+        }
+        TypeRef::Tuple(items)
     }
 
     fn object(&mut self, v: &View<'_>, pointer: &str, name: &str) -> Shape {
@@ -849,6 +901,7 @@ fn combine(a: Constraints, b: Constraints) -> (Constraints, Option<String>) {
             a.one_of
         },
         items: a.items.or(b.items),
+        keys: a.keys.or(b.keys),
     };
     (merged, second_pattern)
 }
@@ -987,6 +1040,10 @@ impl Lowerer<'_> {
             let items = self.checked(*items, &join(pointer, "items"));
             c.items = items.has_rules().then(|| Box::new(items));
         }
+        if let Some(keys) = c.keys.take() {
+            let keys = self.checked(*keys, &join(pointer, "propertyNames"));
+            c.keys = keys.has_rules().then(|| Box::new(keys));
+        }
         c
     }
 
@@ -1047,12 +1104,13 @@ fn variant_name_for(ty: &TypeRef) -> String {
         TypeRef::Map(_) => "Map".into(),
         TypeRef::Json => "Json".into(),
         TypeRef::Nullable(inner) | TypeRef::Boxed(inner) => variant_name_for(inner),
+        TypeRef::Tuple(_) => "Tuple".into(),
     }
 }
 
 /// A `$ref`'s fragment with its percent-escapes decoded (`%7B` → `{`), as
 /// the JSON pointer it names.
-fn percent_decode(fragment: &str) -> String {
+pub(crate) fn percent_decode(fragment: &str) -> String {
     let bytes = fragment.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;
@@ -1077,6 +1135,6 @@ fn percent_decode(fragment: &str) -> String {
 }
 
 /// Undoes JSON pointer escaping in one token.
-pub(super) fn unescape(token: &str) -> String {
+pub(crate) fn unescape(token: &str) -> String {
     token.replace("~1", "/").replace("~0", "~")
 }

@@ -15,3 +15,4 @@ mod pagination;
 mod polling;
 mod retries;
 mod validation;
+mod webhooks;
