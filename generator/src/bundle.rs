@@ -60,7 +60,7 @@ pub fn bundle(root: &mut Value, base_dir: Option<&Path>) -> (Vec<Source>, Vec<Di
             Err(e) => {
                 problems.push(Diagnostic::error(
                     at,
-                    format!("cannot read `{name}` ({}): {e}", path.display()),
+                    format!("cannot read `{name}`, relative to the document's directory: {e}"),
                 ));
                 files.insert(name, Value::Null);
                 continue;
@@ -123,9 +123,7 @@ fn inline_parts(value: &mut Value, files: &Value, depth: usize) {
                 return;
             }
             for (key, member) in map.iter_mut() {
-                if !matches!(key.as_str(), "schema" | "schemas" | "example" | "default" | "enum" | "const" | "value")
-                    && key != BUNDLED
-                {
+                if !matches!(key.as_str(), "schema" | "schemas") && key != BUNDLED {
                     inline_parts(member, files, depth);
                 }
             }
@@ -150,7 +148,7 @@ fn external_refs(value: &Value, at: &str, out: &mut Vec<(String, String)>) {
                 out.push((file.to_owned(), join(at, "$ref")));
             }
             for (key, member) in map {
-                if !matches!(key.as_str(), "example" | "examples" | "default" | "enum" | "const") {
+                if !is_data_member(key, at) {
                     external_refs(member, &join(at, key), out);
                 }
             }
@@ -205,7 +203,7 @@ fn rewrite(
                     }
                 }
                 for (key, member) in map.iter_mut() {
-                    if !matches!(key.as_str(), "example" | "examples" | "default" | "enum" | "const") {
+                    if !is_data_member(key, at) {
                         visit(member, &join(at, key), file, here, queue, problems);
                     }
                 }
@@ -266,6 +264,58 @@ fn target(reference: &str, file: &str) -> Result<Option<(String, String)>, Strin
 
 fn percent_decoded(text: &str) -> PathBuf {
     PathBuf::from(crate::lower::percent_decode(text))
+}
+
+/// A `$ref` as its document wrote it: a pointer below [`BUNDLED`] as the
+/// file and the pointer inside it (`schemas.yaml#/Pet`).
+pub fn display_ref(reference: &str) -> String {
+    match reference
+        .strip_prefix('#')
+        .and_then(split_pointer)
+    {
+        Some((file, inner)) => format!("{file}#{inner}"),
+        None => reference.to_owned(),
+    }
+}
+
+/// Whether the file of a pointer below [`BUNDLED`] could not be read (its
+/// place holds nothing; the loader has said why).
+pub(crate) fn is_unread(root: &Value, pointer: &str) -> bool {
+    split_pointer(pointer).is_some_and(|(file, _)| {
+        root.pointer(&format!("/{BUNDLED}/{}", escape_token(&file)))
+            .is_some_and(Value::is_null)
+    })
+}
+
+/// Whether the member `key` of the object at `at` holds data (an example, a
+/// default, an enum's or a const's values) rather than parts of the
+/// document. A member of a map of names (`properties`, `responses`, …) is
+/// always a part: a property may be called `default`, and so is a response.
+pub(crate) fn is_data_member(key: &str, at: &str) -> bool {
+    const NAME_MAPS: &[&str] = &[
+        "properties",
+        "patternProperties",
+        "$defs",
+        "definitions",
+        "schemas",
+        "responses",
+        "parameters",
+        "headers",
+        "examples",
+        "callbacks",
+        "webhooks",
+        "paths",
+        "pathItems",
+        "securitySchemes",
+        "requestBodies",
+        "links",
+        "content",
+        "encoding",
+        "mapping",
+        "variables",
+    ];
+    let parent = at.rsplit('/').next().unwrap_or_default();
+    !NAME_MAPS.contains(&parent) && matches!(key, "example" | "default" | "enum" | "const")
 }
 
 /// The file and the pointer inside it of a pointer below [`BUNDLED`].

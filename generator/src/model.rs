@@ -534,6 +534,9 @@ pub enum TypeKind {
         fields: Vec<Field>,
         /// The type of properties other than `fields`, if the schema allows them.
         additional: Option<TypeRef>,
+        /// `dependentRequired`: when the property named first is present,
+        /// those listed must be too (wire names).
+        dependent_required: Vec<(String, Vec<String>)>,
     },
     /// A string enum. Values the document does not list decode into a
     /// catch-all variant.

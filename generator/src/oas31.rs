@@ -15,6 +15,7 @@
 
 use serde_json::{Map, Value, json};
 
+use crate::bundle::is_data_member;
 use crate::diagnostics::{Diagnostic, join};
 
 /// The member that carries a `const` value to lowering.
@@ -90,7 +91,7 @@ fn resolve_anchors(root: &mut Value) {
     if targets.is_empty() {
         return;
     }
-    rewrite_refs(root, &|reference: &str| {
+    rewrite_refs(root, "", &|reference: &str| {
         if let Some(anchor) = reference.strip_prefix('#')
             && !anchor.is_empty()
             && !anchor.starts_with('/')
@@ -126,7 +127,7 @@ fn collect_ids(value: &Value, at: &str, out: &mut Vec<(String, String)>) {
                 out.push((format!("#{anchor}"), at.to_owned()));
             }
             for (key, member) in map {
-                if !is_value_member(key) {
+                if !is_data_member(key, at) {
                     collect_ids(member, &join(at, key), out);
                 }
             }
@@ -141,7 +142,7 @@ fn collect_ids(value: &Value, at: &str, out: &mut Vec<(String, String)>) {
 }
 
 /// Replaces each `$ref` for which `f` gives a new target.
-pub(crate) fn rewrite_refs(value: &mut Value, f: &dyn Fn(&str) -> Option<String>) {
+fn rewrite_refs(value: &mut Value, at: &str, f: &dyn Fn(&str) -> Option<String>) {
     match value {
         Value::Object(map) => {
             if let Some(Value::String(reference)) = map.get_mut("$ref")
@@ -150,24 +151,20 @@ pub(crate) fn rewrite_refs(value: &mut Value, f: &dyn Fn(&str) -> Option<String>
                 *reference = new;
             }
             for (key, member) in map.iter_mut() {
-                if !is_value_member(key) {
-                    rewrite_refs(member, f);
+                if !is_data_member(key, at) {
+                    rewrite_refs(member, &join(at, key), f);
                 }
             }
         }
         Value::Array(items) => {
-            for item in items {
-                rewrite_refs(item, f);
+            for (i, item) in items.iter_mut().enumerate() {
+                rewrite_refs(item, &join(at, &i.to_string()), f);
             }
         }
         _ => {}
     }
 }
 
-/// Members whose values are data, not parts of the document.
-fn is_value_member(key: &str) -> bool {
-    matches!(key, "example" | "examples" | "default" | "enum" | "const")
-}
 
 /// Path items `$ref`'d from `components/pathItems` (in `paths`, `webhooks`
 /// and callbacks) are copied in place.
@@ -230,7 +227,7 @@ fn walk(value: &mut Value, at: &str, out: &mut Vec<Diagnostic>) {
                     }
                 } else if key == crate::bundle::BUNDLED && at.is_empty() {
                     bundled(member, &ptr, out);
-                } else if !is_value_member(key) && !key.starts_with("x-") {
+                } else if !is_data_member(key, at) && !key.starts_with("x-") {
                     walk(member, &ptr, out);
                 }
             }

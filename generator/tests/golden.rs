@@ -107,7 +107,9 @@ fn fixtures_generate_as_their_snapshots() {
     let mut names = BTreeSet::new();
     for (name, path) in good_documents() {
         let text = std::fs::read_to_string(&path).expect("a readable document");
-        let generated = generator::generate(&text, &options(&name))
+        let mut opts = options(&name);
+        opts.base_dir = path.parent().map(Path::to_path_buf);
+        let generated = generator::generate(&text, &opts)
             .unwrap_or_else(|d| panic!("{name} did not generate:\n{d}"));
         expect_file![format!("golden/{name}.snap")].assert_eq(&snapshot(&generated));
         // Written for `cargo xtask fixtures`, which builds them.
@@ -148,6 +150,7 @@ fn bad_documents_fail_with_their_diagnostics() {
         let mut opts = options(&name);
         opts.source_name = file_name;
         opts.strict = true;
+        opts.base_dir = path.parent().map(Path::to_path_buf);
         match generator::generate(&text, &opts) {
             Ok(_) => panic!("{name} generated, but it is a bad document"),
             Err(d) => {
@@ -172,11 +175,23 @@ fn every_reported_place_is_in_its_document() {
         let Ok(value) = generator::load::parse(&text) else {
             continue;
         };
-        let diagnostics = match generator::generate(&text, &options(&name)) {
+        let mut opts = options(&name);
+        opts.base_dir = path.parent().map(Path::to_path_buf);
+        let diagnostics = match generator::generate(&text, &opts) {
             Ok(generated) => generated.warnings.items,
             Err(d) => d.items,
         };
         for d in diagnostics {
+            // A place in another file of the document is checked in that file.
+            let value = match &d.file {
+                Some(file) => {
+                    let Ok(text) = std::fs::read_to_string(path.parent().unwrap().join(file)) else {
+                        continue;
+                    };
+                    generator::load::parse(&text).expect("a part that parses")
+                }
+                None => value.clone(),
+            };
             assert!(
                 value.pointer(&d.pointer).is_some(),
                 "{name}: `{}` is not a place in the document ({})",

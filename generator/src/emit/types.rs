@@ -126,9 +126,16 @@ fn emit_def(def: &TypeDef, validation: &Validation) -> TokenStream {
     let doc = attrs(&def_text(def));
     let in_requests = validation.reachable.contains(&def.name);
     let body = match &def.kind {
-        TypeKind::Struct { fields, additional } => {
-            emit_struct(&name, doc, fields, additional.as_ref(), in_requests)
-        }
+        TypeKind::Struct {
+            fields, additional, ..
+        } => emit_struct(
+            &name,
+            doc,
+            fields,
+            additional.as_ref(),
+            in_requests,
+            &validation.constants,
+        ),
         TypeKind::StringEnum {
             variants,
             terminal,
@@ -194,8 +201,38 @@ fn emit_validate(
                 }
             }
         }
-        TypeKind::Struct { fields, additional } => {
+        TypeKind::Struct {
+            fields,
+            additional,
+            dependent_required,
+        } => {
             let mut checks: Vec<TokenStream> = Vec::new();
+            // `dependentRequired`: a present property needs others.
+            let field = |wire: &str| fields.iter().find(|f| f.wire_name == wire);
+            for (first, needed) in dependent_required {
+                let Some(first_field) = field(first) else {
+                    continue;
+                };
+                let rule = format!("is required when `{first}` is present");
+                for other in needed {
+                    // A property that is always there needs no check.
+                    let Some(other_field) = field(other).filter(|f| f.optional()) else {
+                        continue;
+                    };
+                    let other_name = ident(&other_field.rust_name);
+                    let test = if first_field.optional() {
+                        let first_name = ident(&first_field.rust_name);
+                        quote!(self.#first_name.is_some() && self.#other_name.is_none())
+                    } else {
+                        quote!(self.#other_name.is_none())
+                    };
+                    checks.push(quote! {
+                        if #test {
+                            v.field(#other, |v| v.violation(#rule));
+                        }
+                    });
+                }
+            }
             for f in fields {
                 let fname = ident(&f.rust_name);
                 let wire = &f.wire_name;
@@ -571,6 +608,7 @@ fn emit_struct(
     fields: &[Field],
     additional: Option<&TypeRef>,
     in_requests: bool,
+    constants: &std::collections::BTreeSet<String>,
 ) -> TokenStream {
     let mut decls = Vec::new();
     let mut ctor_args = Vec::new();
@@ -638,7 +676,11 @@ fn emit_struct(
             #serde_attr
             pub #fname: #ty,
         });
-        if !f.optional() {
+        let constant = matches!(&f.ty, TypeRef::Named(n) if constants.contains(n));
+        if !f.optional() && constant {
+            // One value: nothing to give.
+            ctor_inits.push(quote!(#fname: #ty));
+        } else if !f.optional() {
             ctor_args.push(quote!(#fname: impl ::std::convert::Into<#ty>));
             ctor_inits.push(quote!(#fname: #fname.into()));
         } else {

@@ -588,7 +588,9 @@ impl Synth<'_> {
                     bare.clone()
                 };
                 match &def.kind {
-                    TypeKind::Struct { fields, additional } => {
+                    TypeKind::Struct {
+                        fields, additional, ..
+                    } => {
                         let object = value.as_object()?;
                         if additional.is_none()
                             && object
@@ -601,6 +603,11 @@ impl Synth<'_> {
                         let mut setters = Vec::new();
                         for f in fields {
                             let v = object.get(&f.wire_name);
+                            let constant = matches!(&f.ty, TypeRef::Named(n)
+                                if matches!(api.types.get(n).map(|d| &d.kind), Some(TypeKind::Const { .. })));
+                            if !f.optional() && constant {
+                                continue;
+                            }
                             if !f.optional() {
                                 args.push(self.expr(&f.ty, v?, true)?);
                             } else if let Some(v) = v.filter(|v| !v.is_null()) {

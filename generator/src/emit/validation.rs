@@ -28,6 +28,8 @@ pub struct Validation {
     /// The type each reachable alias without enum values names: followed
     /// where a value is used, to reach a numeric enum behind other names.
     aliases: BTreeMap<String, TypeRef>,
+    /// The types of one value (`const`): a constructor fills them in.
+    pub constants: BTreeSet<String>,
 }
 
 impl Validation {
@@ -66,11 +68,18 @@ impl Validation {
                 _ => None,
             })
             .collect();
+        let constants = api
+            .types
+            .values()
+            .filter(|d| matches!(d.kind, TypeKind::Const { .. }))
+            .map(|d| d.name.clone())
+            .collect();
         let mut validation = Validation {
             reachable: BTreeSet::new(),
             active: BTreeSet::new(),
             numeric_enums,
             aliases,
+            constants,
         };
         // Active: a fixed point, since types can refer to each other in cycles.
         let mut active: BTreeSet<String> = BTreeSet::new();
@@ -82,8 +91,12 @@ impl Validation {
                 };
                 let is_active = match &def.kind {
                     TypeKind::StringEnum { .. } => true,
-                    TypeKind::Struct { fields, additional } => {
-                        fields.iter().any(|f| {
+                    TypeKind::Struct {
+                        fields,
+                        additional,
+                        dependent_required,
+                    } => {
+                        !dependent_required.is_empty() || fields.iter().any(|f| {
                             f.constraints.has_rules()
                                 || (f.required && f.write_only)
                                 || needs(&f.ty, &active)
@@ -240,7 +253,9 @@ fn named_in(ty: &TypeRef, out: &mut Vec<String>) {
 /// The types a definition refers to.
 pub fn members(kind: &TypeKind) -> Vec<&TypeRef> {
     match kind {
-        TypeKind::Struct { fields, additional } => fields
+        TypeKind::Struct {
+            fields, additional, ..
+        } => fields
             .iter()
             .map(|f| &f.ty)
             .chain(additional.as_ref())

@@ -38,6 +38,12 @@ pub(crate) struct Lowerer<'a> {
     /// The `$ref` targets being lowered, to stop a reference to a place
     /// inside itself.
     resolving: BTreeSet<String>,
+    /// The names of the definitions (`$defs`, another file's component
+    /// schemas) being lowered or lowered, by pointer: a definition that
+    /// refers to itself, directly or through others, uses its name.
+    definition_names: BTreeMap<String, String>,
+    /// The definitions whose name a reference used while they were lowered.
+    recursed: BTreeSet<String>,
     errors: Vec<Diagnostic>,
     warnings: Vec<Diagnostic>,
     /// Whether a pattern kept needs look-around.
@@ -58,6 +64,8 @@ pub fn lower(loaded: &crate::load::Loaded) -> Result<(Api, Vec<Diagnostic>), Vec
         shared_types: BTreeMap::new(),
         inline_types: BTreeMap::new(),
         resolving: BTreeSet::new(),
+        definition_names: BTreeMap::new(),
+        recursed: BTreeSet::new(),
         errors: Vec::new(),
         warnings: Vec::new(),
         lookaround: false,

@@ -33,6 +33,8 @@ struct View<'s> {
     all_of: &'s [ReferenceOr<Schema>],
     any_of: &'s [ReferenceOr<Schema>],
     constraints: Constraints,
+    /// 3.1 `dependentRequired`.
+    dependent_required: Vec<(String, Vec<String>)>,
 }
 
 fn format_of<T: std::fmt::Debug + serde::Serialize>(
@@ -150,6 +152,12 @@ fn view(schema: &Schema) -> View<'_> {
         _ => None,
     };
     v.constraints.items = inner.filter(Constraints::has_rules).map(Box::new);
+    if let Some(dependent) = schema.schema_data.extensions.get(oas31::DEPENDENT_REQUIRED)
+        && let Ok(dependent) =
+            serde_json::from_value::<IndexMap<String, Vec<String>>>(dependent.clone())
+    {
+        v.dependent_required = dependent.into_iter().collect();
+    }
     // 3.1 `propertyNames`: rules on each key.
     if let Some(names) = schema.schema_data.extensions.get(oas31::PROPERTY_NAMES)
         && let Ok(names) = serde_json::from_value::<Schema>(names.clone())
@@ -158,6 +166,27 @@ fn view(schema: &Schema) -> View<'_> {
         v.constraints.keys = keys.has_rules().then(|| Box::new(keys));
     }
     v
+}
+
+/// Whether the schema at `pointer` is a definition, as a component schema
+/// is: a member of `$defs` or `definitions`, or, in another file of the
+/// document, a component schema, a top-level member, or the whole file.
+fn is_definition(pointer: &str) -> bool {
+    if let Some(rest) = pointer.strip_prefix(&format!("/{}/", crate::bundle::BUNDLED))
+        && rest.matches('/').count() <= 1
+    {
+        return true;
+    }
+    let mut tokens = pointer.rsplit('/');
+    let _key = tokens.next();
+    match tokens.next() {
+        Some("$defs" | "definitions") => true,
+        Some("schemas") => {
+            tokens.next() == Some("components")
+                && pointer.starts_with(&format!("/{}/", crate::bundle::BUNDLED))
+        }
+        _ => false,
+    }
 }
 
 /// The longest tuple the runtime checks (and serde encodes up to 16).
@@ -294,10 +323,15 @@ impl<'a> Lowerer<'a> {
             return ty.clone();
         }
         let Some(value) = self.raw.pointer(&target) else {
-            self.errors.push(Diagnostic::error(
-                join(pointer, "$ref"),
-                format!("dangling $ref `{reference}`: no such place in the document"),
-            ));
+            if !crate::bundle::is_unread(self.raw, &target) {
+                self.errors.push(Diagnostic::error(
+                    join(pointer, "$ref"),
+                    format!(
+                        "dangling $ref `{}`: no such place in the document",
+                        crate::bundle::display_ref(reference)
+                    ),
+                ));
+            }
             return TypeRef::Json;
         };
         let schema: ReferenceOr<Schema> = match serde_json::from_value(value.clone()) {
@@ -305,25 +339,81 @@ impl<'a> Lowerer<'a> {
             Err(e) => {
                 self.errors.push(Diagnostic::error(
                     join(pointer, "$ref"),
-                    format!("$ref `{reference}` does not point at a schema: {e}"),
+                    format!(
+                        "$ref `{}` does not point at a schema: {e}",
+                        crate::bundle::display_ref(reference)
+                    ),
                 ));
                 return TypeRef::Json;
             }
         };
+        if let Some(name) = self.definition_names.get(&target) {
+            // A definition that refers to itself: by its name.
+            self.recursed.insert(target.clone());
+            return TypeRef::Named(name.clone());
+        }
         if !self.resolving.insert(target.clone()) {
             self.warnings.push(Diagnostic::warning(
                 join(pointer, "$ref"),
                 format!(
-                    "$ref `{reference}` refers to a place inside itself: read as any JSON value"
+                    "$ref `{}` refers to a place inside itself: read as any JSON value",
+                    crate::bundle::display_ref(reference)
                 ),
             ));
             return TypeRef::Json;
         }
         let hint = self.pointer_hint(&target);
-        let ty = self.lower_schema(&schema, &target, &hint);
+        let ty = match &schema {
+            ReferenceOr::Item(s) if is_definition(&target) => self.definition(s, &target, &hint),
+            _ => self.lower_schema(&schema, &target, &hint),
+        };
         self.resolving.remove(&target);
         self.inline_types.insert(target, ty.clone());
         ty
+    }
+
+    /// A definition (under `$defs`, or a schema of another file's
+    /// components): named as a component is, before it is lowered, so that
+    /// it may refer to itself; its rules stay with it.
+    fn definition(&mut self, s: &Schema, target: &str, hint: &str) -> TypeRef {
+        let name = self.type_names.claim(hint);
+        self.definition_names
+            .insert(target.to_owned(), name.clone());
+        let shape = self.shape(s, target, &name, true);
+        let recursed = self.recursed.contains(target);
+        let ty = match shape {
+            Shape::Define(kind) => Some(*kind),
+            // A list or a primitive that refers to itself needs a name too.
+            Shape::Use(t) if recursed => Some(TypeKind::Alias {
+                target: t,
+                allowed: Vec::new(),
+            }),
+            Shape::Use(t) => {
+                self.definition_names.remove(target);
+                return if is_nullable(s) && !matches!(t, TypeRef::Nullable(_)) {
+                    TypeRef::Nullable(Box::new(t))
+                } else {
+                    t
+                };
+            }
+        };
+        if let Some(kind) = ty {
+            self.types.insert(
+                name.clone(),
+                TypeDef {
+                    name: name.clone(),
+                    pointer: target.to_owned(),
+                    doc: doc_of(s),
+                    kind,
+                },
+            );
+        }
+        let named = TypeRef::Named(name);
+        if is_nullable(s) {
+            TypeRef::Nullable(Box::new(named))
+        } else {
+            named
+        }
     }
 
     /// A type name for the schema at `target`, as lowering it in place would
@@ -334,13 +424,26 @@ impl<'a> Lowerer<'a> {
         let tokens: Vec<String> = target.split('/').skip(1).map(unescape).collect();
         let mut hint = String::new();
         let mut rest = tokens.as_slice();
-        if let [section, schemas, key, tail @ ..] = tokens.as_slice()
+        // Another file of the document: named inside it, or after it.
+        if let [bundled, file, tail @ ..] = rest
+            && bundled == crate::bundle::BUNDLED
+        {
+            rest = tail;
+            if tail.is_empty() {
+                let stem = file.rsplit('/').next().unwrap_or(file);
+                let stem = stem.split('.').next().unwrap_or(stem);
+                hint = names::camel(stem);
+            }
+        }
+        let own = std::ptr::eq(rest.as_ptr(), tokens.as_ptr());
+        if let [section, schemas, key, tail @ ..] = rest
             && section == "components"
             && schemas == "schemas"
         {
             hint = self
                 .component_names
                 .get(key)
+                .filter(|_| own)
                 .cloned()
                 .unwrap_or_else(|| names::camel(key));
             rest = tail;
@@ -359,7 +462,8 @@ impl<'a> Lowerer<'a> {
                     let i = iter.next().map_or("", |s| s.as_str());
                     hint.push_str(&format!("Variant{i}"));
                 }
-                "paths" | "components" | "schema" | "schemas" | "requestBody" => {}
+                "paths" | "components" | "schema" | "schemas" | "requestBody" | "$defs"
+                | "definitions" => {}
                 other => hint.push_str(&names::camel(other)),
             }
         }
@@ -429,7 +533,7 @@ impl<'a> Lowerer<'a> {
         {
             return ty.clone();
         }
-        let ty = self.lower_inline_uncached(s, pointer, hint);
+        let ty = self.lower_inline_uncached(s, pointer, hint, false);
         if shared {
             self.shared_types.insert(pointer.to_owned(), ty.clone());
         } else if pointer.starts_with("/components/schemas/") {
@@ -440,8 +544,14 @@ impl<'a> Lowerer<'a> {
         ty
     }
 
-    fn lower_inline_uncached(&mut self, s: &Schema, pointer: &str, hint: &str) -> TypeRef {
-        let ty = match self.shape(s, pointer, hint, false) {
+    fn lower_inline_uncached(
+        &mut self,
+        s: &Schema,
+        pointer: &str,
+        hint: &str,
+        component: bool,
+    ) -> TypeRef {
+        let ty = match self.shape(s, pointer, hint, component) {
             Shape::Use(t) => t,
             Shape::Define(kind) => {
                 let name = self.type_names.claim(hint);
@@ -553,6 +663,7 @@ impl<'a> Lowerer<'a> {
                     Shape::Define(Box::new(TypeKind::Struct {
                         fields: Vec::new(),
                         additional: None,
+                        dependent_required: Vec::new(),
                     }))
                 }
                 (Some(value), _) => Shape::Use(TypeRef::Map(Box::new(value))),
@@ -575,7 +686,23 @@ impl<'a> Lowerer<'a> {
         let additional = additional.inspect(|_value| {
             field_names.claim("additional_properties");
         });
-        Shape::Define(Box::new(TypeKind::Struct { fields, additional }))
+        let mut dependent_required = Vec::new();
+        for (first, needed) in &v.dependent_required {
+            for name in std::iter::once(first).chain(needed) {
+                if !properties.contains_key(name) {
+                    self.warnings.push(Diagnostic::warning(
+                        join(pointer, "dependentRequired"),
+                        format!("`{name}` is not among `properties`: the rule that names it is not checked"),
+                    ));
+                }
+            }
+            dependent_required.push((first.clone(), needed.clone()));
+        }
+        Shape::Define(Box::new(TypeKind::Struct {
+            fields,
+            additional,
+            dependent_required,
+        }))
     }
 
     fn field(
@@ -820,7 +947,11 @@ impl<'a> Lowerer<'a> {
         if additional.is_some() {
             field_names.claim("additional_properties");
         }
-        Shape::Define(Box::new(TypeKind::Struct { fields, additional }))
+        Shape::Define(Box::new(TypeKind::Struct {
+            fields,
+            additional,
+            dependent_required: Vec::new(),
+        }))
     }
 }
 
