@@ -41,7 +41,9 @@ pub fn bundle(root: &mut Value, base_dir: Option<&Path>) -> (Vec<Source>, Vec<Di
         for (name, at) in queue {
             problems.push(Diagnostic::error(
                 at,
-                format!("refers to the file `{name}`, but the document was not read from a directory"),
+                format!(
+                    "refers to the file `{name}`, but the document was not read from a directory"
+                ),
             ));
         }
         return (sources, problems);
@@ -196,10 +198,9 @@ fn rewrite(
                             *reference = new;
                         }
                         Ok(None) => {}
-                        Err(message) => problems.push(Diagnostic::error(
-                            format!("{here}{at_ref}"),
-                            message,
-                        )),
+                        Err(message) => {
+                            problems.push(Diagnostic::error(format!("{here}{at_ref}"), message))
+                        }
                     }
                 }
                 for (key, member) in map.iter_mut() {
@@ -269,10 +270,7 @@ fn percent_decoded(text: &str) -> PathBuf {
 /// A `$ref` as its document wrote it: a pointer below [`BUNDLED`] as the
 /// file and the pointer inside it (`schemas.yaml#/Pet`).
 pub fn display_ref(reference: &str) -> String {
-    match reference
-        .strip_prefix('#')
-        .and_then(split_pointer)
-    {
+    match reference.strip_prefix('#').and_then(split_pointer) {
         Some((file, inner)) => format!("{file}#{inner}"),
         None => reference.to_owned(),
     }
@@ -340,13 +338,19 @@ mod tests {
         assert_eq!(target("#/a", ""), Ok(None));
         assert_eq!(
             target("./schemas.yaml#/components/schemas/X", ""),
-            Ok(Some(("schemas.yaml".into(), "/components/schemas/X".into())))
+            Ok(Some((
+                "schemas.yaml".into(),
+                "/components/schemas/X".into()
+            )))
         );
         assert_eq!(
             target("../common.yaml", "defs/a.yaml"),
             Ok(Some(("common.yaml".into(), String::new())))
         );
-        assert_eq!(target("#/b", "defs/a.yaml"), Ok(Some((String::new(), "/b".into()))));
+        assert_eq!(
+            target("#/b", "defs/a.yaml"),
+            Ok(Some((String::new(), "/b".into())))
+        );
         assert!(target("https://example.com/x.yaml", "").is_err());
     }
 

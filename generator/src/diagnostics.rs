@@ -70,7 +70,11 @@ impl fmt::Display for DisplayDiagnostic<'_> {
             Severity::Warning => "warning",
             Severity::Error => "error",
         };
-        write!(f, "{level}: {}", self.diagnostic.file.as_deref().unwrap_or(self.file))?;
+        write!(
+            f,
+            "{level}: {}",
+            self.diagnostic.file.as_deref().unwrap_or(self.file)
+        )?;
         if let Some(line) = d.line {
             write!(f, ":{line}")?;
         }

@@ -150,7 +150,8 @@ pub fn generate(text: &str, options: &Options) -> Result<Generated, Diagnostics>
         source: file,
     };
     let started = Instant::now();
-    let files = emit::emit(&api, &info).map_err(|message| fail(vec![Diagnostic::error("", message)]))?;
+    let files =
+        emit::emit(&api, &info).map_err(|message| fail(vec![Diagnostic::error("", message)]))?;
     let timings = Timings {
         load: load_time,
         lower: lower_time,

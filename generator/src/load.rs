@@ -447,7 +447,9 @@ fn integer_schema(map: &mut serde_json::Map<String, Value>, at: &str, out: &mut 
     // `1.0` is an integer (JSON Schema counts by value, not by spelling).
     for key in ["minimum", "maximum", "multipleOf", "default", "example"] {
         if let Some(Value::Number(n)) = map.get(key)
-            && let Some(x) = n.as_f64().filter(|x| n.is_f64() && x.fract() == 0.0 && x.abs() < 9.0e15)
+            && let Some(x) = n
+                .as_f64()
+                .filter(|x| n.is_f64() && x.fract() == 0.0 && x.abs() < 9.0e15)
         {
             map.insert(key.to_owned(), Value::from(x as i64));
         }
@@ -455,7 +457,9 @@ fn integer_schema(map: &mut serde_json::Map<String, Value>, at: &str, out: &mut 
     if let Some(Value::Array(values)) = map.get_mut("enum") {
         for v in values.iter_mut() {
             if let Value::Number(n) = v
-                && let Some(x) = n.as_f64().filter(|x| n.is_f64() && x.fract() == 0.0 && x.abs() < 9.0e15)
+                && let Some(x) = n
+                    .as_f64()
+                    .filter(|x| n.is_f64() && x.fract() == 0.0 && x.abs() < 9.0e15)
             {
                 *v = Value::from(x as i64);
             }

@@ -74,7 +74,9 @@ fn optional_responses(root: &mut Value) {
             let Some(item) = item.as_object_mut() else {
                 continue;
             };
-            for method in ["get", "put", "post", "delete", "options", "head", "patch", "trace"] {
+            for method in [
+                "get", "put", "post", "delete", "options", "head", "patch", "trace",
+            ] {
                 if let Some(Value::Object(op)) = item.get_mut(method) {
                     op.entry("responses").or_insert_with(|| json!({}));
                 }
@@ -164,7 +166,6 @@ fn rewrite_refs(value: &mut Value, at: &str, f: &dyn Fn(&str) -> Option<String>)
         _ => {}
     }
 }
-
 
 /// Path items `$ref`'d from `components/pathItems` (in `paths`, `webhooks`
 /// and callbacks) are copied in place.
@@ -270,8 +271,17 @@ fn looks_like_schema(value: &Value) -> bool {
         !map.contains_key("in")
             && !map.contains_key("content")
             && [
-                "type", "properties", "items", "allOf", "anyOf", "oneOf", "enum", "const", "format",
-                "additionalProperties", "$ref",
+                "type",
+                "properties",
+                "items",
+                "allOf",
+                "anyOf",
+                "oneOf",
+                "enum",
+                "const",
+                "format",
+                "additionalProperties",
+                "$ref",
             ]
             .iter()
             .any(|k| map.contains_key(*k))
@@ -281,10 +291,50 @@ fn looks_like_schema(value: &Value) -> bool {
 /// Keywords that apply to one JSON type only: when `type` lists several,
 /// each alternative takes its own.
 const TYPE_KEYWORDS: &[(&str, &[&str])] = &[
-    ("string", &["minLength", "maxLength", "pattern", "format", "contentEncoding", "contentMediaType"]),
-    ("number", &["minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "multipleOf", "format"]),
-    ("integer", &["minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "multipleOf", "format"]),
-    ("array", &["items", "prefixItems", "minItems", "maxItems", "uniqueItems", "contains"]),
+    (
+        "string",
+        &[
+            "minLength",
+            "maxLength",
+            "pattern",
+            "format",
+            "contentEncoding",
+            "contentMediaType",
+        ],
+    ),
+    (
+        "number",
+        &[
+            "minimum",
+            "maximum",
+            "exclusiveMinimum",
+            "exclusiveMaximum",
+            "multipleOf",
+            "format",
+        ],
+    ),
+    (
+        "integer",
+        &[
+            "minimum",
+            "maximum",
+            "exclusiveMinimum",
+            "exclusiveMaximum",
+            "multipleOf",
+            "format",
+        ],
+    ),
+    (
+        "array",
+        &[
+            "items",
+            "prefixItems",
+            "minItems",
+            "maxItems",
+            "uniqueItems",
+            "contains",
+        ],
+    ),
     (
         "object",
         &[
@@ -394,7 +444,10 @@ fn schema(value: &mut Value, at: &str, out: &mut Vec<Diagnostic>) {
             map.insert(CONST.to_owned(), value);
         }
     }
-    for (key, bound) in [("exclusiveMinimum", "minimum"), ("exclusiveMaximum", "maximum")] {
+    for (key, bound) in [
+        ("exclusiveMinimum", "minimum"),
+        ("exclusiveMaximum", "maximum"),
+    ] {
         let Some(Value::Number(n)) = map.get(key).cloned() else {
             continue;
         };
@@ -419,9 +472,12 @@ fn schema(value: &mut Value, at: &str, out: &mut Vec<Diagnostic>) {
     items(map, at, out);
     properties(map, at, out);
     // Last: a `$ref` beside other keywords keeps them (3.0 ignores them).
-    let siblings = map
-        .keys()
-        .any(|k| !matches!(k.as_str(), "$ref" | "$schema" | "$comment" | "$id" | "$anchor" | "$defs"));
+    let siblings = map.keys().any(|k| {
+        !matches!(
+            k.as_str(),
+            "$ref" | "$schema" | "$comment" | "$id" | "$anchor" | "$defs"
+        )
+    });
     if siblings && let Some(reference) = map.remove("$ref") {
         let all_of = map
             .entry("allOf")
@@ -512,7 +568,10 @@ fn types(map: &mut Map<String, Value>, at: &str, out: &mut Vec<Diagnostic>) {
         _ => {
             map.remove("type");
             // `integer` and `number` together: a number.
-            if others.len() == 2 && others.contains(&"integer".to_owned()) && others.contains(&"number".to_owned()) {
+            if others.len() == 2
+                && others.contains(&"integer".to_owned())
+                && others.contains(&"number".to_owned())
+            {
                 map.insert("type".to_owned(), json!("number"));
                 return;
             }
@@ -594,9 +653,7 @@ fn content(map: &mut Map<String, Value>) {
         (Some("base64" | "base64url"), _) => {
             map.insert("format".to_owned(), json!("byte"));
         }
-        (None, Some(m))
-            if !(m.starts_with("text/") || m.contains("json") || m.contains("xml")) =>
-        {
+        (None, Some(m)) if !(m.starts_with("text/") || m.contains("json") || m.contains("xml")) => {
             map.insert("format".to_owned(), json!("binary"));
         }
         _ => {}
@@ -692,8 +749,12 @@ mod tests {
     #[test]
     fn type_lists() {
         let (s, _) = translated(json!({"type": ["string", "null"], "maxLength": 3}));
-        assert_eq!(s, json!({"type": "string", "nullable": true, "maxLength": 3}));
-        let (s, _) = translated(json!({"type": ["string", "integer"], "maxLength": 3, "minimum": 1}));
+        assert_eq!(
+            s,
+            json!({"type": "string", "nullable": true, "maxLength": 3})
+        );
+        let (s, _) =
+            translated(json!({"type": ["string", "integer"], "maxLength": 3, "minimum": 1}));
         assert_eq!(
             s,
             json!({"anyOf": [{"type": "string", "maxLength": 3}, {"type": "integer", "minimum": 1}]})
@@ -702,7 +763,9 @@ mod tests {
 
     #[test]
     fn null_alternatives() {
-        let (s, _) = translated(json!({"anyOf": [{"$ref": "#/components/schemas/X"}, {"type": "null"}], "description": "d"}));
+        let (s, _) = translated(
+            json!({"anyOf": [{"$ref": "#/components/schemas/X"}, {"type": "null"}], "description": "d"}),
+        );
         assert_eq!(
             s,
             json!({"anyOf": [{"$ref": "#/components/schemas/X"}], "nullable": true, "description": "d"})
@@ -711,7 +774,9 @@ mod tests {
 
     #[test]
     fn ref_with_siblings() {
-        let (s, _) = translated(json!({"$ref": "#/components/schemas/X", "description": "d", "nullable": true}));
+        let (s, _) = translated(
+            json!({"$ref": "#/components/schemas/X", "description": "d", "nullable": true}),
+        );
         assert_eq!(
             s,
             json!({"allOf": [{"$ref": "#/components/schemas/X"}], "description": "d", "nullable": true})
@@ -722,7 +787,8 @@ mod tests {
 
     #[test]
     fn bounds_examples_const() {
-        let (s, _) = translated(json!({"type": "integer", "exclusiveMinimum": 0, "examples": [5, 6]}));
+        let (s, _) =
+            translated(json!({"type": "integer", "exclusiveMinimum": 0, "examples": [5, 6]}));
         assert_eq!(
             s,
             json!({"type": "integer", "minimum": 0, "exclusiveMinimum": true, "example": 5})

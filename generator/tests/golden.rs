@@ -185,7 +185,8 @@ fn every_reported_place_is_in_its_document() {
             // A place in another file of the document is checked in that file.
             let value = match &d.file {
                 Some(file) => {
-                    let Ok(text) = std::fs::read_to_string(path.parent().unwrap().join(file)) else {
+                    let Ok(text) = std::fs::read_to_string(path.parent().unwrap().join(file))
+                    else {
                         continue;
                     };
                     generator::load::parse(&text).expect("a part that parses")

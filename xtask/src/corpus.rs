@@ -321,7 +321,11 @@ pub fn run(args: &[&str]) -> anyhow::Result<()> {
     }
     let mut docs = Vec::new();
     for dir in &dirs {
-        docs.extend(documents(dir, &named)?.into_iter().map(|p| (dir.clone(), p)));
+        docs.extend(
+            documents(dir, &named)?
+                .into_iter()
+                .map(|p| (dir.clone(), p)),
+        );
     }
     for n in &named {
         if !docs.iter().any(|(dir, p)| {

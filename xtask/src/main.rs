@@ -165,6 +165,7 @@ fn fixtures() -> anyhow::Result<()> {
         cargo().args(["test", "--quiet", "-p", "generator", "--test", "golden"]),
     )?;
     let out = root.join("target/fixtures");
+    let behaviour = behaviour_crates(&out)?;
     let mut members: Vec<String> = std::fs::read_dir(&out)
         .with_context(|| format!("cannot read {}", out.display()))?
         .filter_map(Result::ok)
@@ -205,7 +206,65 @@ fn fixtures() -> anyhow::Result<()> {
             .arg("--target-dir")
             .arg(root.join("target"))
             .env("RUSTDOCFLAGS", "-D warnings"),
+    )?;
+    let mut command = cargo();
+    command
+        .args(["test", "--quiet", "--manifest-path"])
+        .arg(out.join("Cargo.toml"))
+        .arg("--target-dir")
+        .arg(root.join("target"));
+    for p in &behaviour {
+        command.args(["-p", p]);
+    }
+    run(
+        &format!("behaviour of {} fixture crates", behaviour.len()),
+        &mut command,
     )
+}
+
+/// Makes a test crate `behaviour-NAME` beside the fixture crates for each
+/// `generator/tests/behaviour/NAME.rs`: an integration test of the crate of
+/// the fixture `NAME` (with its `blocking` feature), seen from a user's
+/// code. Returns the test crates' package names.
+fn behaviour_crates(out: &Path) -> anyhow::Result<Vec<String>> {
+    let dir = root().join("generator/tests/behaviour");
+    let mut tests: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .with_context(|| format!("cannot read {}", dir.display()))?
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|e| e == "rs"))
+        .collect();
+    tests.sort();
+    let mut packages = Vec::new();
+    for test in &tests {
+        let name = test
+            .file_stem()
+            .and_then(|s| s.to_str())
+            .context("a test file name")?;
+        if !out.join(name).join("Cargo.toml").exists() {
+            bail!(
+                "{} tests the fixture `{name}`, which has no crate",
+                test.display()
+            );
+        }
+        let package = format!("behaviour-{name}");
+        let krate = out.join(&package);
+        std::fs::create_dir_all(krate.join("src"))?;
+        std::fs::create_dir_all(krate.join("tests"))?;
+        std::fs::write(
+            krate.join("Cargo.toml"),
+            format!(
+                "# Written by `cargo xtask fixtures`.\n[package]\nname = \"{package}\"\nversion = \"0.0.0\"\nedition = \"2024\"\npublish = false\n\n[dependencies]\nfixture-{name} = {{ path = \"../{name}\", features = [\"blocking\"] }}\nserde_json = \"1\"\n"
+            ),
+        )?;
+        std::fs::write(
+            krate.join("src/lib.rs"),
+            format!("//! The tests of the fixture crate `{name}` (in `tests/`).\n"),
+        )?;
+        std::fs::copy(test, krate.join("tests/behaviour.rs"))?;
+        packages.push(package);
+    }
+    Ok(packages)
 }
 
 /// Every check the project has, in the order a failure is cheapest to find.

@@ -289,7 +289,11 @@ fn emit_lib(
         }
     });
     let uuid_rules = quote!(impl crate::runtime::Validate for ::uuid::Uuid {});
-    let webhooks_mod = (!api.webhooks.is_empty()).then(|| quote!(pub mod webhooks;));
+    let webhooks_mod = (!api.webhooks.is_empty()).then(|| {
+        quote!(
+            pub mod webhooks;
+        )
+    });
     quote! {
         #doc
         #![forbid(unsafe_code)]

@@ -152,11 +152,18 @@ pub fn readme(
             .map(|w| ReadmeWebhook {
                 name: w.wire_name.replace('|', "\\|"),
                 variant: w.rust_name.clone(),
-                function: format!("decode_{}", heck::ToSnakeCase::to_snake_case(w.rust_name.as_str())),
+                function: format!(
+                    "decode_{}",
+                    heck::ToSnakeCase::to_snake_case(w.rust_name.as_str())
+                ),
                 payload: match w.payload.as_ref().map(|p| &p.content) {
-                    Some(crate::model::RequestContent::Json(ty)) => {
-                        super::types::rust_type(ty).to_string().replace(' ', "").replace("crate::types::", "").replace("::std::option::", "").replace("::std::vec::", "").replace("::std::string::", "")
-                    }
+                    Some(crate::model::RequestContent::Json(ty)) => super::types::rust_type(ty)
+                        .to_string()
+                        .replace(' ', "")
+                        .replace("crate::types::", "")
+                        .replace("::std::option::", "")
+                        .replace("::std::vec::", "")
+                        .replace("::std::string::", ""),
                     Some(crate::model::RequestContent::Text) => "String".to_owned(),
                     _ => "Bytes".to_owned(),
                 },

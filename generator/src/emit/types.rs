@@ -374,7 +374,11 @@ fn emit_enum(
     }
 }
 
-fn emit_const(name: &proc_macro2::Ident, doc: TokenStream, value: &serde_json::Value) -> TokenStream {
+fn emit_const(
+    name: &proc_macro2::Ident,
+    doc: TokenStream,
+    value: &serde_json::Value,
+) -> TokenStream {
     let json = value.to_string();
     let text = format!(
         " Always {}: encodes as that value, and decodes from it alone.",

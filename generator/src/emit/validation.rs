@@ -96,14 +96,16 @@ impl Validation {
                         additional,
                         dependent_required,
                     } => {
-                        !dependent_required.is_empty() || fields.iter().any(|f| {
-                            f.constraints.has_rules()
-                                || (f.required && f.write_only)
-                                || needs(&f.ty, &active)
-                                || validation.holds_enum_value(&f.ty)
-                        }) || additional
-                            .as_ref()
-                            .is_some_and(|t| needs(t, &active) || validation.holds_enum_value(t))
+                        !dependent_required.is_empty()
+                            || fields.iter().any(|f| {
+                                f.constraints.has_rules()
+                                    || (f.required && f.write_only)
+                                    || needs(&f.ty, &active)
+                                    || validation.holds_enum_value(&f.ty)
+                            })
+                            || additional.as_ref().is_some_and(|t| {
+                                needs(t, &active) || validation.holds_enum_value(t)
+                            })
                     }
                     TypeKind::Union { variants, .. } => {
                         variants.iter().any(|v| needs(&v.ty, &active))

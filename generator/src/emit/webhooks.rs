@@ -175,11 +175,15 @@ fn decode_one(w: &Webhook) -> TokenStream {
         }
     };
     let decode = match w.payload.as_ref().map(|p| &p.content) {
-        Some(RequestContent::Json(_)) => quote!(::serde_json::from_slice(body).map_err(#body_error)),
+        Some(RequestContent::Json(_)) => {
+            quote!(::serde_json::from_slice(body).map_err(#body_error))
+        }
         Some(RequestContent::Text) => quote! {
             ::std::string::String::from_utf8(body.to_vec()).map_err(#body_error)
         },
-        _ => quote!(::std::result::Result::Ok(crate::Bytes::copy_from_slice(body))),
+        _ => quote!(::std::result::Result::Ok(crate::Bytes::copy_from_slice(
+            body
+        ))),
     };
     let uses_headers = !w.headers.iter().all(|(_, required)| !required);
     let headers_arg = if uses_headers {
@@ -202,9 +206,7 @@ fn decode_one(w: &Webhook) -> TokenStream {
 /// `decode`: a webhook named by a property first, then each other one in
 /// document order.
 fn decode_any(api: &Api) -> TokenStream {
-    let mut text = String::from(
-        "Decodes a notification, whichever webhook it is.\n\n",
-    );
+    let mut text = String::from("Decodes a notification, whichever webhook it is.\n\n");
     let named: Vec<&Webhook> = api
         .webhooks
         .iter()

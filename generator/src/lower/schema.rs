@@ -641,7 +641,9 @@ impl<'a> Lowerer<'a> {
         for (i, item) in prefix.iter().enumerate() {
             let item_ptr = join(&at, &i.to_string());
             match serde_json::from_value::<ReferenceOr<Schema>>(item.clone()) {
-                Ok(schema) => items.push(self.lower_schema(&schema, &item_ptr, &format!("{name}{i}"))),
+                Ok(schema) => {
+                    items.push(self.lower_schema(&schema, &item_ptr, &format!("{name}{i}")))
+                }
                 Err(e) => {
                     self.warnings.push(Diagnostic::warning(
                         item_ptr,
@@ -727,7 +729,24 @@ impl<'a> Lowerer<'a> {
                     s.schema_data.write_only,
                 )
             }
-            ReferenceOr::Reference { .. } => (None, Constraints::default(), false, false),
+            // A list or a map has no type of its own to keep its rules:
+            // they are checked where it is used.
+            ReferenceOr::Reference { reference } => {
+                let c = self
+                    .component_schema(reference)
+                    .map(view)
+                    .filter(|v| {
+                        v.typ == Some("array")
+                            || (v.typ == Some("object")
+                                && v.properties.is_none_or(IndexMap::is_empty)
+                                && v.all_of.is_empty()
+                                && v.one_of.is_empty()
+                                && v.any_of.is_empty())
+                    })
+                    .map(|v| v.constraints)
+                    .unwrap_or_default();
+                (None, self.checked(c, &prop_ptr), false, false)
+            }
         };
         Field {
             wire_name: prop.to_owned(),
@@ -813,8 +832,31 @@ impl<'a> Lowerer<'a> {
         let mut variants = Vec::with_capacity(alternatives.len());
         for (i, alt) in alternatives.iter().enumerate() {
             let alt_ptr = join(pointer, &i.to_string());
-            let ty = self.lower_schema(alt, &alt_ptr, &format!("{name}Variant{i}"));
+            // A primitive alternative with rules keeps them in a type of its
+            // own, which checks them (decoding included, so that the
+            // alternatives are told apart by their rules), named after it.
+            let constrained = match alt {
+                ReferenceOr::Item(s) => {
+                    let v = view(s);
+                    primitive_of(v.typ, v.format.as_deref())
+                        .filter(|_| v.enumeration.is_empty() && v.constraints.has_rules())
+                        .map(|p| (s, variant_name_for(&TypeRef::Primitive(p))))
+                }
+                ReferenceOr::Reference { .. } => None,
+            };
+            let (ty, base) = match constrained {
+                Some((s, base)) => {
+                    let ty =
+                        self.lower_inline_uncached(s, &alt_ptr, &format!("{name}{base}"), true);
+                    (ty, Some(base))
+                }
+                None => (
+                    self.lower_schema(alt, &alt_ptr, &format!("{name}Variant{i}")),
+                    None,
+                ),
+            };
             let base = match (alt, &ty) {
+                _ if base.is_some() => base.unwrap_or_default(),
                 (ReferenceOr::Reference { reference }, _) => {
                     names::camel(reference.rsplit('/').next().unwrap_or("Variant"))
                 }

@@ -15,7 +15,10 @@ const RESERVED: &[&str] = &["Notification", "WebhookError", "Unknown"];
 
 impl<'a> Lowerer<'a> {
     /// Every webhook, then every callback of every operation.
-    pub(super) fn webhooks(&mut self, webhooks: &'a indexmap::IndexMap<String, ReferenceOr<PathItem>>) -> Vec<Webhook> {
+    pub(super) fn webhooks(
+        &mut self,
+        webhooks: &'a indexmap::IndexMap<String, ReferenceOr<PathItem>>,
+    ) -> Vec<Webhook> {
         let mut items: Vec<(String, String, &'a PathItem)> = Vec::new();
         for (name, item) in webhooks {
             let ptr = join("/webhooks", name);
@@ -34,7 +37,10 @@ impl<'a> Lowerer<'a> {
             };
             for (method, op) in item.iter() {
                 for (name, callback) in &op.callbacks {
-                    let cb_ptr = join(&join(&join(&join("/paths", path), method), "callbacks"), name);
+                    let cb_ptr = join(
+                        &join(&join(&join("/paths", path), method), "callbacks"),
+                        name,
+                    );
                     for (expression, cb_item) in callback {
                         items.push((name.clone(), join(&cb_ptr, expression), cb_item));
                     }
@@ -78,12 +84,10 @@ impl<'a> Lowerer<'a> {
                         headers.push((parameter_data.name.clone(), parameter_data.required));
                     }
                 }
-                let discriminator = payload
-                    .as_ref()
-                    .and_then(|p| match &p.content {
-                        RequestContent::Json(ty) => self.discriminator_of(ty),
-                        _ => None,
-                    });
+                let discriminator = payload.as_ref().and_then(|p| match &p.content {
+                    RequestContent::Json(ty) => self.discriminator_of(ty),
+                    _ => None,
+                });
                 out.push(Webhook {
                     wire_name: name.clone(),
                     rust_name,

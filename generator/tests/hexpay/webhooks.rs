@@ -38,13 +38,17 @@ fn a_completed_payment_notification_decodes() {
 #[test]
 fn what_hexpay_adds_later_does_not_break_a_handler() {
     // A new property, and a status the document does not list yet.
-    let body = COMPLETED
-        .replace("\"completed\"", "\"refunded\"")
-        .replace("\"currency\"", "\"event\": \"payment.refunded\", \"currency\"");
+    let body = COMPLETED.replace("\"completed\"", "\"refunded\"").replace(
+        "\"currency\"",
+        "\"event\": \"payment.refunded\", \"currency\"",
+    );
     let payment = webhooks::decode_payment_notification(&HeaderMap::new(), body.as_bytes())
         .expect("tolerant of additions");
     assert_eq!(payment.status.as_str(), "refunded");
-    assert!(!payment.status.is_terminal(), "an unknown status is not known to be final");
+    assert!(
+        !payment.status.is_terminal(),
+        "an unknown status is not known to be final"
+    );
 }
 
 #[test]
@@ -56,7 +60,12 @@ fn a_body_that_is_not_a_notification_is_a_typed_error_that_keeps_it() {
         br#"{"id": 7}"#,
     ] {
         let err = webhooks::decode(&json_headers(), body).unwrap_err();
-        let WebhookError::Body { webhook, body: kept, .. } = &err else {
+        let WebhookError::Body {
+            webhook,
+            body: kept,
+            ..
+        } = &err
+        else {
             panic!("expected a body error, got {err:?}");
         };
         assert_eq!(*webhook, "paymentNotification");
