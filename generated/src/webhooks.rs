@@ -7,6 +7,7 @@
 /// A notification the API sends, decoded: one variant per webhook.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
 pub enum Notification {
     /// `paymentNotification` (POST): A payment's lifecycle notification, sent to its webhookURL
     PaymentNotification(crate::types::Payment),

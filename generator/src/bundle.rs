@@ -312,7 +312,12 @@ pub(crate) fn is_data_member(key: &str, at: &str) -> bool {
         "mapping",
         "variables",
     ];
-    let parent = at.rsplit('/').next().unwrap_or_default();
+    let mut tokens = at.rsplit('/');
+    let parent = tokens.next().unwrap_or_default();
+    // An Example object's `value` (under `examples/<name>`).
+    if key == "value" && tokens.next() == Some("examples") {
+        return true;
+    }
     !NAME_MAPS.contains(&parent) && matches!(key, "example" | "default" | "enum" | "const")
 }
 

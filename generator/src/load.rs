@@ -408,6 +408,24 @@ fn walk(value: &mut Value, at: &str, out: &mut Vec<Diagnostic>) {
             "holds Unicode bidirectional control characters: the generated crate shows each escaped (as `\\u{202e}` for U+202E)",
         )),
         Value::Object(map) => {
+            // A count written `2.0` is the integer 2 (JSON Schema counts by
+            // value, not by spelling).
+            for key in [
+                "minLength",
+                "maxLength",
+                "minItems",
+                "maxItems",
+                "minProperties",
+                "maxProperties",
+            ] {
+                if let Some(Value::Number(n)) = map.get(key)
+                    && let Some(x) = n
+                        .as_f64()
+                        .filter(|x| n.is_f64() && x.fract() == 0.0 && (0.0..9.0e15).contains(x))
+                {
+                    map.insert(key.to_owned(), Value::from(x as u64));
+                }
+            }
             if map.get("type").and_then(Value::as_str) == Some("integer") {
                 integer_schema(map, at, out);
             }

@@ -468,6 +468,8 @@ pub struct Constraints {
     pub minimum: Option<(f64, bool)>,
     /// `maximum`, and whether it is exclusive.
     pub maximum: Option<(f64, bool)>,
+    /// `multipleOf`.
+    pub multiple_of: Option<f64>,
     /// `minItems`.
     pub min_items: Option<usize>,
     /// `maxItems`.
@@ -502,6 +504,7 @@ impl Constraints {
             || self.max_length.is_some()
             || self.minimum.is_some()
             || self.maximum.is_some()
+            || self.multiple_of.is_some()
             || self.min_items.is_some()
             || self.max_items.is_some()
             || self.min_properties.is_some()
@@ -627,4 +630,7 @@ pub struct UnionVariant {
     pub tags: Vec<String>,
     /// Its type.
     pub ty: TypeRef,
+    /// The rules of an inline alternative (a string of at most 5000
+    /// characters), checked before a request is sent.
+    pub constraints: Constraints,
 }

@@ -424,8 +424,7 @@ fn schema(value: &mut Value, at: &str, out: &mut Vec<Diagnostic>) {
     types(map, at, out);
     if let Some(value) = map.remove("const") {
         if value.is_null() {
-            map.insert("nullable".to_owned(), json!(true));
-            map.insert("enum".to_owned(), json!([null]));
+            map.insert(CONST.to_owned(), Value::Null);
         } else {
             if !map.contains_key("type") {
                 let typ = match &value {
@@ -559,8 +558,11 @@ fn types(map: &mut Map<String, Value>, at: &str, out: &mut Vec<Diagnostic>) {
         map.insert("nullable".to_owned(), json!(true));
     }
     match others.len() {
+        // Null alone: the one value there is.
         0 => {
             map.remove("type");
+            map.remove("nullable");
+            map.insert(CONST.to_owned(), Value::Null);
         }
         1 => {
             map.insert("type".to_owned(), json!(others[0]));
@@ -671,16 +673,18 @@ fn items(map: &mut Map<String, Value>, at: &str, out: &mut Vec<Diagnostic>) {
         }
         return;
     };
-    let len = prefix.len();
+    let len = prefix.len() as u64;
     let max = map.get("maxItems").and_then(Value::as_u64);
-    if closed || max == Some(len as u64) {
+    let min = map.get("minItems").and_then(Value::as_u64);
+    // A tuple has every item: fewer must not be allowed, nor more.
+    if min == Some(len) && (closed || max == Some(len)) {
         map.remove("items");
         map.insert(PREFIX_ITEMS.to_owned(), Value::Array(prefix));
         map.entry("type").or_insert_with(|| json!("array"));
     } else {
         out.push(Diagnostic::warning(
             join(at, "prefixItems"),
-            "`prefixItems` that more items may follow cannot be a Rust tuple: the items are read as JSON values",
+            "`prefixItems` that fewer or more items may follow (without `minItems` and `maxItems` of their count, or `items: false`) cannot be a Rust tuple: the items are read as JSON values",
         ));
         map.insert("items".to_owned(), json!({}));
     }

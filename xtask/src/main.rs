@@ -10,6 +10,7 @@ use generator::sync::{self, Mode};
 mod bench;
 mod conformance;
 mod corpus;
+mod suite;
 
 const USAGE: &str = "\
 usage: cargo xtask <task>
@@ -21,6 +22,8 @@ tasks:
   corpus [NAME...]   generate a crate from every corpus document (or those named), check each with
                      warnings denied, print a table and compare with generator/tests/corpus/EXPECTATIONS.tsv
                      (--dir DIR reads the documents from DIR instead)
+  suite              run the JSON Schema Test Suite (draft 2020-12) through a generated crate and compare
+                     with generator/tests/json-schema-suite/EXPECTATIONS.tsv
   bench [generator|client]
                      print figures: generation time and memory for github, stripe and oxide-nexus,
                      cargo check time of their crates, the client's per-request overhead and memory
@@ -38,6 +41,7 @@ fn main() -> std::process::ExitCode {
         ["codegen", "--check"] => codegen(Mode::Check),
         ["fixtures"] => fixtures(),
         ["corpus", rest @ ..] => corpus::run(rest),
+        ["suite"] => suite::run(),
         ["conformance"] => conformance::run_all(),
         ["bench", rest @ ..] => bench::run_all(rest),
         ["test"] => test(),

@@ -262,7 +262,10 @@ macro_rules! constant {
         impl<'de> ::serde::Deserialize<'de> for $name {
             fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
                 let found = <::serde_json::Value as ::serde::Deserialize>::deserialize(deserializer)?;
-                if found == Self::value() {
+                let expected = Self::value();
+                // `1` and `1.0` are one number.
+                let same_number = found.is_number() && found.as_f64() == expected.as_f64();
+                if found == expected || same_number {
                     ::std::result::Result::Ok($name)
                 } else {
                     ::std::result::Result::Err(::serde::de::Error::custom(::std::format!(

@@ -83,6 +83,7 @@ pub(crate) struct Rules<'r> {
     pub(crate) format: Option<Format>,
     pub(crate) minimum: Option<(f64, bool)>,
     pub(crate) maximum: Option<(f64, bool)>,
+    pub(crate) multiple_of: Option<f64>,
     pub(crate) min_items: Option<usize>,
     pub(crate) max_items: Option<usize>,
     pub(crate) min_properties: Option<usize>,
@@ -121,6 +122,11 @@ impl<'r> Rules<'r> {
     /// These rules, and a maximum (exclusive or not).
     pub(crate) const fn maximum(self, n: f64, exclusive: bool) -> Self {
         Rules { maximum: Some((n, exclusive)), ..self }
+    }
+
+    /// These rules, and a multiple of `n`.
+    pub(crate) const fn multiple_of(self, n: f64) -> Self {
+        Rules { multiple_of: Some(n), ..self }
     }
 
     /// These rules, and at least `n` items.
@@ -168,6 +174,7 @@ impl Rules<'static> {
         format: None,
         minimum: None,
         maximum: None,
+        multiple_of: None,
         min_items: None,
         max_items: None,
         min_properties: None,
@@ -257,12 +264,30 @@ fn number(value: f64, rules: &Rules<'_>, v: &mut Validator) {
     {
         v.violation(if exclusive { format!("must be less than {max}") } else { format!("must be at most {max}") });
     }
+    if let Some(m) = rules.multiple_of
+        && !is_multiple(value, m)
+    {
+        v.violation(format!("must be a multiple of {m}"));
+    }
     if let Some(values) = rules.one_of
         && !values.contains(&value)
     {
         let list: Vec<String> = values.iter().map(f64::to_string).collect();
         v.violation(format!("must be one of {}", list.join(", ")));
     }
+}
+
+/// Whether `value` is a multiple of `m`, within the precision of a float
+/// (`0.3` is a multiple of `0.1`).
+fn is_multiple(value: f64, m: f64) -> bool {
+    if m <= 0.0 || !value.is_finite() {
+        return true;
+    }
+    let q = value / m;
+    if !q.is_finite() {
+        return false;
+    }
+    (q - q.round()).abs() <= 1e-9 * q.abs().max(1.0)
 }
 
 macro_rules! numbers {
@@ -285,7 +310,50 @@ impl Validate for super::values::IdempotencyKey {
         self.as_str().check(rules, v);
     }
 }
-impl Validate for serde_json::Value {}
+/// Any JSON value (a schema without a type): each rule applies to the
+/// values of its kind, as in JSON Schema.
+impl Validate for serde_json::Value {
+    fn check(&self, rules: &Rules<'_>, v: &mut Validator) {
+        match self {
+            serde_json::Value::String(s) => s.as_str().check(rules, v),
+            serde_json::Value::Number(n) => {
+                if let Some(x) = n.as_f64() {
+                    number(x, rules, v);
+                }
+            }
+            serde_json::Value::Array(items) => {
+                if let Some(min) = rules.min_items
+                    && items.len() < min
+                {
+                    v.violation(format!("must have at least {min} items"));
+                }
+                if let Some(max) = rules.max_items
+                    && items.len() > max
+                {
+                    v.violation(format!("must have at most {max} items"));
+                }
+            }
+            serde_json::Value::Object(map) => {
+                if let Some(min) = rules.min_properties
+                    && map.len() < min
+                {
+                    v.violation(format!("must have at least {min} properties"));
+                }
+                if let Some(max) = rules.max_properties
+                    && map.len() > max
+                {
+                    v.violation(format!("must have at most {max} properties"));
+                }
+                if let Some(keys) = rules.keys {
+                    for k in map.keys() {
+                        v.key(k, |v| k.as_str().check(keys, v));
+                    }
+                }
+            }
+            serde_json::Value::Null | serde_json::Value::Bool(_) => {}
+        }
+    }
+}
 impl Validate for bytes::Bytes {}
 
 impl Validate for str {

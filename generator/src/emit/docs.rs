@@ -25,7 +25,10 @@ fn lines(markdown: &str) -> Vec<String> {
     let mut out: Vec<String> = markdown
         .lines()
         .map(|l| {
-            let l = l.trim_end();
+            // A carriage return left alone inside a line is not allowed in
+            // a doc comment.
+            let l = l.trim_end().replace('\r', " ");
+            let l = l.as_str();
             if l.is_empty() {
                 String::new()
             } else {
@@ -53,6 +56,22 @@ pub fn prose(text: &str) -> String {
 
 /// A code span holding `s` exactly.
 pub fn code(s: &str) -> String {
+    // Control characters (a name with a carriage return) are shown escaped:
+    // rustdoc refuses some in comments, and none reads as itself.
+    let escaped;
+    let s = if s.contains(char::is_control) {
+        escaped = s.chars().fold(String::new(), |mut out, c| {
+            if c.is_control() {
+                out.extend(c.escape_default());
+            } else {
+                out.push(c);
+            }
+            out
+        });
+        escaped.as_str()
+    } else {
+        s
+    };
     if s.is_empty() {
         "the empty string".to_owned()
     } else if s.contains('`') {

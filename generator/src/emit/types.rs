@@ -269,12 +269,22 @@ fn emit_validate(
             quote!(#(#checks)*)
         }
         TypeKind::Union { variants, .. } => {
-            if !variants.iter().any(|var| validation.needs(&var.ty)) {
+            if !variants
+                .iter()
+                .any(|var| validation.needs(&var.ty) || var.constraints.has_rules())
+            {
                 quote!()
             } else {
                 let arms = variants.iter().map(|var| {
                     let vname = ident(&var.rust_name);
-                    if validation.needs(&var.ty) {
+                    if var.constraints.has_rules() {
+                        let mut statics = Vec::new();
+                        let rules = rules(&var.constraints, &mut statics);
+                        quote!(Self::#vname(value) => {
+                            #(#statics)*
+                            crate::runtime::Validate::check(value, &#rules, v)
+                        })
+                    } else if validation.needs(&var.ty) {
                         quote!(Self::#vname(value) => crate::runtime::Validate::validate(value, v),)
                     } else {
                         quote!(Self::#vname(_) => {})
@@ -581,6 +591,9 @@ fn constraint_rules(c: &Constraints) -> Vec<String> {
             "{} {n}",
             if excl { "less than" } else { "at most" }
         ));
+    }
+    if let Some(n) = c.multiple_of {
+        rules.push(format!("a multiple of {n}"));
     }
     if let Some(n) = c.min_items {
         rules.push(format!("at least {n} items"));

@@ -107,9 +107,9 @@ impl Validation {
                                 needs(t, &active) || validation.holds_enum_value(t)
                             })
                     }
-                    TypeKind::Union { variants, .. } => {
-                        variants.iter().any(|v| needs(&v.ty, &active))
-                    }
+                    TypeKind::Union { variants, .. } => variants
+                        .iter()
+                        .any(|v| needs(&v.ty, &active) || v.constraints.has_rules()),
                     TypeKind::Alias { target, .. } => needs(target, &active),
                     // Valid by construction.
                     TypeKind::Newtype { .. } | TypeKind::Const { .. } => false,
@@ -308,6 +308,10 @@ pub fn rules(c: &Constraints, statics: &mut Vec<TokenStream>) -> TokenStream {
             let n = proc_macro2::Literal::f64_unsuffixed(n);
             calls.push(quote!(.#name(#n, #exclusive)));
         }
+    }
+    if let Some(m) = c.multiple_of.filter(|m| m.is_finite()) {
+        let m = proc_macro2::Literal::f64_unsuffixed(m);
+        calls.push(quote!(.multiple_of(#m)));
     }
     count(&mut calls, "min_items", c.min_items);
     count(&mut calls, "max_items", c.max_items);

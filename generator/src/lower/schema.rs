@@ -75,6 +75,7 @@ fn view(schema: &Schema) -> View<'_> {
                 .collect();
             v.constraints.minimum = n.minimum.map(|m| (m, n.exclusive_minimum));
             v.constraints.maximum = n.maximum.map(|m| (m, n.exclusive_maximum));
+            v.constraints.multiple_of = n.multiple_of.filter(|m| *m > 0.0);
         }
         SchemaKind::Type(Type::Integer(n)) => {
             v.typ = Some("integer");
@@ -86,6 +87,7 @@ fn view(schema: &Schema) -> View<'_> {
                 .collect();
             v.constraints.minimum = n.minimum.map(|m| (m as f64, n.exclusive_minimum));
             v.constraints.maximum = n.maximum.map(|m| (m as f64, n.exclusive_maximum));
+            v.constraints.multiple_of = n.multiple_of.filter(|m| *m > 0).map(|m| m as f64);
         }
         SchemaKind::Type(Type::Boolean(b)) => {
             v.typ = Some("boolean");
@@ -130,6 +132,7 @@ fn view(schema: &Schema) -> View<'_> {
             c.max_length = a.max_length;
             c.minimum = a.minimum.map(|m| (m, a.exclusive_minimum.unwrap_or(false)));
             c.maximum = a.maximum.map(|m| (m, a.exclusive_maximum.unwrap_or(false)));
+            c.multiple_of = a.multiple_of.filter(|m| *m > 0.0);
             c.min_items = a.min_items;
             c.max_items = a.max_items;
             c.min_properties = a.min_properties;
@@ -621,6 +624,15 @@ impl<'a> Lowerer<'a> {
         if v.typ == Some("object") || has_properties || v.additional.is_some() {
             return self.object(&v, pointer, name);
         }
+        // No type, but rules (`maxLength: 5`): any JSON value, each kept to
+        // the rules of its own kind (a string's length, a number's range).
+        if component && v.typ.is_none() && v.constraints.has_rules() {
+            let constraints = self.checked(v.constraints, pointer);
+            return Shape::Define(Box::new(TypeKind::Newtype {
+                inner: TypeRef::Json,
+                constraints,
+            }));
+        }
         Shape::Use(TypeRef::Json)
     }
 
@@ -832,31 +844,13 @@ impl<'a> Lowerer<'a> {
         let mut variants = Vec::with_capacity(alternatives.len());
         for (i, alt) in alternatives.iter().enumerate() {
             let alt_ptr = join(pointer, &i.to_string());
-            // A primitive alternative with rules keeps them in a type of its
-            // own, which checks them (decoding included, so that the
-            // alternatives are told apart by their rules), named after it.
-            let constrained = match alt {
-                ReferenceOr::Item(s) => {
-                    let v = view(s);
-                    primitive_of(v.typ, v.format.as_deref())
-                        .filter(|_| v.enumeration.is_empty() && v.constraints.has_rules())
-                        .map(|p| (s, variant_name_for(&TypeRef::Primitive(p))))
-                }
-                ReferenceOr::Reference { .. } => None,
-            };
-            let (ty, base) = match constrained {
-                Some((s, base)) => {
-                    let ty =
-                        self.lower_inline_uncached(s, &alt_ptr, &format!("{name}{base}"), true);
-                    (ty, Some(base))
-                }
-                None => (
-                    self.lower_schema(alt, &alt_ptr, &format!("{name}Variant{i}")),
-                    None,
-                ),
+            let ty = self.lower_schema(alt, &alt_ptr, &format!("{name}Variant{i}"));
+            // The rules of an inline alternative are checked with the union.
+            let constraints = match alt {
+                ReferenceOr::Item(s) => self.checked(view(s).constraints, &alt_ptr),
+                ReferenceOr::Reference { .. } => Constraints::default(),
             };
             let base = match (alt, &ty) {
-                _ if base.is_some() => base.unwrap_or_default(),
                 (ReferenceOr::Reference { reference }, _) => {
                     names::camel(reference.rsplit('/').next().unwrap_or("Variant"))
                 }
@@ -881,10 +875,22 @@ impl<'a> Lowerer<'a> {
                 }
             }
             variants.push(UnionVariant {
+                constraints,
                 rust_name: variant_names.claim(&base),
                 tags,
                 ty,
             });
+        }
+        // Alternatives of one Rust type decode alike (the first wins): the
+        // rules of one cannot be checked without knowing which one is meant.
+        let shared: Vec<bool> = variants
+            .iter()
+            .map(|v| variants.iter().filter(|w| w.ty == v.ty).count() > 1)
+            .collect();
+        for (v, shared) in variants.iter_mut().zip(shared) {
+            if shared && v.constraints.has_rules() {
+                v.constraints = Constraints::default();
+            }
         }
         let discriminator = discriminator.map(|d| d.property_name.clone());
         if discriminator.is_some() && variants.iter().any(|v| v.tags.is_empty()) {
@@ -1063,6 +1069,7 @@ fn combine(a: Constraints, b: Constraints) -> (Constraints, Option<String>) {
         max_length: tighter(a.max_length, b.max_length, false),
         minimum: bound(a.minimum, b.minimum, true),
         maximum: bound(a.maximum, b.maximum, false),
+        multiple_of: a.multiple_of.or(b.multiple_of),
         min_items: tighter(a.min_items, b.min_items, true),
         max_items: tighter(a.max_items, b.max_items, false),
         min_properties: tighter(a.min_properties, b.min_properties, true),
