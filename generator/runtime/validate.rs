@@ -84,6 +84,7 @@ pub(crate) struct Rules<'r> {
     pub(crate) multiple_of: Option<f64>,
     pub(crate) min_items: Option<usize>,
     pub(crate) max_items: Option<usize>,
+    pub(crate) unique_items: bool,
     pub(crate) min_properties: Option<usize>,
     pub(crate) max_properties: Option<usize>,
     pub(crate) one_of: Option<&'r [f64]>,
@@ -125,6 +126,12 @@ impl<'r> Rules<'r> {
     /// These rules, and a multiple of `n`.
     pub(crate) const fn multiple_of(self, n: f64) -> Self {
         Rules { multiple_of: Some(n), ..self }
+    }
+
+    /// These rules, and no item twice (for any JSON value; a typed list is
+    /// checked through [`UniqueItems`]).
+    pub(crate) const fn unique_items(self) -> Self {
+        Rules { unique_items: true, ..self }
     }
 
     /// These rules, and at least `n` items.
@@ -175,6 +182,7 @@ impl Rules<'static> {
         multiple_of: None,
         min_items: None,
         max_items: None,
+        unique_items: false,
         min_properties: None,
         max_properties: None,
         one_of: None,
@@ -329,6 +337,9 @@ impl Validate for serde_json::Value {
                     && items.len() > max
                 {
                     v.violation(format!("must have at most {max} items"));
+                }
+                if rules.unique_items && has_duplicates(items) {
+                    v.violation("must not hold the same item twice");
                 }
             }
             serde_json::Value::Object(map) => {
@@ -491,6 +502,52 @@ impl<T: Validate> Validate for BTreeMap<String, T> {
             });
         }
     }
+}
+
+/// Lists whose items must differ (`uniqueItems`), compared as JSON.
+pub(crate) trait UniqueItems {
+    /// Records a violation when two items are equal.
+    fn check_unique(&self, v: &mut Validator);
+}
+
+impl<T: serde::Serialize> UniqueItems for Vec<T> {
+    fn check_unique(&self, v: &mut Validator) {
+        let items: Vec<serde_json::Value> = self.iter().filter_map(|i| serde_json::to_value(i).ok()).collect();
+        if has_duplicates(&items) {
+            v.violation("must not hold the same item twice");
+        }
+    }
+}
+
+impl<T: UniqueItems> UniqueItems for Option<T> {
+    fn check_unique(&self, v: &mut Validator) {
+        if let Some(value) = self {
+            value.check_unique(v);
+        }
+    }
+}
+
+impl<T: UniqueItems + ?Sized> UniqueItems for Box<T> {
+    fn check_unique(&self, v: &mut Validator) {
+        (**self).check_unique(v);
+    }
+}
+
+/// Whether two of `items` are equal as JSON values (numbers by value: `1`
+/// and `1.0` are one number).
+fn has_duplicates(items: &[serde_json::Value]) -> bool {
+    fn same(a: &serde_json::Value, b: &serde_json::Value) -> bool {
+        use serde_json::Value;
+        match (a, b) {
+            (Value::Number(x), Value::Number(y)) => x.as_f64() == y.as_f64(),
+            (Value::Array(x), Value::Array(y)) => x.len() == y.len() && x.iter().zip(y).all(|(a, b)| same(a, b)),
+            (Value::Object(x), Value::Object(y)) => {
+                x.len() == y.len() && x.iter().all(|(k, a)| y.get(k).is_some_and(|b| same(a, b)))
+            }
+            _ => a == b,
+        }
+    }
+    items.iter().enumerate().any(|(i, a)| items[i + 1..].iter().any(|b| same(a, b)))
 }
 
 /// Tuples (`prefixItems`): each item by its own rules.

@@ -474,6 +474,8 @@ pub struct Constraints {
     pub min_items: Option<usize>,
     /// `maxItems`.
     pub max_items: Option<usize>,
+    /// `uniqueItems: true`.
+    pub unique_items: bool,
     /// `minProperties`.
     pub min_properties: Option<usize>,
     /// `maxProperties`.
@@ -507,6 +509,7 @@ impl Constraints {
             || self.multiple_of.is_some()
             || self.min_items.is_some()
             || self.max_items.is_some()
+            || self.unique_items
             || self.min_properties.is_some()
             || self.max_properties.is_some()
             || !self.one_of.is_empty()

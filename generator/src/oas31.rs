@@ -687,6 +687,11 @@ fn items(map: &mut Map<String, Value>, at: &str, out: &mut Vec<Diagnostic>) {
             "`prefixItems` that fewer or more items may follow (without `minItems` and `maxItems` of their count, or `items: false`) cannot be a Rust tuple: the items are read as JSON values",
         ));
         map.insert("items".to_owned(), json!({}));
+        if closed {
+            // Nothing after the prefix: at most that many items.
+            let max = max.map_or(len, |m| m.min(len));
+            map.insert("maxItems".to_owned(), json!(max));
+        }
     }
 }
 

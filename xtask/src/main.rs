@@ -25,12 +25,12 @@ tasks:
   suite              run the JSON Schema Test Suite (draft 2020-12) through a generated crate and compare
                      with generator/tests/json-schema-suite/EXPECTATIONS.tsv
   bench [generator|client]
-                     print figures: generation time and memory for github, stripe and oxide-nexus,
+                     print figures: generation time and memory for github, stripe, oxide-nexus (3.0) and svix-3.1, prefect, lakekeeper (3.1),
                      cargo check time of their crates, the client's per-request overhead and memory
   conformance        lint spec/hexpay.yaml with Redocly CLI, then run examples/quickstart.rs and the
                      conformance tests against Stoplight Prism serving the spec (both pinned, from npm)
   test               run every check: formatting, drift, clippy, tests, conformance, docs, fixtures,
-                     packaging, corpus
+                     the JSON Schema Test Suite, packaging, corpus
 ";
 
 fn main() -> std::process::ExitCode {
@@ -323,6 +323,8 @@ fn test() -> anyhow::Result<()> {
             .env("RUSTDOCFLAGS", "-D warnings"),
     )?;
     fixtures()?;
+    println!("==> JSON Schema Test Suite");
+    suite::run()?;
     run(
         "cargo package (hexpay)",
         cargo().args(["package", "--quiet", "--allow-dirty", "-p", "hexpay"]),

@@ -42,4 +42,4 @@ pub(crate) use macros::{constant, paginate, request_options, send, string_enum, 
 pub(crate) use pagination::pages;
 pub(crate) use poll::poll_until;
 pub(crate) use request::{Auth, QueryStyle, RawResponse, file_parts, path_param};
-pub(crate) use validate::{Format, Pattern, Rules, Validate, Validator};
+pub(crate) use validate::{Format, Pattern, Rules, UniqueItems, Validate, Validator};

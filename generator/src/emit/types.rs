@@ -598,6 +598,9 @@ fn constraint_rules(c: &Constraints) -> Vec<String> {
     if let Some(n) = c.min_items {
         rules.push(format!("at least {n} items"));
     }
+    if c.unique_items {
+        rules.push("no item twice".to_owned());
+    }
     if let Some(n) = c.max_items {
         rules.push(format!("at most {n} items"));
     }

@@ -144,6 +144,26 @@ impl Validation {
     ) -> Option<TokenStream> {
         let mut constraints = constraints.clone();
         self.add_enum_values(ty, &mut constraints);
+        // `uniqueItems` on a list: its items compared as JSON.
+        let unique = (constraints.unique_items && is_list(ty)).then(
+            || quote!(v.field(#field, |v| crate::runtime::UniqueItems::check_unique(#value, v));),
+        );
+        constraints.unique_items = constraints.unique_items && !is_list(ty);
+        let check = self.check_rules(field, value, ty, &constraints);
+        match (check, unique) {
+            (None, None) => None,
+            (check, unique) => Some(quote!(#check #unique)),
+        }
+    }
+
+    fn check_rules(
+        &self,
+        field: &str,
+        value: TokenStream,
+        ty: &TypeRef,
+        constraints: &Constraints,
+    ) -> Option<TokenStream> {
+        let constraints = constraints.clone();
         if constraints.has_rules() {
             let mut statics = Vec::new();
             let rules = rules(&constraints, &mut statics);
@@ -225,6 +245,16 @@ fn numeric_enum(api: &Api, name: &str) -> Option<Vec<f64>> {
             (!values.is_empty()).then_some(values)
         }
         _ => None,
+    }
+}
+
+/// Whether `ty` is a list (possibly optional) whose items can be compared
+/// as JSON (not files).
+fn is_list(ty: &TypeRef) -> bool {
+    match ty {
+        TypeRef::Nullable(inner) | TypeRef::Boxed(inner) => is_list(inner),
+        TypeRef::Array(item) => !matches!(**item, TypeRef::Primitive(Primitive::Binary)),
+        _ => false,
     }
 }
 
@@ -314,6 +344,9 @@ pub fn rules(c: &Constraints, statics: &mut Vec<TokenStream>) -> TokenStream {
         calls.push(quote!(.multiple_of(#m)));
     }
     count(&mut calls, "min_items", c.min_items);
+    if c.unique_items {
+        calls.push(quote!(.unique_items()));
+    }
     count(&mut calls, "max_items", c.max_items);
     count(&mut calls, "min_properties", c.min_properties);
     count(&mut calls, "max_properties", c.max_properties);

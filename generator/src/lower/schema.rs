@@ -110,6 +110,7 @@ fn view(schema: &Schema) -> View<'_> {
             v.items = a.items.as_ref();
             v.constraints.min_items = a.min_items;
             v.constraints.max_items = a.max_items;
+            v.constraints.unique_items = a.unique_items;
         }
         SchemaKind::OneOf { one_of } => v.one_of = one_of,
         SchemaKind::AllOf { all_of } => v.all_of = all_of,
@@ -135,6 +136,7 @@ fn view(schema: &Schema) -> View<'_> {
             c.multiple_of = a.multiple_of.filter(|m| *m > 0.0);
             c.min_items = a.min_items;
             c.max_items = a.max_items;
+            c.unique_items = a.unique_items.unwrap_or(false);
             c.min_properties = a.min_properties;
             c.max_properties = a.max_properties;
         }
@@ -1072,6 +1074,7 @@ fn combine(a: Constraints, b: Constraints) -> (Constraints, Option<String>) {
         multiple_of: a.multiple_of.or(b.multiple_of),
         min_items: tighter(a.min_items, b.min_items, true),
         max_items: tighter(a.max_items, b.max_items, false),
+        unique_items: a.unique_items || b.unique_items,
         min_properties: tighter(a.min_properties, b.min_properties, true),
         max_properties: tighter(a.max_properties, b.max_properties, false),
         default: a.default.or(b.default),
