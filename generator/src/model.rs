@@ -604,6 +604,10 @@ pub struct Field {
     pub read_only: bool,
     /// `writeOnly`.
     pub write_only: bool,
+    /// Not a property, but a part of an `allOf` that is one of several
+    /// objects (a `oneOf`): its properties are the struct's own
+    /// (`#[serde(flatten)]`). Its wire name is empty.
+    pub flatten: bool,
 }
 
 impl Field {

@@ -182,3 +182,100 @@ fn warnings_are_printed_and_strict_turns_them_into_errors() {
     );
     let _ = std::fs::remove_dir_all(&out);
 }
+
+/// Copies the fixture `multi-file.yaml` and its folder into `dir`.
+fn copy_multi_file(dir: &Path) {
+    fn copy(from: &Path, to: &Path) {
+        std::fs::create_dir_all(to).unwrap();
+        for entry in std::fs::read_dir(from).unwrap() {
+            let entry = entry.unwrap();
+            let target = to.join(entry.file_name());
+            if entry.path().is_dir() {
+                copy(&entry.path(), &target);
+            } else {
+                std::fs::copy(entry.path(), target).unwrap();
+            }
+        }
+    }
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+    std::fs::create_dir_all(dir).unwrap();
+    std::fs::copy(fixtures.join("multi-file.yaml"), dir.join("api.yaml")).unwrap();
+    copy(&fixtures.join("multi-file"), &dir.join("multi-file"));
+}
+
+#[test]
+fn a_document_split_over_files_is_checked_as_a_whole() {
+    let dir = temp_dir("multi");
+    copy_multi_file(&dir.join("spec"));
+    let spec = dir.join("spec/api.yaml").display().to_string();
+    let out = dir.join("crate").display().to_string();
+    let args = [
+        "generate",
+        "--spec",
+        &spec,
+        "--out",
+        &out,
+        "--crate-name",
+        "pets",
+    ];
+    let first = generator(&args);
+    assert!(first.status.success(), "{}", stderr(&first));
+    let check = generator(&[&args[..], &["--check"]].concat());
+    assert!(check.status.success(), "{}", stderr(&check));
+
+    // A change in another file of the document makes the crate stale.
+    let schemas = dir.join("spec/multi-file/schemas.yaml");
+    let text = std::fs::read_to_string(&schemas).unwrap();
+    std::fs::write(
+        &schemas,
+        text.replace(
+            "    name:\n      type: string\n    tag:",
+            "    name:\n      type: string\n      maxLength: 40\n    tag:",
+        ),
+    )
+    .unwrap();
+    let stale = generator(&[&args[..], &["--check"]].concat());
+    assert_eq!(stale.status.code(), Some(1), "{}", stderr(&stale));
+    assert!(stderr(&stale).contains("stale"), "{}", stderr(&stale));
+
+    // A problem in another file is reported in that file.
+    std::fs::write(&schemas, text.replace("$ref: '#/Pet'", "$ref: '#/Pets'")).unwrap();
+    let bad = generator(&args);
+    assert_eq!(bad.status.code(), Some(1));
+    assert!(
+        stderr(&bad).contains("multi-file/schemas.yaml:20: at /PetList/properties/pets/items/$ref: dangling $ref `multi-file/schemas.yaml#/Pets`"),
+        "{}",
+        stderr(&bad)
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn help_says_which_versions_are_read() {
+    let help = generator(&["generate", "--help"]);
+    let text = String::from_utf8_lossy(&help.stdout);
+    assert!(text.contains("OpenAPI 3.0 or 3.1"), "{text}");
+    let swagger = temp_dir("swagger");
+    std::fs::create_dir_all(&swagger).unwrap();
+    let path = swagger.join("api.json");
+    std::fs::write(
+        &path,
+        r#"{"swagger": "2.0", "info": {"title": "t", "version": "1"}, "paths": {}}"#,
+    )
+    .unwrap();
+    let out = swagger.join("out").display().to_string();
+    let refused = generator(&[
+        "generate",
+        "--spec",
+        &path.display().to_string(),
+        "--out",
+        &out,
+    ]);
+    assert_eq!(refused.status.code(), Some(1));
+    assert!(
+        stderr(&refused).contains("Swagger 2.0"),
+        "{}",
+        stderr(&refused)
+    );
+    let _ = std::fs::remove_dir_all(&swagger);
+}

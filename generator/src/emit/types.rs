@@ -244,6 +244,13 @@ fn emit_validate(
                         }
                     });
                 }
+                if f.flatten {
+                    // Its properties are this struct's: checked at its level.
+                    if validation.needs(&f.ty) {
+                        checks.push(quote!(crate::runtime::Validate::validate(&self.#fname, v);));
+                    }
+                    continue;
+                }
                 checks.extend(validation.check(wire, quote!(&self.#fname), &f.ty, &f.constraints));
             }
             if let Some(value) = additional {
@@ -661,10 +668,14 @@ fn emit_struct(
         }
         text.push_str(&constraint_doc(&f.constraints));
         let fdoc = attrs(&text);
-        let rename = (f.rust_name != f.wire_name).then(|| {
-            let wire = &f.wire_name;
-            quote!(#[serde(rename = #wire)])
-        });
+        let rename = if f.flatten {
+            Some(quote!(#[serde(flatten)]))
+        } else {
+            (f.rust_name != f.wire_name).then(|| {
+                let wire = &f.wire_name;
+                quote!(#[serde(rename = #wire)])
+            })
+        };
         let (ty, serde_attr) = if !f.optional() {
             (rust_type(&f.ty), None)
         } else {

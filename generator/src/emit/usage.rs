@@ -592,6 +592,9 @@ impl Synth<'_> {
                         fields, additional, ..
                     } => {
                         let object = value.as_object()?;
+                        if fields.iter().any(|f| f.flatten) {
+                            return None;
+                        }
                         if additional.is_none()
                             && object
                                 .keys()

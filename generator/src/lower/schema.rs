@@ -638,6 +638,33 @@ impl<'a> Lowerer<'a> {
         Shape::Use(TypeRef::Json)
     }
 
+    /// Whether every alternative of `v`'s `oneOf`/`anyOf` is an object (so
+    /// that their union can be flattened into a struct).
+    fn is_object_union(&self, v: &View<'_>, depth: usize) -> bool {
+        let alternatives = if v.one_of.is_empty() {
+            v.any_of
+        } else {
+            v.one_of
+        };
+        depth < 4
+            && !alternatives.is_empty()
+            && alternatives.iter().all(|alt| {
+                let schema = match alt {
+                    ReferenceOr::Item(s) => Some(s),
+                    ReferenceOr::Reference { reference } => self.component_schema(reference),
+                };
+                schema.is_some_and(|s| {
+                    let av = view(s);
+                    !s.schema_data.nullable
+                        && (av.typ == Some("object")
+                            || av.properties.is_some_and(|p| !p.is_empty())
+                            || !av.all_of.is_empty()
+                            || ((!av.one_of.is_empty() || !av.any_of.is_empty())
+                                && self.is_object_union(&av, depth + 1)))
+                })
+            })
+    }
+
     /// `prefixItems` with nothing after them: a tuple.
     fn tuple(&mut self, prefix: &[Value], pointer: &str, name: &str) -> TypeRef {
         let at = join(pointer, "prefixItems");
@@ -771,6 +798,7 @@ impl<'a> Lowerer<'a> {
             constraints,
             read_only,
             write_only,
+            flatten: false,
         }
     }
 
@@ -846,7 +874,19 @@ impl<'a> Lowerer<'a> {
         let mut variants = Vec::with_capacity(alternatives.len());
         for (i, alt) in alternatives.iter().enumerate() {
             let alt_ptr = join(pointer, &i.to_string());
-            let ty = self.lower_schema(alt, &alt_ptr, &format!("{name}Variant{i}"));
+            // An inline alternative with a `title` (`StorageCredentialS3`)
+            // is named by it.
+            let hint = match alt {
+                ReferenceOr::Item(s) => s
+                    .schema_data
+                    .title
+                    .as_deref()
+                    .map(names::camel)
+                    .filter(|t| t.starts_with(|c: char| c.is_ascii_alphabetic()) && t != name),
+                ReferenceOr::Reference { .. } => None,
+            }
+            .unwrap_or_else(|| format!("{name}Variant{i}"));
+            let ty = self.lower_schema(alt, &alt_ptr, &hint);
             // The rules of an inline alternative are checked with the union.
             let constraints = match alt {
                 ReferenceOr::Item(s) => self.checked(view(s).constraints, &alt_ptr),
@@ -926,6 +966,9 @@ impl<'a> Lowerer<'a> {
         let mut required: Vec<String> = Vec::new();
         let mut additional = None;
         let mut mergeable = true;
+        // Parts that are one of several objects: their properties are the
+        // struct's, through a flattened field.
+        let mut unions: Vec<(&ReferenceOr<Schema>, String)> = Vec::new();
         let mut stack: Vec<(&ReferenceOr<Schema>, String)> = v
             .all_of
             .iter()
@@ -959,6 +1002,14 @@ impl<'a> Lowerer<'a> {
                     stack.push((p, join(&join(&part_ptr, "allOf"), &i.to_string())));
                 }
             }
+            if (!pv.one_of.is_empty() || !pv.any_of.is_empty())
+                && pv.all_of.is_empty()
+                && pv.properties.is_none_or(IndexMap::is_empty)
+                && self.is_object_union(&pv, 0)
+            {
+                unions.push((part, part_ptr));
+                continue;
+            }
             if !pv.one_of.is_empty()
                 || !pv.any_of.is_empty()
                 || matches!(pv.typ, Some(t) if t != "object")
@@ -989,9 +1040,27 @@ impl<'a> Lowerer<'a> {
         }
         required.extend(v.required.iter().cloned());
         let mut field_names = Namespace::default();
-        let mut fields = Vec::with_capacity(merged.len());
+        let mut fields = Vec::with_capacity(merged.len() + unions.len());
         for (prop, (schema, owner_ptr)) in &merged {
             fields.push(self.field(prop, schema, &required, owner_ptr, name, &mut field_names));
+        }
+        for (i, (part, part_ptr)) in unions.into_iter().enumerate() {
+            let ty = self.lower_schema(part, &part_ptr, &format!("{name}Variant{i}"));
+            let base = match &ty {
+                TypeRef::Named(n) => names::snake(n),
+                _ => "variant".to_owned(),
+            };
+            fields.push(Field {
+                wire_name: String::new(),
+                rust_name: field_names.claim(&base),
+                ty,
+                required: true,
+                doc: Some("One of several objects, whose properties are this one's.".to_owned()),
+                constraints: Constraints::default(),
+                read_only: false,
+                write_only: false,
+                flatten: true,
+            });
         }
         let additional = self.additional(additional.or(v.additional), pointer, name);
         if additional.is_some() {
