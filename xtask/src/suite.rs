@@ -368,7 +368,7 @@ fn compare(tests: &[Test], stdout: &str, skipped: &BTreeMap<String, usize>) -> a
         skipped.values().sum::<usize>()
     );
     if std::env::var_os("SUITE_VERBOSE").is_some() {
-        for (_, (_, d)) in &per_file {
+        for (_, d) in per_file.values() {
             for line in d {
                 println!("  {line}");
             }
