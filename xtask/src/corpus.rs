@@ -304,13 +304,56 @@ pub fn table(rows: &[Row]) -> String {
     out
 }
 
-/// `cargo xtask corpus [--dir DIR] [NAME...]`.
+/// Runs clippy and rustdoc, warnings denied, on one generated crate;
+/// returns how long they took and their complaint, if any.
+pub fn lint(workspace: &Path, package: &str) -> anyhow::Result<(Duration, Option<String>)> {
+    let started = Instant::now();
+    for (what, mut command) in [
+        ("clippy", {
+            let mut c = cargo();
+            c.args(["clippy", "--quiet", "--lib", "--manifest-path"])
+                .arg(workspace.join("Cargo.toml"))
+                .arg("--target-dir")
+                .arg(root().join("target"))
+                .args(["-p", package, "--", "-D", "warnings"]);
+            c
+        }),
+        ("rustdoc", {
+            let mut c = cargo();
+            c.args(["doc", "--quiet", "--no-deps", "--lib", "--manifest-path"])
+                .arg(workspace.join("Cargo.toml"))
+                .arg("--target-dir")
+                .arg(root().join("target"))
+                .args(["-p", package])
+                .env("RUSTDOCFLAGS", "-D warnings");
+            c
+        }),
+    ] {
+        let output = command
+            .current_dir(root())
+            .output()
+            .context("cannot start cargo")?;
+        if !output.status.success() {
+            let stderr = String::from_utf8_lossy(&output.stderr);
+            let excerpt: Vec<&str> = stderr.lines().take(40).collect();
+            return Ok((
+                started.elapsed(),
+                Some(format!("{what}:\n{}", excerpt.join("\n"))),
+            ));
+        }
+    }
+    Ok((started.elapsed(), None))
+}
+
+/// `cargo xtask corpus [--lints] [--dir DIR] [NAME...]`.
 pub fn run(args: &[&str]) -> anyhow::Result<()> {
     let mut dirs = corpus_dirs();
     let mut named = Vec::new();
+    let mut lints = false;
     let mut args = args.iter();
     while let Some(arg) = args.next() {
         match *arg {
+            "--lints" => lints = true,
             "--dir" => {
                 let value = args.next().context("--dir needs a directory")?;
                 dirs = vec![PathBuf::from(value)];
@@ -364,6 +407,14 @@ pub fn run(args: &[&str]) -> anyhow::Result<()> {
         if let Some(complaint) = complaint {
             println!("{complaint}");
             row.outcome = Outcome::DoesNotCompile(complaint);
+        } else if lints {
+            println!("==> clippy and rustdoc {}", row.document);
+            let (elapsed, complaint) = lint(&out, &package_name(&row.document))?;
+            println!("    {:.1} s", elapsed.as_secs_f64());
+            if let Some(complaint) = complaint {
+                println!("{complaint}");
+                row.outcome = Outcome::DoesNotCompile(complaint);
+            }
         }
     }
     println!();

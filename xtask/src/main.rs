@@ -19,9 +19,10 @@ tasks:
   codegen            regenerate generated/ from spec/hexpay.yaml
   codegen --check    fail, naming the stale files, if generated/ is not up to date
   fixtures           generate every golden fixture into target/ and check that each crate builds without a warning
-  corpus [NAME...]   generate a crate from every corpus document (or those named), check each with
-                     warnings denied, print a table and compare with generator/tests/corpus/EXPECTATIONS.tsv
-                     (--dir DIR reads the documents from DIR instead)
+  corpus [NAME...]   generate a crate from every corpus document, 3.0 and 3.1 (or those named), check
+                     each with warnings denied, print a table and compare with the folders' EXPECTATIONS.tsv
+                     (--dir DIR reads the documents from DIR instead; --lints also runs clippy and
+                     rustdoc, warnings denied, on each crate: minutes more, so not in `test`)
   suite              run the JSON Schema Test Suite (draft 2020-12) through a generated crate and compare
                      with generator/tests/json-schema-suite/EXPECTATIONS.tsv
   bench [generator|client]

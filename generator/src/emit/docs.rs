@@ -81,10 +81,24 @@ pub fn code(s: &str) -> String {
     }
 }
 
+/// The width of the list marker that starts `line` (`- `, `* `, `+ `,
+/// `1. `, `1) `), if it starts with one.
+fn list_marker(line: &str) -> Option<usize> {
+    if line.starts_with("- ") || line.starts_with("* ") || line.starts_with("+ ") {
+        return Some(2);
+    }
+    let digits = line.chars().take_while(char::is_ascii_digit).count();
+    let rest = &line[digits..];
+    (digits > 0 && digits < 10 && (rest.starts_with(". ") || rest.starts_with(") ")))
+        .then_some(digits + 2)
+}
+
 /// The doc lines for `text`, each with the leading space rustdoc expects.
 fn sanitize(text: &str) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     let mut fence: Option<String> = None;
+    // The width of the marker of the list item being written (`- ` is 2).
+    let mut item_indent: Option<usize> = None;
     for raw in text.replace("\r\n", "\n").replace('\r', "\n").lines() {
         let trimmed = raw.trim();
         if let Some(marker) = &fence {
@@ -102,6 +116,7 @@ fn sanitize(text: &str) -> Vec<String> {
             continue;
         }
         if trimmed.starts_with("```") || trimmed.starts_with("~~~") {
+            item_indent = None;
             let marker: String = trimmed
                 .chars()
                 .take_while(|c| *c == '`' || *c == '~')
@@ -111,10 +126,24 @@ fn sanitize(text: &str) -> Vec<String> {
             continue;
         }
         let line = escape_line(trimmed);
+        // A line that continues a list item is indented to the item's text
+        // (the document's own indentation is not kept), so that it reads as
+        // part of the item rather than as lazy continuation.
+        let indent = match list_marker(trimmed) {
+            Some(width) => {
+                item_indent = Some(width);
+                0
+            }
+            None if line.is_empty() || trimmed.starts_with('#') => {
+                item_indent = None;
+                0
+            }
+            None => item_indent.unwrap_or(0),
+        };
         out.push(if line.is_empty() {
             String::new()
         } else {
-            format!(" {line}")
+            format!(" {}{line}", " ".repeat(indent))
         });
     }
     if fence.is_some() {
@@ -220,6 +249,25 @@ fn markdown_link_len(chars: &[char]) -> Option<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn list_items_keep_their_continuation_lines() {
+        let lines = sanitize("Codes:\n- **A**:\n  retried later.\n- B\nafter\n\nDone.\n1. one\n   more\n");
+        assert_eq!(
+            lines,
+            [
+                " Codes:",
+                " - **A**:",
+                "   retried later.",
+                " - B",
+                "   after",
+                "",
+                " Done.",
+                " 1. one",
+                "    more",
+            ]
+        );
+    }
 
     #[test]
     fn fences_become_text_and_indents_go() {

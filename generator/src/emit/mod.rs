@@ -511,8 +511,10 @@ fn space_items(text: &str) -> String {
         if let Some(p) = prev {
             let p_trimmed = p.trim_start();
             let same_indent = p.len() - p_trimmed.len() == line.len() - trimmed.len();
-            let ends_item =
-                p_trimmed == "}" || p_trimmed.ends_with(';') || p_trimmed.starts_with("#![");
+            // A doc line ends nothing, even one that reads like code
+            // (`/// let x = 1;`).
+            let ends_item = !p_trimmed.starts_with("//")
+                && (p_trimmed == "}" || p_trimmed.ends_with(';') || p_trimmed.starts_with("#!["));
             // A call of a runtime macro (`crate::runtime::send!(…)`) is an
             // item; a call of a runtime function (`crate::runtime::pages(…)`)
             // is a statement like the others.

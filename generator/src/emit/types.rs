@@ -787,6 +787,7 @@ fn emit_union(
             /// Decoding tries the alternatives in order and keeps the first that fits.
             #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
             #[serde(untagged)]
+            #[allow(clippy::large_enum_variant)]
             pub enum #name {
                 #( #vdocs #vnames(#vtypes), )*
             }
@@ -818,6 +819,7 @@ fn emit_union(
     quote! {
         #doc
         #[derive(Debug, Clone, PartialEq)]
+        #[allow(clippy::large_enum_variant)]
         pub enum #name {
             #( #vdocs #vnames(#vtypes), )*
         }
