@@ -110,9 +110,12 @@ pub fn emit_client_methods(ops: &[Operation]) -> TokenStream {
         let deprecated = op
             .deprecated
             .then(|| quote!(#[deprecated = "the API marks this operation as deprecated"]));
+        // Required parameters are arguments, so that none is forgotten.
+        let allow_many = (args.len() + 1 > 7).then(|| quote!(#[allow(clippy::too_many_arguments)]));
         methods.push(quote! {
             #doc
             #deprecated
+            #allow_many
             pub fn #name(&self, #(#args),*) -> crate::builders::#builder {
                 crate::builders::#builder::new(self.clone(), crate::Async, #(#arg_names),*)
             }
@@ -124,6 +127,7 @@ pub fn emit_client_methods(ops: &[Operation]) -> TokenStream {
         blocking.push(quote! {
             #[doc = #blocking_doc]
             #deprecated
+            #allow_many
             pub fn #name(&self, #(#args),*) -> crate::builders::#builder<crate::blocking::Blocking> {
                 crate::builders::#builder::new(self.as_async().clone(), self.mode(), #(#arg_names),*)
             }
@@ -285,6 +289,8 @@ fn emit_builder(api: &Api, op: &Operation, validation: &Validation) -> TokenStre
         StatusMatch::Default => false,
     });
     let allow_overlap = overlapping.then(|| quote!(#[allow(clippy::match_overlapping_arm)]));
+    let allow_many =
+        (ctor_args.len() + 2 > 7).then(|| quote!(#[allow(clippy::too_many_arguments)]));
     let pagination = emit_pagination(op);
     let poll = emit_poll(op);
     quote! {
@@ -301,6 +307,7 @@ fn emit_builder(api: &Api, op: &Operation, validation: &Validation) -> TokenStre
         }
 
         impl<M> #name<M> {
+            #allow_many
             pub(crate) fn new(client: crate::Client, mode: M, #(#ctor_args),*) -> Self {
                 Self { client, mode, options: ::std::default::Default::default(), #(#ctor_inits,)* }
             }

@@ -84,13 +84,16 @@ pub fn code(s: &str) -> String {
 /// The width of the list marker that starts `line` (`- `, `* `, `+ `,
 /// `1. `, `1) `), if it starts with one.
 fn list_marker(line: &str) -> Option<usize> {
+    // The text starts after the marker and the spaces that follow it
+    // (`*   item` is at column 4).
+    let spaces = |rest: &str| rest.chars().take_while(|c| *c == ' ').count();
     if line.starts_with("- ") || line.starts_with("* ") || line.starts_with("+ ") {
-        return Some(2);
+        return Some(1 + spaces(&line[1..]).min(4));
     }
     let digits = line.chars().take_while(char::is_ascii_digit).count();
     let rest = &line[digits..];
     (digits > 0 && digits < 10 && (rest.starts_with(". ") || rest.starts_with(") ")))
-        .then_some(digits + 2)
+        .then(|| digits + 1 + spaces(&rest[1..]).min(4))
 }
 
 /// The doc lines for `text`, each with the leading space rustdoc expects.
@@ -252,7 +255,8 @@ mod tests {
 
     #[test]
     fn list_items_keep_their_continuation_lines() {
-        let lines = sanitize("Codes:\n- **A**:\n  retried later.\n- B\nafter\n\nDone.\n1. one\n   more\n");
+        let lines =
+            sanitize("Codes:\n- **A**:\n  retried later.\n- B\nafter\n\nDone.\n1. one\n   more\n");
         assert_eq!(
             lines,
             [

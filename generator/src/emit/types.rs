@@ -158,7 +158,9 @@ fn emit_def(def: &TypeDef, validation: &Validation) -> TokenStream {
                 } else {
                     ""
                 };
-                attrs(&format!("\nAllowed values: {list}.{checked}"))
+                // A paragraph of its own (after a list, a line would continue it).
+                let text = attrs(&format!("Allowed values: {list}.{checked}"));
+                quote!(#[doc = ""] #text)
             });
             quote! {
                 #doc
