@@ -294,10 +294,20 @@ fn emit_lib(
             pub mod webhooks;
         )
     });
+    // Types that hold themselves through long cycles make rustdoc's proof of
+    // the auto traits (`Send`, `UnwindSafe`, …) deeper than the default
+    // limit of 128.
+    let recursive = api.types.values().any(|def| {
+        validation::members(&def.kind)
+            .into_iter()
+            .any(|ty| format!("{ty:?}").contains("Boxed("))
+    });
+    let recursion_limit = recursive.then(|| quote!(#![recursion_limit = "256"]));
     quote! {
         #doc
         #![forbid(unsafe_code)]
         #![warn(missing_docs)]
+        #recursion_limit
 
         pub mod builders;
         mod client;
