@@ -143,6 +143,14 @@ pub fn generate(text: &str, options: &Options) -> Result<Generated, Diagnostics>
         .crate_name
         .clone()
         .unwrap_or_else(|| default_crate_name(&api.title));
+    if !is_package_name(&crate_name) {
+        return Err(fail(vec![Diagnostic::error(
+            "",
+            format!(
+                "`{crate_name}` cannot name a crate: use ASCII letters, digits, `-` and `_`, starting with a letter"
+            ),
+        )]));
+    }
     let info = emit::CrateInfo {
         name: &crate_name,
         version: &crate_version,
@@ -183,6 +191,15 @@ fn default_crate_name(title: &str) -> String {
     }
 }
 
+/// Whether `name` can be a Cargo package name whose library Rust can name.
+fn is_package_name(name: &str) -> bool {
+    name.starts_with(|c: char| c.is_ascii_alphabetic())
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+        && name.len() <= 64
+}
+
 /// `MAJOR.MINOR.PATCH`, optionally followed by `-pre` and `+build`.
 fn is_semver(v: &str) -> bool {
     let core = v.split(['-', '+']).next().unwrap_or_default();
@@ -207,6 +224,15 @@ mod tests {
         assert!(!is_semver("v1"));
         assert!(!is_semver("1.0"));
         assert!(!is_semver("01.0.0"));
+    }
+
+    #[test]
+    fn package_names() {
+        assert!(is_package_name("hexpay"));
+        assert!(is_package_name("corpus-svix-3-1"));
+        assert!(!is_package_name("bench-svix-3.1"));
+        assert!(!is_package_name("3d"));
+        assert!(!is_package_name(""));
     }
 
     #[test]

@@ -279,3 +279,24 @@ fn help_says_which_versions_are_read() {
     );
     let _ = std::fs::remove_dir_all(&swagger);
 }
+
+#[test]
+fn a_crate_name_cargo_refuses_is_an_error() {
+    let out = temp_dir("badname");
+    let o = generator(&[
+        "generate",
+        "--spec",
+        &fixture("enums.yaml"),
+        "--out",
+        &out.display().to_string(),
+        "--crate-name",
+        "my.client",
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).contains("`my.client` cannot name a crate"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(!out.exists(), "nothing is written");
+}

@@ -102,10 +102,7 @@ fn generation() -> anyhow::Result<()> {
             .and_then(|n| n.to_str())
             .unwrap_or_default()
             .to_owned();
-        let package = format!(
-            "bench-{}",
-            name.rsplit_once('.').map_or(name.as_str(), |(s, _)| s)
-        );
+        let package = corpus::package_name(&name).replacen("corpus-", "bench-", 1);
         let dir = out.join(&package);
         let mut runs = Vec::new();
         let mut lines = 0;
