@@ -575,7 +575,7 @@ fn constraint_doc(c: &Constraints) -> String {
     }
 }
 
-fn constraint_rules(c: &Constraints) -> Vec<String> {
+pub(super) fn constraint_rules(c: &Constraints) -> Vec<String> {
     let mut rules = Vec::new();
     if let Some(f) = &c.format {
         rules.push(format!("format {}", code(f)));
