@@ -5,8 +5,8 @@
 //! is added after formatting, since prettyplease drops comments.
 
 mod client;
-mod report;
 mod docs;
+mod report;
 mod templates;
 mod types;
 mod usage;

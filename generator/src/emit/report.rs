@@ -106,7 +106,9 @@ pub fn api_report(api: &Api, name: &str, version: &str, header: &str) -> String 
         "Generated from the API document (version `{}`) with the crate: a change to this file is a change for the crate's users. The runtime items every generated crate has (`Client`, `Error`, `RetryPolicy`, …) are documented in the crate, not listed here.\n",
         api.version
     );
-    out.push_str("## Features\n\n- `blocking`: `blocking::Client`, the same operations, synchronously\n");
+    out.push_str(
+        "## Features\n\n- `blocking`: `blocking::Client`, the same operations, synchronously\n",
+    );
     let _ = writeln!(
         out,
         "- `lookaround`: patterns with look-around are checked{}",

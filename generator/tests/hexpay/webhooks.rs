@@ -74,3 +74,38 @@ fn a_body_that_is_not_a_notification_is_a_typed_error_that_keeps_it() {
         assert!(err.to_string().contains("paymentNotification"), "{err}");
     }
 }
+
+/// The README's axum handler, with the types axum's extractors give
+/// (`http::HeaderMap`, `bytes::Bytes`): it must compile as a user writes it
+/// (a catch-all arm, since webhooks may be added) and answer as it says.
+fn handler(headers: HeaderMap, body: hexpay::Bytes) -> u16 {
+    match webhooks::decode(&headers, &body) {
+        Ok(Notification::PaymentNotification(payload)) => {
+            assert_eq!(payload.order_id.as_deref(), Some("order-2026-00124"));
+            200
+        }
+        Ok(other) => {
+            println!("not handled: {}", other.name());
+            200
+        }
+        Err(e) => {
+            eprintln!("{e}");
+            400
+        }
+    }
+}
+
+#[test]
+fn the_readme_handler_answers_as_it_says() {
+    assert_eq!(
+        handler(
+            json_headers(),
+            hexpay::Bytes::from_static(COMPLETED.as_bytes())
+        ),
+        200
+    );
+    assert_eq!(
+        handler(json_headers(), hexpay::Bytes::from_static(b"<html>")),
+        400
+    );
+}
