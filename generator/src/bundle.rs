@@ -30,7 +30,13 @@ pub struct Source {
 
 /// Reads the files the document at `root` (in `base_dir`) refers to, and
 /// places them in it. Returns the files read, and the problems found.
-pub fn bundle(root: &mut Value, base_dir: Option<&Path>) -> (Vec<Source>, Vec<Diagnostic>) {
+/// `root_file` is the root document's file name, so that another file's
+/// `$ref` back to it is a pointer into the root.
+pub fn bundle(
+    root: &mut Value,
+    base_dir: Option<&Path>,
+    root_file: Option<&str>,
+) -> (Vec<Source>, Vec<Diagnostic>) {
     let mut problems = Vec::new();
     let mut sources: Vec<Source> = Vec::new();
     let mut files: BTreeMap<String, Value> = BTreeMap::new();
@@ -48,7 +54,7 @@ pub fn bundle(root: &mut Value, base_dir: Option<&Path>) -> (Vec<Source>, Vec<Di
         }
         return (sources, problems);
     };
-    rewrite(root, "", "", &mut queue, &mut problems);
+    rewrite(root, "", "", root_file, &mut queue, &mut problems);
     if queue.is_empty() {
         return (sources, problems);
     }
@@ -81,7 +87,14 @@ pub fn bundle(root: &mut Value, base_dir: Option<&Path>) -> (Vec<Source>, Vec<Di
             }
         };
         let here = format!("/{BUNDLED}/{}", escape_token(&name));
-        rewrite(&mut value, &name, &here, &mut queue, &mut problems);
+        rewrite(
+            &mut value,
+            &name,
+            &here,
+            root_file,
+            &mut queue,
+            &mut problems,
+        );
         files.insert(name.clone(), value);
         sources.push(Source { name, text });
     }
@@ -172,24 +185,33 @@ fn rewrite(
     value: &mut Value,
     file: &str,
     here: &str,
+    root_file: Option<&str>,
     queue: &mut Vec<(String, String)>,
     problems: &mut Vec<Diagnostic>,
 ) {
+    struct Place<'a> {
+        file: &'a str,
+        here: &'a str,
+        root_file: Option<&'a str>,
+    }
     fn visit(
         value: &mut Value,
         at: &str,
-        file: &str,
-        here: &str,
+        place: &Place<'_>,
         queue: &mut Vec<(String, String)>,
         problems: &mut Vec<Diagnostic>,
     ) {
+        let (file, here) = (place.file, place.here);
         match value {
             Value::Object(map) => {
                 if let Some(Value::String(reference)) = map.get_mut("$ref") {
                     let at_ref = join(at, "$ref");
                     match target(reference, file) {
                         Ok(Some((name, fragment))) => {
-                            let new = if name.is_empty() {
+                            let new = if Some(name.as_str()) == place.root_file {
+                                // Back to the root document.
+                                format!("#{fragment}")
+                            } else if name.is_empty() {
                                 format!("#{here}{fragment}")
                             } else {
                                 queue.push((name.clone(), format!("{here}{at_ref}")));
@@ -205,19 +227,24 @@ fn rewrite(
                 }
                 for (key, member) in map.iter_mut() {
                     if !is_data_member(key, at) {
-                        visit(member, &join(at, key), file, here, queue, problems);
+                        visit(member, &join(at, key), place, queue, problems);
                     }
                 }
             }
             Value::Array(items) => {
                 for (i, item) in items.iter_mut().enumerate() {
-                    visit(item, &join(at, &i.to_string()), file, here, queue, problems);
+                    visit(item, &join(at, &i.to_string()), place, queue, problems);
                 }
             }
             _ => {}
         }
     }
-    visit(value, "", file, here, queue, problems);
+    let place = Place {
+        file,
+        here,
+        root_file,
+    };
+    visit(value, "", &place, queue, problems);
 }
 
 /// Where `reference` (found in `file`) points: the file, relative to the

@@ -102,7 +102,10 @@ pub fn generate(text: &str, options: &Options) -> Result<Generated, Diagnostics>
         Diagnostics::with_sources(file, text, sources, items)
     };
     let started = Instant::now();
-    let loaded = load::load_with(text, options.base_dir.as_deref())
+    let root_file = std::path::Path::new(file)
+        .file_name()
+        .and_then(|f| f.to_str());
+    let loaded = load::load_with(text, options.base_dir.as_deref(), root_file)
         .map_err(|f| fail_in(f.problems, &f.sources))?;
     let fail = |items: Vec<Diagnostic>| fail_in(items, &loaded.sources);
     let load_time = started.elapsed();

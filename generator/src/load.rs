@@ -51,20 +51,25 @@ pub struct Failed {
 /// Parses and checks `text`, a document in one file. On failure, every
 /// problem found is returned.
 pub fn load(text: &str) -> Result<Loaded, Vec<Diagnostic>> {
-    load_with(text, None).map_err(|f| f.problems)
+    load_with(text, None, None).map_err(|f| f.problems)
 }
 
 /// Parses and checks `text`, reading the files its `$ref`s name from
-/// `base_dir` (the document's directory); `None`: a reference to another
-/// file is an error.
-pub fn load_with(text: &str, base_dir: Option<&Path>) -> Result<Loaded, Failed> {
+/// `base_dir` (the document's directory; `None`: a reference to another
+/// file is an error). `root_file`, the document's own file name, makes a
+/// reference back to it from another file a pointer into it.
+pub fn load_with(
+    text: &str,
+    base_dir: Option<&Path>,
+    root_file: Option<&str>,
+) -> Result<Loaded, Failed> {
     let fail = |problems, sources| Failed { problems, sources };
     let mut value = parse(text).map_err(|p| fail(p, Vec::new()))?;
     let version = match check_version(&value) {
         Ok(v) => v,
         Err(problem) => return Err(fail(vec![problem], Vec::new())),
     };
-    let (sources, deferred) = bundle::bundle(&mut value, base_dir);
+    let (sources, deferred) = bundle::bundle(&mut value, base_dir, root_file);
     let mut problems = Vec::new();
     if oas31::is_31(&version) {
         problems.extend(oas31::translate(&mut value));

@@ -300,3 +300,38 @@ fn a_crate_name_cargo_refuses_is_an_error() {
     );
     assert!(!out.exists(), "nothing is written");
 }
+
+#[test]
+fn a_reference_back_to_the_root_document_is_a_recursive_type() {
+    let dir = temp_dir("backref");
+    std::fs::create_dir_all(dir.join("parts")).unwrap();
+    std::fs::write(
+        dir.join("api.yaml"),
+        "openapi: 3.1.0\ninfo: {title: Back, version: 1.0.0}\ncomponents:\n  schemas:\n    Root:\n      type: object\n      properties:\n        child:\n          $ref: './parts/child.yaml#/Child'\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("parts/child.yaml"),
+        "Child:\n  type: object\n  properties:\n    parent:\n      $ref: '../api.yaml#/components/schemas/Root'\n",
+    )
+    .unwrap();
+    let out = dir.join("out");
+    let o = generator(&[
+        "generate",
+        "--spec",
+        &dir.join("api.yaml").display().to_string(),
+        "--out",
+        &out.display().to_string(),
+        "--crate-name",
+        "back",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(!stderr(&o).contains("warning"), "{}", stderr(&o));
+    let types = std::fs::read_to_string(out.join("src/types.rs")).unwrap();
+    assert!(types.contains("pub struct Root"), "{types}");
+    assert!(
+        types.contains("::std::boxed::Box<crate::types::Root>"),
+        "the child refers to the root's type: {types}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
