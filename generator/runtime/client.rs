@@ -757,6 +757,19 @@ mod tests {
     }
 
     #[test]
+    fn basic_credentials_are_base64_of_user_colon_password() {
+        let client = Client::builder()
+            .base_url("https://example.test")
+            .basic_auth("Aladdin", Some("open sesame".to_owned()))
+            .build()
+            .unwrap();
+        let header = client.inner.credentials.basic_header.as_ref().unwrap();
+        // RFC 7617's example.
+        assert_eq!(header.to_str().unwrap(), "Basic QWxhZGRpbjpvcGVuIHNlc2FtZQ==");
+        assert!(header.is_sensitive());
+    }
+
+    #[test]
     fn idempotency_by_method() {
         for m in [Method::GET, Method::HEAD, Method::PUT, Method::DELETE, Method::OPTIONS, Method::TRACE] {
             assert_eq!(Idempotency::of(&m), Idempotency::Method, "{m}");

@@ -10,6 +10,7 @@ use generator::sync::{self, Mode};
 mod bench;
 mod conformance;
 mod corpus;
+mod deps;
 mod suite;
 
 const USAGE: &str = "\
@@ -23,6 +24,8 @@ tasks:
                      each with warnings denied, print a table and compare with the folders' EXPECTATIONS.tsv
                      (--dir DIR reads the documents from DIR instead; --lints also runs clippy and
                      rustdoc, warnings denied, on each crate: minutes more, so not in `test`)
+  deps               check that the generated crate depends on the current major version of each
+                     dependency (crates.io, through `cargo info`), or says in xtask/dependency-waivers.tsv why not
   suite              run the JSON Schema Test Suite (draft 2020-12) through a generated crate and compare
                      with generator/tests/json-schema-suite/EXPECTATIONS.tsv
   bench [generator|client]
@@ -43,6 +46,7 @@ fn main() -> std::process::ExitCode {
         ["fixtures"] => fixtures(),
         ["corpus", rest @ ..] => corpus::run(rest),
         ["suite"] => suite::run(),
+        ["deps"] => deps::run(),
         ["conformance"] => conformance::run_all(),
         ["bench", rest @ ..] => bench::run_all(rest),
         ["test"] => test(),
@@ -326,6 +330,8 @@ fn test() -> anyhow::Result<()> {
     fixtures()?;
     println!("==> JSON Schema Test Suite");
     suite::run()?;
+    println!("==> the generated crate's dependencies are current");
+    deps::run()?;
     run(
         "cargo package (hexpay)",
         cargo().args(["package", "--quiet", "--allow-dirty", "-p", "hexpay"]),
