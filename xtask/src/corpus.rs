@@ -17,7 +17,7 @@ use std::time::{Duration, Instant};
 use anyhow::{Context as _, bail};
 use generator::sync::{self, Mode};
 
-use crate::{cargo, root, write_workspace};
+use crate::{cargo, read_tsv, root, write_workspace};
 
 /// What a document gave.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -246,29 +246,15 @@ pub fn check(workspace: &Path, package: &str) -> anyhow::Result<(Duration, Optio
 }
 
 fn read_expectations(path: &Path) -> anyhow::Result<BTreeMap<String, Expectation>> {
-    let text =
-        std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
     let mut out = BTreeMap::new();
-    for (i, line) in text.lines().enumerate() {
-        if line.starts_with('#') || line.trim().is_empty() {
-            continue;
-        }
-        let cols: Vec<&str> = line.split('\t').collect();
-        let (Some(doc), Some(result), Some(warnings)) = (cols.first(), cols.get(1), cols.get(2))
-        else {
-            bail!(
-                "{}:{}: expected `document<TAB>result<TAB>warnings<TAB>reason`",
-                path.display(),
-                i + 1
-            );
-        };
-        let warnings = warnings
+    for (place, cols) in read_tsv(path, 3, "document<TAB>result<TAB>warnings<TAB>reason")? {
+        let warnings = cols[2]
             .parse()
-            .with_context(|| format!("{}:{}: warnings must be a count", path.display(), i + 1))?;
+            .with_context(|| format!("{place}: warnings must be a count"))?;
         out.insert(
-            (*doc).to_owned(),
+            cols[0].clone(),
             Expectation {
-                result: (*result).to_owned(),
+                result: cols[1].clone(),
                 warnings,
             },
         );

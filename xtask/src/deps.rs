@@ -13,7 +13,7 @@ use std::collections::BTreeMap;
 
 use anyhow::{Context as _, bail};
 
-use crate::{cargo, root};
+use crate::{cargo, read_tsv, root};
 
 /// `name = "req"` and `name = { version = "req", … }` lines of the
 /// template's `[dependencies]`.
@@ -84,25 +84,12 @@ fn newest(name: &str) -> anyhow::Result<String> {
 /// for, and why.
 fn waivers() -> anyhow::Result<BTreeMap<String, String>> {
     let path = root().join("xtask/dependency-waivers.tsv");
-    let text = std::fs::read_to_string(&path)
-        .with_context(|| format!("cannot read {}", path.display()))?;
     let mut out = BTreeMap::new();
-    for (i, line) in text.lines().enumerate() {
-        if line.starts_with('#') || line.trim().is_empty() {
-            continue;
+    for (place, cols) in read_tsv(&path, 3, "crate<TAB>version<TAB>reason")? {
+        if cols[2].trim().is_empty() {
+            bail!("{place}: a waiver needs its reason");
         }
-        let cols: Vec<&str> = line.split('\t').collect();
-        let [name, version, reason] = cols.as_slice() else {
-            bail!(
-                "{}:{}: expected `crate<TAB>version<TAB>reason`",
-                path.display(),
-                i + 1
-            );
-        };
-        if reason.trim().is_empty() {
-            bail!("{}:{}: a waiver needs its reason", path.display(), i + 1);
-        }
-        out.insert((*name).to_owned(), compat(version));
+        out.insert(cols[0].clone(), compat(&cols[1]));
     }
     Ok(out)
 }

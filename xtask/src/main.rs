@@ -108,6 +108,31 @@ fn codegen(mode: Mode) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// The rows of a tab-separated file of the project: every line that is
+/// neither blank nor a `#` comment, as `file:line` (for messages) and its
+/// columns, of which there must be at least `columns` (`format` names them).
+pub(crate) fn read_tsv(
+    path: &Path,
+    columns: usize,
+    format: &str,
+) -> anyhow::Result<Vec<(String, Vec<String>)>> {
+    let text =
+        std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
+    let mut rows = Vec::new();
+    for (i, line) in text.lines().enumerate() {
+        if line.starts_with('#') || line.trim().is_empty() {
+            continue;
+        }
+        let place = format!("{}:{}", path.display(), i + 1);
+        let cols: Vec<String> = line.split('\t').map(str::to_owned).collect();
+        if cols.len() < columns {
+            bail!("{place}: expected `{format}`");
+        }
+        rows.push((place, cols));
+    }
+    Ok(rows)
+}
+
 /// The one codegen function, shared by the task and the staleness test.
 pub fn xtask_codegen(root: &Path, mode: Mode) -> anyhow::Result<sync::Report> {
     let spec = root.join("spec/hexpay.yaml");

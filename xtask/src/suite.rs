@@ -21,7 +21,7 @@ use anyhow::{Context as _, bail};
 use generator::sync::{self, Mode};
 use serde_json::{Value, json};
 
-use crate::{cargo, root, write_workspace};
+use crate::{cargo, read_tsv, root, write_workspace};
 
 /// One instance of one case.
 struct Test {
@@ -267,29 +267,12 @@ struct Expectation {
 
 fn read_expectations() -> anyhow::Result<BTreeMap<String, Expectation>> {
     let path = suite_dir().join("EXPECTATIONS.tsv");
-    let text = std::fs::read_to_string(&path)
-        .with_context(|| format!("cannot read {}", path.display()))?;
     let mut out = BTreeMap::new();
-    for (i, line) in text.lines().enumerate() {
-        if line.starts_with('#') || line.trim().is_empty() {
-            continue;
-        }
-        let cols: Vec<&str> = line.split('\t').collect();
-        let (Some(file), Some(n)) = (cols.first(), cols.get(1)) else {
-            bail!(
-                "{}:{}: expected `file<TAB>disagreeing<TAB>reason`",
-                path.display(),
-                i + 1
-            );
-        };
-        out.insert(
-            (*file).to_owned(),
-            Expectation {
-                disagree: n
-                    .parse()
-                    .with_context(|| format!("{}:{}", path.display(), i + 1))?,
-            },
-        );
+    for (place, cols) in read_tsv(&path, 2, "file<TAB>disagreeing<TAB>reason")? {
+        let disagree = cols[1]
+            .parse()
+            .with_context(|| format!("{place}: a count of instances"))?;
+        out.insert(cols[0].clone(), Expectation { disagree });
     }
     Ok(out)
 }

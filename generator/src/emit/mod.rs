@@ -310,11 +310,19 @@ fn emit_lib(
     // Types that hold themselves through long cycles make rustdoc's proof of
     // the auto traits (`Send`, `UnwindSafe`, …) deeper than the default
     // limit of 128.
-    let recursive = api.types.values().any(|def| {
-        validation::members(&def.kind)
-            .into_iter()
-            .any(|ty| format!("{ty:?}").contains("Boxed("))
-    });
+    fn boxes(ty: &crate::model::TypeRef) -> bool {
+        use crate::model::TypeRef;
+        match ty {
+            TypeRef::Boxed(_) => true,
+            TypeRef::Array(inner) | TypeRef::Map(inner) | TypeRef::Nullable(inner) => boxes(inner),
+            TypeRef::Tuple(items) => items.iter().any(boxes),
+            TypeRef::Named(_) | TypeRef::Primitive(_) | TypeRef::Json => false,
+        }
+    }
+    let recursive = api
+        .types
+        .values()
+        .any(|def| validation::members(&def.kind).into_iter().any(boxes));
     let recursion_limit = recursive.then(|| quote!(#![recursion_limit = "256"]));
     quote! {
         #doc

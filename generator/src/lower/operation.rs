@@ -82,16 +82,7 @@ impl<'a> Lowerer<'a> {
                     continue;
                 }
             };
-            let methods = [
-                (HttpMethod::Get, &item.get),
-                (HttpMethod::Put, &item.put),
-                (HttpMethod::Post, &item.post),
-                (HttpMethod::Delete, &item.delete),
-                (HttpMethod::Options, &item.options),
-                (HttpMethod::Head, &item.head),
-                (HttpMethod::Patch, &item.patch),
-                (HttpMethod::Trace, &item.trace),
-            ];
+            let methods = methods_of(item);
             for (method, op) in methods {
                 let Some(op) = op else { continue };
                 let pointer = join(&item_ptr, &method.as_str().to_ascii_lowercase());
@@ -617,6 +608,22 @@ impl OpContext<'static> {
             builder_name: name.to_owned(),
         }
     }
+}
+
+/// A path item's operations, by method, in the model's order.
+pub(super) fn methods_of(
+    item: &openapiv3::PathItem,
+) -> [(HttpMethod, &Option<openapiv3::Operation>); 8] {
+    [
+        (HttpMethod::Get, &item.get),
+        (HttpMethod::Put, &item.put),
+        (HttpMethod::Post, &item.post),
+        (HttpMethod::Delete, &item.delete),
+        (HttpMethod::Options, &item.options),
+        (HttpMethod::Head, &item.head),
+        (HttpMethod::Patch, &item.patch),
+        (HttpMethod::Trace, &item.trace),
+    ]
 }
 
 fn status_match(code: &StatusCode) -> StatusMatch {

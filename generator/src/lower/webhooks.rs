@@ -7,7 +7,7 @@ use serde_json::Value;
 use super::Lowerer;
 use super::operation::OpContext;
 use crate::diagnostics::{Diagnostic, join};
-use crate::model::{HttpMethod, RequestContent, TypeKind, TypeRef, Webhook};
+use crate::model::{RequestContent, TypeKind, TypeRef, Webhook};
 use crate::names::{self, Namespace};
 
 /// Names the crate's `webhooks` module declares itself.
@@ -50,16 +50,7 @@ impl<'a> Lowerer<'a> {
         let mut variant_names = Namespace::with_reserved(RESERVED);
         let mut out = Vec::new();
         for (name, item_ptr, item) in items {
-            let methods = [
-                (HttpMethod::Get, &item.get),
-                (HttpMethod::Put, &item.put),
-                (HttpMethod::Post, &item.post),
-                (HttpMethod::Delete, &item.delete),
-                (HttpMethod::Options, &item.options),
-                (HttpMethod::Head, &item.head),
-                (HttpMethod::Patch, &item.patch),
-                (HttpMethod::Trace, &item.trace),
-            ];
+            let methods = super::operation::methods_of(item);
             let count = methods.iter().filter(|(_, op)| op.is_some()).count();
             for (method, op) in methods {
                 let Some(op) = op else { continue };
