@@ -134,6 +134,11 @@ pub mod prelude {
     pub use crate::types::PaymentOptions;
 }
 
+/// The version of the API document this crate was generated from
+/// (`info.version`). The crate's own version follows the changes of
+/// its API (see `CHANGELOG.md`); this one is sent in the user agent.
+pub const API_VERSION: &str = "1.0.0";
+
 /// The server requests go to unless the client is given another.
 pub(crate) const DEFAULT_BASE_URL: ::std::option::Option<&str> = ::std::option::Option::Some(
     "https://api.hexpay.io",

@@ -98,6 +98,7 @@ impl ::std::convert::AsRef<str> for Amount {
 
 /// A blockchain.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct Chain {
     /// The chain's display name, such as `TON`.
     pub name: ::std::string::String,
@@ -127,6 +128,7 @@ impl Chain {
 
 /// A coin.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct Coin {
     /// The coin's display name, such as `Tether`.
     pub name: ::std::string::String,
@@ -156,6 +158,7 @@ impl Coin {
 
 /// A new payment.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct CreatePaymentRequest {
     /// The `amount` property (see [`Amount`]).
     pub amount: crate::types::Amount,
@@ -311,7 +314,7 @@ impl crate::runtime::Validate for CreatePaymentRequest {
 
 /// The unit of value of the payment: a fiat code or a coin ticker. It is not
 /// the coin the customer pays with.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone)]
 #[non_exhaustive]
 pub enum Currency {
     /// `USD`
@@ -404,6 +407,7 @@ impl crate::runtime::Validate for Currency {
 
 /// The body of every error response.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct ErrorResponse {
     /// A stable, machine-readable error code.
     pub code: ::std::string::String,
@@ -426,6 +430,7 @@ impl ErrorResponse {
 
 /// A payment.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct Payment {
     /// The payment's ID: an opaque string (today's IDs are UUIDs, but
     /// the API does not promise it).
@@ -455,7 +460,7 @@ pub struct Payment {
 }
 
 impl Payment {
-    /// A value with the required properties given and every optional one absent.
+    /// A value with the required properties given and every optional one absent (set them with the methods below).
     pub fn new(
         id: impl ::std::convert::Into<::std::string::String>,
         status: impl ::std::convert::Into<crate::types::PaymentStatus>,
@@ -475,11 +480,30 @@ impl Payment {
             timer: timer.into(),
         }
     }
+
+    /// Sets `order_id` (see the field).
+    pub fn order_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.order_id = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets `paymentDetails` (see the field).
+    pub fn payment_details(
+        mut self,
+        value: impl ::std::convert::Into<crate::types::PaymentDetails>,
+    ) -> Self {
+        self.payment_details = ::std::option::Option::Some(value.into());
+        self
+    }
 }
 
 /// Where and how much the customer must send. Absent until a method is
 /// chosen; present from `pending` on.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct PaymentDetails {
     /// The deposit address.
     pub address: ::std::string::String,
@@ -511,6 +535,7 @@ impl PaymentDetails {
 
 /// One page of payments.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct PaymentList {
     /// The payments on this page.
     pub payments: ::std::vec::Vec<crate::types::Payment>,
@@ -521,7 +546,7 @@ pub struct PaymentList {
 }
 
 impl PaymentList {
-    /// A value with the required properties given and every optional one absent.
+    /// A value with the required properties given and every optional one absent (set them with the methods below).
     pub fn new(
         payments: impl ::std::convert::Into<::std::vec::Vec<crate::types::Payment>>,
     ) -> Self {
@@ -529,6 +554,15 @@ impl PaymentList {
             payments: payments.into(),
             next_cursor: ::std::option::Option::None,
         }
+    }
+
+    /// Sets `nextCursor` (see the field).
+    pub fn next_cursor(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.next_cursor = ::std::option::Option::Some(value.into());
+        self
     }
 }
 
@@ -546,6 +580,7 @@ impl crate::Page for PaymentList {
 
 /// A coin/chain combination enabled for the store.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct PaymentMethod {
     /// The `coin` property (see [`Coin`]).
     pub coin: crate::types::Coin,
@@ -568,6 +603,7 @@ impl PaymentMethod {
 
 /// The payment methods enabled for the store.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct PaymentMethodList {
     /// The enabled methods.
     pub methods: ::std::vec::Vec<crate::types::PaymentMethod>,
@@ -584,6 +620,7 @@ impl PaymentMethodList {
 
 /// A coin on a chain, by the symbols `listPaymentMethods` returns. Values are case-sensitive.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct PaymentMethodSelection {
     /// The coin's symbol, such as `USDT`.
     ///
@@ -617,6 +654,7 @@ impl crate::runtime::Validate for PaymentMethodSelection {
 
 /// How the customer pays. Omit it to let the customer choose at checkout.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct PaymentOptions {
     /// Exactly one method, for preselected mode.
     ///
@@ -648,7 +686,7 @@ impl crate::runtime::Validate for PaymentOptions {
 /// Where a payment is in its lifecycle: `created` → `pending` →
 /// `completed`, or `cancelled` / `expired`. `completed`, `cancelled` and
 /// `expired` are terminal.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone)]
 #[non_exhaustive]
 pub enum PaymentStatus {
     /// `created`
@@ -702,6 +740,7 @@ crate::runtime::string_enum!(
 
 /// A payment's status alone.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct PaymentStatusResponse {
     /// The `status` property (see [`PaymentStatus`]).
     pub status: crate::types::PaymentStatus,
@@ -716,6 +755,7 @@ impl PaymentStatusResponse {
 
 /// The payment window.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct Timer {
     /// When the payment was created.
     #[serde(rename = "createdAt")]

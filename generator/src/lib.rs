@@ -12,6 +12,7 @@
 
 pub mod bundle;
 pub mod diagnostics;
+pub mod diff;
 pub mod emit;
 pub mod load;
 pub mod lower;
@@ -91,39 +92,23 @@ pub struct Counts {
 /// On failure, returns every problem of the phase that failed, each located
 /// by JSON pointer and, where it can be found, line.
 pub fn generate(text: &str, options: &Options) -> Result<Generated, Diagnostics> {
+    let Analysed {
+        api,
+        mut warnings,
+        sources,
+        load_time,
+        lower_time,
+    } = analyse(text, options)?;
     let file = options.source_name.as_str();
-    // In strict mode every problem found is an error, whichever phase stops.
-    let fail_in = |mut items: Vec<Diagnostic>, sources: &[bundle::Source]| {
+    let fail = |mut items: Vec<Diagnostic>| {
         if options.strict {
             for d in &mut items {
                 d.severity = Severity::Error;
             }
         }
-        Diagnostics::with_sources(file, text, sources, items)
+        Diagnostics::with_sources(file, text, &sources, items)
     };
-    let started = Instant::now();
-    let root_file = std::path::Path::new(file)
-        .file_name()
-        .and_then(|f| f.to_str());
-    let loaded = load::load_with(text, options.base_dir.as_deref(), root_file)
-        .map_err(|f| fail_in(f.problems, &f.sources))?;
-    let fail = |items: Vec<Diagnostic>| fail_in(items, &loaded.sources);
-    let load_time = started.elapsed();
-    let started = Instant::now();
-    let (api, mut warnings) = lower::lower(&loaded).map_err(|items| {
-        let mut all = loaded.warnings.clone();
-        all.extend(loaded.deferred.iter().cloned());
-        all.extend(items);
-        fail(all)
-    })?;
-    if !loaded.deferred.is_empty() {
-        let mut all = loaded.warnings.clone();
-        all.extend(loaded.deferred.iter().cloned());
-        all.extend(warnings);
-        return Err(fail(all));
-    }
-    warnings.extend(loaded.warnings);
-    let lower_time = started.elapsed();
+
     let mut crate_version = options.crate_version.clone();
     if crate_version.is_none() {
         if is_semver(&api.version) {
@@ -174,10 +159,71 @@ pub fn generate(text: &str, options: &Options) -> Result<Generated, Diagnostics>
     };
     Ok(Generated {
         files,
-        warnings: Diagnostics::with_sources(file, text, &loaded.sources, warnings),
+        warnings: Diagnostics::with_sources(file, text, &sources, warnings),
         timings,
         counts,
-        sources: loaded.sources.iter().map(|s| s.name.clone()).collect(),
+        sources: sources.iter().map(|s| s.name.clone()).collect(),
+    })
+}
+
+/// The model of the document `text` (what [`generate`] emits from), for
+/// tools that compare two versions of a document ([`diff`]).
+pub fn model(text: &str, options: &Options) -> Result<model::Api, Diagnostics> {
+    analyse(text, options).map(|a| a.api)
+}
+
+/// A document read and lowered, with what it cost.
+struct Analysed {
+    api: model::Api,
+    warnings: Vec<Diagnostic>,
+    sources: Vec<bundle::Source>,
+    load_time: Duration,
+    lower_time: Duration,
+}
+
+/// Load and lower: the stages before emitting.
+fn analyse(text: &str, options: &Options) -> Result<Analysed, Diagnostics> {
+    let file = options.source_name.as_str();
+    // In strict mode every problem found is an error, whichever phase stops.
+    let fail_in = |mut items: Vec<Diagnostic>, sources: &[bundle::Source]| {
+        if options.strict {
+            for d in &mut items {
+                d.severity = Severity::Error;
+            }
+        }
+        Diagnostics::with_sources(file, text, sources, items)
+    };
+    let started = Instant::now();
+    let root_file = std::path::Path::new(file)
+        .file_name()
+        .and_then(|f| f.to_str());
+    let loaded = load::load_with(text, options.base_dir.as_deref(), root_file)
+        .map_err(|f| fail_in(f.problems, &f.sources))?;
+    let fail = |items: Vec<Diagnostic>| fail_in(items, &loaded.sources);
+    let load_time = started.elapsed();
+    let started = Instant::now();
+    let (api, mut warnings) = lower::lower(&loaded).map_err(|items| {
+        let mut all = loaded.warnings.clone();
+        all.extend(loaded.deferred.iter().cloned());
+        all.extend(items);
+        fail(all)
+    })?;
+    if !loaded.deferred.is_empty() {
+        let mut all = loaded.warnings.clone();
+        all.extend(loaded.deferred.iter().cloned());
+        all.extend(warnings);
+        return Err(fail(all));
+    }
+    warnings.extend(loaded.warnings);
+    if options.strict && !warnings.is_empty() {
+        return Err(fail(warnings));
+    }
+    Ok(Analysed {
+        api,
+        warnings,
+        sources: loaded.sources,
+        load_time,
+        lower_time: started.elapsed(),
     })
 }
 

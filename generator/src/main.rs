@@ -1,6 +1,6 @@
 //! `generator generate --spec FILE --out DIR`: writes a client crate.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::Context as _;
@@ -49,6 +49,23 @@ enum Command {
         #[arg(long)]
         strict: bool,
     },
+    /// List what changed for the crate's users between two versions of a
+    /// document, each change breaking, compatible or internal, and the
+    /// version bump the largest needs.
+    Diff {
+        /// The older document.
+        #[arg(long, value_name = "FILE")]
+        old: PathBuf,
+        /// The newer document.
+        #[arg(long, value_name = "FILE")]
+        new: PathBuf,
+        /// The crate's current version: print the version the changes need.
+        #[arg(long, value_name = "VERSION")]
+        version: Option<String>,
+        /// Print a Markdown table (for a pull request) instead of text.
+        #[arg(long)]
+        markdown: bool,
+    },
 }
 
 fn main() -> ExitCode {
@@ -62,15 +79,24 @@ fn main() -> ExitCode {
 }
 
 fn run() -> anyhow::Result<ExitCode> {
-    let Command::Generate {
-        spec,
-        out,
-        crate_name,
-        crate_version,
-        check,
-        timings,
-        strict,
-    } = Cli::parse().command;
+    let (spec, out, crate_name, crate_version, check, timings, strict) = match Cli::parse().command
+    {
+        Command::Generate {
+            spec,
+            out,
+            crate_name,
+            crate_version,
+            check,
+            timings,
+            strict,
+        } => (spec, out, crate_name, crate_version, check, timings, strict),
+        Command::Diff {
+            old,
+            new,
+            version,
+            markdown,
+        } => return diff(&old, &new, version.as_deref(), markdown),
+    };
     let text = std::fs::read_to_string(&spec)
         .with_context(|| format!("cannot read {}", spec.display()))?;
     let source_name = spec.display().to_string();
@@ -160,4 +186,42 @@ fn peak_memory() -> Option<String> {
         .parse()
         .ok()?;
     Some(format!("{:.1} MB", kb as f64 / 1024.0))
+}
+
+/// `generator diff`: the changes between two documents.
+fn diff(old: &Path, new: &Path, version: Option<&str>, markdown: bool) -> anyhow::Result<ExitCode> {
+    let model = |path: &Path| -> anyhow::Result<Option<generator::model::Api>> {
+        let text = std::fs::read_to_string(path)
+            .with_context(|| format!("cannot read {}", path.display()))?;
+        let options = generator::Options {
+            source_name: path.display().to_string(),
+            base_dir: Some(path.parent().map(Path::to_path_buf).unwrap_or_default()),
+            ..generator::Options::default()
+        };
+        match generator::model(&text, &options) {
+            Ok(api) => Ok(Some(api)),
+            Err(diagnostics) => {
+                eprintln!("{diagnostics}");
+                Ok(None)
+            }
+        }
+    };
+    let (Some(before), Some(after)) = (model(old)?, model(new)?) else {
+        eprintln!("error: the documents must generate to be compared");
+        return Ok(ExitCode::FAILURE);
+    };
+    let changes = generator::diff::compare(&before, &after);
+    if markdown {
+        print!("{}", generator::diff::markdown(&changes));
+    } else if changes.is_empty() {
+        println!("no change to the crate's API");
+    } else {
+        println!("{}", generator::diff::summary(&changes));
+        print!("{}", generator::diff::text(&changes));
+    }
+    if let (Some(version), Some(largest)) = (version, generator::diff::largest(&changes)) {
+        let next = generator::diff::next_version(version, largest).map_err(anyhow::Error::msg)?;
+        println!("\nthe crate needs {next} (was {version})");
+    }
+    Ok(ExitCode::SUCCESS)
 }

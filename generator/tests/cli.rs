@@ -335,3 +335,45 @@ fn a_reference_back_to_the_root_document_is_a_recursive_type() {
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn diff_classifies_the_changes_between_two_documents() {
+    let dir = temp_dir("diff");
+    std::fs::create_dir_all(&dir).unwrap();
+    let old = fixture("enums.yaml");
+    let text = std::fs::read_to_string(&old).unwrap();
+    let same = generator(&["diff", "--old", &old, "--new", &old]);
+    assert!(same.status.success(), "{}", stderr(&same));
+    assert_eq!(
+        String::from_utf8_lossy(&same.stdout),
+        "no change to the crate's API\n"
+    );
+    // A document with every operation removed: each is a breaking change.
+    let emptied = dir.join("emptied.yaml");
+    let cut = text.find("\npaths:").expect("the fixture has paths");
+    let rest = &text[cut + 1..];
+    let end = rest
+        .find("\ncomponents:")
+        .expect("the fixture has components");
+    std::fs::write(
+        &emptied,
+        format!("{}\npaths: {{}}\n{}", &text[..cut], &rest[end + 1..]),
+    )
+    .unwrap();
+    let new = emptied.display().to_string();
+    let out = generator(&["diff", "--old", &old, "--new", &new, "--version", "1.4.2"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains("  breaking    operation `"), "{stdout}");
+    assert!(
+        stdout.ends_with("the crate needs 2.0.0 (was 1.4.2)\n"),
+        "{stdout}"
+    );
+    let markdown = generator(&["diff", "--old", &new, "--new", &old, "--markdown"]);
+    let table = String::from_utf8_lossy(&markdown.stdout);
+    assert!(table.contains("| compatible | operation `"), "{table}");
+    assert!(!table.contains("| breaking |"), "{table}");
+    let broken = generator(&["diff", "--old", &old, "--new", "/nonexistent.yaml"]);
+    assert!(!broken.status.success());
+    assert!(stderr(&broken).contains("cannot read /nonexistent.yaml"));
+}

@@ -11,14 +11,27 @@ mod bench;
 mod conformance;
 mod corpus;
 mod deps;
+mod release;
+mod semver;
 mod suite;
 
 const USAGE: &str = "\
 usage: cargo xtask <task>
 
 tasks:
-  codegen            regenerate generated/ from spec/hexpay.yaml
-  codegen --check    fail, naming the stale files, if generated/ is not up to date
+  codegen            regenerate generated/ from spec/hexpay.yaml, and print what changed for the
+                     crate's users since its version (release/hexpay.yaml), each change classified
+                     breaking, compatible or internal, with the version bump it needs
+    --check          write nothing; fail if generated/ is stale or the spec changed without a bump
+    --bump           apply the bump: the next version, a section of generated/CHANGELOG.md, and
+                     release/hexpay.yaml updated
+    --base REV       print the changes since spec/ at the git revision REV instead (for a PR)
+    --markdown FILE  also write the changes as Markdown (a PR description)
+  semver [NAME...]   check the change classification against cargo-semver-checks (installed into
+                     target/tools/ on first use) on the spec changes of xtask/semver/scenarios.yaml,
+                     and write the results into README.md
+  release            check that hexpay can be released (clean tree, tests, version and changelog,
+                     cargo publish --dry-run), then print the tag and release notes; uploads nothing
   fixtures           generate every golden fixture into target/ and check that each crate builds without a warning
   corpus [NAME...]   generate a crate from every corpus document, 3.0 and 3.1 (or those named), check
                      each with warnings denied, print a table and compare with the folders' EXPECTATIONS.tsv
@@ -41,8 +54,9 @@ fn main() -> std::process::ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
     let result = match args.as_slice() {
-        ["codegen"] => codegen(Mode::Write),
-        ["codegen", "--check"] => codegen(Mode::Check),
+        ["codegen", rest @ ..] => codegen(rest),
+        ["release"] => release::release(&root()),
+        ["semver", rest @ ..] => semver::run(rest),
         ["fixtures"] => fixtures(),
         ["corpus", rest @ ..] => corpus::run(rest),
         ["suite"] => suite::run(),
@@ -75,10 +89,42 @@ pub(crate) fn root() -> PathBuf {
         .to_path_buf()
 }
 
-/// Regenerates (or checks) `generated/` from `spec/hexpay.yaml`.
-fn codegen(mode: Mode) -> anyhow::Result<()> {
+/// Regenerates (or checks) `generated/` from `spec/hexpay.yaml`, and says
+/// what changed for the crate's users since its version.
+fn codegen(args: &[&str]) -> anyhow::Result<()> {
+    let (mut check, mut bump) = (false, false);
+    let mut base = release::Base::Released;
+    let mut markdown: Option<PathBuf> = None;
+    let mut rest = args.iter();
+    while let Some(arg) = rest.next() {
+        match *arg {
+            "--check" => check = true,
+            "--bump" => bump = true,
+            "--base" => {
+                let rev = rest.next().context("--base takes a git revision")?;
+                base = release::Base::Revision((*rev).to_owned());
+            }
+            "--markdown" => {
+                markdown = Some(PathBuf::from(
+                    rest.next().context("--markdown takes a file")?,
+                ));
+            }
+            other => bail!("unknown argument `{other}` of codegen\n\n{USAGE}"),
+        }
+    }
+    if check && bump {
+        bail!("--check writes nothing and --bump writes: give one");
+    }
     let started = Instant::now();
     let root = root();
+    let (since_release, released) = release::changes(&root, &release::Base::Released)?;
+    if bump {
+        match release::bump(&root, &since_release)? {
+            Some(next) => println!("bumped hexpay to {next}: see {}", release::CHANGELOG),
+            None => println!("no API change since {released}: nothing to bump"),
+        }
+    }
+    let mode = if check { Mode::Check } else { Mode::Write };
     let report = xtask_codegen(&root, mode)?;
     let elapsed = started.elapsed();
     match mode {
@@ -104,6 +150,46 @@ fn codegen(mode: Mode) -> anyhow::Result<()> {
             }
             println!("codegen took {} ms", elapsed.as_millis());
         }
+    }
+    let version = release::crate_version(&root)?;
+    let (shown, shown_base) = match &base {
+        release::Base::Released if bump => (Vec::new(), format!("hexpay {version}")),
+        release::Base::Released => (since_release.clone(), released.clone()),
+        release::Base::Revision(_) => release::changes(&root, &base)?,
+    };
+    let needed = release::print_changes(&shown, &shown_base, &version)?;
+    if let Some(path) = &markdown {
+        let mut text = format!("### API changes since {shown_base}\n\n");
+        text.push_str(&generator::diff::markdown(&shown));
+        if let (Some(next), Some(largest)) = (&needed, generator::diff::largest(&shown)) {
+            text.push_str(&format!(
+                "\nThe crate needs a {} release: {version} → {next}.\n",
+                release::bump_name(largest)
+            ));
+        }
+        std::fs::write(path, text).with_context(|| format!("cannot write {}", path.display()))?;
+        println!("wrote {}", path.display());
+    }
+    if bump {
+        release::refresh_lockfile(&root)?;
+        println!(
+            "commit generated/, {} and Cargo.lock with the spec",
+            release::BASELINE
+        );
+        return Ok(());
+    }
+    // The version check is always against the spec as of the crate's version.
+    if let Some(largest) = generator::diff::largest(&since_release) {
+        let next =
+            generator::diff::next_version(&version, largest).map_err(|e| anyhow::anyhow!(e))?;
+        let advice = format!(
+            "the spec changed since {released}: the crate needs a {} release, {version} → {next}; run `cargo xtask codegen --bump` and commit the result",
+            release::bump_name(largest)
+        );
+        if check {
+            bail!(advice);
+        }
+        println!("{advice}");
     }
     Ok(())
 }
@@ -141,7 +227,7 @@ pub fn xtask_codegen(root: &Path, mode: Mode) -> anyhow::Result<sync::Report> {
     let options = generator::Options {
         source_name: "spec/hexpay.yaml".to_owned(),
         crate_name: Some("hexpay".to_owned()),
-        crate_version: None,
+        crate_version: Some(release::crate_version(root)?),
         command: "`cargo xtask codegen`".to_owned(),
         // The project's own spec must be clean: no lenient reading.
         strict: true,

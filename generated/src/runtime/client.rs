@@ -270,8 +270,7 @@ impl ClientBuilder {
         if parsed.query().is_some() || parsed.fragment().is_some() {
             return Err(Error::invalid("base URL", "cannot have a query or a fragment"));
         }
-        let user_agent =
-            self.user_agent.unwrap_or_else(|| concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION")).to_owned());
+        let user_agent = self.user_agent.unwrap_or_else(default_user_agent);
         let user_agent = HeaderValue::from_str(&user_agent).map_err(|e| Error::invalid("user agent", e.to_string()))?;
         let mut credentials = self.credentials;
         if let Some(Token::Fixed(token)) = &credentials.bearer {
@@ -728,6 +727,23 @@ impl Client {
 pub(crate) fn with_call(mut e: Error, info: CallInfo) -> Error {
     *e.call_mut() = info;
     e
+}
+
+
+/// `hexpay/1.1.0 api/1.0.0`: the crate and its version, then the version of
+/// the API document it was generated from, reduced to the characters a
+/// product token may hold.
+fn default_user_agent() -> String {
+    let api: String = crate::API_VERSION
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_' | '+'))
+        .collect();
+    let krate = concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION"));
+    if api.is_empty() {
+        krate.to_owned()
+    } else {
+        format!("{krate} api/{api}")
+    }
 }
 
 #[cfg(test)]

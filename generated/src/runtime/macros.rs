@@ -7,10 +7,41 @@
 //! to read, to review and to generate, and compiles to the same code.
 
 /// The impls of a string enum that follow from its `as_str` and `from_wire`:
-/// `Display`, `FromStr` (known values only; any other breaks `$rule`) and
-/// serde (as the wire string; an unknown value decodes into `$catch_all`).
+/// `Display`, `FromStr` (known values only; any other breaks `$rule`), serde
+/// (as the wire string; an unknown value decodes into `$catch_all`), and
+/// equality, hashing and order by the wire string. Ordered by the string,
+/// not by the variants' places, values sort the same in every version of
+/// the crate, whichever values the API adds; and a catch-all value cannot
+/// hold a listed one (only `from_wire` makes it), so equal strings are
+/// equal values.
 macro_rules! string_enum {
     ($name:ident, $catch_all:ident, $rule:literal) => {
+        impl ::std::cmp::PartialEq for $name {
+            fn eq(&self, other: &Self) -> bool {
+                self.as_str() == other.as_str()
+            }
+        }
+
+        impl ::std::cmp::Eq for $name {}
+
+        impl ::std::hash::Hash for $name {
+            fn hash<H: ::std::hash::Hasher>(&self, state: &mut H) {
+                self.as_str().hash(state);
+            }
+        }
+
+        impl ::std::cmp::PartialOrd for $name {
+            fn partial_cmp(&self, other: &Self) -> ::std::option::Option<::std::cmp::Ordering> {
+                ::std::option::Option::Some(self.cmp(other))
+            }
+        }
+
+        impl ::std::cmp::Ord for $name {
+            fn cmp(&self, other: &Self) -> ::std::cmp::Ordering {
+                self.as_str().cmp(other.as_str())
+            }
+        }
+
         impl ::std::fmt::Display for $name {
             fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 f.write_str(self.as_str())

@@ -479,6 +479,7 @@ fn emit_success_enum(op: &Operation) -> Option<TokenStream> {
         // Matched once, where the call returns: boxing the larger bodies
         // would cost every caller a `*` for no gain.
         #[allow(clippy::large_enum_variant)]
+        #[non_exhaustive]
         pub enum #name {
             #(#decls)*
         }
@@ -872,6 +873,7 @@ pub fn emit_error_body(api: &Api) -> TokenStream {
                 /// The decoded body of an error response: which one depends on
                 /// the operation and the status, as the API declares them.
                 #[derive(Debug, Clone, PartialEq)]
+                #[non_exhaustive]
                 pub enum ErrorBody {
                     #(#variants)*
                 }

@@ -6,11 +6,11 @@
 
 mod client;
 mod docs;
-mod report;
+pub(crate) mod report;
 mod templates;
 mod types;
 mod usage;
-mod validation;
+pub(crate) mod validation;
 mod webhooks;
 
 use std::collections::BTreeMap;
@@ -267,6 +267,7 @@ fn emit_lib(
         docs::code(info.command.trim_matches('`'))
     ));
     let doc = docs::inner_attrs(&text);
+    let api_version = api.version.as_str();
     let base_url = match &api.base_url {
         Some(url) => quote!(::std::option::Option::Some(#url)),
         None => quote!(::std::option::Option::None),
@@ -354,6 +355,11 @@ fn emit_lib(
             pub use crate::{Client, Error, IdempotencyKey, PollOptions, ResponseValue, RetryPolicy};
             #(pub use #prelude_types;)*
         }
+
+        /// The version of the API document this crate was generated from
+        /// (`info.version`). The crate's own version follows the changes of
+        /// its API (see `CHANGELOG.md`); this one is sent in the user agent.
+        pub const API_VERSION: &str = #api_version;
 
         /// The server requests go to unless the client is given another.
         pub(crate) const DEFAULT_BASE_URL: ::std::option::Option<&str> = #base_url;

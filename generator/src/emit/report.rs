@@ -15,7 +15,7 @@ use crate::model::{
 };
 
 /// The type as a user writes it (`Option<Vec<Payment>>`).
-fn short(ty: &TypeRef) -> String {
+pub(crate) fn short(ty: &TypeRef) -> String {
     match ty {
         TypeRef::Named(n) => crate::names::ident(n).to_string(),
         TypeRef::Primitive(p) => match p {
@@ -45,16 +45,6 @@ fn short(ty: &TypeRef) -> String {
     }
 }
 
-fn body(content: &RequestContent) -> String {
-    match content {
-        RequestContent::Json(t) | RequestContent::Form(t) | RequestContent::Multipart(t) => {
-            short(t)
-        }
-        RequestContent::Text => "String".to_owned(),
-        RequestContent::Binary => "Bytes".to_owned(),
-    }
-}
-
 fn response(body: &ResponseBody) -> String {
     match body {
         ResponseBody::Empty => "()".to_owned(),
@@ -64,16 +54,40 @@ fn response(body: &ResponseBody) -> String {
     }
 }
 
+/// The Rust type of a struct's field.
+pub(crate) fn field_type(f: &Field) -> String {
+    // Absent and null read the same: an optional nullable field is one Option.
+    match (&f.ty, f.optional() && !f.flatten) {
+        (TypeRef::Nullable(inner), true) => format!("Option<{}>", short(inner)),
+        (ty, true) => format!("Option<{}>", short(ty)),
+        (ty, false) => short(ty),
+    }
+}
+
+/// What a request body argument or setter takes.
+pub(crate) fn body(content: &RequestContent) -> String {
+    match content {
+        RequestContent::Json(t) | RequestContent::Form(t) | RequestContent::Multipart(t) => {
+            short(t)
+        }
+        RequestContent::Text => "String".to_owned(),
+        RequestContent::Binary => "Bytes".to_owned(),
+    }
+}
+
+/// What a call returns.
+pub(crate) fn returns(success: &SuccessType) -> String {
+    match success {
+        SuccessType::Single(b) => response(b),
+        SuccessType::Enum { name, .. } => crate::names::ident(name).to_string(),
+    }
+}
+
 fn field_line(f: &Field) -> String {
     if f.flatten {
         return format!("- `{}: {}` (flattened)", f.rust_name, short(&f.ty));
     }
-    // Absent and null read the same: an optional nullable field is one Option.
-    let ty = match (&f.ty, f.optional()) {
-        (TypeRef::Nullable(inner), true) => format!("Option<{}>", short(inner)),
-        (ty, true) => format!("Option<{}>", short(ty)),
-        (ty, false) => short(ty),
-    };
+    let ty = field_type(f);
     let mut notes = Vec::new();
     if f.rust_name != f.wire_name {
         notes.push(format!("`{}`", f.wire_name));
@@ -126,10 +140,7 @@ pub fn api_report(api: &Api, name: &str, version: &str, header: &str) -> String 
         if let Some(b) = op.body.as_ref().filter(|b| b.required) {
             args.push(format!("body: {}", body(&b.content)));
         }
-        let returns = match &op.success {
-            SuccessType::Single(b) => response(b),
-            SuccessType::Enum { name, .. } => crate::names::ident(name).to_string(),
-        };
+        let returns = returns(&op.success);
         let _ = writeln!(
             out,
             "\n### `{}({})` → `{}`\n\n`{} {}` (`{}`){}",

@@ -133,7 +133,6 @@ fn emit_def(def: &TypeDef, validation: &Validation) -> TokenStream {
             doc,
             fields,
             additional.as_ref(),
-            in_requests,
             &validation.constants,
         ),
         TypeKind::StringEnum {
@@ -362,7 +361,7 @@ fn emit_enum(
     let from_str_rule = format!("must be one of {listed}");
     quote! {
         #doc
-        #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        #[derive(Debug, Clone)]
         #[non_exhaustive]
         pub enum #name {
             #( #docs #rust, )*
@@ -636,7 +635,6 @@ fn emit_struct(
     doc: TokenStream,
     fields: &[Field],
     additional: Option<&TypeRef>,
-    in_requests: bool,
     constants: &std::collections::BTreeSet<String>,
 ) -> TokenStream {
     let mut decls = Vec::new();
@@ -686,7 +684,7 @@ fn emit_struct(
                 TypeRef::Nullable(inner) => rust_type(inner),
                 other => rust_type(other),
             };
-            if in_requests && f.rust_name != "new" {
+            if f.rust_name != "new" {
                 let setter_doc = format!(" Sets {} (see the field).", code(&f.wire_name));
                 setters.push(quote! {
                     #[doc = #setter_doc]
@@ -744,6 +742,9 @@ fn emit_struct(
     quote! {
         #doc
         #[derive(Debug, Clone, #default PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+        // A property the API adds later is a new field: code outside the
+        // crate builds values with `new` and the setters, never a literal.
+        #[non_exhaustive]
         pub struct #name {
             #(#decls)*
         }
@@ -790,6 +791,7 @@ fn emit_union(
             #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
             #[serde(untagged)]
             #[allow(clippy::large_enum_variant)]
+            #[non_exhaustive]
             pub enum #name {
                 #( #vdocs #vnames(#vtypes), )*
             }
@@ -822,6 +824,7 @@ fn emit_union(
         #doc
         #[derive(Debug, Clone, PartialEq)]
         #[allow(clippy::large_enum_variant)]
+        #[non_exhaustive]
         pub enum #name {
             #( #vdocs #vnames(#vtypes), )*
         }

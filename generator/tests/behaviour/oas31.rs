@@ -91,10 +91,7 @@ fn violations(thing: Thing) -> Vec<String> {
 #[test]
 fn every_rule_is_checked_before_sending() {
     let mut t = Thing::new("a name longer than ten").count(0).ratio(1.0);
-    t.billing = Some(ThingBilling {
-        name: Some("Ada".to_owned()),
-        address: None,
-    });
+    t.billing = Some(ThingBilling::new().name("Ada"));
     t.labels = Some(Labels::from([("Colour".to_owned(), "red".to_owned())]));
     let found = violations(t);
     for expected in [

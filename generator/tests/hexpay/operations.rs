@@ -246,3 +246,28 @@ async fn terminal_statuses_are_those_of_the_lifecycle() {
     assert!(Cancelled.is_terminal());
     assert!(Expired.is_terminal());
 }
+
+#[tokio::test]
+async fn the_user_agent_names_the_crate_version_and_the_api_version() {
+    // The crate's version is its own (generated/CHANGELOG.md); the API's
+    // travels beside it.
+    let manifest = include_str!("../../../generated/Cargo.toml");
+    let version = manifest
+        .lines()
+        .find_map(|l| l.strip_prefix("version = \""))
+        .and_then(|v| v.strip_suffix('"'))
+        .expect("a version");
+    assert_eq!(hexpay::API_VERSION, "1.0.0");
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/v1/payment-methods"))
+        .and(header(
+            "user-agent",
+            format!("hexpay/{version} api/{}", hexpay::API_VERSION).as_str(),
+        ))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({ "methods": [] })))
+        .expect(1)
+        .mount(&server)
+        .await;
+    client(&server).list_payment_methods().await.unwrap();
+}
