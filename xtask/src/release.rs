@@ -311,6 +311,40 @@ mod tests {
     }
 
     #[test]
+    fn a_bump_versions_the_changes_and_moves_the_baseline() {
+        let root = crate::root();
+        let dir = std::env::temp_dir().join(format!("xtask-bump-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        for sub in ["spec", "release", "generated"] {
+            std::fs::create_dir_all(dir.join(sub)).unwrap();
+        }
+        let spec = std::fs::read_to_string(root.join(SPEC)).unwrap();
+        std::fs::write(dir.join(BASELINE), &spec).unwrap();
+        let added = spec.replacen("enum: [USD, EUR, RUB,", "enum: [USD, EUR, RUB, BTC,", 1);
+        assert_ne!(added, spec);
+        std::fs::write(dir.join(SPEC), &added).unwrap();
+        std::fs::write(
+            dir.join(CHANGELOG),
+            format!("{CHANGELOG_HEAD}\n## 1.0.0\n\nThe first release.\n"),
+        )
+        .unwrap();
+
+        let (found, _) = changes(&dir, &Base::Released).unwrap();
+        assert_eq!(diff::largest(&found), Some(Impact::Compatible));
+        assert_eq!(bump(&dir, &found).unwrap().as_deref(), Some("1.1.0"));
+        assert_eq!(crate_version(&dir).unwrap(), "1.1.0");
+        let log = std::fs::read_to_string(dir.join(CHANGELOG)).unwrap();
+        assert!(log.starts_with(CHANGELOG_HEAD), "{log}");
+        check_changelog(&log).unwrap();
+        assert!(newest_section(&log).contains("value `BTC` added"), "{log}");
+        // The baseline is the spec now: nothing left to bump.
+        let (after, _) = changes(&dir, &Base::Released).unwrap();
+        assert!(after.is_empty(), "{after:#?}");
+        assert_eq!(bump(&dir, &after).unwrap(), None);
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
     fn the_committed_changelog_gives_the_version() {
         let root = crate::root();
         let version = crate_version(&root).expect("a version");
