@@ -28,6 +28,7 @@ use std::time::{Duration, Instant};
 use heck::ToKebabCase;
 
 pub use diagnostics::{Diagnostic, Diagnostics, Severity};
+pub use emit::gates::FeatureMode;
 
 /// How to generate.
 #[derive(Debug, Clone, Default)]
@@ -49,6 +50,9 @@ pub struct Options {
     /// are read (`./schemas.yaml#/Pet`). `None`: a reference to another file
     /// is an error.
     pub base_dir: Option<std::path::PathBuf>,
+    /// Whether the crate gets a Cargo feature per group of operations
+    /// (by default, for documents of more than 100 operations).
+    pub features: FeatureMode,
 }
 
 /// A generated crate.
@@ -144,6 +148,7 @@ pub fn generate(text: &str, options: &Options) -> Result<Generated, Diagnostics>
         version: &crate_version,
         command: &options.command,
         source: file,
+        features: options.features,
     };
     let started = Instant::now();
     let files =

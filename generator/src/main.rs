@@ -48,6 +48,11 @@ enum Command {
         /// Treat every warning as an error.
         #[arg(long)]
         strict: bool,
+        /// Cargo features per group of operations (tag, or path for untagged
+        /// operations): `auto` gives them to documents of more than 100
+        /// operations.
+        #[arg(long, value_enum, default_value_t = Features::Auto)]
+        features: Features,
     },
     /// List what changed for the crate's users between two versions of a
     /// document, each change breaking, compatible or internal, and the
@@ -68,6 +73,17 @@ enum Command {
     },
 }
 
+/// When the crate gets a Cargo feature per group of operations.
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum Features {
+    /// For documents of more than 100 operations.
+    Auto,
+    /// Always.
+    PerTag,
+    /// Never.
+    Off,
+}
+
 fn main() -> ExitCode {
     match run() {
         Ok(code) => code,
@@ -79,24 +95,34 @@ fn main() -> ExitCode {
 }
 
 fn run() -> anyhow::Result<ExitCode> {
-    let (spec, out, crate_name, crate_version, check, timings, strict) = match Cli::parse().command
-    {
-        Command::Generate {
-            spec,
-            out,
-            crate_name,
-            crate_version,
-            check,
-            timings,
-            strict,
-        } => (spec, out, crate_name, crate_version, check, timings, strict),
-        Command::Diff {
-            old,
-            new,
-            version,
-            markdown,
-        } => return diff(&old, &new, version.as_deref(), markdown),
-    };
+    let (spec, out, crate_name, crate_version, check, timings, strict, features) =
+        match Cli::parse().command {
+            Command::Generate {
+                spec,
+                out,
+                crate_name,
+                crate_version,
+                check,
+                timings,
+                strict,
+                features,
+            } => (
+                spec,
+                out,
+                crate_name,
+                crate_version,
+                check,
+                timings,
+                strict,
+                features,
+            ),
+            Command::Diff {
+                old,
+                new,
+                version,
+                markdown,
+            } => return diff(&old, &new, version.as_deref(), markdown),
+        };
     let text = std::fs::read_to_string(&spec)
         .with_context(|| format!("cannot read {}", spec.display()))?;
     let source_name = spec.display().to_string();
@@ -111,6 +137,11 @@ fn run() -> anyhow::Result<ExitCode> {
         crate_version,
         command,
         strict,
+        features: match features {
+            Features::Auto => generator::FeatureMode::Auto,
+            Features::PerTag => generator::FeatureMode::PerTag,
+            Features::Off => generator::FeatureMode::Off,
+        },
         base_dir: Some(
             spec.parent()
                 .map(std::path::Path::to_path_buf)

@@ -120,6 +120,8 @@ pub struct Operation {
     pub description: Option<String>,
     /// `deprecated`.
     pub deprecated: bool,
+    /// `tags`, in document order.
+    pub tags: Vec<String>,
     /// Parameters, path ones first (in template order), then the others in
     /// document order.
     pub params: Vec<Parameter>,

@@ -82,6 +82,12 @@ fn options(name: &str) -> generator::Options {
         command: COMMAND.to_owned(),
         strict: false,
         base_dir: None,
+        // Too small for the default: this fixture asks for features.
+        features: if name == "features" {
+            generator::FeatureMode::PerTag
+        } else {
+            generator::FeatureMode::default()
+        },
     }
 }
 

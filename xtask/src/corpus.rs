@@ -164,6 +164,7 @@ pub fn generate(dir: &Path, path: &Path, out: &Path) -> anyhow::Result<Row> {
         command: "`cargo xtask corpus`".to_owned(),
         strict: false,
         base_dir: path.parent().map(Path::to_path_buf),
+        features: generator::FeatureMode::default(),
     };
     let started = Instant::now();
     let result = std::panic::catch_unwind(|| generator::generate(&text, &options));

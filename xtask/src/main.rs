@@ -232,6 +232,7 @@ pub fn xtask_codegen(root: &Path, mode: Mode) -> anyhow::Result<sync::Report> {
         // The project's own spec must be clean: no lenient reading.
         strict: true,
         base_dir: Some(root.join("spec")),
+        features: generator::FeatureMode::default(),
     };
     let generated = generator::generate(&text, &options).map_err(|d| anyhow::anyhow!("{d}"))?;
     sync::sync(&root.join("generated"), &generated.files, mode).context("cannot sync generated/")
@@ -311,6 +312,7 @@ fn fixtures() -> anyhow::Result<()> {
             .arg(root.join("target"))
             .args(["--", "-D", "warnings"]),
     )?;
+    gated_subsets(&out.join("Cargo.toml"), "fixture-features")?;
     run(
         "fixture crates: cargo doc -D warnings",
         cargo()
@@ -342,6 +344,63 @@ fn fixtures() -> anyhow::Result<()> {
     )
 }
 
+/// Checks a crate with Cargo features of operations under each feature
+/// alone, under none, and without its defaults but with `blocking`, with
+/// clippy denying warnings: any set of features must compile cleanly.
+pub(crate) fn gated_subsets(manifest: &Path, package: &str) -> anyhow::Result<()> {
+    let text = std::fs::read_to_string(
+        manifest
+            .parent()
+            .context("a manifest's folder")?
+            .join(package.trim_start_matches("fixture-"))
+            .join("Cargo.toml"),
+    )
+    .unwrap_or_default();
+    let features = features_of(&text);
+    let started = Instant::now();
+    let mut subsets: Vec<String> = features.clone();
+    subsets.push(String::new());
+    subsets.push("blocking".to_owned());
+    for subset in &subsets {
+        let mut command = cargo();
+        command
+            .args(["clippy", "--quiet", "--manifest-path"])
+            .arg(manifest)
+            .args(["--target-dir"])
+            .arg(root().join("target"))
+            .args(["-p", package, "--no-default-features"]);
+        if !subset.is_empty() {
+            command.args(["--features", subset]);
+        }
+        command.args(["--", "-D", "warnings"]);
+        let status = command.status().context("cannot run cargo clippy")?;
+        if !status.success() {
+            bail!("{package} does not compile cleanly with the features [{subset}]");
+        }
+    }
+    println!(
+        "    {package}: {} feature subsets compile without a warning in {:.1} s",
+        subsets.len(),
+        started.elapsed().as_secs_f64()
+    );
+    Ok(())
+}
+
+/// The features of operations a generated `Cargo.toml` lists in `full`.
+pub(crate) fn features_of(manifest: &str) -> Vec<String> {
+    manifest
+        .lines()
+        .find_map(|l| l.strip_prefix("full = ["))
+        .map(|l| {
+            l.trim_end_matches(']')
+                .split(',')
+                .map(|f| f.trim().trim_matches('"').to_owned())
+                .filter(|f| !f.is_empty())
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
 /// Makes a test crate `behaviour-NAME` beside the fixture crates for each
 /// `generator/tests/behaviour/NAME.rs`: an integration test of the crate of
 /// the fixture `NAME` (with its `blocking` feature), seen from a user's
@@ -368,13 +427,19 @@ fn behaviour_crates(out: &Path) -> anyhow::Result<Vec<String>> {
             );
         }
         let package = format!("behaviour-{name}");
+        // The crate with features of operations is tested with one of them.
+        let features = if name == "features" {
+            "default-features = false, features = [\"blocking\", \"orders\"]"
+        } else {
+            "features = [\"blocking\"]"
+        };
         let krate = out.join(&package);
         std::fs::create_dir_all(krate.join("src"))?;
         std::fs::create_dir_all(krate.join("tests"))?;
         std::fs::write(
             krate.join("Cargo.toml"),
             format!(
-                "# Written by `cargo xtask fixtures`.\n[package]\nname = \"{package}\"\nversion = \"0.0.0\"\nedition = \"2024\"\npublish = false\n\n[dependencies]\nfixture-{name} = {{ path = \"../{name}\", features = [\"blocking\"] }}\nserde_json = \"1\"\n"
+                "# Written by `cargo xtask fixtures`.\n[package]\nname = \"{package}\"\nversion = \"0.0.0\"\nedition = \"2024\"\npublish = false\n\n[dependencies]\nfixture-{name} = {{ path = \"../{name}\", {features} }}\nserde_json = \"1\"\n"
             ),
         )?;
         std::fs::write(

@@ -138,6 +138,7 @@ fn options(root: &Path) -> generator::Options {
         command: "`cargo xtask semver`".to_owned(),
         strict: false,
         base_dir: Some(root.join("spec")),
+        features: generator::FeatureMode::default(),
     }
 }
 

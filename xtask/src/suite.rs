@@ -153,6 +153,7 @@ pub fn run() -> anyhow::Result<()> {
         command: "`cargo xtask suite`".to_owned(),
         strict: false,
         base_dir: None,
+        features: generator::FeatureMode::default(),
     };
     let generated = generator::generate(&text, &options).map_err(|d| {
         anyhow::anyhow!("the suite's document does not generate (target/suite/suite.json):\n{d}")

@@ -45,10 +45,11 @@ fn request_body_type(content: &RequestContent) -> TokenStream {
 
 /// An `impl Client` block with one method per operation of `ops`, and the
 /// same methods on the blocking client.
-pub fn emit_client_methods(ops: &[Operation]) -> TokenStream {
+pub fn emit_client_methods(ops: &[Operation], gates: Option<&super::gates::Gates>) -> TokenStream {
     let mut methods = Vec::new();
     let mut blocking = Vec::new();
     for op in ops {
+        let cfg = gates.and_then(|g| g.operation(&op.method_name));
         let name = ident(&op.method_name);
         let builder = ident(&op.builder_name);
         let mut args = Vec::new();
@@ -114,6 +115,7 @@ pub fn emit_client_methods(ops: &[Operation]) -> TokenStream {
         let allow_many = (args.len() + 1 > 7).then(|| quote!(#[allow(clippy::too_many_arguments)]));
         methods.push(quote! {
             #doc
+            #cfg
             #deprecated
             #allow_many
             pub fn #name(&self, #(#args),*) -> crate::builders::#builder {
@@ -126,6 +128,7 @@ pub fn emit_client_methods(ops: &[Operation]) -> TokenStream {
         );
         blocking.push(quote! {
             #[doc = #blocking_doc]
+            #cfg
             #deprecated
             #allow_many
             pub fn #name(&self, #(#args),*) -> crate::builders::#builder<crate::blocking::Blocking> {
@@ -190,6 +193,7 @@ pub fn emit_builders(
     ops: &[Operation],
     first: bool,
     validation: &Validation,
+    gates: Option<&super::gates::Gates>,
 ) -> TokenStream {
     let header = first.then(|| {
         attrs_inner(
@@ -199,7 +203,12 @@ pub fn emit_builders(
              `send()`, which blocks.",
         )
     });
-    let builders = ops.iter().map(|op| emit_builder(api, op, validation));
+    let builders = ops.iter().map(|op| {
+        super::gates::gate_items(
+            emit_builder(api, op, validation),
+            gates.and_then(|g| g.operation(&op.method_name)).as_ref(),
+        )
+    });
     quote! {
         #header
         #(#builders)*

@@ -21,6 +21,13 @@ pub fn inner_attrs(markdown: &str) -> TokenStream {
     quote! { #( #![doc = #lines] )* }
 }
 
+/// Inner attributes that document the crate with `markdown` only when
+/// `cfg` holds (`#![cfg_attr(feature = "full", doc = …)]`).
+pub fn inner_attrs_when(cfg: &TokenStream, markdown: &str) -> TokenStream {
+    let lines = lines(markdown);
+    quote! { #( #![cfg_attr(#cfg, doc = #lines)] )* }
+}
+
 fn lines(markdown: &str) -> Vec<String> {
     let mut out: Vec<String> = markdown
         .lines()

@@ -6,6 +6,7 @@
 
 mod client;
 mod docs;
+pub mod gates;
 pub(crate) mod report;
 mod templates;
 mod types;
@@ -45,6 +46,8 @@ pub struct CrateInfo<'a> {
     pub command: &'a str,
     /// The document the crate is generated from, for the header.
     pub source: &'a str,
+    /// Whether operations are gated by Cargo features.
+    pub features: gates::FeatureMode,
 }
 
 /// Items per chunk of a large module. Chunks are formatted in parallel; the
@@ -72,6 +75,20 @@ pub fn emit(api: &Api, info: &CrateInfo<'_>) -> Result<BTreeMap<String, String>,
     let crate_ident = info.name.replace('-', "_");
     let quickstart = usage::quickstart(api, &crate_ident);
     let uses = Uses::of(api);
+    // Types whose every field is named by code of their own (checks
+    // before sending, the page reading): never trimmed by features.
+    let whole: std::collections::BTreeSet<String> = validation
+        .reachable
+        .iter()
+        .cloned()
+        .chain(
+            api.operations
+                .iter()
+                .filter_map(|op| op.pagination.as_ref().map(|p| p.page.clone())),
+        )
+        .collect();
+    let gates = gates::Gates::of(api, info.features, &whole);
+    let gates = gates.as_ref();
     // Each page type reads one way (lowering keeps it so): from its first operation.
     let mut pages = BTreeMap::new();
     for op in &api.operations {
@@ -103,10 +120,14 @@ pub fn emit(api: &Api, info: &CrateInfo<'_>) -> Result<BTreeMap<String, String>,
     }
     let rendered = render_all(&pieces, |(_, piece)| {
         let tokens = match piece {
-            Piece::Lib => emit_lib(api, info, &quickstart, uses),
-            Piece::Client(ops, first) => emit_client(api, ops, *first),
-            Piece::Types(defs, first) => types::emit_types(defs, *first, &validation, &pages),
-            Piece::Builders(ops, first) => client::emit_builders(api, ops, *first, &validation),
+            Piece::Lib => emit_lib(api, info, &quickstart, uses, gates),
+            Piece::Client(ops, first) => emit_client(api, ops, *first, gates),
+            Piece::Types(defs, first) => {
+                types::emit_types(defs, *first, &validation, &pages, gates)
+            }
+            Piece::Builders(ops, first) => {
+                client::emit_builders(api, ops, *first, &validation, gates)
+            }
             Piece::Webhooks => webhooks::emit_webhooks(api).unwrap_or_default(),
         };
         let file: syn::File =
@@ -144,11 +165,11 @@ pub fn emit(api: &Api, info: &CrateInfo<'_>) -> Result<BTreeMap<String, String>,
     }
     files.insert(
         "Cargo.toml".to_owned(),
-        templates::cargo_toml(api, info, uses, example)?,
+        templates::cargo_toml(api, info, uses, example, gates)?,
     );
     files.insert(
         "README.md".to_owned(),
-        templates::readme(api, info, uses, &quickstart)?,
+        templates::readme(api, info, uses, &quickstart, gates)?,
     );
     files.insert(
         "API.md".to_owned(),
@@ -239,6 +260,7 @@ fn emit_lib(
     info: &CrateInfo<'_>,
     quickstart: &usage::Quickstart,
     uses: Uses,
+    gates: Option<&gates::Gates>,
 ) -> TokenStream {
     let title = docs::prose(api.title.trim());
     let mut text = format!(
@@ -249,13 +271,41 @@ fn emit_lib(
         text.push_str("\n\n");
         text.push_str(&docs::prose(d));
     }
+    let mut quickstart_text = String::new();
     if !quickstart.steps.is_empty() {
-        text.push_str("\n\n## Quickstart\n\n");
-        text.push_str(&quickstart.doctest());
-        text.push_str("\n\n`examples/quickstart.rs` is this code as a program.");
+        quickstart_text.push_str("\n\n## Quickstart\n\n");
+        quickstart_text.push_str(&quickstart.doctest());
+        quickstart_text.push_str("\n\n`examples/quickstart.rs` is this code as a program.");
     }
+    // With features, the quickstart compiles only when the operations it
+    // calls do: it documents the crate under `full`.
+    let quickstart_doc = match gates {
+        None => {
+            text.push_str(&quickstart_text);
+            None
+        }
+        Some(_) if quickstart_text.is_empty() => None,
+        Some(_) => Some(docs::inner_attrs_when(
+            &quote!(feature = "full"),
+            &quickstart_text,
+        )),
+    };
+    let head_doc = quickstart_doc.as_ref().map(|_| docs::inner_attrs(&text));
+    if quickstart_doc.is_some() {
+        text.clear();
+    }
+    let features_text = gates.map(|g| {
+        format!(
+            "\n\n## Features\n\n\
+             Each group of operations is a Cargo feature: `{}`. A feature compiles its \
+             operations and the types they reach; `full`, the default, compiles \
+             everything. To compile only what you call: `default-features = false, \
+             features = [\"…\"]`. The README lists the operations of each feature.",
+            g.all().join("`, `")
+        )
+    });
     text.push_str(&format!(
-        "\n\n## Use\n\n\
+        "{}\n\n## Use\n\n\
          Make a [`Client`] (a cheap handle: clone it freely), then call one method per \
          operation: each returns a request builder (see [`builders`]) that owns what it needs, \
          to `.await`. Every call is retried as its [`RetryPolicy`] and its idempotency allow, \
@@ -264,9 +314,16 @@ fn emit_lib(
          what most programs need. With the `blocking` feature, `blocking::Client` has the same \
          operations, synchronously.\n\n\
          This crate is generated from the API's OpenAPI document by {}.",
+        features_text.unwrap_or_default(),
         docs::code(info.command.trim_matches('`'))
     ));
     let doc = docs::inner_attrs(&text);
+    let doc = quote!(#head_doc #quickstart_doc #doc);
+    // Under a subset of the features, runtime items that only the other
+    // operations use are unused.
+    let partial = gates.map(|_| {
+        quote!(#![cfg_attr(not(feature = "full"), allow(dead_code, unused_imports, unused_macros))])
+    });
     let api_version = api.version.as_str();
     let base_url = match &api.base_url {
         Some(url) => quote!(::std::option::Option::Some(#url)),
@@ -292,8 +349,9 @@ fn emit_lib(
     sensitive.sort();
     sensitive.dedup();
     let prelude_types = quickstart.prelude_types.iter().map(|n| {
+        let cfg = gates.and_then(|g| g.ty(n));
         let n = crate::names::ident(n);
-        quote!(crate::types::#n)
+        quote!(#cfg pub use crate::types::#n;)
     });
     let chrono_rules = uses.chrono.then(|| {
         quote! {
@@ -303,8 +361,12 @@ fn emit_lib(
         }
     });
     let uuid_rules = quote!(impl crate::runtime::Validate for ::uuid::Uuid {});
+    let webhooks_cfg = gates
+        .filter(|g| g.webhooks)
+        .map(|_| quote!(#[cfg(feature = "webhooks")]));
     let webhooks_mod = (!api.webhooks.is_empty()).then(|| {
         quote!(
+            #webhooks_cfg
             pub mod webhooks;
         )
     });
@@ -330,6 +392,7 @@ fn emit_lib(
         #![forbid(unsafe_code)]
         #![warn(missing_docs)]
         #recursion_limit
+        #partial
 
         pub mod builders;
         mod client;
@@ -353,7 +416,7 @@ fn emit_lib(
         /// What most programs need, in one import: `use <crate>::prelude::*;`.
         pub mod prelude {
             pub use crate::{Client, Error, IdempotencyKey, PollOptions, ResponseValue, RetryPolicy};
-            #(pub use #prelude_types;)*
+            #(#prelude_types)*
         }
 
         /// The version of the API document this crate was generated from
@@ -375,8 +438,13 @@ fn emit_lib(
     }
 }
 
-fn emit_client(api: &Api, ops: &[crate::model::Operation], first: bool) -> TokenStream {
-    let methods = client::emit_client_methods(ops);
+fn emit_client(
+    api: &Api,
+    ops: &[crate::model::Operation],
+    first: bool,
+    gates: Option<&gates::Gates>,
+) -> TokenStream {
+    let methods = client::emit_client_methods(ops, gates);
     if !first {
         return methods;
     }

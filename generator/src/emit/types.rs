@@ -69,13 +69,17 @@ pub fn emit_types(
     first: bool,
     validation: &Validation,
     pages: &BTreeMap<String, &Pagination>,
+    gates: Option<&super::gates::Gates>,
 ) -> TokenStream {
     let header = first
         .then(|| quote!(#![doc = " The request and response types of the API, one per schema."]));
     let defs = defs.iter().map(|d| {
-        let def = emit_def(d, validation);
+        let def = emit_def(d, validation, gates);
         let page = pages.get(&d.name).map(|pg| emit_page(&d.name, pg));
-        quote!(#def #page)
+        super::gates::gate_items(
+            quote!(#def #page),
+            gates.and_then(|g| g.ty(&d.name)).as_ref(),
+        )
     });
     quote! {
         #header
@@ -121,7 +125,11 @@ fn def_text(def: &TypeDef) -> String {
     }
 }
 
-fn emit_def(def: &TypeDef, validation: &Validation) -> TokenStream {
+fn emit_def(
+    def: &TypeDef,
+    validation: &Validation,
+    gates: Option<&super::gates::Gates>,
+) -> TokenStream {
     let name = ident(&def.name);
     let doc = attrs(&def_text(def));
     let in_requests = validation.reachable.contains(&def.name);
@@ -134,6 +142,7 @@ fn emit_def(def: &TypeDef, validation: &Validation) -> TokenStream {
             fields,
             additional.as_ref(),
             &validation.constants,
+            &|field: &str| gates.and_then(|g| g.field(&def.name, field)),
         ),
         TypeKind::StringEnum {
             variants,
@@ -636,6 +645,7 @@ fn emit_struct(
     fields: &[Field],
     additional: Option<&TypeRef>,
     constants: &std::collections::BTreeSet<String>,
+    field_cfg: &dyn Fn(&str) -> Option<TokenStream>,
 ) -> TokenStream {
     let mut decls = Vec::new();
     let mut ctor_args = Vec::new();
@@ -643,6 +653,8 @@ fn emit_struct(
     let mut setters = Vec::new();
     for f in fields {
         let fname = ident(&f.rust_name);
+        // Present only with the features that compile its type.
+        let cfg = field_cfg(&f.rust_name);
         let mut text = match (&f.doc, named(&f.ty)) {
             (Some(d), _) => prose(d),
             (None, Some(n)) => format!(
@@ -688,6 +700,7 @@ fn emit_struct(
                 let setter_doc = format!(" Sets {} (see the field).", code(&f.wire_name));
                 setters.push(quote! {
                     #[doc = #setter_doc]
+                    #cfg
                     pub fn #fname(mut self, value: impl ::std::convert::Into<#inner>) -> Self {
                         self.#fname = ::std::option::Option::Some(value.into());
                         self
@@ -703,6 +716,7 @@ fn emit_struct(
         };
         decls.push(quote! {
             #fdoc
+            #cfg
             #rename
             #serde_attr
             pub #fname: #ty,
@@ -715,7 +729,7 @@ fn emit_struct(
             ctor_args.push(quote!(#fname: impl ::std::convert::Into<#ty>));
             ctor_inits.push(quote!(#fname: #fname.into()));
         } else {
-            ctor_inits.push(quote!(#fname: ::std::option::Option::None));
+            ctor_inits.push(quote!(#cfg #fname: ::std::option::Option::None));
         }
     }
     if let Some(value) = additional {

@@ -160,6 +160,7 @@ impl<'a> Lowerer<'a> {
             summary: op.summary.clone().filter(|s| !s.trim().is_empty()),
             description: op.description.clone().filter(|s| !s.trim().is_empty()),
             deprecated: op.deprecated,
+            tags: op.tags.clone(),
             params,
             body,
             responses,
