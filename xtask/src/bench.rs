@@ -204,6 +204,83 @@ fn generation() -> anyhow::Result<()> {
     println!(
         "(reference: progenitor generates oxide-nexus in about 170 ms in-process, and its crate checks in about 17 s)"
     );
+    features(&out, &members, &checks)
+}
+
+/// For each crate with features of operations: `cargo check` of the whole
+/// crate with `both-ways` (every type both encodes and decodes, as every
+/// type did before the traits followed the direction), and of the feature
+/// with the most operations and of the median one, each alone.
+fn features(out: &Path, members: &[String], whole: &[Duration]) -> anyhow::Result<()> {
+    let mut rows = Vec::new();
+    for (package, whole) in members.iter().zip(whole) {
+        let readme = std::fs::read_to_string(out.join(package).join("README.md"))?;
+        // `| `customers` | `get_customers`, `post_customers` |`
+        let mut by_size: Vec<(usize, String)> = readme
+            .lines()
+            .filter_map(|l| {
+                let rest = l.strip_prefix("| `")?;
+                let (name, ops) = rest.split_once("` | ")?;
+                ops.starts_with('`')
+                    .then(|| (ops.matches("`, `").count() + 1, name.to_owned()))
+            })
+            .filter(|(_, name)| name != "webhooks")
+            .collect();
+        if by_size.is_empty() {
+            continue;
+        }
+        by_size.sort();
+        let median = by_size[by_size.len() / 2].clone();
+        let largest = by_size[by_size.len() - 1].clone();
+        let time = |args: &[&str]| -> anyhow::Result<Duration> {
+            touch(&out.join(package).join("src/lib.rs"))?;
+            let started = Instant::now();
+            run(
+                &format!("cargo check {package} {}", args.join(" ")),
+                cargo()
+                    .args(["check", "--quiet", "-p", package, "--manifest-path"])
+                    .arg(out.join("Cargo.toml"))
+                    .arg("--target-dir")
+                    .arg(root().join("target"))
+                    .args(args)
+                    .env("CARGO_INCREMENTAL", "0"),
+            )?;
+            Ok(started.elapsed())
+        };
+        let both = time(&["--features", "both-ways"])?;
+        let one = time(&["--no-default-features", "--features", &largest.1])?;
+        let typical = time(&["--no-default-features", "--features", &median.1])?;
+        rows.push((package.clone(), *whole, both, largest, one, median, typical));
+    }
+    println!();
+    println!("cargo check with features of operations (same run):");
+    println!(
+        "{:<22} {:>8} {:>10} {:>32} {:>32}",
+        "crate", "whole", "both-ways", "largest feature alone", "median feature alone"
+    );
+    for (package, whole, both, largest, one, median, typical) in rows {
+        let share = |d: Duration| 100.0 * d.as_secs_f64() / whole.as_secs_f64();
+        println!(
+            "{:<22} {:>6.1} s {:>8.1} s {:>32} {:>32}",
+            package,
+            whole.as_secs_f64(),
+            both.as_secs_f64(),
+            format!(
+                "{} ({} ops): {:.1} s, {:.0}%",
+                largest.1,
+                largest.0,
+                one.as_secs_f64(),
+                share(one)
+            ),
+            format!(
+                "{} ({} ops): {:.1} s, {:.0}%",
+                median.1,
+                median.0,
+                typical.as_secs_f64(),
+                share(typical)
+            ),
+        );
+    }
     Ok(())
 }
 

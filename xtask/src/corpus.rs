@@ -61,6 +61,9 @@ pub struct Row {
     pub warnings: usize,
     /// Wall time of `cargo check` of the crate alone (dependencies built).
     pub check: Option<Duration>,
+    /// For a crate with features of operations: the check time under each
+    /// feature alone (no default features), by feature.
+    pub features: Vec<(String, Duration)>,
     /// The result.
     pub outcome: Outcome,
 }
@@ -176,6 +179,7 @@ pub fn generate(dir: &Path, path: &Path, out: &Path) -> anyhow::Result<Row> {
         generate: elapsed,
         lines: 0,
         warnings: 0,
+        features: Vec::new(),
         check: None,
         outcome: Outcome::Compiles,
     };
@@ -220,8 +224,18 @@ pub fn generate(dir: &Path, path: &Path, out: &Path) -> anyhow::Result<Row> {
 /// Checks one generated crate with warnings denied, returning how long it
 /// took and the compiler's complaint, if any.
 pub fn check(workspace: &Path, package: &str) -> anyhow::Result<(Duration, Option<String>)> {
+    check_with(workspace, package, None)
+}
+
+/// [`check`] with only the feature `feature` (and no default features).
+pub fn check_with(
+    workspace: &Path,
+    package: &str,
+    feature: Option<&str>,
+) -> anyhow::Result<(Duration, Option<String>)> {
     let started = Instant::now();
-    let output = cargo()
+    let mut command = cargo();
+    command
         .args([
             "rustc",
             "--quiet",
@@ -233,7 +247,12 @@ pub fn check(workspace: &Path, package: &str) -> anyhow::Result<(Duration, Optio
         .arg(workspace.join("Cargo.toml"))
         .arg("--target-dir")
         .arg(root().join("target"))
-        .args(["-p", package, "--", "-D", "warnings"])
+        .args(["-p", package]);
+    if let Some(feature) = feature {
+        command.args(["--no-default-features", "--features", feature]);
+    }
+    let output = command
+        .args(["--", "-D", "warnings"])
         .current_dir(root())
         .output()
         .context("cannot start cargo")?;
@@ -263,21 +282,43 @@ fn read_expectations(path: &Path) -> anyhow::Result<BTreeMap<String, Expectation
     Ok(out)
 }
 
+/// The median and the largest of the check times under one feature.
+fn spread(features: &[(String, Duration)]) -> (Duration, (String, Duration)) {
+    let mut times: Vec<Duration> = features.iter().map(|f| f.1).collect();
+    times.sort();
+    let median = times.get(times.len() / 2).copied().unwrap_or_default();
+    let max = features
+        .iter()
+        .max_by_key(|f| f.1)
+        .cloned()
+        .unwrap_or_default();
+    (median, max)
+}
+
 /// The table of rows, aligned.
 pub fn table(rows: &[Row]) -> String {
     let mut out = String::new();
     let _ = writeln!(
         out,
-        "{:<28} {:>5} {:>6} {:>10} {:>8} {:>5} {:>9}  result",
-        "document", "ops", "types", "generate", "lines", "warn", "check"
+        "{:<28} {:>5} {:>6} {:>10} {:>8} {:>5} {:>9} {:>19}  result",
+        "document", "ops", "types", "generate", "lines", "warn", "check", "one feature (med)"
     );
     for r in rows {
         let check = r
             .check
             .map_or_else(|| "-".to_owned(), |c| format!("{:.1} s", c.as_secs_f64()));
+        let features = if r.features.is_empty() {
+            "-".to_owned()
+        } else {
+            format!(
+                "{} × {:.1} s",
+                r.features.len(),
+                spread(&r.features).0.as_secs_f64()
+            )
+        };
         let _ = writeln!(
             out,
-            "{:<28} {:>5} {:>6} {:>7.1} ms {:>8} {:>5} {:>9}  {}",
+            "{:<28} {:>5} {:>6} {:>7.1} ms {:>8} {:>5} {:>9} {:>19}  {}",
             r.document,
             r.operations,
             r.types,
@@ -285,6 +326,7 @@ pub fn table(rows: &[Row]) -> String {
             r.lines,
             r.warnings,
             check,
+            features,
             r.outcome.word()
         );
     }
@@ -389,8 +431,32 @@ pub fn run(args: &[&str]) -> anyhow::Result<()> {
     write_workspace(&out, &members)?;
     for row in rows.iter_mut().filter(|r| r.outcome == Outcome::Compiles) {
         println!("==> check {}", row.document);
-        let (elapsed, complaint) = check(&out, &package_name(&row.document))?;
+        let package = package_name(&row.document);
+        let (elapsed, complaint) = check(&out, &package)?;
         row.check = Some(elapsed);
+        // A crate with features of operations compiles under each alone.
+        let manifest = std::fs::read_to_string(out.join(&package).join("Cargo.toml"))?;
+        let mut complaint = complaint;
+        if complaint.is_none() {
+            for feature in crate::features_of(&manifest) {
+                let (elapsed, found) = check_with(&out, &package, Some(&feature))?;
+                if let Some(found) = found {
+                    complaint = Some(format!("with only the feature `{feature}`:\n{found}"));
+                    break;
+                }
+                row.features.push((feature, elapsed));
+            }
+            if !row.features.is_empty() {
+                let (median, max) = spread(&row.features);
+                println!(
+                    "    {} features, each alone: median {:.1} s, largest {:.1} s ({})",
+                    row.features.len(),
+                    median.as_secs_f64(),
+                    max.1.as_secs_f64(),
+                    max.0
+                );
+            }
+        }
         if let Some(complaint) = complaint {
             println!("{complaint}");
             row.outcome = Outcome::DoesNotCompile(complaint);

@@ -40,11 +40,18 @@ pub enum FeatureMode {
 pub const AUTO_OPERATIONS: usize = 100;
 
 /// crates.io allows 300 features; `full`, `default`, `blocking`,
-/// `lookaround` and `webhooks` take five.
+/// `lookaround`, `webhooks` and `both-ways` take six.
 const MAX_GROUPS: usize = 290;
 
 /// Feature names the crate uses for itself.
-const RESERVED: &[&str] = &["default", "full", "blocking", "lookaround", "webhooks"];
+const RESERVED: &[&str] = &[
+    "default",
+    "full",
+    "blocking",
+    "lookaround",
+    "webhooks",
+    "both-ways",
+];
 
 /// One feature of operations.
 #[derive(Debug, Clone)]

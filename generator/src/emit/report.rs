@@ -111,7 +111,13 @@ fn field_line(f: &Field) -> String {
 }
 
 /// The report for `api`, as the crate `name` at `version` has it.
-pub fn api_report(api: &Api, name: &str, version: &str, header: &str) -> String {
+pub fn api_report(
+    api: &Api,
+    name: &str,
+    version: &str,
+    header: &str,
+    gates: Option<&super::gates::Gates>,
+) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "{header}");
     let _ = writeln!(out, "# The public API of `{name}` {version}\n");
@@ -128,6 +134,21 @@ pub fn api_report(api: &Api, name: &str, version: &str, header: &str) -> String 
         "- `lookaround`: patterns with look-around are checked{}",
         if api.lookaround { " (default)" } else { "" }
     );
+    if let Some(g) = gates {
+        out.push_str("- `full` (default): every feature below\n");
+        out.push_str("- `both-ways`: every type both encodes and decodes\n");
+        for f in &g.features {
+            let methods: Vec<String> = f
+                .operations
+                .iter()
+                .map(|&i| format!("`{}`", api.operations[i].method_name))
+                .collect();
+            let _ = writeln!(out, "- `{}`: {}", f.name, methods.join(", "));
+        }
+        if g.webhooks {
+            out.push_str("- `webhooks`: the `webhooks` module\n");
+        }
+    }
     out.push_str("\n## Operations\n");
     for op in &api.operations {
         let mut args: Vec<String> = op

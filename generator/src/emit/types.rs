@@ -133,6 +133,7 @@ fn emit_def(
     let name = ident(&def.name);
     let doc = attrs(&def_text(def));
     let in_requests = validation.reachable.contains(&def.name);
+    let serde = Serde::of(&def.name, validation, gates);
     let body = match &def.kind {
         TypeKind::Struct {
             fields, additional, ..
@@ -143,6 +144,7 @@ fn emit_def(
             additional.as_ref(),
             &validation.constants,
             &|field: &str| gates.and_then(|g| g.field(&def.name, field)),
+            &serde,
         ),
         TypeKind::StringEnum {
             variants,
@@ -151,7 +153,7 @@ fn emit_def(
         } => emit_enum(&name, doc, variants, terminal, catch_all, in_requests),
         TypeKind::Newtype { inner, constraints } => {
             let doc = attrs(&format!("{}{}", def_text(def), constraint_doc(constraints)));
-            emit_newtype(&name, doc, inner, constraints)
+            emit_newtype(&name, doc, inner, constraints, &serde)
         }
         TypeKind::Alias { target, allowed } => {
             let target = rust_type(target);
@@ -179,7 +181,7 @@ fn emit_def(
         TypeKind::Union {
             variants,
             discriminator,
-        } => emit_union(&name, doc, variants, discriminator.as_deref()),
+        } => emit_union(&name, doc, variants, discriminator.as_deref(), &serde),
         TypeKind::Const { value } => emit_const(&name, doc, value),
     };
     let validate = in_requests
@@ -188,6 +190,56 @@ fn emit_def(
     quote! {
         #body
         #validate
+    }
+}
+
+/// Which serde traits a type implements. A crate with features of
+/// operations (a large one) implements only what it uses: `Serialize` for
+/// what requests carry, `Deserialize` for what responses and webhooks carry;
+/// the feature `both-ways` adds the other to every type (for tests and
+/// mocks that build response bodies). Other crates, and types nothing
+/// reaches, implement both.
+pub(super) struct Serde {
+    /// The derives, for a `#[derive(...)]` list.
+    derives: TokenStream,
+    /// `#[cfg_attr(feature = "both-ways", derive(...))]`, when one is left out.
+    extra: TokenStream,
+    /// `#[cfg(feature = "both-ways")]` for a hand-written `Serialize`, when
+    /// requests do not carry the type.
+    encode_cfg: TokenStream,
+    /// The same for `Deserialize`.
+    decode_cfg: TokenStream,
+}
+
+impl Serde {
+    fn of(name: &str, validation: &Validation, gates: Option<&super::gates::Gates>) -> Serde {
+        let encode = validation.encoded.contains(name);
+        let decode = validation.decoded.contains(name);
+        let both = Serde {
+            derives: quote!(::serde::Serialize, ::serde::Deserialize),
+            extra: quote!(),
+            encode_cfg: quote!(),
+            decode_cfg: quote!(),
+        };
+        if gates.is_none() || encode == decode {
+            return both;
+        }
+        let only = quote!(#[cfg(feature = "both-ways")]);
+        if encode {
+            Serde {
+                derives: quote!(::serde::Serialize),
+                extra: quote!(#[cfg_attr(feature = "both-ways", derive(::serde::Deserialize))]),
+                encode_cfg: quote!(),
+                decode_cfg: only,
+            }
+        } else {
+            Serde {
+                derives: quote!(::serde::Deserialize),
+                extra: quote!(#[cfg_attr(feature = "both-ways", derive(::serde::Serialize))]),
+                encode_cfg: only,
+                decode_cfg: quote!(),
+            }
+        }
     }
 }
 
@@ -427,6 +479,7 @@ fn emit_newtype(
     doc: TokenStream,
     inner: &TypeRef,
     constraints: &Constraints,
+    serde: &Serde,
 ) -> TokenStream {
     let inner_ty = rust_type(inner);
     let is_string = matches!(inner, TypeRef::Primitive(Primitive::String));
@@ -454,6 +507,7 @@ fn emit_newtype(
             }
         }
     };
+    let (derives, extra) = (&serde.derives, &serde.extra);
     if !constraints.has_rules() {
         // A newtype only to name a recursive type: any value will do.
         let str_from = is_string.then(|| {
@@ -467,7 +521,8 @@ fn emit_newtype(
         });
         return quote! {
             #doc
-            #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+            #[derive(Debug, Clone, PartialEq, #derives)]
+            #extra
             #[serde(transparent)]
             pub struct #name(#inner_ty);
 
@@ -646,6 +701,7 @@ fn emit_struct(
     additional: Option<&TypeRef>,
     constants: &std::collections::BTreeSet<String>,
     field_cfg: &dyn Fn(&str) -> Option<TokenStream>,
+    serde: &Serde,
 ) -> TokenStream {
     let mut decls = Vec::new();
     let mut ctor_args = Vec::new();
@@ -753,9 +809,11 @@ fn emit_struct(
     let allow_many = (ctor_args.len() > 7).then(|| quote!(#[allow(clippy::too_many_arguments)]));
     // With nothing required, every field has a natural default (absent).
     let default = ctor_args.is_empty().then(|| quote!(Default,));
+    let (derives, extra) = (&serde.derives, &serde.extra);
     quote! {
         #doc
-        #[derive(Debug, Clone, #default PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+        #[derive(Debug, Clone, #default PartialEq, #derives)]
+        #extra
         // A property the API adds later is a new field: code outside the
         // crate builds values with `new` and the setters, never a literal.
         #[non_exhaustive]
@@ -780,7 +838,9 @@ fn emit_union(
     doc: TokenStream,
     variants: &[UnionVariant],
     discriminator: Option<&str>,
+    serde: &Serde,
 ) -> TokenStream {
+    let (derives, extra) = (&serde.derives, &serde.extra);
     let vnames: Vec<_> = variants.iter().map(|v| ident(&v.rust_name)).collect();
     let vtypes: Vec<_> = variants.iter().map(|v| rust_type(&v.ty)).collect();
     let vdocs = variants.iter().map(|v| {
@@ -802,7 +862,8 @@ fn emit_union(
             #doc
             ///
             /// Decoding tries the alternatives in order and keeps the first that fits.
-            #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+            #[derive(Debug, Clone, PartialEq, #derives)]
+            #extra
             #[serde(untagged)]
             #[allow(clippy::large_enum_variant)]
             #[non_exhaustive]
@@ -828,6 +889,7 @@ fn emit_union(
             Self::#vname(inner) => (&[#(#tags),*], ::serde_json::to_value(inner)),
         }
     });
+    let (encode_cfg, decode_cfg) = (&serde.encode_cfg, &serde.decode_cfg);
     let expected = variants
         .iter()
         .flat_map(|v| v.tags.iter())
@@ -843,6 +905,7 @@ fn emit_union(
             #( #vdocs #vnames(#vtypes), )*
         }
 
+        #decode_cfg
         impl<'de> ::serde::Deserialize<'de> for #name {
             fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
                 let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(deserializer)?;
@@ -857,6 +920,7 @@ fn emit_union(
             }
         }
 
+        #encode_cfg
         impl ::serde::Serialize for #name {
             fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
                 let (tags, value): (&[&str], _) = match self {

@@ -30,6 +30,12 @@ pub struct Validation {
     aliases: BTreeMap<String, TypeRef>,
     /// The types of one value (`const`): a constructor fills them in.
     pub constants: BTreeSet<String>,
+    /// Types reachable from a response body or a webhook's payload, or
+    /// held by a type that both encodes and decodes: they decode.
+    pub decoded: BTreeSet<String>,
+    /// Types reachable from a parameter or a request body, or held by a
+    /// type that both encodes and decodes: they encode.
+    pub encoded: BTreeSet<String>,
 }
 
 impl Validation {
@@ -55,6 +61,52 @@ impl Validation {
                 }
             }
         }
+        let mut decoded = BTreeSet::new();
+        for op in &api.operations {
+            for r in &op.responses {
+                if let crate::model::ResponseBody::Json(ty) = &r.body {
+                    named_in(ty, &mut stack);
+                }
+            }
+        }
+        for w in &api.webhooks {
+            if let Some(ty) = w.payload.as_ref().and_then(|p| p.content.ty()) {
+                named_in(ty, &mut stack);
+            }
+        }
+        while let Some(name) = stack.pop() {
+            if !decoded.insert(name.clone()) {
+                continue;
+            }
+            if let Some(def) = api.types.get(&name) {
+                for ty in members(&def.kind) {
+                    named_in(ty, &mut stack);
+                }
+            }
+        }
+        // Types that implement both traits whatever the direction (those
+        // nothing reaches, and newtypes with rules, whose `Deserialize`
+        // checks them), and what they hold, go both ways.
+        let mut encoded = reachable.clone();
+        let mut both = BTreeSet::new();
+        stack.extend(api.types.values().filter_map(|d| {
+            let fixed =
+                matches!(&d.kind, TypeKind::Newtype { constraints, .. } if constraints.has_rules());
+            let orphan = !reachable.contains(&d.name) && !decoded.contains(&d.name);
+            (fixed || orphan).then(|| d.name.clone())
+        }));
+        while let Some(name) = stack.pop() {
+            if !both.insert(name.clone()) {
+                continue;
+            }
+            if let Some(def) = api.types.get(&name) {
+                for ty in members(&def.kind) {
+                    named_in(ty, &mut stack);
+                }
+            }
+        }
+        encoded.extend(both.iter().cloned());
+        decoded.extend(both);
         let numeric_enums: BTreeMap<String, Vec<f64>> = reachable
             .iter()
             .filter_map(|name| Some((name.clone(), numeric_enum(api, name)?)))
@@ -80,6 +132,8 @@ impl Validation {
             numeric_enums,
             aliases,
             constants,
+            decoded,
+            encoded,
         };
         // Active: a fixed point, since types can refer to each other in cycles.
         let mut active: BTreeSet<String> = BTreeSet::new();
