@@ -203,12 +203,10 @@ pub fn emit_builders(
              `send()`, which blocks.",
         )
     });
-    let builders = ops.iter().map(|op| {
-        super::gates::gate_items(
-            emit_builder(api, op, validation),
-            gates.and_then(|g| g.operation(&op.method_name)).as_ref(),
-        )
-    });
+    // Each builder's items are put under its feature once parsed
+    // (`emit::gate_file`).
+    let _ = gates;
+    let builders = ops.iter().map(|op| emit_builder(api, op, validation));
     quote! {
         #header
         #(#builders)*

@@ -147,8 +147,9 @@ impl Gates {
         let mut always = BTreeSet::new();
         let mut types: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
         let mut soft_gated: BTreeSet<(String, String)> = BTreeSet::new();
+        let left_out = graph.left_out(&owned);
         for (feature, r) in &roots {
-            let (reached, gated) = graph.closure(r.clone(), &owned);
+            let (reached, gated) = graph.closure(r.clone(), &left_out);
             soft_gated.extend(gated);
             match feature {
                 None => always = reached,
@@ -330,12 +331,26 @@ impl Graph {
         found
     }
 
-    /// What `roots` reach through hard edges, and through the soft edges
-    /// that hold no type of `owned`; and the soft edges left out.
+    /// The soft edges to leave out: those that hold, through hard edges,
+    /// a type of `owned`.
+    fn left_out(&self, owned: &BTreeSet<String>) -> BTreeSet<(String, String)> {
+        self.soft
+            .iter()
+            .filter(|(_, held)| {
+                self.hard_closure((*held).clone())
+                    .iter()
+                    .any(|t| owned.contains(t))
+            })
+            .map(|(edge, _)| edge.clone())
+            .collect()
+    }
+
+    /// What `roots` reach through hard edges and the soft edges not
+    /// `left_out`; and the soft edges left out on the way.
     fn closure(
         &self,
         mut stack: Vec<String>,
-        owned: &BTreeSet<String>,
+        left_out: &BTreeSet<(String, String)>,
     ) -> (BTreeSet<String>, BTreeSet<(String, String)>) {
         let mut found = BTreeSet::new();
         let mut gated = BTreeSet::new();
@@ -344,13 +359,12 @@ impl Graph {
                 continue;
             }
             stack.extend(self.hard.get(&name).into_iter().flatten().cloned());
-            for ((ty, field), held) in self.soft.range((name.clone(), String::new())..) {
-                if *ty != name {
+            for (edge, held) in self.soft.range((name.clone(), String::new())..) {
+                if edge.0 != name {
                     break;
                 }
-                let reach = self.hard_closure(held.clone());
-                if reach.iter().any(|t| owned.contains(t)) {
-                    gated.insert((ty.clone(), field.clone()));
+                if left_out.contains(edge) {
+                    gated.insert(edge.clone());
                 } else {
                     stack.extend(held.iter().cloned());
                 }
@@ -452,19 +466,6 @@ fn feature_name(source: &str) -> String {
         Some(_) => format!("tag-{kebab}"),
         None => "other".to_owned(),
     }
-}
-
-/// Puts `cfg` on every item of `tokens` (a sequence of items).
-pub fn gate_items(tokens: TokenStream, cfg: Option<&TokenStream>) -> TokenStream {
-    let Some(cfg) = cfg else {
-        return tokens;
-    };
-    let Ok(file) = syn::parse2::<syn::File>(tokens.clone()) else {
-        // Invalid Rust is reported where the whole file is parsed.
-        return tokens;
-    };
-    let items = file.items.into_iter().map(|item| quote!(#cfg #item));
-    quote!(#(#items)*)
 }
 
 #[cfg(test)]

@@ -64,6 +64,48 @@ enum Piece<'a> {
     Webhooks,
 }
 
+/// Puts each item of `file` under the `cfg` of the type or builder it
+/// belongs to: its own name (a struct, an enum, an alias), the type an
+/// `impl` is for, or the first argument of a macro (`string_enum!(Name, …)`,
+/// `send!(Builder, …)`). Done on the parsed file, so that gating costs no
+/// second parse.
+fn gate_file(file: &mut syn::File, cfgs: &BTreeMap<String, String>) {
+    if cfgs.is_empty() {
+        return;
+    }
+    for item in &mut file.items {
+        let (name, attrs) = match item {
+            syn::Item::Struct(i) => (Some(i.ident.to_string()), &mut i.attrs),
+            syn::Item::Enum(i) => (Some(i.ident.to_string()), &mut i.attrs),
+            syn::Item::Type(i) => (Some(i.ident.to_string()), &mut i.attrs),
+            syn::Item::Impl(i) => {
+                let name = match &*i.self_ty {
+                    syn::Type::Path(p) => p.path.segments.last().map(|s| s.ident.to_string()),
+                    _ => None,
+                };
+                (name, &mut i.attrs)
+            }
+            syn::Item::Macro(i) => {
+                let name = i.mac.tokens.clone().into_iter().find_map(|t| match t {
+                    proc_macro2::TokenTree::Ident(id) => Some(id.to_string()),
+                    _ => None,
+                });
+                (name, &mut i.attrs)
+            }
+            _ => continue,
+        };
+        // The `cfg`s are kept as text: token streams cannot cross threads.
+        if let Some(cfg) = name.and_then(|n| cfgs.get(&n)) {
+            let parsed = syn::parse::Parser::parse_str(syn::Attribute::parse_outer, cfg);
+            if let Ok(parsed) = parsed {
+                for (i, attr) in parsed.into_iter().enumerate() {
+                    attrs.insert(i, attr);
+                }
+            }
+        }
+    }
+}
+
 /// Every file of the crate, by path relative to the crate root.
 pub fn emit(api: &Api, info: &CrateInfo<'_>) -> Result<BTreeMap<String, String>, String> {
     let header = format!(
@@ -94,6 +136,28 @@ pub fn emit(api: &Api, info: &CrateInfo<'_>) -> Result<BTreeMap<String, String>,
     for op in &api.operations {
         if let Some(pg) = &op.pagination {
             pages.entry(pg.page.clone()).or_insert(pg);
+        }
+    }
+    // Each item of the types and builders modules under its feature, by
+    // the name of the type or builder it belongs to.
+    let mut type_cfgs = BTreeMap::new();
+    let mut builder_cfgs = BTreeMap::new();
+    if let Some(g) = gates {
+        for name in api.types.keys() {
+            if let Some(cfg) = g.ty(name) {
+                type_cfgs.insert(crate::names::ident(name).to_string(), cfg.to_string());
+            }
+        }
+        for op in &api.operations {
+            if let Some(cfg) = g.operation(&op.method_name) {
+                if let crate::model::SuccessType::Enum { name, .. } = &op.success {
+                    builder_cfgs.insert(crate::names::ident(name).to_string(), cfg.to_string());
+                }
+                builder_cfgs.insert(
+                    crate::names::ident(&op.builder_name).to_string(),
+                    cfg.to_string(),
+                );
+            }
         }
     }
     let mut pieces: Vec<(&str, Piece<'_>)> = vec![("src/lib.rs", Piece::Lib)];
@@ -130,8 +194,13 @@ pub fn emit(api: &Api, info: &CrateInfo<'_>) -> Result<BTreeMap<String, String>,
             }
             Piece::Webhooks => webhooks::emit_webhooks(api).unwrap_or_default(),
         };
-        let file: syn::File =
+        let mut file: syn::File =
             syn::parse2(tokens).map_err(|e| format!("the generator produced invalid Rust: {e}"))?;
+        match piece {
+            Piece::Types(..) => gate_file(&mut file, &type_cfgs),
+            Piece::Builders(..) => gate_file(&mut file, &builder_cfgs),
+            _ => {}
+        }
         Ok(space_items(&prettyplease::unparse(&file)))
     })?;
     let mut files: BTreeMap<String, String> = BTreeMap::new();

@@ -76,10 +76,7 @@ pub fn emit_types(
     let defs = defs.iter().map(|d| {
         let def = emit_def(d, validation, gates);
         let page = pages.get(&d.name).map(|pg| emit_page(&d.name, pg));
-        super::gates::gate_items(
-            quote!(#def #page),
-            gates.and_then(|g| g.ty(&d.name)).as_ref(),
-        )
+        quote!(#def #page)
     });
     quote! {
         #header
