@@ -5,6 +5,7 @@
 //! operation without `responses`), then deserialized with
 //! `serde_path_to_error` so that a type error names its place.
 
+use std::fmt::Write as _;
 use std::path::Path;
 
 use indexmap::IndexMap;
@@ -12,7 +13,7 @@ use openapiv3::{PathItem, ReferenceOr};
 use serde_json::Value;
 
 use crate::bundle::{self, Source};
-use crate::diagnostics::{Diagnostic, join};
+use crate::diagnostics::{Diagnostic, escape_token, join};
 use crate::oas31;
 
 const METHODS: &[&str] = &[
@@ -395,7 +396,7 @@ fn normalize(root: &mut Value) -> Vec<Diagnostic> {
             }
         }
     }
-    walk(root, "", &mut out);
+    walk(root, &mut String::new(), &mut out);
     out
 }
 
@@ -405,11 +406,13 @@ pub(crate) const BIDI_CONTROLS: &[char] = &[
     '\u{2069}',
 ];
 
-/// The part of [`normalize`] that looks at every value.
-fn walk(value: &mut Value, at: &str, out: &mut Vec<Diagnostic>) {
+/// The part of [`normalize`] that looks at every value. `at` is the
+/// value's pointer, one buffer for the whole walk (a pointer is made only
+/// for a diagnostic: a large document has millions of values).
+fn walk(value: &mut Value, at: &mut String, out: &mut Vec<Diagnostic>) {
     match value {
         Value::String(text) if text.contains(BIDI_CONTROLS) => out.push(Diagnostic::warning(
-            at,
+            at.as_str(),
             "holds Unicode bidirectional control characters: the generated crate shows each escaped (as `\\u{202e}` for U+202E)",
         )),
         Value::Object(map) => {
@@ -435,17 +438,28 @@ fn walk(value: &mut Value, at: &str, out: &mut Vec<Diagnostic>) {
                 integer_schema(map, at, out);
             }
             for (key, member) in map.iter_mut() {
-                walk(member, &join(at, key), out);
+                let len = at.len();
+                at.push('/');
+                if key.contains(['~', '/']) {
+                    at.push_str(&escape_token(key));
+                } else {
+                    at.push_str(key);
+                }
+                walk(member, at, out);
+                at.truncate(len);
             }
         }
         Value::Array(items) => {
             for (i, item) in items.iter_mut().enumerate() {
-                walk(item, &join(at, &i.to_string()), out);
+                let len = at.len();
+                let _ = write!(at, "/{i}");
+                walk(item, at, out);
+                at.truncate(len);
             }
         }
         Value::Number(n) if n.is_f64() && n.as_f64().is_some_and(beyond_64_bits) => {
             out.push(Diagnostic::warning(
-                at,
+                at.as_str(),
                 format!("the integer {n} does not fit in 64 bits: it is read as the nearest float"),
             ));
         }
