@@ -214,17 +214,18 @@ fn generation() -> anyhow::Result<()> {
 fn features(out: &Path, members: &[String], whole: &[Duration]) -> anyhow::Result<()> {
     let mut rows = Vec::new();
     for (package, whole) in members.iter().zip(whole) {
-        let readme = std::fs::read_to_string(out.join(package).join("README.md"))?;
-        // `| `customers` | `get_customers`, `post_customers` |`
-        let mut by_size: Vec<(usize, String)> = readme
-            .lines()
-            .filter_map(|l| {
-                let rest = l.strip_prefix("| `")?;
-                let (name, ops) = rest.split_once("` | ")?;
-                ops.starts_with('`')
-                    .then(|| (ops.matches("`, `").count() + 1, name.to_owned()))
+        let manifest = std::fs::read_to_string(out.join(package).join("Cargo.toml"))?;
+        let report = std::fs::read_to_string(out.join(package).join("API.md"))?;
+        // API.md lists each feature's methods: "- `customers`: `a`, `b`".
+        let mut by_size: Vec<(usize, String)> = crate::features_of(&manifest)
+            .into_iter()
+            .filter(|name| name != "webhooks")
+            .filter_map(|name| {
+                let line = report
+                    .lines()
+                    .find(|l| l.starts_with(&format!("- `{name}`: ")))?;
+                Some((line.matches("`, `").count() + 1, name))
             })
-            .filter(|(_, name)| name != "webhooks")
             .collect();
         if by_size.is_empty() {
             continue;
