@@ -21,6 +21,7 @@ use heck::ToKebabCase;
 use proc_macro2::TokenStream;
 use quote::quote;
 
+use super::validation::named_in as names;
 use crate::model::{Api, Operation, ResponseBody, TypeRef};
 
 /// When the crate gets one feature per group of operations.
@@ -371,18 +372,6 @@ impl Graph {
             }
         }
         (found, gated)
-    }
-}
-
-fn names(ty: &TypeRef, out: &mut Vec<String>) {
-    match ty {
-        TypeRef::Named(n) => out.push(n.clone()),
-        TypeRef::Array(inner)
-        | TypeRef::Map(inner)
-        | TypeRef::Nullable(inner)
-        | TypeRef::Boxed(inner) => names(inner, out),
-        TypeRef::Tuple(items) => items.iter().for_each(|t| names(t, out)),
-        TypeRef::Primitive(_) | TypeRef::Json => {}
     }
 }
 

@@ -41,7 +41,6 @@ pub struct Validation {
 impl Validation {
     /// Computes both sets for `api`.
     pub fn of(api: &Api) -> Validation {
-        let mut reachable = BTreeSet::new();
         let mut stack: Vec<String> = Vec::new();
         for op in &api.operations {
             for p in &op.params {
@@ -51,17 +50,7 @@ impl Validation {
                 named_in(ty, &mut stack);
             }
         }
-        while let Some(name) = stack.pop() {
-            if !reachable.insert(name.clone()) {
-                continue;
-            }
-            if let Some(def) = api.types.get(&name) {
-                for ty in members(&def.kind) {
-                    named_in(ty, &mut stack);
-                }
-            }
-        }
-        let mut decoded = BTreeSet::new();
+        let reachable = closure(api, &mut stack);
         for op in &api.operations {
             for r in &op.responses {
                 if let crate::model::ResponseBody::Json(ty) = &r.body {
@@ -74,37 +63,18 @@ impl Validation {
                 named_in(ty, &mut stack);
             }
         }
-        while let Some(name) = stack.pop() {
-            if !decoded.insert(name.clone()) {
-                continue;
-            }
-            if let Some(def) = api.types.get(&name) {
-                for ty in members(&def.kind) {
-                    named_in(ty, &mut stack);
-                }
-            }
-        }
+        let mut decoded = closure(api, &mut stack);
         // Types that implement both traits whatever the direction (those
         // nothing reaches, and newtypes with rules, whose `Deserialize`
         // checks them), and what they hold, go both ways.
         let mut encoded = reachable.clone();
-        let mut both = BTreeSet::new();
         stack.extend(api.types.values().filter_map(|d| {
             let fixed =
                 matches!(&d.kind, TypeKind::Newtype { constraints, .. } if constraints.has_rules());
             let orphan = !reachable.contains(&d.name) && !decoded.contains(&d.name);
             (fixed || orphan).then(|| d.name.clone())
         }));
-        while let Some(name) = stack.pop() {
-            if !both.insert(name.clone()) {
-                continue;
-            }
-            if let Some(def) = api.types.get(&name) {
-                for ty in members(&def.kind) {
-                    named_in(ty, &mut stack);
-                }
-            }
-        }
+        let both = closure(api, &mut stack);
         encoded.extend(both.iter().cloned());
         decoded.extend(both);
         let numeric_enums: BTreeMap<String, Vec<f64>> = reachable
@@ -324,7 +294,25 @@ fn needs(ty: &TypeRef, active: &BTreeSet<String>) -> bool {
     }
 }
 
-fn named_in(ty: &TypeRef, out: &mut Vec<String>) {
+/// Every named type the names on `stack` reach, themselves included (the
+/// stack is left empty).
+fn closure(api: &Api, stack: &mut Vec<String>) -> BTreeSet<String> {
+    let mut found = BTreeSet::new();
+    while let Some(name) = stack.pop() {
+        if !found.insert(name.clone()) {
+            continue;
+        }
+        if let Some(def) = api.types.get(&name) {
+            for ty in members(&def.kind) {
+                named_in(ty, stack);
+            }
+        }
+    }
+    found
+}
+
+/// Pushes the names of the named types `ty` holds onto `out`.
+pub(super) fn named_in(ty: &TypeRef, out: &mut Vec<String>) {
     match ty {
         TypeRef::Named(n) => out.push(n.clone()),
         TypeRef::Array(inner)
