@@ -732,7 +732,14 @@ pub(crate) fn with_call(mut e: Error, info: CallInfo) -> Error {
 /// the API document it was generated from, reduced to the characters a
 /// product token may hold.
 fn default_user_agent() -> String {
-    let api: String = crate::API_VERSION
+    user_agent_for(crate::API_VERSION)
+}
+
+/// [`default_user_agent`] for the API version `api_version`, whatever the
+/// document wrote there (a date, spaces, non-ASCII letters, nothing): the
+/// result is always a valid header value.
+fn user_agent_for(api_version: &str) -> String {
+    let api: String = api_version
         .chars()
         .filter(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_' | '+'))
         .collect();
@@ -747,6 +754,19 @@ fn default_user_agent() -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_user_agent_is_a_header_value_whatever_the_api_version() {
+        let krate = concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION"));
+        assert_eq!(user_agent_for("2022-11-28"), format!("{krate} api/2022-11-28"));
+        assert_eq!(user_agent_for("v1 (beta)\r\n"), format!("{krate} api/v1beta"));
+        assert_eq!(user_agent_for("été 2.0"), format!("{krate} api/t2.0"));
+        assert_eq!(user_agent_for(""), krate);
+        assert_eq!(user_agent_for("  "), krate);
+        for version in ["2022-11-28", "v1 (beta)\r\n", "été", "\u{202e}1.0", ""] {
+            assert!(HeaderValue::from_str(&user_agent_for(version)).is_ok(), "{version:?}");
+        }
+    }
 
     fn call(idempotency: Idempotency) -> Call {
         Call { operation: "op", method: Method::POST, path: "/", auth: &[], headers: &[], idempotency, options: RequestOptions::default() }

@@ -26,10 +26,10 @@
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
-use crate::emit::report::{body, field_type, returns, short};
+use crate::emit::report::{body, field_type, response, returns, short};
 use crate::model::{
-    Api, Constraints, Field, Operation, ParamLocation, Parameter, RequestBody, ResponseBody,
-    SuccessType, TypeDef, TypeKind, UnionVariant,
+    Api, Constraints, Field, Operation, ParamLocation, Parameter, RequestBody, SuccessType,
+    TypeDef, TypeKind, UnionVariant,
 };
 
 /// What a change means for code written against the old crate.
@@ -257,7 +257,7 @@ fn crate_wide(out: &mut Changes, old: &Api, new: &Api) {
     let bodies = |api: &Api| -> BTreeMap<String, String> {
         api.error_bodies
             .iter()
-            .map(|v| (v.name.clone(), response_type(&v.body)))
+            .map(|v| (v.name.clone(), response(&v.body)))
             .collect()
     };
     let (before, after) = (bodies(old), bodies(new));
@@ -314,10 +314,6 @@ fn crate_wide(out: &mut Changes, old: &Api, new: &Api) {
 
 fn or_none(s: Option<&str>) -> String {
     s.map_or_else(|| "none".to_owned(), |s| format!("`{s}`"))
-}
-
-fn response_type(b: &ResponseBody) -> String {
-    returns(&SuccessType::Single(b.clone()))
 }
 
 fn operations(out: &mut Changes, old: &Api, new: &Api) {
@@ -427,7 +423,7 @@ fn operation(out: &mut Changes, subject: &str, old: &Operation, new: &Operation)
     {
         let names = |v: &[(String, usize)], op: &Operation| -> BTreeMap<String, String> {
             v.iter()
-                .map(|(n, i)| (n.clone(), response_type(&op.responses[*i].body)))
+                .map(|(n, i)| (n.clone(), response(&op.responses[*i].body)))
                 .collect()
         };
         let (a, b) = (names(v_old, old), names(v_new, new));
@@ -461,7 +457,7 @@ fn operation(out: &mut Changes, subject: &str, old: &Operation, new: &Operation)
         op.responses
             .iter()
             .filter(|r| !r.status.is_success())
-            .map(|r| (format!("{:?}", r.status), response_type(&r.body)))
+            .map(|r| (format!("{:?}", r.status), response(&r.body)))
             .collect()
     };
     let (e_old, e_new) = (statuses(old), statuses(new));
@@ -1231,94 +1227,69 @@ fn rules(out: &mut Changes, subject: &str, checked: bool, old: &Constraints, new
 /// looser, or neither (a changed pattern, a default).
 fn rule_changes(prefix: &str, old: &Constraints, new: &Constraints) -> Vec<(String, Option<bool>)> {
     let mut out = Vec::new();
-    let show = |v: Option<String>| v.unwrap_or_else(|| "none".to_owned());
-    // A lower bound: a larger one, or one where there was none, is tighter.
-    let mut lower = |name: &str, a: Option<f64>, b: Option<f64>| {
-        if a != b {
-            let tighter = match (a, b) {
-                (None, Some(_)) => true,
-                (Some(_), None) => false,
-                (Some(x), Some(y)) => y > x,
-                (None, None) => false,
-            };
-            out.push((
-                format!("{prefix}{name} {} → {}", show(a.map(num)), show(b.map(num))),
-                Some(tighter),
-            ));
+    let show = |v: Option<f64>| v.map_or_else(|| "none".to_owned(), num);
+    let count = |n: Option<usize>| n.map(|n| n as f64);
+    // Bounds, lower ones first: a lower bound is tighter when larger, an
+    // upper one when smaller, and either when it appears.
+    let bounds = [
+        (
+            "minLength",
+            count(old.min_length),
+            count(new.min_length),
+            true,
+        ),
+        ("minimum", bound(old.minimum), bound(new.minimum), true),
+        ("minItems", count(old.min_items), count(new.min_items), true),
+        (
+            "minProperties",
+            count(old.min_properties),
+            count(new.min_properties),
+            true,
+        ),
+        (
+            "maxLength",
+            count(old.max_length),
+            count(new.max_length),
+            false,
+        ),
+        ("maximum", bound(old.maximum), bound(new.maximum), false),
+        (
+            "maxItems",
+            count(old.max_items),
+            count(new.max_items),
+            false,
+        ),
+        (
+            "maxProperties",
+            count(old.max_properties),
+            count(new.max_properties),
+            false,
+        ),
+    ];
+    for (name, a, b, lower) in bounds {
+        if a == b {
+            continue;
         }
-    };
-    lower(
-        "minLength",
-        old.min_length.map(|n| n as f64),
-        new.min_length.map(|n| n as f64),
-    );
-    lower("minimum", bound(old.minimum), bound(new.minimum));
-    lower(
-        "minItems",
-        old.min_items.map(|n| n as f64),
-        new.min_items.map(|n| n as f64),
-    );
-    lower(
-        "minProperties",
-        old.min_properties.map(|n| n as f64),
-        new.min_properties.map(|n| n as f64),
-    );
-    let mut upper = |name: &str, a: Option<f64>, b: Option<f64>| {
-        if a != b {
-            let tighter = match (a, b) {
-                (None, Some(_)) => true,
-                (Some(_), None) => false,
-                (Some(x), Some(y)) => y < x,
-                (None, None) => false,
-            };
-            out.push((
-                format!("{prefix}{name} {} → {}", show(a.map(num)), show(b.map(num))),
-                Some(tighter),
-            ));
-        }
-    };
-    upper(
-        "maxLength",
-        old.max_length.map(|n| n as f64),
-        new.max_length.map(|n| n as f64),
-    );
-    upper("maximum", bound(old.maximum), bound(new.maximum));
-    upper(
-        "maxItems",
-        old.max_items.map(|n| n as f64),
-        new.max_items.map(|n| n as f64),
-    );
-    upper(
-        "maxProperties",
-        old.max_properties.map(|n| n as f64),
-        new.max_properties.map(|n| n as f64),
-    );
-    let excl = |b: Option<(f64, bool)>| b.is_some_and(|(_, e)| e);
-    if bound(old.minimum) == bound(new.minimum) && excl(old.minimum) != excl(new.minimum) {
+        let tighter = match (a, b) {
+            (None, Some(_)) => true,
+            (Some(x), Some(y)) => (y > x) == lower,
+            _ => false,
+        };
         out.push((
-            format!(
-                "{prefix}minimum made {}",
-                if excl(new.minimum) {
-                    "exclusive"
-                } else {
-                    "inclusive"
-                }
-            ),
-            Some(excl(new.minimum)),
+            format!("{prefix}{name} {} → {}", show(a), show(b)),
+            Some(tighter),
         ));
     }
-    if bound(old.maximum) == bound(new.maximum) && excl(old.maximum) != excl(new.maximum) {
-        out.push((
-            format!(
-                "{prefix}maximum made {}",
-                if excl(new.maximum) {
-                    "exclusive"
-                } else {
-                    "inclusive"
-                }
-            ),
-            Some(excl(new.maximum)),
-        ));
+    // The same bound made exclusive is tighter; inclusive, looser.
+    let excl = |b: Option<(f64, bool)>| b.is_some_and(|(_, e)| e);
+    for (name, a, b) in [
+        ("minimum", old.minimum, new.minimum),
+        ("maximum", old.maximum, new.maximum),
+    ] {
+        if bound(a) == bound(b) && excl(a) != excl(b) {
+            let made = if excl(b) { "exclusive" } else { "inclusive" };
+            out.push((format!("{prefix}{name} made {made}"), Some(excl(b))));
+        }
     }
     let mut changed = |name: &str, a: Option<String>, b: Option<String>| {
         if a != b {

@@ -25,8 +25,6 @@ pub mod sync;
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
-use heck::ToKebabCase;
-
 pub use diagnostics::{Diagnostic, Diagnostics, Severity};
 pub use emit::gates::FeatureMode;
 
@@ -104,14 +102,7 @@ pub fn generate(text: &str, options: &Options) -> Result<Generated, Diagnostics>
         lower_time,
     } = analyse(text, options)?;
     let file = options.source_name.as_str();
-    let fail = |mut items: Vec<Diagnostic>| {
-        if options.strict {
-            for d in &mut items {
-                d.severity = Severity::Error;
-            }
-        }
-        Diagnostics::with_sources(file, text, &sources, items)
-    };
+    let fail = |items: Vec<Diagnostic>| failure(text, options, &sources, items);
 
     let mut crate_version = options.crate_version.clone();
     if crate_version.is_none() {
@@ -171,6 +162,22 @@ pub fn generate(text: &str, options: &Options) -> Result<Generated, Diagnostics>
     })
 }
 
+/// The problems that stop a run, located in their files. In strict mode
+/// every problem found is an error, whichever phase stops.
+fn failure(
+    text: &str,
+    options: &Options,
+    sources: &[bundle::Source],
+    mut items: Vec<Diagnostic>,
+) -> Diagnostics {
+    if options.strict {
+        for d in &mut items {
+            d.severity = Severity::Error;
+        }
+    }
+    Diagnostics::with_sources(&options.source_name, text, sources, items)
+}
+
 /// The model of the document `text` (what [`generate`] emits from), for
 /// tools that compare two versions of a document ([`diff`]).
 pub fn model(text: &str, options: &Options) -> Result<model::Api, Diagnostics> {
@@ -189,15 +196,7 @@ struct Analysed {
 /// Load and lower: the stages before emitting.
 fn analyse(text: &str, options: &Options) -> Result<Analysed, Diagnostics> {
     let file = options.source_name.as_str();
-    // In strict mode every problem found is an error, whichever phase stops.
-    let fail_in = |mut items: Vec<Diagnostic>, sources: &[bundle::Source]| {
-        if options.strict {
-            for d in &mut items {
-                d.severity = Severity::Error;
-            }
-        }
-        Diagnostics::with_sources(file, text, sources, items)
-    };
+    let fail_in = |items, sources: &[bundle::Source]| failure(text, options, sources, items);
     let started = Instant::now();
     let root_file = std::path::Path::new(file)
         .file_name()
@@ -234,15 +233,7 @@ fn analyse(text: &str, options: &Options) -> Result<Analysed, Diagnostics> {
 
 /// The title in kebab case, reduced to what a package name may hold.
 fn default_crate_name(title: &str) -> String {
-    let name: String = title
-        .to_kebab_case()
-        .chars()
-        .filter(|c| c.is_ascii_alphanumeric() || *c == '-')
-        .collect();
-    match name.chars().next() {
-        Some(c) if c.is_ascii_alphabetic() => name,
-        _ => format!("api-{name}").trim_end_matches('-').to_owned(),
-    }
+    names::kebab(title, "api", "api")
 }
 
 /// Whether `name` can be a Cargo package name whose library Rust can name.

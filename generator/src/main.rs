@@ -25,35 +25,7 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Generate a crate (or check that one is up to date).
-    Generate {
-        /// The OpenAPI 3.0 or 3.1 document, YAML or JSON (other files it
-        /// `$ref`s are read relative to its directory).
-        #[arg(long, value_name = "FILE")]
-        spec: PathBuf,
-        /// The crate's directory.
-        #[arg(long, value_name = "DIR")]
-        out: PathBuf,
-        /// The package name [default: the document's title, in kebab case].
-        #[arg(long)]
-        crate_name: Option<String>,
-        /// The package version [default: the document's info.version].
-        #[arg(long)]
-        crate_version: Option<String>,
-        /// Write nothing; exit with status 1 if the directory is not up to date.
-        #[arg(long)]
-        check: bool,
-        /// Print how long each stage took, and the peak memory, to stderr.
-        #[arg(long)]
-        timings: bool,
-        /// Treat every warning as an error.
-        #[arg(long)]
-        strict: bool,
-        /// Cargo features per group of operations (tag, or path for untagged
-        /// operations): `auto` gives them to documents of more than 100
-        /// operations.
-        #[arg(long, value_enum, default_value_t = Features::Auto)]
-        features: Features,
-    },
+    Generate(GenerateArgs),
     /// List what changed for the crate's users between two versions of a
     /// document, each change breaking, compatible or internal, and the
     /// version bump the largest needs.
@@ -71,6 +43,38 @@ enum Command {
         #[arg(long)]
         markdown: bool,
     },
+}
+
+/// The arguments of `generate`.
+#[derive(clap::Args)]
+struct GenerateArgs {
+    /// The OpenAPI 3.0 or 3.1 document, YAML or JSON (other files it
+    /// `$ref`s are read relative to its directory).
+    #[arg(long, value_name = "FILE")]
+    spec: PathBuf,
+    /// The crate's directory.
+    #[arg(long, value_name = "DIR")]
+    out: PathBuf,
+    /// The package name [default: the document's title, in kebab case].
+    #[arg(long)]
+    crate_name: Option<String>,
+    /// The package version [default: the document's info.version].
+    #[arg(long)]
+    crate_version: Option<String>,
+    /// Write nothing; exit with status 1 if the directory is not up to date.
+    #[arg(long)]
+    check: bool,
+    /// Print how long each stage took, and the peak memory, to stderr.
+    #[arg(long)]
+    timings: bool,
+    /// Treat every warning as an error.
+    #[arg(long)]
+    strict: bool,
+    /// Cargo features per group of operations (tag, or path for untagged
+    /// operations): `auto` gives them to documents of more than 100
+    /// operations.
+    #[arg(long, value_enum, default_value_t = Features::Auto)]
+    features: Features,
 }
 
 /// When the crate gets a Cargo feature per group of operations.
@@ -95,34 +99,29 @@ fn main() -> ExitCode {
 }
 
 fn run() -> anyhow::Result<ExitCode> {
-    let (spec, out, crate_name, crate_version, check, timings, strict, features) =
-        match Cli::parse().command {
-            Command::Generate {
-                spec,
-                out,
-                crate_name,
-                crate_version,
-                check,
-                timings,
-                strict,
-                features,
-            } => (
-                spec,
-                out,
-                crate_name,
-                crate_version,
-                check,
-                timings,
-                strict,
-                features,
-            ),
-            Command::Diff {
-                old,
-                new,
-                version,
-                markdown,
-            } => return diff(&old, &new, version.as_deref(), markdown),
-        };
+    match Cli::parse().command {
+        Command::Generate(args) => generate(args),
+        Command::Diff {
+            old,
+            new,
+            version,
+            markdown,
+        } => diff(&old, &new, version.as_deref(), markdown),
+    }
+}
+
+/// `generator generate`: writes (or checks) a crate.
+fn generate(args: GenerateArgs) -> anyhow::Result<ExitCode> {
+    let GenerateArgs {
+        spec,
+        out,
+        crate_name,
+        crate_version,
+        check,
+        timings,
+        strict,
+        features,
+    } = args;
     let text = std::fs::read_to_string(&spec)
         .with_context(|| format!("cannot read {}", spec.display()))?;
     let source_name = spec.display().to_string();

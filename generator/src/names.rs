@@ -7,7 +7,7 @@
 
 use std::collections::BTreeSet;
 
-use heck::{ToSnakeCase, ToUpperCamelCase};
+use heck::{ToKebabCase, ToSnakeCase, ToUpperCamelCase};
 
 const KEYWORDS: &[&str] = &[
     "as", "async", "await", "break", "const", "continue", "dyn", "else", "enum", "extern", "false",
@@ -135,6 +135,23 @@ fn spell_symbols(name: &str) -> String {
         return "empty".to_owned();
     }
     out
+}
+
+/// `text` in kebab case, reduced to ASCII letters, digits and `-`, for a
+/// Cargo package or feature name: one that does not start with a letter
+/// takes `prefix` before it, and one left empty is `empty`.
+pub fn kebab(text: &str, prefix: &str, empty: &str) -> String {
+    let kebab: String = text
+        .to_kebab_case()
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || *c == '-')
+        .collect();
+    let kebab = kebab.trim_matches('-');
+    match kebab.chars().next() {
+        Some(c) if c.is_ascii_alphabetic() => kebab.to_owned(),
+        Some(_) => format!("{prefix}-{kebab}"),
+        None => empty.to_owned(),
+    }
 }
 
 /// Whether `name` is a Rust keyword (strict, reserved or weak).

@@ -312,7 +312,7 @@ fn fixtures() -> anyhow::Result<()> {
             .arg(root.join("target"))
             .args(["--", "-D", "warnings"]),
     )?;
-    gated_subsets(&out.join("Cargo.toml"), "fixture-features")?;
+    gated_subsets(&out, "features")?;
     run(
         "fixture crates: cargo doc -D warnings",
         cargo()
@@ -347,28 +347,28 @@ fn fixtures() -> anyhow::Result<()> {
 /// Checks a crate with Cargo features of operations under each feature
 /// alone, under none, and without its defaults but with `blocking`, with
 /// clippy denying warnings: any set of features must compile cleanly.
-pub(crate) fn gated_subsets(manifest: &Path, package: &str) -> anyhow::Result<()> {
-    let text = std::fs::read_to_string(
-        manifest
-            .parent()
-            .context("a manifest's folder")?
-            .join(package.trim_start_matches("fixture-"))
-            .join("Cargo.toml"),
-    )
-    .unwrap_or_default();
+fn gated_subsets(workspace: &Path, fixture: &str) -> anyhow::Result<()> {
+    let manifest = workspace.join("Cargo.toml");
+    let package = format!("fixture-{fixture}");
+    let own = workspace.join(fixture).join("Cargo.toml");
+    let text =
+        std::fs::read_to_string(&own).with_context(|| format!("cannot read {}", own.display()))?;
     let features = features_of(&text);
+    if features.is_empty() {
+        bail!("{} has no features of operations", own.display());
+    }
     let started = Instant::now();
-    let mut subsets: Vec<String> = features.clone();
+    let mut subsets = features;
     subsets.push(String::new());
     subsets.push("blocking".to_owned());
     for subset in &subsets {
         let mut command = cargo();
         command
             .args(["clippy", "--quiet", "--manifest-path"])
-            .arg(manifest)
+            .arg(&manifest)
             .args(["--target-dir"])
             .arg(root().join("target"))
-            .args(["-p", package, "--no-default-features"]);
+            .args(["-p", &package, "--no-default-features"]);
         if !subset.is_empty() {
             command.args(["--features", subset]);
         }

@@ -193,7 +193,6 @@ pub fn emit_builders(
     ops: &[Operation],
     first: bool,
     validation: &Validation,
-    gates: Option<&super::gates::Gates>,
 ) -> TokenStream {
     let header = first.then(|| {
         attrs_inner(
@@ -205,7 +204,6 @@ pub fn emit_builders(
     });
     // Each builder's items are put under its feature once parsed
     // (`emit::gate_file`).
-    let _ = gates;
     let builders = ops.iter().map(|op| emit_builder(api, op, validation));
     quote! {
         #header

@@ -17,7 +17,6 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use heck::ToKebabCase;
 use proc_macro2::TokenStream;
 use quote::quote;
 
@@ -63,6 +62,17 @@ pub struct Feature {
     pub source: String,
     /// Its operations, by index in [`Api::operations`].
     pub operations: Vec<usize>,
+}
+
+impl Feature {
+    /// The client methods of its operations, as `` `name` ``, joined by commas.
+    pub fn methods(&self, api: &Api) -> String {
+        self.operations
+            .iter()
+            .map(|&i| format!("`{}`", api.operations[i].method_name))
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
 }
 
 /// Which feature compiles what.
@@ -161,13 +171,12 @@ impl Gates {
                 }
             }
         }
-        let mut types: BTreeMap<String, BTreeSet<String>> = api
+        let types: BTreeMap<String, BTreeSet<String>> = api
             .types
             .keys()
             .filter(|n| !always.contains(*n))
             .map(|n| (n.clone(), types.remove(n).unwrap_or_default()))
             .collect();
-        types.retain(|n, _| !always.contains(n));
         let fields = soft_gated
             .into_iter()
             .filter_map(|(ty, field)| {
@@ -191,17 +200,17 @@ impl Gates {
 
     /// `#[cfg(...)]` for the operation with this client method name.
     pub fn operation(&self, method_name: &str) -> Option<TokenStream> {
-        self.operations.get(method_name).map(any)
+        self.operations.get(method_name).map(|f| {
+            let c = condition(f);
+            quote!(#[cfg(#c)])
+        })
     }
 
     /// `#[cfg(...)]` for the type `name`, unless it is always compiled.
     pub fn ty(&self, name: &str) -> Option<TokenStream> {
         self.types.get(name).map(|f| {
-            if f.is_empty() {
-                quote!(#[cfg(feature = "full")])
-            } else {
-                any(f)
-            }
+            let c = condition(f);
+            quote!(#[cfg(#c)])
         })
     }
 
@@ -209,19 +218,9 @@ impl Gates {
     /// feature owns: the field exists when its types do.
     pub fn field(&self, ty: &str, field: &str) -> Option<TokenStream> {
         let held = self.fields.get(&(ty.to_owned(), field.to_owned()))?;
-        let mut conditions: Vec<TokenStream> = held
-            .iter()
-            .filter_map(|h| self.types.get(h))
-            .map(|f| {
-                let f: Vec<&String> = f.iter().collect();
-                match f[..] {
-                    [] => quote!(feature = "full"),
-                    [one] => quote!(feature = #one),
-                    _ => quote!(any(#(feature = #f),*)),
-                }
-            })
-            .collect();
-        conditions.dedup_by(|a, b| a.to_string() == b.to_string());
+        let sets: BTreeSet<&BTreeSet<String>> =
+            held.iter().filter_map(|h| self.types.get(h)).collect();
+        let conditions: Vec<TokenStream> = sets.into_iter().map(condition).collect();
         Some(match &conditions[..] {
             [one] => quote!(#[cfg(#one)]),
             _ => quote!(#[cfg(all(#(#conditions),*))]),
@@ -236,24 +235,17 @@ impl Gates {
         }
         all
     }
-
-    /// The features an operation needs (for an example's
-    /// `required-features`).
-    pub fn features_of(&self, method_name: &str) -> Vec<String> {
-        self.operations
-            .get(method_name)
-            .map(|f| f.iter().take(1).cloned().collect())
-            .unwrap_or_default()
-    }
 }
 
-/// `#[cfg(any(feature = "a", feature = "b"))]`, or one feature alone.
-fn any<'a>(features: impl IntoIterator<Item = &'a String>) -> TokenStream {
+/// The `cfg` condition that holds when one of `features` is on
+/// (`any(feature = "a", feature = "b")`, one feature alone, or `full` when
+/// there are none).
+fn condition<'a>(features: impl IntoIterator<Item = &'a String>) -> TokenStream {
     let features: Vec<&String> = features.into_iter().collect();
-    if let [one] = features[..] {
-        quote!(#[cfg(feature = #one)])
-    } else {
-        quote!(#[cfg(any(#(feature = #features),*))])
+    match features[..] {
+        [] => quote!(feature = "full"),
+        [one] => quote!(feature = #one),
+        _ => quote!(any(#(feature = #features),*)),
     }
 }
 
@@ -444,17 +436,7 @@ fn is_version(segment: &str) -> bool {
 
 /// A feature name Cargo accepts: kebab case, ASCII, starting with a letter.
 fn feature_name(source: &str) -> String {
-    let kebab: String = source
-        .to_kebab_case()
-        .chars()
-        .filter(|c| c.is_ascii_alphanumeric() || *c == '-')
-        .collect();
-    let kebab = kebab.trim_matches('-').to_owned();
-    match kebab.chars().next() {
-        Some(c) if c.is_ascii_alphabetic() => kebab,
-        Some(_) => format!("tag-{kebab}"),
-        None => "other".to_owned(),
-    }
+    crate::names::kebab(source, "tag", "other")
 }
 
 #[cfg(test)]

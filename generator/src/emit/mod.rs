@@ -189,9 +189,7 @@ pub fn emit(api: &Api, info: &CrateInfo<'_>) -> Result<BTreeMap<String, String>,
             Piece::Types(defs, first) => {
                 types::emit_types(defs, *first, &validation, &pages, gates)
             }
-            Piece::Builders(ops, first) => {
-                client::emit_builders(api, ops, *first, &validation, gates)
-            }
+            Piece::Builders(ops, first) => client::emit_builders(api, ops, *first, &validation),
             Piece::Webhooks => webhooks::emit_webhooks(api).unwrap_or_default(),
         };
         let mut file: syn::File =

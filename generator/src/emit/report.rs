@@ -45,7 +45,8 @@ pub(crate) fn short(ty: &TypeRef) -> String {
     }
 }
 
-fn response(body: &ResponseBody) -> String {
+/// What a response body decodes to.
+pub(crate) fn response(body: &ResponseBody) -> String {
     match body {
         ResponseBody::Empty => "()".to_owned(),
         ResponseBody::Json(t) => short(t),
@@ -138,12 +139,7 @@ pub fn api_report(
         out.push_str("- `full` (default): every feature below\n");
         out.push_str("- `both-ways`: every type both encodes and decodes\n");
         for f in &g.features {
-            let methods: Vec<String> = f
-                .operations
-                .iter()
-                .map(|&i| format!("`{}`", api.operations[i].method_name))
-                .collect();
-            let _ = writeln!(out, "- `{}`: {}", f.name, methods.join(", "));
+            let _ = writeln!(out, "- `{}`: {}", f.name, f.methods(api));
         }
         if g.webhooks {
             out.push_str("- `webhooks`: the `webhooks` module\n");

@@ -150,14 +150,7 @@ pub fn readme(
         let mut list: Vec<(String, String)> = g
             .features
             .iter()
-            .map(|f| {
-                let methods: Vec<String> = f
-                    .operations
-                    .iter()
-                    .map(|&i| format!("`{}`", api.operations[i].method_name))
-                    .collect();
-                (f.name.clone(), methods.join(", "))
-            })
+            .map(|f| (f.name.clone(), f.methods(api)))
             .collect();
         if g.webhooks {
             list.push(("webhooks".to_owned(), "the `webhooks` module".to_owned()));

@@ -271,3 +271,22 @@ async fn the_user_agent_names_the_crate_version_and_the_api_version() {
         .await;
     client(&server).list_payment_methods().await.unwrap();
 }
+
+#[test]
+fn string_enums_compare_and_sort_by_their_wire_value() {
+    // `Usd` is declared before `Eur`; the order is the wire string's, so a
+    // value the API adds in the middle later changes no one's sort.
+    assert!(Currency::Eur < Currency::Usd);
+    let unknown: Currency = serde_json::from_value(json!("AAA")).unwrap();
+    let again: Currency = serde_json::from_value(json!("AAA")).unwrap();
+    assert_eq!(unknown, again);
+    assert_ne!(unknown, Currency::Usd);
+    let mut all = vec![Currency::Usd, unknown.clone(), Currency::Eur];
+    all.sort();
+    assert_eq!(all, vec![unknown.clone(), Currency::Eur, Currency::Usd]);
+    let set: std::collections::HashSet<Currency> = [unknown, again].into_iter().collect();
+    assert_eq!(set.len(), 1);
+    // A listed value received as a string decodes into its own variant.
+    let usd: Currency = serde_json::from_value(json!("USD")).unwrap();
+    assert_eq!(usd, Currency::Usd);
+}
