@@ -97,7 +97,7 @@ impl ::std::convert::AsRef<str> for Amount {
 }
 
 /// A blockchain.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct Chain {
     /// The chain's display name, such as `TON`.
@@ -126,8 +126,10 @@ impl Chain {
     }
 }
 
+crate::runtime::decode_struct!(Chain; name("name"), symbol("symbol"), img_url("imgUrl"));
+
 /// A coin.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct Coin {
     /// The coin's display name, such as `Tether`.
@@ -156,8 +158,10 @@ impl Coin {
     }
 }
 
+crate::runtime::decode_struct!(Coin; name("name"), symbol("symbol"), img_url("imgUrl"));
+
 /// A new payment.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct CreatePaymentRequest {
     /// The `amount` property (see [`Amount`]).
@@ -165,27 +169,27 @@ pub struct CreatePaymentRequest {
     /// The `currency` property (see [`Currency`]).
     pub currency: crate::types::Currency,
     /// The `payment_options` property (see [`PaymentOptions`]).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub payment_options: ::std::option::Option<crate::types::PaymentOptions>,
     /// The payment window in seconds.
     ///
     /// Constraints: at least 900; at most 43200; default `3600`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub ttl: ::std::option::Option<i64>,
     /// Your internal order ID. Returned in all responses and webhooks.
     ///
     /// Constraints: at most 128 characters.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub order_id: ::std::option::Option<::std::string::String>,
     /// A human-readable payment purpose. May be shown to the customer.
     ///
     /// Constraints: at most 512 characters.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
     /// Arbitrary key-value pairs.
     ///
     /// Constraints: at most 10 properties; each: at most 512 characters.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub metadata: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
     >,
@@ -195,7 +199,7 @@ pub struct CreatePaymentRequest {
     ///
     /// Constraints: format `uri`; matches `^https://`.
     #[serde(rename = "webhookURL")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub webhook_url: ::std::option::Option<::std::string::String>,
 }
 
@@ -270,6 +274,12 @@ impl CreatePaymentRequest {
         self
     }
 }
+
+crate::runtime::decode_struct!(
+    CreatePaymentRequest; amount("amount"), currency("currency"),
+    payment_options("payment_options"), ttl("ttl"), order_id("order_id"),
+    description("description"), metadata("metadata"), webhook_url("webhookURL")
+);
 
 impl crate::runtime::Validate for CreatePaymentRequest {
     fn validate(&self, v: &mut crate::runtime::Validator) {
@@ -406,7 +416,7 @@ impl crate::runtime::Validate for Currency {
 }
 
 /// The body of every error response.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct ErrorResponse {
     /// A stable, machine-readable error code.
@@ -428,8 +438,10 @@ impl ErrorResponse {
     }
 }
 
+crate::runtime::decode_struct!(ErrorResponse; code("code"), message("message"));
+
 /// A payment.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct Payment {
     /// The payment's ID: an opaque string (today's IDs are UUIDs, but
@@ -440,7 +452,7 @@ pub struct Payment {
     /// The order ID given at creation.
     ///
     /// Constraints: at most 128 characters.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub order_id: ::std::option::Option<::std::string::String>,
     /// The `amount` property (see [`Amount`]).
     pub amount: crate::types::Amount,
@@ -453,7 +465,7 @@ pub struct Payment {
     pub checkout_url: ::std::string::String,
     /// The `paymentDetails` property (see [`PaymentDetails`]).
     #[serde(rename = "paymentDetails")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub payment_details: ::std::option::Option<crate::types::PaymentDetails>,
     /// The `timer` property (see [`Timer`]).
     pub timer: crate::types::Timer,
@@ -500,9 +512,15 @@ impl Payment {
     }
 }
 
+crate::runtime::decode_struct!(
+    Payment; id("id"), status("status"), order_id("order_id"), amount("amount"),
+    currency("currency"), checkout_url("checkoutURL"), payment_details("paymentDetails"),
+    timer("timer")
+);
+
 /// Where and how much the customer must send. Absent until a method is
 /// chosen; present from `pending` on.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct PaymentDetails {
     /// The deposit address.
@@ -533,15 +551,20 @@ impl PaymentDetails {
     }
 }
 
+crate::runtime::decode_struct!(
+    PaymentDetails; address("address"), coin_amount("coinAmount"), coin("coin"),
+    chain("chain")
+);
+
 /// One page of payments.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct PaymentList {
     /// The payments on this page.
     pub payments: ::std::vec::Vec<crate::types::Payment>,
     /// The cursor of the next page; absent or null on the last page.
     #[serde(rename = "nextCursor")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub next_cursor: ::std::option::Option<::std::string::String>,
 }
 
@@ -566,6 +589,10 @@ impl PaymentList {
     }
 }
 
+crate::runtime::decode_struct!(
+    PaymentList; payments("payments"), next_cursor("nextCursor")
+);
+
 impl crate::Page for PaymentList {
     type Item = crate::types::Payment;
 
@@ -579,7 +606,7 @@ impl crate::Page for PaymentList {
 }
 
 /// A coin/chain combination enabled for the store.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct PaymentMethod {
     /// The `coin` property (see [`Coin`]).
@@ -601,8 +628,10 @@ impl PaymentMethod {
     }
 }
 
+crate::runtime::decode_struct!(PaymentMethod; coin("coin"), chain("chain"));
+
 /// The payment methods enabled for the store.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct PaymentMethodList {
     /// The enabled methods.
@@ -618,8 +647,10 @@ impl PaymentMethodList {
     }
 }
 
+crate::runtime::decode_struct!(PaymentMethodList; methods("methods"));
+
 /// A coin on a chain, by the symbols `listPaymentMethods` returns. Values are case-sensitive.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct PaymentMethodSelection {
     /// The coin's symbol, such as `USDT`.
@@ -645,6 +676,8 @@ impl PaymentMethodSelection {
     }
 }
 
+crate::runtime::decode_struct!(PaymentMethodSelection; coin("coin"), chain("chain"));
+
 impl crate::runtime::Validate for PaymentMethodSelection {
     fn validate(&self, v: &mut crate::runtime::Validator) {
         v.check("coin", &self.coin, &crate::runtime::Rules::NONE.min_length(1));
@@ -653,7 +686,7 @@ impl crate::runtime::Validate for PaymentMethodSelection {
 }
 
 /// How the customer pays. Omit it to let the customer choose at checkout.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct PaymentOptions {
     /// Exactly one method, for preselected mode.
@@ -672,6 +705,8 @@ impl PaymentOptions {
         Self { methods: methods.into() }
     }
 }
+
+crate::runtime::decode_struct!(PaymentOptions; methods("methods"));
 
 impl crate::runtime::Validate for PaymentOptions {
     fn validate(&self, v: &mut crate::runtime::Validator) {
@@ -739,7 +774,7 @@ crate::runtime::string_enum!(
 );
 
 /// A payment's status alone.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct PaymentStatusResponse {
     /// The `status` property (see [`PaymentStatus`]).
@@ -753,8 +788,10 @@ impl PaymentStatusResponse {
     }
 }
 
+crate::runtime::decode_struct!(PaymentStatusResponse; status("status"));
+
 /// The payment window.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct Timer {
     /// When the payment was created.
@@ -777,3 +814,5 @@ impl Timer {
         }
     }
 }
+
+crate::runtime::decode_struct!(Timer; created_at("createdAt"), expires_at("expiresAt"));

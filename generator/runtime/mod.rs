@@ -16,6 +16,7 @@
 #[cfg(feature = "blocking")]
 pub mod blocking;
 mod client;
+mod decode;
 mod error;
 mod macros;
 mod pagination;
@@ -36,7 +37,10 @@ pub use retry::RetryPolicy;
 pub use values::{Async, FilePart, IdempotencyKey, ResponseValue, UnknownValue};
 
 pub(crate) use client::{Call, Idempotency, RequestOptions};
-pub(crate) use macros::{constant, paginate, request_options, send, string_enum, wait_until_terminal};
+pub(crate) use decode::{Key, field, take};
+pub(crate) use macros::{
+    constant, decode_struct, paginate, request_options, send, string_enum, wait_until_terminal,
+};
 pub(crate) use pagination::pages;
 pub(crate) use poll::poll_until;
 pub(crate) use request::{Auth, QueryStyle, RawResponse, file_parts, path_param};

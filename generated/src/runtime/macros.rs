@@ -74,6 +74,47 @@ macro_rules! string_enum {
     };
 }
 
+/// `Deserialize` for the struct `$name`, from an object whose keys are the
+/// fields' names on the wire (`field("wire")`, each with its `cfg` if it has
+/// one); other keys are ignored. See `decode.rs`.
+macro_rules! decode_struct {
+    ($name:ident; $( $(#[$attr:meta])* $field:ident($wire:literal) ),* $(,)?) => {
+        impl<'de> ::serde::Deserialize<'de> for $name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(
+                deserializer: D,
+            ) -> ::std::result::Result<Self, D::Error> {
+                struct Fields;
+                impl<'de> ::serde::de::Visitor<'de> for Fields {
+                    type Value = $name;
+                    fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                        f.write_str(::std::concat!("struct ", ::std::stringify!($name)))
+                    }
+                    fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                        self,
+                        mut map: A,
+                    ) -> ::std::result::Result<$name, A::Error> {
+                        $( $(#[$attr])* let mut $field = ::std::option::Option::None; )*
+                        while let ::std::option::Option::Some(key) =
+                            map.next_key::<crate::runtime::Key<'de>>()?
+                        {
+                            match key.as_str() {
+                                $( $(#[$attr])* $wire => crate::runtime::field(&mut map, &mut $field, $wire)?, )*
+                                _ => {
+                                    map.next_value::<::serde::de::IgnoredAny>()?;
+                                }
+                            }
+                        }
+                        ::std::result::Result::Ok($name {
+                            $( $(#[$attr])* $field: crate::runtime::take::<_, A::Error>($field, $wire)?, )*
+                        })
+                    }
+                }
+                deserializer.deserialize_map(Fields)
+            }
+        }
+    };
+}
+
 /// The per-call settings every request builder has, as methods of its
 /// `impl` block (which has a `options: RequestOptions` field).
 macro_rules! request_options {
@@ -309,4 +350,6 @@ macro_rules! constant {
     };
 }
 
-pub(crate) use {constant, paginate, request_options, send, string_enum, wait_until_terminal};
+pub(crate) use {
+    constant, decode_struct, paginate, request_options, send, string_enum, wait_until_terminal,
+};

@@ -25,6 +25,7 @@ use crate::model::{Api, SecurityKind};
 const RUNTIME: &[(&str, &str)] = &[
     ("blocking.rs", include_str!("../../runtime/blocking.rs")),
     ("client.rs", include_str!("../../runtime/client.rs")),
+    ("decode.rs", include_str!("../../runtime/decode.rs")),
     ("error.rs", include_str!("../../runtime/error.rs")),
     ("macros.rs", include_str!("../../runtime/macros.rs")),
     ("mod.rs", include_str!("../../runtime/mod.rs")),

@@ -206,6 +206,8 @@ pub(super) struct Serde {
     encode_cfg: TokenStream,
     /// The same for `Deserialize`.
     decode_cfg: TokenStream,
+    /// Whether `Serialize` is derived only with `both-ways`.
+    encode_both_ways_only: bool,
 }
 
 impl Serde {
@@ -217,6 +219,7 @@ impl Serde {
             extra: quote!(),
             encode_cfg: quote!(),
             decode_cfg: quote!(),
+            encode_both_ways_only: false,
         };
         if gates.is_none() || encode == decode {
             return both;
@@ -228,6 +231,7 @@ impl Serde {
                 extra: quote!(#[cfg_attr(feature = "both-ways", derive(::serde::Deserialize))]),
                 encode_cfg: quote!(),
                 decode_cfg: only,
+                encode_both_ways_only: false,
             }
         } else {
             Serde {
@@ -235,7 +239,29 @@ impl Serde {
                 extra: quote!(#[cfg_attr(feature = "both-ways", derive(::serde::Serialize))]),
                 encode_cfg: only,
                 decode_cfg: quote!(),
+                encode_both_ways_only: true,
             }
+        }
+    }
+
+    /// The derive list and the `both-ways` derive of a type whose
+    /// `Deserialize` is written by `decode_struct!` (under `decode_cfg`):
+    /// `Serialize` alone, wherever it is derived.
+    fn encode_only(&self) -> (TokenStream, TokenStream) {
+        if self.encode_both_ways_only {
+            (quote!(), quote!(#[cfg_attr(feature = "both-ways", derive(::serde::Serialize))]))
+        } else {
+            (quote!(::serde::Serialize), quote!())
+        }
+    }
+
+    /// A field's `#[serde(...)]` attribute, which only the derived
+    /// `Serialize` reads: under `both-ways` when that is where it is derived.
+    fn field_attr(&self, args: TokenStream) -> TokenStream {
+        if self.encode_both_ways_only {
+            quote!(#[cfg_attr(feature = "both-ways", serde(#args))])
+        } else {
+            quote!(#[serde(#args)])
         }
     }
 }
@@ -700,6 +726,10 @@ fn emit_struct(
     field_cfg: &dyn Fn(&str) -> Option<TokenStream>,
     serde: &Serde,
 ) -> TokenStream {
+    // A struct of named fields alone reads through `decode_struct!` (half
+    // the code of serde's derive); one with a flattened part keeps the derive.
+    let plain = additional.is_none() && !fields.iter().any(|f| f.flatten);
+    let mut decoded = Vec::new();
     let mut decls = Vec::new();
     let mut ctor_args = Vec::new();
     let mut ctor_inits = Vec::new();
@@ -733,14 +763,15 @@ fn emit_struct(
         }
         text.push_str(&constraint_doc(&f.constraints));
         let fdoc = attrs(&text);
+        let wire = &f.wire_name;
         let rename = if f.flatten {
             Some(quote!(#[serde(flatten)]))
+        } else if plain {
+            (f.rust_name != f.wire_name).then(|| serde.field_attr(quote!(rename = #wire)))
         } else {
-            (f.rust_name != f.wire_name).then(|| {
-                let wire = &f.wire_name;
-                quote!(#[serde(rename = #wire)])
-            })
+            (f.rust_name != f.wire_name).then(|| quote!(#[serde(rename = #wire)]))
         };
+        decoded.push(quote!(#cfg #fname(#wire)));
         let (ty, serde_attr) = if !f.optional() {
             (rust_type(&f.ty), None)
         } else {
@@ -762,9 +793,11 @@ fn emit_struct(
             }
             (
                 quote!(::std::option::Option<#inner>),
-                Some(
-                    quote!(#[serde(default, skip_serializing_if = "::std::option::Option::is_none")]),
-                ),
+                Some(if plain {
+                    serde.field_attr(quote!(skip_serializing_if = "::std::option::Option::is_none"))
+                } else {
+                    quote!(#[serde(default, skip_serializing_if = "::std::option::Option::is_none")])
+                }),
             )
         };
         decls.push(quote! {
@@ -806,7 +839,17 @@ fn emit_struct(
     let allow_many = (ctor_args.len() > 7).then(|| quote!(#[allow(clippy::too_many_arguments)]));
     // With nothing required, every field has a natural default (absent).
     let default = ctor_args.is_empty().then(|| quote!(Default,));
-    let (derives, extra) = (&serde.derives, &serde.extra);
+    let (derives, extra, decode) = if plain {
+        let (derives, extra) = serde.encode_only();
+        let cfg = &serde.decode_cfg;
+        let decode = quote! {
+            #cfg
+            crate::runtime::decode_struct!(#name; #(#decoded),*);
+        };
+        (derives, extra, decode)
+    } else {
+        (serde.derives.clone(), serde.extra.clone(), quote!())
+    };
     quote! {
         #doc
         #[derive(Debug, Clone, #default PartialEq, #derives)]
@@ -827,6 +870,8 @@ fn emit_struct(
 
             #(#setters)*
         }
+
+        #decode
     }
 }
 

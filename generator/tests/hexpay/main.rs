@@ -7,6 +7,7 @@
 mod blocking;
 mod common;
 mod config;
+mod decoding;
 mod errors;
 mod gateway;
 mod operations;
