@@ -1,7 +1,8 @@
 //! What the `Deserialize` of every struct of named fields needs, written
-//! once: [`decode_struct!`](super::macros) expands to a visitor that reads an
-//! object's keys as [`Key`]s, stores each known field's value with [`field`]
-//! and finishes with [`take`].
+//! once: [`StructVisitor`] reads an object for any [`DecodeFields`] type,
+//! whose impl (`decode_struct!`) reads the object's keys as [`Key`]s,
+//! stores each known field's value with [`field`] and finishes with
+//! [`take`].
 //!
 //! It reads what serde's derive reads (the same values, the same errors:
 //! "missing field", "duplicate field", unknown keys ignored), but only from
@@ -13,6 +14,36 @@ use std::borrow::Cow;
 use std::marker::PhantomData;
 
 use serde::de::{self, Deserialize, Deserializer, MapAccess, Visitor};
+
+/// A struct read from the entries of an object, by `decode_struct!`.
+pub(crate) trait DecodeFields: Sized {
+    /// What the visitor expects, for errors: `struct Name`.
+    const EXPECTING: &'static str;
+
+    /// Reads the struct from the rest of an object's entries.
+    fn decode_fields<'de, A: MapAccess<'de>>(map: A) -> Result<Self, A::Error>;
+}
+
+/// The visitor of every [`DecodeFields`] struct: an object, nothing else.
+pub(crate) struct StructVisitor<T>(PhantomData<T>);
+
+impl<T> StructVisitor<T> {
+    pub(crate) fn new() -> Self {
+        StructVisitor(PhantomData)
+    }
+}
+
+impl<'de, T: DecodeFields> Visitor<'de> for StructVisitor<T> {
+    type Value = T;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(T::EXPECTING)
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<T, A::Error> {
+        T::decode_fields(map)
+    }
+}
 
 /// A key of a JSON object: borrowed from the input when it can be.
 pub(crate) struct Key<'de>(Cow<'de, str>);

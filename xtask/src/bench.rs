@@ -9,6 +9,12 @@
 //!   incremental state).
 //! - The generated client's benchmark (`cargo bench -p generator --bench
 //!   client`): per-request overhead and the paginator's memory.
+//! - `compile`: before and after in one run. The crates of the generator as
+//!   it was before features and lean decoding ([`BASELINE`], built from
+//!   git) and of today's, and progenitor's crate for oxide-nexus.json, each
+//!   checked from scratch; then `cargo build --release` of a program that
+//!   calls one operation, with the crate whole and with only that
+//!   operation's feature, and the program's size.
 
 use std::path::Path;
 use std::process::Command;
@@ -58,13 +64,17 @@ fn figure(line: &str, label: &str) -> Option<f64> {
 pub fn run_all(args: &[&str]) -> anyhow::Result<()> {
     let client_only = args == ["client"];
     let generator_only = args == ["generator"];
-    if !args.is_empty() && !client_only && !generator_only {
-        bail!("usage: cargo xtask bench [generator|client]");
+    let compile_only = args == ["compile"];
+    if !args.is_empty() && !client_only && !generator_only && !compile_only {
+        bail!("usage: cargo xtask bench [generator|compile|client]");
     }
-    if !client_only {
+    if args.is_empty() || generator_only {
         generation()?;
     }
-    if !generator_only {
+    if args.is_empty() || compile_only {
+        compile()?;
+    }
+    if args.is_empty() || client_only {
         run(
             "client benchmark (release)",
             cargo().args(["bench", "--quiet", "-p", "generator", "--bench", "client"]),
@@ -291,5 +301,362 @@ fn touch(path: &Path) -> anyhow::Result<()> {
     std::fs::write(path, text)?;
     // Some filesystems keep a modification time in whole seconds.
     std::thread::sleep(Duration::from_millis(1100));
+    Ok(())
+}
+
+/// The generator before this project's compile-time work (features of
+/// operations, serde traits by direction, `decode_struct!`): what "before"
+/// means in `cargo xtask bench compile`.
+const BASELINE: &str = "17ee785";
+
+/// The program of the release measurement: one call of one operation,
+/// `{krate}` and `{method}` filled in.
+const ONE_CALL: &str = r#"//! One call of one operation, for `cargo xtask bench compile`.
+
+#[tokio::main(flavor = "current_thread")]
+async fn main() {
+    let client = {krate}::Client::builder()
+        .base_url("http://127.0.0.1:9")
+        .build()
+        .expect("a client");
+    let answer = client.{method}().send().await;
+    println!("{}", answer.is_ok());
+}
+"#;
+
+/// The documents of the release measurement: the operation the program
+/// calls (one without arguments) and the feature that has it.
+const ONE_CALL_DOCUMENTS: &[(&str, &str, &str)] = &[
+    ("oxide-nexus.json", "organization_list", "organizations"),
+    ("stripe.json", "get_customers", "customers"),
+];
+
+fn compile() -> anyhow::Result<()> {
+    let out = root().join("target/bench-compile");
+    std::fs::create_dir_all(&out)?;
+    let now = build_generator("today's generator", &root(), &root().join("target"))?;
+    let base_src = out.join("baseline-src");
+    let baseline = match export_baseline(&base_src) {
+        Ok(()) => Some(build_generator(
+            &format!("the generator at {BASELINE}"),
+            &base_src,
+            &out.join("baseline-target"),
+        )?),
+        Err(e) => {
+            println!("no baseline ({e:#}): figures of today's generator only");
+            None
+        }
+    };
+    let names: Vec<String> = DOCUMENTS.iter().map(|d| (*d).to_owned()).collect();
+    let mut docs = Vec::new();
+    for dir in corpus::corpus_dirs() {
+        docs.extend(corpus::documents(&dir, &names)?);
+    }
+    // (document, crate of today, crate of the baseline)
+    let mut crates = Vec::new();
+    let mut members = Vec::new();
+    for doc in &docs {
+        let name = file_name(doc);
+        let stem = corpus::package_name(&name).replacen("corpus-", "", 1);
+        let after = format!("after-{stem}");
+        generate(&now, doc, &after, &out.join(&after))?;
+        members.push(after.clone());
+        let before = match &baseline {
+            Some(generator) => {
+                let before = format!("before-{stem}");
+                generate(generator, doc, &before, &out.join(&before))?;
+                members.push(before.clone());
+                Some(before)
+            }
+            None => None,
+        };
+        crates.push((name, after, before));
+    }
+    let reference = progenitor(&out, &docs)?;
+    if let Some(package) = &reference {
+        members.push(package.clone());
+    }
+    // Programs of one call: the crate whole, and with the one feature.
+    let mut programs = Vec::new();
+    for (doc, method, feature) in ONE_CALL_DOCUMENTS {
+        let Some((_, after, before)) = crates.iter().find(|(n, ..)| n == doc) else {
+            continue;
+        };
+        let mut row = Vec::new();
+        for (label, package, features) in [
+            ("before, whole", before.as_deref(), None),
+            ("after, whole", Some(after.as_str()), None),
+            ("after, one feature", Some(after.as_str()), Some(*feature)),
+        ] {
+            let Some(package) = package else { continue };
+            let program = format!("call-{}", row.len()) + "-" + package;
+            one_call(&out, &program, package, method, features)?;
+            members.push(program.clone());
+            row.push((label, package.to_owned(), program));
+        }
+        programs.push((*doc, *method, *feature, row));
+    }
+    write_workspace(&out, &members)?;
+    let manifest = out.join("Cargo.toml");
+    let target = root().join("target");
+    run(
+        "cargo check the crates (dependencies)",
+        cargo()
+            .args(["check", "--quiet", "--workspace", "--manifest-path"])
+            .arg(&manifest)
+            .arg("--target-dir")
+            .arg(&target),
+    )?;
+    // Each crate checked from scratch: its own artifacts removed, so that
+    // nothing but the crate itself is compiled.
+    let timed = |package: &str, release: bool| -> anyhow::Result<Duration> {
+        let mut clean = cargo();
+        clean
+            .args(["clean", "--quiet", "-p", package, "--manifest-path"])
+            .arg(&manifest)
+            .arg("--target-dir")
+            .arg(&target);
+        if release {
+            clean.arg("--release");
+        }
+        run(&format!("cargo clean -p {package}"), &mut clean)?;
+        let mut cmd = cargo();
+        cmd.args([if release { "build" } else { "check" }, "--quiet", "-p", package])
+            .arg("--manifest-path")
+            .arg(&manifest)
+            .arg("--target-dir")
+            .arg(&target)
+            .env("CARGO_INCREMENTAL", "0");
+        if release {
+            cmd.arg("--release");
+        }
+        let started = Instant::now();
+        run(&format!("cargo {} {package}", if release { "build --release" } else { "check" }), &mut cmd)?;
+        Ok(started.elapsed())
+    };
+    let mut checks = Vec::new();
+    for (name, after, before) in &crates {
+        let before = before.as_deref().map(|b| timed(b, false)).transpose()?;
+        let after = timed(after, false)?;
+        checks.push((name.clone(), before, after));
+    }
+    let reference = reference
+        .as_deref()
+        .map(|p| timed(p, false).map(|d| (p.to_owned(), d)))
+        .transpose()?;
+    // Release: the dependencies first, built by the smallest program.
+    let mut builds = Vec::new();
+    if let Some((_, _, _, row)) = programs.first() {
+        if let Some((_, _, program)) = row.last() {
+            run(
+                "cargo build --release (dependencies)",
+                cargo()
+                    .args(["build", "--quiet", "--release", "-p", program, "--manifest-path"])
+                    .arg(&manifest)
+                    .arg("--target-dir")
+                    .arg(&target),
+            )?;
+        }
+    }
+    for (doc, method, feature, row) in &programs {
+        for (label, package, program) in row {
+            let mut clean = cargo();
+            clean
+                .args(["clean", "--quiet", "--release", "-p", package, "--manifest-path"])
+                .arg(&manifest)
+                .arg("--target-dir")
+                .arg(&target);
+            run(&format!("cargo clean --release -p {package}"), &mut clean)?;
+            let time = timed(program, true)?;
+            let size = std::fs::metadata(target.join("release").join(program))?.len();
+            builds.push((*doc, *method, *feature, *label, time, size));
+        }
+    }
+    println!();
+    println!("cargo check of the whole crate, from scratch (same run):");
+    println!(
+        "{:<28} {:>10} {:>10} {:>8}",
+        "document", "before", "after", "ratio"
+    );
+    for (name, before, after) in &checks {
+        match before {
+            Some(b) => println!(
+                "{:<28} {:>8.1} s {:>8.1} s {:>8.2}",
+                name,
+                b.as_secs_f64(),
+                after.as_secs_f64(),
+                after.as_secs_f64() / b.as_secs_f64()
+            ),
+            None => println!("{:<28} {:>10} {:>8.1} s", name, "-", after.as_secs_f64()),
+        }
+    }
+    if let Some((package, time)) = &reference {
+        if let Some((_, _, after)) = checks.iter().find(|(n, ..)| n == "oxide-nexus.json") {
+            println!(
+                "{:<28} {:>8.1} s (progenitor 0.15.1, {package}); ours after: {:.2} of it",
+                "oxide-nexus.json",
+                time.as_secs_f64(),
+                after.as_secs_f64() / time.as_secs_f64()
+            );
+        }
+    }
+    println!();
+    println!("cargo build --release of a program that calls one operation (same run):");
+    println!(
+        "{:<18} {:<32} {:<20} {:>9} {:>10}",
+        "document", "call", "crate", "build", "binary"
+    );
+    for (doc, method, feature, label, time, size) in builds {
+        println!(
+            "{:<18} {:<32} {:<20} {:>7.1} s {:>7.1} MB",
+            doc,
+            format!("{method} ({feature})"),
+            label,
+            time.as_secs_f64(),
+            size as f64 / 1e6
+        );
+    }
+    Ok(())
+}
+
+fn file_name(path: &Path) -> String {
+    path.file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or_default()
+        .to_owned()
+}
+
+/// `src` holds the project at [`BASELINE`], from git.
+fn export_baseline(src: &Path) -> anyhow::Result<()> {
+    if src.join("Cargo.toml").exists() {
+        return Ok(());
+    }
+    let archive = Command::new("git")
+        .args(["archive", "--format=tar", BASELINE])
+        .current_dir(root())
+        .output()
+        .context("cannot run git")?;
+    if !archive.status.success() {
+        bail!(
+            "git archive {BASELINE}: {}",
+            String::from_utf8_lossy(&archive.stderr).trim()
+        );
+    }
+    let partial = src.with_extension("partial");
+    let _ = std::fs::remove_dir_all(&partial);
+    std::fs::create_dir_all(&partial)?;
+    let mut tar = Command::new("tar")
+        .args(["-x", "-C"])
+        .arg(&partial)
+        .stdin(std::process::Stdio::piped())
+        .spawn()
+        .context("cannot run tar")?;
+    std::io::Write::write_all(
+        tar.stdin.as_mut().context("tar's input")?,
+        &archive.stdout,
+    )?;
+    if !tar.wait()?.success() {
+        bail!("tar could not unpack {BASELINE}");
+    }
+    std::fs::rename(&partial, src)?;
+    Ok(())
+}
+
+/// Builds the generator of the workspace at `src` (release) into `target`;
+/// returns the binary.
+fn build_generator(label: &str, src: &Path, target: &Path) -> anyhow::Result<std::path::PathBuf> {
+    run(
+        &format!("build {label} (release)"),
+        cargo()
+            .args(["build", "--quiet", "--release", "-p", "generator", "--bin", "generator"])
+            .arg("--manifest-path")
+            .arg(src.join("Cargo.toml"))
+            .arg("--target-dir")
+            .arg(target),
+    )?;
+    Ok(target.join("release/generator"))
+}
+
+fn generate(generator: &Path, doc: &Path, package: &str, dir: &Path) -> anyhow::Result<()> {
+    let output = Command::new(generator)
+        .args(["generate", "--crate-name", package, "--crate-version", "0.0.0", "--spec"])
+        .arg(doc)
+        .arg("--out")
+        .arg(dir)
+        .output()
+        .context("cannot run the generator")?;
+    if !output.status.success() {
+        bail!(
+            "{} did not generate {package}:\n{}",
+            generator.display(),
+            String::from_utf8_lossy(&output.stderr)
+        );
+    }
+    Ok(())
+}
+
+/// Progenitor's crate for oxide-nexus.json (`progenitor-nexus`), written by
+/// `xtask/bench/progenitor`; `None` when that document is not measured.
+fn progenitor(out: &Path, docs: &[std::path::PathBuf]) -> anyhow::Result<Option<String>> {
+    let Some(doc) = docs.iter().find(|d| file_name(d) == "oxide-nexus.json") else {
+        return Ok(None);
+    };
+    let tool = root().join("xtask/bench/progenitor");
+    let target = out.join("progenitor-target");
+    run(
+        "build progenitor 0.15.1 (the reference)",
+        cargo()
+            .args(["build", "--quiet", "--release", "--locked", "--manifest-path"])
+            .arg(tool.join("Cargo.toml"))
+            .arg("--target-dir")
+            .arg(&target),
+    )?;
+    let package = "progenitor-nexus";
+    let dir = out.join(package);
+    std::fs::create_dir_all(dir.join("src"))?;
+    let status = Command::new(target.join("release/progenitor-reference"))
+        .arg(doc)
+        .arg(dir.join("src/lib.rs"))
+        .status()
+        .context("cannot run progenitor")?;
+    if !status.success() {
+        bail!("progenitor did not generate {}", doc.display());
+    }
+    let deps = std::fs::read_to_string(tool.join("deps.toml"))?;
+    std::fs::write(
+        dir.join("Cargo.toml"),
+        format!(
+            "[package]\nname = \"{package}\"\nversion = \"0.0.0\"\nedition = \"2021\"\npublish = false\n\n[lints.rust]\nwarnings = \"allow\"\n\n[dependencies]\n{deps}"
+        ),
+    )?;
+    Ok(Some(package.to_owned()))
+}
+
+/// A program `program` that calls `method` of the crate `package`, with
+/// its default features or only `feature`.
+fn one_call(
+    out: &Path,
+    program: &str,
+    package: &str,
+    method: &str,
+    feature: Option<&str>,
+) -> anyhow::Result<()> {
+    let dir = out.join(program);
+    std::fs::create_dir_all(dir.join("src"))?;
+    let features = match feature {
+        Some(f) => format!(", default-features = false, features = [\"{f}\"]"),
+        None => String::new(),
+    };
+    std::fs::write(
+        dir.join("Cargo.toml"),
+        format!(
+            "[package]\nname = \"{program}\"\nversion = \"0.0.0\"\nedition = \"2024\"\npublish = false\n\n[dependencies]\n{package} = {{ path = \"../{package}\"{features} }}\ntokio = {{ version = \"1\", features = [\"macros\", \"rt\"] }}\n"
+        ),
+    )?;
+    let krate = package.replace('-', "_");
+    std::fs::write(
+        dir.join("src/main.rs"),
+        ONE_CALL.replace("{krate}", &krate).replace("{method}", method),
+    )?;
     Ok(())
 }

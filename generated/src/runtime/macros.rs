@@ -76,40 +76,37 @@ macro_rules! string_enum {
 
 /// `Deserialize` for the struct `$name`, from an object whose keys are the
 /// fields' names on the wire (`field("wire")`, each with its `cfg` if it has
-/// one); other keys are ignored. See `decode.rs`.
+/// one); other keys are ignored. The visitor is the runtime's
+/// `StructVisitor` (see `decode.rs`); the code here names the struct only as
+/// `Self`, whatever the document calls it.
 macro_rules! decode_struct {
     ($name:ident; $( $(#[$attr:meta])* $field:ident($wire:literal) ),* $(,)?) => {
+        impl crate::runtime::DecodeFields for $name {
+            const EXPECTING: &'static str = ::std::concat!("struct ", ::std::stringify!($name));
+
+            fn decode_fields<'de, A: ::serde::de::MapAccess<'de>>(
+                mut map: A,
+            ) -> ::std::result::Result<Self, A::Error> {
+                $( $(#[$attr])* let mut $field = ::std::option::Option::None; )*
+                while let ::std::option::Option::Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
+                    match key.as_str() {
+                        $( $(#[$attr])* $wire => crate::runtime::field(&mut map, &mut $field, $wire)?, )*
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(Self {
+                    $( $(#[$attr])* $field: crate::runtime::take::<_, A::Error>($field, $wire)?, )*
+                })
+            }
+        }
+
         impl<'de> ::serde::Deserialize<'de> for $name {
             fn deserialize<D: ::serde::Deserializer<'de>>(
                 deserializer: D,
             ) -> ::std::result::Result<Self, D::Error> {
-                struct Fields;
-                impl<'de> ::serde::de::Visitor<'de> for Fields {
-                    type Value = $name;
-                    fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                        f.write_str(::std::concat!("struct ", ::std::stringify!($name)))
-                    }
-                    fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                        self,
-                        mut map: A,
-                    ) -> ::std::result::Result<$name, A::Error> {
-                        $( $(#[$attr])* let mut $field = ::std::option::Option::None; )*
-                        while let ::std::option::Option::Some(key) =
-                            map.next_key::<crate::runtime::Key<'de>>()?
-                        {
-                            match key.as_str() {
-                                $( $(#[$attr])* $wire => crate::runtime::field(&mut map, &mut $field, $wire)?, )*
-                                _ => {
-                                    map.next_value::<::serde::de::IgnoredAny>()?;
-                                }
-                            }
-                        }
-                        ::std::result::Result::Ok($name {
-                            $( $(#[$attr])* $field: crate::runtime::take::<_, A::Error>($field, $wire)?, )*
-                        })
-                    }
-                }
-                deserializer.deserialize_map(Fields)
+                deserializer.deserialize_map(crate::runtime::StructVisitor::<Self>::new())
             }
         }
     };

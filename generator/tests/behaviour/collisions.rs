@@ -27,3 +27,23 @@ fn webhooks_named_after_the_module_items_decode_apart() {
     let n = webhooks::decode(&none, b"<html>502</html>").unwrap();
     assert!(matches!(n, Notification::DecodeGet(ref b) if &b[..] == b"<html>502</html>"), "{n:?}");
 }
+
+#[test]
+fn types_named_after_the_decoders_items_decode() {
+    use fixture_collisions::types::Fields;
+    let json = r#"{"map": "m", "key": {"visitor": {"value": {"expecting": "e"}}}, "deserializer": 3, "A": "a", "de": "d", "other": 1}"#;
+    let fields: Fields = serde_json::from_str(json).unwrap();
+    assert_eq!(fields.map, "m");
+    assert_eq!(fields.deserializer, Some(3));
+    let visitor = fields.key.as_ref().and_then(|k| k.visitor.as_ref()).unwrap();
+    assert_eq!(visitor.value.as_ref().unwrap().expecting, "e");
+    let err = serde_json::from_str::<Fields>(r#"{"key": {}}"#).unwrap_err();
+    assert!(err.to_string().starts_with("missing field `map`"), "{err}");
+    let err = serde_json::from_str::<Fields>(r#"{"map": "m", "map": "n"}"#).unwrap_err();
+    assert!(err.to_string().starts_with("duplicate field `map`"), "{err}");
+    let err = serde_json::from_str::<Fields>(r#"["m"]"#).unwrap_err();
+    assert!(err.to_string().starts_with("invalid type: sequence, expected struct Fields"), "{err}");
+    // Encoding is still serde's derive: back to the same object.
+    let again: Fields = serde_json::from_value(serde_json::to_value(&fields).unwrap()).unwrap();
+    assert_eq!(again, fields);
+}
