@@ -408,8 +408,22 @@ fn compile() -> anyhow::Result<()> {
             .arg(&target),
     )?;
     // Each crate checked from scratch: its own artifacts removed, so that
-    // nothing but the crate itself is compiled.
+    // nothing but the crate itself is compiled. A first build of the
+    // package alone builds its dependencies with exactly its features
+    // (a workspace-wide build unifies them differently). Release builds
+    // skip it (it would double minutes of building): their dependencies
+    // are built once, by the first program, and differ little.
     let timed = |package: &str, release: bool| -> anyhow::Result<Duration> {
+        if !release {
+            run(
+                &format!("dependencies of {package}"),
+                cargo()
+                    .args(["check", "--quiet", "-p", package, "--manifest-path"])
+                    .arg(&manifest)
+                    .arg("--target-dir")
+                    .arg(&target),
+            )?;
+        }
         let mut clean = cargo();
         clean
             .args(["clean", "--quiet", "-p", package, "--manifest-path"])
@@ -421,17 +435,28 @@ fn compile() -> anyhow::Result<()> {
         }
         run(&format!("cargo clean -p {package}"), &mut clean)?;
         let mut cmd = cargo();
-        cmd.args([if release { "build" } else { "check" }, "--quiet", "-p", package])
-            .arg("--manifest-path")
-            .arg(&manifest)
-            .arg("--target-dir")
-            .arg(&target)
-            .env("CARGO_INCREMENTAL", "0");
+        cmd.args([
+            if release { "build" } else { "check" },
+            "--quiet",
+            "-p",
+            package,
+        ])
+        .arg("--manifest-path")
+        .arg(&manifest)
+        .arg("--target-dir")
+        .arg(&target)
+        .env("CARGO_INCREMENTAL", "0");
         if release {
             cmd.arg("--release");
         }
         let started = Instant::now();
-        run(&format!("cargo {} {package}", if release { "build --release" } else { "check" }), &mut cmd)?;
+        run(
+            &format!(
+                "cargo {} {package}",
+                if release { "build --release" } else { "check" }
+            ),
+            &mut cmd,
+        )?;
         Ok(started.elapsed())
     };
     let mut checks = Vec::new();
@@ -446,23 +471,37 @@ fn compile() -> anyhow::Result<()> {
         .transpose()?;
     // Release: the dependencies first, built by the smallest program.
     let mut builds = Vec::new();
-    if let Some((_, _, _, row)) = programs.first() {
-        if let Some((_, _, program)) = row.last() {
-            run(
-                "cargo build --release (dependencies)",
-                cargo()
-                    .args(["build", "--quiet", "--release", "-p", program, "--manifest-path"])
-                    .arg(&manifest)
-                    .arg("--target-dir")
-                    .arg(&target),
-            )?;
-        }
+    if let Some((_, _, _, row)) = programs.first()
+        && let Some((_, _, program)) = row.last()
+    {
+        run(
+            "cargo build --release (dependencies)",
+            cargo()
+                .args([
+                    "build",
+                    "--quiet",
+                    "--release",
+                    "-p",
+                    program,
+                    "--manifest-path",
+                ])
+                .arg(&manifest)
+                .arg("--target-dir")
+                .arg(&target),
+        )?;
     }
     for (doc, method, feature, row) in &programs {
         for (label, package, program) in row {
             let mut clean = cargo();
             clean
-                .args(["clean", "--quiet", "--release", "-p", package, "--manifest-path"])
+                .args([
+                    "clean",
+                    "--quiet",
+                    "--release",
+                    "-p",
+                    package,
+                    "--manifest-path",
+                ])
                 .arg(&manifest)
                 .arg("--target-dir")
                 .arg(&target);
@@ -490,15 +529,15 @@ fn compile() -> anyhow::Result<()> {
             None => println!("{:<28} {:>10} {:>8.1} s", name, "-", after.as_secs_f64()),
         }
     }
-    if let Some((package, time)) = &reference {
-        if let Some((_, _, after)) = checks.iter().find(|(n, ..)| n == "oxide-nexus.json") {
-            println!(
-                "{:<28} {:>8.1} s (progenitor 0.15.1, {package}); ours after: {:.2} of it",
-                "oxide-nexus.json",
-                time.as_secs_f64(),
-                after.as_secs_f64() / time.as_secs_f64()
-            );
-        }
+    if let Some((package, time)) = &reference
+        && let Some((_, _, after)) = checks.iter().find(|(n, ..)| n == "oxide-nexus.json")
+    {
+        println!(
+            "{:<28} {:>8.1} s (progenitor 0.15.1, {package}); ours after: {:.2} of it",
+            "oxide-nexus.json",
+            time.as_secs_f64(),
+            after.as_secs_f64() / time.as_secs_f64()
+        );
     }
     println!();
     println!("cargo build --release of a program that calls one operation (same run):");
@@ -551,10 +590,7 @@ fn export_baseline(src: &Path) -> anyhow::Result<()> {
         .stdin(std::process::Stdio::piped())
         .spawn()
         .context("cannot run tar")?;
-    std::io::Write::write_all(
-        tar.stdin.as_mut().context("tar's input")?,
-        &archive.stdout,
-    )?;
+    std::io::Write::write_all(tar.stdin.as_mut().context("tar's input")?, &archive.stdout)?;
     if !tar.wait()?.success() {
         bail!("tar could not unpack {BASELINE}");
     }
@@ -568,7 +604,15 @@ fn build_generator(label: &str, src: &Path, target: &Path) -> anyhow::Result<std
     run(
         &format!("build {label} (release)"),
         cargo()
-            .args(["build", "--quiet", "--release", "-p", "generator", "--bin", "generator"])
+            .args([
+                "build",
+                "--quiet",
+                "--release",
+                "-p",
+                "generator",
+                "--bin",
+                "generator",
+            ])
             .arg("--manifest-path")
             .arg(src.join("Cargo.toml"))
             .arg("--target-dir")
@@ -579,7 +623,14 @@ fn build_generator(label: &str, src: &Path, target: &Path) -> anyhow::Result<std
 
 fn generate(generator: &Path, doc: &Path, package: &str, dir: &Path) -> anyhow::Result<()> {
     let output = Command::new(generator)
-        .args(["generate", "--crate-name", package, "--crate-version", "0.0.0", "--spec"])
+        .args([
+            "generate",
+            "--crate-name",
+            package,
+            "--crate-version",
+            "0.0.0",
+            "--spec",
+        ])
         .arg(doc)
         .arg("--out")
         .arg(dir)
@@ -606,7 +657,13 @@ fn progenitor(out: &Path, docs: &[std::path::PathBuf]) -> anyhow::Result<Option<
     run(
         "build progenitor 0.15.1 (the reference)",
         cargo()
-            .args(["build", "--quiet", "--release", "--locked", "--manifest-path"])
+            .args([
+                "build",
+                "--quiet",
+                "--release",
+                "--locked",
+                "--manifest-path",
+            ])
             .arg(tool.join("Cargo.toml"))
             .arg("--target-dir")
             .arg(&target),
@@ -656,7 +713,9 @@ fn one_call(
     let krate = package.replace('-', "_");
     std::fs::write(
         dir.join("src/main.rs"),
-        ONE_CALL.replace("{krate}", &krate).replace("{method}", method),
+        ONE_CALL
+            .replace("{krate}", &krate)
+            .replace("{method}", method),
     )?;
     Ok(())
 }

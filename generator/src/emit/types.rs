@@ -249,7 +249,10 @@ impl Serde {
     /// `Serialize` alone, wherever it is derived.
     fn encode_only(&self) -> (TokenStream, TokenStream) {
         if self.encode_both_ways_only {
-            (quote!(), quote!(#[cfg_attr(feature = "both-ways", derive(::serde::Serialize))]))
+            (
+                quote!(),
+                quote!(#[cfg_attr(feature = "both-ways", derive(::serde::Serialize))]),
+            )
         } else {
             (quote!(::serde::Serialize), quote!())
         }
@@ -794,7 +797,9 @@ fn emit_struct(
             (
                 quote!(::std::option::Option<#inner>),
                 Some(if plain {
-                    serde.field_attr(quote!(skip_serializing_if = "::std::option::Option::is_none"))
+                    serde.field_attr(quote!(
+                        skip_serializing_if = "::std::option::Option::is_none"
+                    ))
                 } else {
                     quote!(#[serde(default, skip_serializing_if = "::std::option::Option::is_none")])
                 }),

@@ -12,7 +12,9 @@ fn text(value: &Value) -> String {
 }
 
 fn error(json: &str) -> String {
-    serde_json::from_str::<Payment>(json).unwrap_err().to_string()
+    serde_json::from_str::<Payment>(json)
+        .unwrap_err()
+        .to_string()
 }
 
 #[test]
@@ -22,7 +24,10 @@ fn from_text_and_from_a_value_alike() {
     let from_value: Payment = serde_json::from_value(value).unwrap();
     assert_eq!(from_text, from_value);
     assert_eq!(from_text.order_id.as_deref(), Some("order-2026-00124"));
-    assert_eq!(from_text.checkout_url, format!("https://payment.hexpay.io/{}", from_text.id));
+    assert_eq!(
+        from_text.checkout_url,
+        format!("https://payment.hexpay.io/{}", from_text.id)
+    );
     assert_eq!(from_text.payment_details.unwrap().coin.symbol, "USDT");
 }
 
@@ -93,7 +98,9 @@ fn only_an_object_is_a_struct() {
         "{}",
         error(array)
     );
-    assert!(error("\"text\"").starts_with("invalid type: string \"text\", expected struct Payment"));
+    assert!(
+        error("\"text\"").starts_with("invalid type: string \"text\", expected struct Payment")
+    );
     assert!(error("null").starts_with("invalid type: null, expected struct Payment"));
 }
 
