@@ -542,12 +542,12 @@ fn compile() -> anyhow::Result<()> {
     println!();
     println!("cargo build --release of a program that calls one operation (same run):");
     println!(
-        "{:<18} {:<32} {:<20} {:>9} {:>10}",
+        "{:<18} {:<34} {:<20} {:>9} {:>10}",
         "document", "call", "crate", "build", "binary"
     );
     for (doc, method, feature, label, time, size) in builds {
         println!(
-            "{:<18} {:<32} {:<20} {:>7.1} s {:>7.1} MB",
+            "{:<18} {:<34} {:<20} {:>7.1} s {:>7.1} MB",
             doc,
             format!("{method} ({feature})"),
             label,
