@@ -341,6 +341,15 @@ impl fmt::Debug for RequestOptions {
     }
 }
 
+impl RequestOptions {
+    /// Sets the header `name` for every attempt, replacing an earlier one
+    /// of the same name (the builders' `extra_header`).
+    pub(crate) fn set_header(&mut self, name: String, value: String) {
+        self.headers.retain(|(n, _)| !n.trim().eq_ignore_ascii_case(name.trim()));
+        self.headers.push((name, value));
+    }
+}
+
 /// Whether repeating a request is safe.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum Idempotency {

@@ -87,12 +87,11 @@ macro_rules! decode_struct {
             ) -> ::std::result::Result<Self, A::Error> {
                 $( $(#[$attr])* let mut $field = ::std::option::Option::None; )*
                 while let ::std::option::Option::Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
+                    // One `?` for the whole match, not one per field: less to check.
                     match key.as_str() {
-                        $( $(#[$attr])* $wire => crate::runtime::field(&mut map, &mut $field, $wire)?, )*
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        $( $(#[$attr])* $wire => crate::runtime::field(&mut map, &mut $field, $wire), )*
+                        _ => crate::runtime::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(Self {
                     $( $(#[$attr])* $field: crate::runtime::take::<_, A::Error>($field, $wire)?, )*
@@ -149,9 +148,7 @@ macro_rules! request_options {
             name: impl ::std::convert::Into<::std::string::String>,
             value: impl ::std::convert::Into<::std::string::String>,
         ) -> Self {
-            let name = name.into();
-            self.options.headers.retain(|(n, _)| !n.trim().eq_ignore_ascii_case(name.trim()));
-            self.options.headers.push((name, value.into()));
+            self.options.set_header(name.into(), value.into());
             self
         }
     };

@@ -37,7 +37,7 @@ pub use retry::RetryPolicy;
 pub use values::{Async, FilePart, IdempotencyKey, ResponseValue, UnknownValue};
 
 pub(crate) use client::{Call, Idempotency, RequestOptions};
-pub(crate) use decode::{DecodeFields, Key, StructVisitor, field, take};
+pub(crate) use decode::{DecodeFields, Key, StructVisitor, field, skip, take};
 pub(crate) use macros::{
     constant, decode_struct, paginate, request_options, send, string_enum, wait_until_terminal,
 };

@@ -3,8 +3,8 @@
 //! What the `Deserialize` of every struct of named fields needs, written
 //! once: [`StructVisitor`] reads an object for any [`DecodeFields`] type,
 //! whose impl (`decode_struct!`) reads the object's keys as [`Key`]s,
-//! stores each known field's value with [`field`] and finishes with
-//! [`take`].
+//! stores each known field's value with [`field`] (the others' with
+//! [`skip`]) and finishes with [`take`].
 //!
 //! It reads what serde's derive reads (the same values, the same errors:
 //! "missing field", "duplicate field", unknown keys ignored), but only from
@@ -90,6 +90,11 @@ pub(crate) fn field<'de, A: MapAccess<'de>, T: Deserialize<'de>>(
     }
     *slot = Some(map.next_value()?);
     Ok(())
+}
+
+/// Reads and drops the value of a key no field has.
+pub(crate) fn skip<'de, A: MapAccess<'de>>(map: &mut A) -> Result<(), A::Error> {
+    map.next_value::<de::IgnoredAny>().map(|_| ())
 }
 
 /// The value read for the field `name`, or, when the object had none, what
