@@ -48,6 +48,7 @@ impl<M> ListPayments<M> {
     #[allow(clippy::match_overlapping_arm)]
     fn execute(self) -> crate::ResponseFuture<crate::types::PaymentList> {
         let this = self;
+        let request = this.build_request();
         let call = crate::runtime::Call {
             operation: "listPayments",
             method: ::reqwest::Method::GET,
@@ -57,25 +58,6 @@ impl<M> ListPayments<M> {
             idempotency: crate::runtime::Idempotency::of(&::reqwest::Method::GET),
             options: this.options,
         };
-        let request = (|| {
-            let mut v = crate::runtime::Validator::new();
-            v.check(
-                "limit",
-                &this.limit,
-                &crate::runtime::Rules::NONE.minimum(1.0, false).maximum(100.0, false),
-            );
-            v.check("cursor", &this.cursor, &crate::runtime::Rules::NONE.min_length(1));
-            v.finish()?;
-            let mut request = this.client.request("/v1/payments")?;
-            if let ::std::option::Option::Some(value) = &this.limit {
-                request.query("limit", value, crate::runtime::QueryStyle::FormExploded)?;
-            }
-            if let ::std::option::Option::Some(value) = &this.cursor {
-                request
-                    .query("cursor", value, crate::runtime::QueryStyle::FormExploded)?;
-            }
-            ::std::result::Result::Ok::<_, crate::Error>(request)
-        })();
         crate::ResponseFuture::new(
             this.client.execute(call, request),
             |response: crate::runtime::RawResponse| match response.status() {
@@ -89,6 +71,28 @@ impl<M> ListPayments<M> {
                 _ => ::std::result::Result::Err(response.error()),
             },
         )
+    }
+
+    fn build_request(
+        &self,
+    ) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
+        let this = self;
+        let mut v = crate::runtime::Validator::new();
+        v.check(
+            "limit",
+            &this.limit,
+            &crate::runtime::Rules::NONE.minimum(1.0, false).maximum(100.0, false),
+        );
+        v.check("cursor", &this.cursor, &crate::runtime::Rules::NONE.min_length(1));
+        v.finish()?;
+        let mut request = this.client.request("/v1/payments")?;
+        if let ::std::option::Option::Some(value) = &this.limit {
+            request.query("limit", value, crate::runtime::QueryStyle::FormExploded)?;
+        }
+        if let ::std::option::Option::Some(value) = &this.cursor {
+            request.query("cursor", value, crate::runtime::QueryStyle::FormExploded)?;
+        }
+        ::std::result::Result::Ok(request)
     }
 }
 
@@ -163,6 +167,7 @@ impl<M> CreatePayment<M> {
     #[allow(clippy::match_overlapping_arm)]
     fn execute(self) -> crate::ResponseFuture<crate::types::Payment> {
         let this = self;
+        let request = this.build_request();
         let call = crate::runtime::Call {
             operation: "createPayment",
             method: ::reqwest::Method::POST,
@@ -174,20 +179,6 @@ impl<M> CreatePayment<M> {
             ),
             options: this.options,
         };
-        let request = (|| {
-            let mut v = crate::runtime::Validator::new();
-            v.check(
-                "X-Idempotency-Key",
-                &this.idempotency_key,
-                &crate::runtime::Rules::NONE.format(crate::runtime::Format::Uuid),
-            );
-            v.nested("body", &this.body);
-            v.finish()?;
-            let mut request = this.client.request("/v1/payments")?;
-            request.header("X-Idempotency-Key", &this.idempotency_key)?;
-            request.json("application/json", &this.body)?;
-            ::std::result::Result::Ok::<_, crate::Error>(request)
-        })();
         crate::ResponseFuture::new(
             this.client.execute(call, request),
             |response: crate::runtime::RawResponse| match response.status() {
@@ -201,6 +192,24 @@ impl<M> CreatePayment<M> {
                 _ => ::std::result::Result::Err(response.error()),
             },
         )
+    }
+
+    fn build_request(
+        &self,
+    ) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
+        let this = self;
+        let mut v = crate::runtime::Validator::new();
+        v.check(
+            "X-Idempotency-Key",
+            &this.idempotency_key,
+            &crate::runtime::Rules::NONE.format(crate::runtime::Format::Uuid),
+        );
+        v.nested("body", &this.body);
+        v.finish()?;
+        let mut request = this.client.request("/v1/payments")?;
+        request.header("X-Idempotency-Key", &this.idempotency_key)?;
+        request.json("application/json", &this.body)?;
+        ::std::result::Result::Ok(request)
     }
 }
 
@@ -236,6 +245,7 @@ impl<M> GetPayment<M> {
     #[allow(clippy::match_overlapping_arm)]
     fn execute(self) -> crate::ResponseFuture<crate::types::Payment> {
         let this = self;
+        let request = this.build_request();
         let call = crate::runtime::Call {
             operation: "getPayment",
             method: ::reqwest::Method::GET,
@@ -245,25 +255,6 @@ impl<M> GetPayment<M> {
             idempotency: crate::runtime::Idempotency::of(&::reqwest::Method::GET),
             options: this.options,
         };
-        let request = (|| {
-            let mut v = crate::runtime::Validator::new();
-            v.check(
-                "paymentID",
-                &this.payment_id,
-                &crate::runtime::Rules::NONE.min_length(1),
-            );
-            v.finish()?;
-            let request = this
-                .client
-                .request(
-                    &[
-                        "/v1/payments/",
-                        &crate::runtime::path_param("paymentID", &this.payment_id)?,
-                    ]
-                        .concat(),
-                )?;
-            ::std::result::Result::Ok::<_, crate::Error>(request)
-        })();
         crate::ResponseFuture::new(
             this.client.execute(call, request),
             |response: crate::runtime::RawResponse| match response.status() {
@@ -277,6 +268,29 @@ impl<M> GetPayment<M> {
                 _ => ::std::result::Result::Err(response.error()),
             },
         )
+    }
+
+    fn build_request(
+        &self,
+    ) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
+        let this = self;
+        let mut v = crate::runtime::Validator::new();
+        v.check(
+            "paymentID",
+            &this.payment_id,
+            &crate::runtime::Rules::NONE.min_length(1),
+        );
+        v.finish()?;
+        let request = this
+            .client
+            .request(
+                &[
+                    "/v1/payments/",
+                    &crate::runtime::path_param("paymentID", &this.payment_id)?,
+                ]
+                    .concat(),
+            )?;
+        ::std::result::Result::Ok(request)
     }
 }
 
@@ -316,6 +330,7 @@ impl<M> GetPaymentStatus<M> {
     #[allow(clippy::match_overlapping_arm)]
     fn execute(self) -> crate::ResponseFuture<crate::types::PaymentStatusResponse> {
         let this = self;
+        let request = this.build_request();
         let call = crate::runtime::Call {
             operation: "getPaymentStatus",
             method: ::reqwest::Method::GET,
@@ -325,26 +340,6 @@ impl<M> GetPaymentStatus<M> {
             idempotency: crate::runtime::Idempotency::of(&::reqwest::Method::GET),
             options: this.options,
         };
-        let request = (|| {
-            let mut v = crate::runtime::Validator::new();
-            v.check(
-                "paymentID",
-                &this.payment_id,
-                &crate::runtime::Rules::NONE.min_length(1),
-            );
-            v.finish()?;
-            let request = this
-                .client
-                .request(
-                    &[
-                        "/v1/payments/",
-                        &crate::runtime::path_param("paymentID", &this.payment_id)?,
-                        "/status",
-                    ]
-                        .concat(),
-                )?;
-            ::std::result::Result::Ok::<_, crate::Error>(request)
-        })();
         crate::ResponseFuture::new(
             this.client.execute(call, request),
             |response: crate::runtime::RawResponse| match response.status() {
@@ -358,6 +353,30 @@ impl<M> GetPaymentStatus<M> {
                 _ => ::std::result::Result::Err(response.error()),
             },
         )
+    }
+
+    fn build_request(
+        &self,
+    ) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
+        let this = self;
+        let mut v = crate::runtime::Validator::new();
+        v.check(
+            "paymentID",
+            &this.payment_id,
+            &crate::runtime::Rules::NONE.min_length(1),
+        );
+        v.finish()?;
+        let request = this
+            .client
+            .request(
+                &[
+                    "/v1/payments/",
+                    &crate::runtime::path_param("paymentID", &this.payment_id)?,
+                    "/status",
+                ]
+                    .concat(),
+            )?;
+        ::std::result::Result::Ok(request)
     }
 }
 
@@ -420,6 +439,7 @@ impl<M> CancelPayment<M> {
     #[allow(clippy::match_overlapping_arm)]
     fn execute(self) -> crate::ResponseFuture<crate::types::Payment> {
         let this = self;
+        let request = this.build_request();
         let call = crate::runtime::Call {
             operation: "cancelPayment",
             method: ::reqwest::Method::POST,
@@ -431,32 +451,6 @@ impl<M> CancelPayment<M> {
             ),
             options: this.options,
         };
-        let request = (|| {
-            let mut v = crate::runtime::Validator::new();
-            v.check(
-                "paymentID",
-                &this.payment_id,
-                &crate::runtime::Rules::NONE.min_length(1),
-            );
-            v.check(
-                "X-Idempotency-Key",
-                &this.idempotency_key,
-                &crate::runtime::Rules::NONE.format(crate::runtime::Format::Uuid),
-            );
-            v.finish()?;
-            let mut request = this
-                .client
-                .request(
-                    &[
-                        "/v1/payments/",
-                        &crate::runtime::path_param("paymentID", &this.payment_id)?,
-                        "/cancel",
-                    ]
-                        .concat(),
-                )?;
-            request.header("X-Idempotency-Key", &this.idempotency_key)?;
-            ::std::result::Result::Ok::<_, crate::Error>(request)
-        })();
         crate::ResponseFuture::new(
             this.client.execute(call, request),
             |response: crate::runtime::RawResponse| match response.status() {
@@ -470,6 +464,36 @@ impl<M> CancelPayment<M> {
                 _ => ::std::result::Result::Err(response.error()),
             },
         )
+    }
+
+    fn build_request(
+        &self,
+    ) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
+        let this = self;
+        let mut v = crate::runtime::Validator::new();
+        v.check(
+            "paymentID",
+            &this.payment_id,
+            &crate::runtime::Rules::NONE.min_length(1),
+        );
+        v.check(
+            "X-Idempotency-Key",
+            &this.idempotency_key,
+            &crate::runtime::Rules::NONE.format(crate::runtime::Format::Uuid),
+        );
+        v.finish()?;
+        let mut request = this
+            .client
+            .request(
+                &[
+                    "/v1/payments/",
+                    &crate::runtime::path_param("paymentID", &this.payment_id)?,
+                    "/cancel",
+                ]
+                    .concat(),
+            )?;
+        request.header("X-Idempotency-Key", &this.idempotency_key)?;
+        ::std::result::Result::Ok(request)
     }
 }
 
@@ -499,6 +523,7 @@ impl<M> ListPaymentMethods<M> {
     #[allow(clippy::match_overlapping_arm)]
     fn execute(self) -> crate::ResponseFuture<crate::types::PaymentMethodList> {
         let this = self;
+        let request = this.build_request();
         let call = crate::runtime::Call {
             operation: "listPaymentMethods",
             method: ::reqwest::Method::GET,
@@ -508,10 +533,6 @@ impl<M> ListPaymentMethods<M> {
             idempotency: crate::runtime::Idempotency::of(&::reqwest::Method::GET),
             options: this.options,
         };
-        let request = (|| {
-            let request = this.client.request("/v1/payment-methods")?;
-            ::std::result::Result::Ok::<_, crate::Error>(request)
-        })();
         crate::ResponseFuture::new(
             this.client.execute(call, request),
             |response: crate::runtime::RawResponse| match response.status() {
@@ -525,6 +546,14 @@ impl<M> ListPaymentMethods<M> {
                 _ => ::std::result::Result::Err(response.error()),
             },
         )
+    }
+
+    fn build_request(
+        &self,
+    ) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
+        let this = self;
+        let request = this.client.request("/v1/payment-methods")?;
+        ::std::result::Result::Ok(request)
     }
 }
 

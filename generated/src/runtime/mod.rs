@@ -45,5 +45,5 @@ pub(crate) use macros::{
 };
 pub(crate) use pagination::pages;
 pub(crate) use poll::poll_until;
-pub(crate) use request::{Auth, QueryStyle, RawResponse, file_parts, path_param};
+pub(crate) use request::{Auth, QueryStyle, RawResponse, Request, file_parts, path_param};
 pub(crate) use validate::{Format, Pattern, Rules, UniqueItems, Validate, Validator};

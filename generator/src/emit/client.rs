@@ -276,7 +276,7 @@ fn emit_builder(api: &Api, op: &Operation, validation: &Validation) -> TokenStre
         }
     }
     let output = success_type(op);
-    let execute_body = emit_execute(api, op, validation);
+    let (execute_body, build_body) = emit_execute(api, op, validation);
     let method = op.method_name.as_str();
     let doc = attrs(&format!(
         "A {} request, made by [`Client::{method}`](crate::Client::{method}).",
@@ -324,6 +324,10 @@ fn emit_builder(api: &Api, op: &Operation, validation: &Validation) -> TokenStre
             #allow_overlap
             fn execute(self) -> crate::ResponseFuture<#output> {
                 #execute_body
+            }
+
+            fn build_request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
+                #build_body
             }
         }
 
@@ -500,7 +504,13 @@ fn status_text(s: StatusMatch) -> String {
 }
 
 /// The body of a builder's `execute`: check, build, send, decode.
-fn emit_execute(api: &Api, op: &Operation, validation: &Validation) -> TokenStream {
+/// The bodies of a builder's `execute` (the call and its response
+/// handling) and `build_request` (the request, checked and encoded).
+fn emit_execute(
+    api: &Api,
+    op: &Operation,
+    validation: &Validation,
+) -> (TokenStream, TokenStream) {
     let method = format_ident!("{}", op.method.as_str());
     let wire_id = op.wire_id.as_str();
     let template = op.path.as_str();
@@ -684,8 +694,9 @@ fn emit_execute(api: &Api, op: &Operation, validation: &Validation) -> TokenStre
         }
     };
     let mutability = (!steps.is_empty()).then(|| quote!(mut));
-    quote! {
+    let execute = quote! {
         let this = self;
+        let request = this.build_request();
         let call = crate::runtime::Call {
             operation: #wire_id,
             method: ::reqwest::Method::#method,
@@ -695,17 +706,21 @@ fn emit_execute(api: &Api, op: &Operation, validation: &Validation) -> TokenStre
             idempotency: #idempotency,
             options: this.options,
         };
-        let request = (|| {
-            #validate
-            let #mutability request = this.client.request(#path)?;
-            #(#steps)*
-            ::std::result::Result::Ok::<_, crate::Error>(request)
-        })();
         crate::ResponseFuture::new(
             this.client.execute(call, request),
             |response: crate::runtime::RawResponse| #dispatch,
         )
-    }
+    };
+    // A method of its own rather than a closure inside `execute`: the same
+    // code, less for the compiler to infer and check.
+    let build = quote! {
+        let this = self;
+        #validate
+        let #mutability request = this.client.request(#path)?;
+        #(#steps)*
+        ::std::result::Result::Ok(request)
+    };
+    (execute, build)
 }
 
 /// The properties of a multipart body's type that hold files (binary, alone,

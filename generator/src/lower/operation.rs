@@ -46,6 +46,7 @@ const BUILDER_RESERVED: &[&str] = &[
     "options",
     "body",
     "execute",
+    "build_request",
     "into_pages",
     "pages",
     "items",
