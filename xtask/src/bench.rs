@@ -211,7 +211,9 @@ fn generation() -> anyhow::Result<()> {
             check.as_secs_f64()
         );
     }
-    println!("(progenitor's crate for oxide-nexus, and the crates before this work: `cargo xtask bench compile`)");
+    println!(
+        "(progenitor's crate for oxide-nexus, and the crates before this work: `cargo xtask bench compile`)"
+    );
     features(&out, &members, &checks)
 }
 

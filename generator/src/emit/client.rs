@@ -503,14 +503,9 @@ fn status_text(s: StatusMatch) -> String {
     }
 }
 
-/// The body of a builder's `execute`: check, build, send, decode.
 /// The bodies of a builder's `execute` (the call and its response
 /// handling) and `build_request` (the request, checked and encoded).
-fn emit_execute(
-    api: &Api,
-    op: &Operation,
-    validation: &Validation,
-) -> (TokenStream, TokenStream) {
+fn emit_execute(api: &Api, op: &Operation, validation: &Validation) -> (TokenStream, TokenStream) {
     let method = format_ident!("{}", op.method.as_str());
     let wire_id = op.wire_id.as_str();
     let template = op.path.as_str();
