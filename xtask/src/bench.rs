@@ -99,19 +99,11 @@ fn generation() -> anyhow::Result<()> {
     let binary = root().join("target/release/generator");
     let out = root().join("target/bench");
     std::fs::create_dir_all(&out)?;
-    let names: Vec<String> = DOCUMENTS.iter().map(|d| (*d).to_owned()).collect();
-    let mut docs = Vec::new();
-    for dir in corpus::corpus_dirs() {
-        docs.extend(corpus::documents(&dir, &names)?);
-    }
+    let docs = documents()?;
     let mut rows = Vec::new();
     let mut members = Vec::new();
     for doc in &docs {
-        let name = doc
-            .file_name()
-            .and_then(|n| n.to_str())
-            .unwrap_or_default()
-            .to_owned();
+        let name = file_name(doc);
         let package = corpus::package_name(&name).replacen("corpus-", "bench-", 1);
         let dir = out.join(&package);
         let mut runs = Vec::new();
@@ -350,11 +342,7 @@ fn compile() -> anyhow::Result<()> {
             None
         }
     };
-    let names: Vec<String> = DOCUMENTS.iter().map(|d| (*d).to_owned()).collect();
-    let mut docs = Vec::new();
-    for dir in corpus::corpus_dirs() {
-        docs.extend(corpus::documents(&dir, &names)?);
-    }
+    let docs = documents()?;
     // (document, crate of today, crate of the baseline)
     let mut crates = Vec::new();
     let mut members = Vec::new();
@@ -561,6 +549,16 @@ fn compile() -> anyhow::Result<()> {
     Ok(())
 }
 
+/// The paths of [`DOCUMENTS`], from the 3.0 and 3.1 corpus folders.
+fn documents() -> anyhow::Result<Vec<std::path::PathBuf>> {
+    let names: Vec<String> = DOCUMENTS.iter().map(|d| (*d).to_owned()).collect();
+    let mut docs = Vec::new();
+    for dir in corpus::corpus_dirs() {
+        docs.extend(corpus::documents(&dir, &names)?);
+    }
+    Ok(docs)
+}
+
 fn file_name(path: &Path) -> String {
     path.file_name()
         .and_then(|n| n.to_str())
@@ -573,30 +571,9 @@ fn export_baseline(src: &Path) -> anyhow::Result<()> {
     if src.join("Cargo.toml").exists() {
         return Ok(());
     }
-    let archive = Command::new("git")
-        .args(["archive", "--format=tar", BASELINE])
-        .current_dir(root())
-        .output()
-        .context("cannot run git")?;
-    if !archive.status.success() {
-        bail!(
-            "git archive {BASELINE}: {}",
-            String::from_utf8_lossy(&archive.stderr).trim()
-        );
-    }
     let partial = src.with_extension("partial");
     let _ = std::fs::remove_dir_all(&partial);
-    std::fs::create_dir_all(&partial)?;
-    let mut tar = Command::new("tar")
-        .args(["-x", "-C"])
-        .arg(&partial)
-        .stdin(std::process::Stdio::piped())
-        .spawn()
-        .context("cannot run tar")?;
-    std::io::Write::write_all(tar.stdin.as_mut().context("tar's input")?, &archive.stdout)?;
-    if !tar.wait()?.success() {
-        bail!("tar could not unpack {BASELINE}");
-    }
+    crate::release::git_archive(BASELINE, &[], &partial)?;
     std::fs::rename(&partial, src)?;
     Ok(())
 }

@@ -105,30 +105,44 @@ pub fn changes(root: &Path, base: &Base) -> anyhow::Result<(Vec<Change>, String)
 fn checkout_spec(root: &Path, rev: &str) -> anyhow::Result<PathBuf> {
     let dir = root.join("target/spec-at-revision");
     let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir)?;
+    git_archive(rev, &["spec"], &dir)?;
+    Ok(dir)
+}
+
+/// Unpacks `paths` (everything when empty) as they are at the git revision
+/// `rev` into `dir`, which must not exist yet.
+pub(crate) fn git_archive(rev: &str, paths: &[&str], dir: &Path) -> anyhow::Result<()> {
     let archive = Command::new("git")
-        .args(["archive", "--format=tar", rev, "spec"])
-        .current_dir(root)
+        .args(["archive", "--format=tar", rev])
+        .args(paths)
+        .current_dir(crate::root())
         .output()
         .context("cannot run git")?;
     if !archive.status.success() {
         bail!(
-            "cannot read spec/ at `{rev}`: {}",
+            "cannot read {} at `{rev}`: {}",
+            if paths.is_empty() {
+                "the project".to_owned()
+            } else {
+                paths.join(", ")
+            },
             String::from_utf8_lossy(&archive.stderr).trim()
         );
     }
-    let tar = dir.join("spec.tar");
+    std::fs::create_dir_all(dir)?;
+    let tar = dir.join("archive.tar");
     std::fs::write(&tar, &archive.stdout)?;
     let status = Command::new("tar")
         .arg("-xf")
         .arg(&tar)
-        .current_dir(&dir)
+        .current_dir(dir)
         .status()
         .context("cannot run tar")?;
+    std::fs::remove_file(&tar)?;
     if !status.success() {
-        bail!("cannot unpack spec/ at `{rev}`");
+        bail!("cannot unpack the archive of `{rev}`");
     }
-    Ok(dir)
+    Ok(())
 }
 
 /// Prints the changes since `base_name`, and, when there are any, the bump
