@@ -169,7 +169,12 @@ fn generation() -> anyhow::Result<()> {
     )?;
     let mut checks = Vec::new();
     for package in &members {
-        touch(&out.join(package).join("src/lib.rs"))?;
+        clean(
+            &out.join("Cargo.toml"),
+            &root().join("target"),
+            package,
+            false,
+        )?;
         let started = Instant::now();
         run(
             &format!("cargo check {package} (alone, from scratch)"),
@@ -236,7 +241,12 @@ fn features(out: &Path, members: &[String], whole: &[Duration]) -> anyhow::Resul
         let median = by_size[by_size.len() / 2].clone();
         let largest = by_size[by_size.len() - 1].clone();
         let time = |args: &[&str]| -> anyhow::Result<Duration> {
-            touch(&out.join(package).join("src/lib.rs"))?;
+            clean(
+                &out.join("Cargo.toml"),
+                &root().join("target"),
+                package,
+                false,
+            )?;
             let started = Instant::now();
             run(
                 &format!("cargo check {package} {}", args.join(" ")),
@@ -287,13 +297,18 @@ fn features(out: &Path, members: &[String], whole: &[Duration]) -> anyhow::Resul
     Ok(())
 }
 
-/// Marks `path` as changed, so that cargo checks its crate again.
-fn touch(path: &Path) -> anyhow::Result<()> {
-    let text = std::fs::read(path)?;
-    std::fs::write(path, text)?;
-    // Some filesystems keep a modification time in whole seconds.
-    std::thread::sleep(Duration::from_millis(1100));
-    Ok(())
+/// Removes the artifacts of `package` (release or dev profile), so that
+/// cargo builds it again from scratch, and nothing else.
+fn clean(manifest: &Path, target: &Path, package: &str, release: bool) -> anyhow::Result<()> {
+    let mut cmd = cargo();
+    cmd.args(["clean", "--quiet", "-p", package, "--manifest-path"])
+        .arg(manifest)
+        .arg("--target-dir")
+        .arg(target);
+    if release {
+        cmd.arg("--release");
+    }
+    run(&format!("cargo clean -p {package}"), &mut cmd)
 }
 
 /// The generator before this project's compile-time work (features of
@@ -415,16 +430,7 @@ fn compile() -> anyhow::Result<()> {
                     .arg(&target),
             )?;
         }
-        let mut clean = cargo();
-        clean
-            .args(["clean", "--quiet", "-p", package, "--manifest-path"])
-            .arg(&manifest)
-            .arg("--target-dir")
-            .arg(&target);
-        if release {
-            clean.arg("--release");
-        }
-        run(&format!("cargo clean -p {package}"), &mut clean)?;
+        clean(&manifest, &target, package, release)?;
         let mut cmd = cargo();
         cmd.args([
             if release { "build" } else { "check" },
@@ -483,20 +489,7 @@ fn compile() -> anyhow::Result<()> {
     }
     for (doc, method, feature, row) in &programs {
         for (label, package, program) in row {
-            let mut clean = cargo();
-            clean
-                .args([
-                    "clean",
-                    "--quiet",
-                    "--release",
-                    "-p",
-                    package,
-                    "--manifest-path",
-                ])
-                .arg(&manifest)
-                .arg("--target-dir")
-                .arg(&target);
-            run(&format!("cargo clean --release -p {package}"), &mut clean)?;
+            clean(&manifest, &target, package, true)?;
             let time = timed(program, true)?;
             let size = std::fs::metadata(target.join("release").join(program))?.len();
             builds.push((*doc, *method, *feature, *label, time, size));
