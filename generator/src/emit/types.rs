@@ -206,8 +206,6 @@ pub(super) struct Serde {
     encode_cfg: TokenStream,
     /// The same for `Deserialize`.
     decode_cfg: TokenStream,
-    /// Whether `Serialize` is derived only with `both-ways`.
-    encode_both_ways_only: bool,
 }
 
 impl Serde {
@@ -219,7 +217,6 @@ impl Serde {
             extra: quote!(),
             encode_cfg: quote!(),
             decode_cfg: quote!(),
-            encode_both_ways_only: false,
         };
         if gates.is_none() || encode == decode {
             return both;
@@ -231,7 +228,6 @@ impl Serde {
                 extra: quote!(#[cfg_attr(feature = "both-ways", derive(::serde::Deserialize))]),
                 encode_cfg: quote!(),
                 decode_cfg: only,
-                encode_both_ways_only: false,
             }
         } else {
             Serde {
@@ -239,16 +235,21 @@ impl Serde {
                 extra: quote!(#[cfg_attr(feature = "both-ways", derive(::serde::Serialize))]),
                 encode_cfg: only,
                 decode_cfg: quote!(),
-                encode_both_ways_only: true,
             }
         }
+    }
+
+    /// Whether `Serialize` is derived only with `both-ways` (requests do not
+    /// carry the type).
+    fn encode_both_ways_only(&self) -> bool {
+        !self.encode_cfg.is_empty()
     }
 
     /// The derive list and the `both-ways` derive of a type whose
     /// `Deserialize` is written by `decode_struct!` (under `decode_cfg`):
     /// `Serialize` alone, wherever it is derived.
     fn encode_only(&self) -> (TokenStream, TokenStream) {
-        if self.encode_both_ways_only {
+        if self.encode_both_ways_only() {
             (
                 quote!(),
                 quote!(#[cfg_attr(feature = "both-ways", derive(::serde::Serialize))]),
@@ -261,7 +262,7 @@ impl Serde {
     /// A field's `#[serde(...)]` attribute, which only the derived
     /// `Serialize` reads: under `both-ways` when that is where it is derived.
     fn field_attr(&self, args: TokenStream) -> TokenStream {
-        if self.encode_both_ways_only {
+        if self.encode_both_ways_only() {
             quote!(#[cfg_attr(feature = "both-ways", serde(#args))])
         } else {
             quote!(#[serde(#args)])

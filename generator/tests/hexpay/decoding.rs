@@ -126,3 +126,22 @@ fn an_error_in_a_nested_object_says_where() {
         "{message}"
     );
 }
+
+#[test]
+fn a_body_cut_anywhere_is_an_error_never_a_value() {
+    // What a proxy that drops the connection mid-body hands over.
+    let whole = text(&payment_json("pending"));
+    for end in 0..whole.len() {
+        let Some(cut) = whole.get(..end) else {
+            continue;
+        };
+        assert!(
+            serde_json::from_str::<Payment>(cut).is_err(),
+            "a body cut at {end} decoded: {cut}"
+        );
+    }
+    assert!(serde_json::from_str::<Payment>(&whole).is_ok());
+    // An HTML error page from a load balancer, with a 200.
+    let html = "<html><body><h1>502 Bad Gateway</h1></body></html>";
+    assert!(serde_json::from_str::<Payment>(html).is_err());
+}
