@@ -357,50 +357,12 @@ pub enum Currency {
     Unknown(crate::UnknownValue),
 }
 
-impl Currency {
-    /// The value as it travels on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Usd => "USD",
-            Self::Eur => "EUR",
-            Self::Rub => "RUB",
-            Self::Ton => "TON",
-            Self::Usdt => "USDT",
-            Self::Not => "NOT",
-            Self::Dogs => "DOGS",
-            Self::Build => "BUILD",
-            Self::Blum => "BLUM",
-            Self::Dust => "DUST",
-            Self::Dyor => "DYOR",
-            Self::Ston => "STON",
-            Self::Xaut0 => "XAUt0",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-
-    fn from_wire(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "USD" => Self::Usd,
-            "EUR" => Self::Eur,
-            "RUB" => Self::Rub,
-            "TON" => Self::Ton,
-            "USDT" => Self::Usdt,
-            "NOT" => Self::Not,
-            "DOGS" => Self::Dogs,
-            "BUILD" => Self::Build,
-            "BLUM" => Self::Blum,
-            "DUST" => Self::Dust,
-            "DYOR" => Self::Dyor,
-            "STON" => Self::Ston,
-            "XAUt0" => Self::Xaut0,
-            _ => Self::Unknown(crate::UnknownValue::new(value)),
-        }
-    }
-}
-
 crate::runtime::string_enum!(
     Currency, Unknown,
-    "must be one of `USD`, `EUR`, `RUB`, `TON`, `USDT`, `NOT`, `DOGS`, `BUILD`, `BLUM`, `DUST`, `DYOR`, `STON`, `XAUt0`"
+    "must be one of `USD`, `EUR`, `RUB`, `TON`, `USDT`, `NOT`, `DOGS`, `BUILD`, `BLUM`, `DUST`, `DYOR`, `STON`, `XAUt0`",
+    [Usd("USD"), Eur("EUR"), Rub("RUB"), Ton("TON"), Usdt("USDT"), Not("NOT"),
+    Dogs("DOGS"), Build("BUILD"), Blum("BLUM"), Dust("DUST"), Dyor("DYOR"), Ston("STON"),
+    Xaut0("XAUt0")]
 );
 
 impl crate::runtime::Validate for Currency {
@@ -739,38 +701,17 @@ pub enum PaymentStatus {
 }
 
 impl PaymentStatus {
-    /// The value as it travels on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Created => "created",
-            Self::Pending => "pending",
-            Self::Completed => "completed",
-            Self::Cancelled => "cancelled",
-            Self::Expired => "expired",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-
     /// Whether the value is final (`completed`, `cancelled`, `expired`): once there, it never changes again. A value the document does not list is not known to be final.
     pub fn is_terminal(&self) -> bool {
         ::std::matches!(self, Self::Completed | Self::Cancelled | Self::Expired)
-    }
-
-    fn from_wire(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "created" => Self::Created,
-            "pending" => Self::Pending,
-            "completed" => Self::Completed,
-            "cancelled" => Self::Cancelled,
-            "expired" => Self::Expired,
-            _ => Self::Unknown(crate::UnknownValue::new(value)),
-        }
     }
 }
 
 crate::runtime::string_enum!(
     PaymentStatus, Unknown,
-    "must be one of `created`, `pending`, `completed`, `cancelled`, `expired`"
+    "must be one of `created`, `pending`, `completed`, `cancelled`, `expired`",
+    [Created("created"), Pending("pending"), Completed("completed"),
+    Cancelled("cancelled"), Expired("expired")]
 );
 
 /// A payment's status alone.

@@ -4,7 +4,9 @@
 //! line for line, for every enum and every operation: the crate is shorter
 //! to read, to review and to generate, and compiles to the same code.
 
-/// The impls of a string enum that follow from its `as_str` and `from_wire`:
+/// The impls of a string enum, from its variants and their wire strings
+/// (`[Active("active"), …]`): `as_str` and `from_wire` (any string not
+/// listed decodes into `$catch_all`), and what follows from them:
 /// `Display`, `FromStr` (known values only; any other breaks `$rule`), serde
 /// (as the wire string; an unknown value decodes into `$catch_all`), and
 /// equality, hashing and order by the wire string. Ordered by the string,
@@ -13,7 +15,24 @@
 /// hold a listed one (only `from_wire` makes it), so equal strings are
 /// equal values.
 macro_rules! string_enum {
-    ($name:ident, $catch_all:ident, $rule:literal) => {
+    ($name:ident, $catch_all:ident, $rule:literal, [$($variant:ident($wire:literal)),* $(,)?]) => {
+        impl $name {
+            /// The value as it travels on the wire.
+            pub fn as_str(&self) -> &str {
+                match self {
+                    $( Self::$variant => $wire, )*
+                    Self::$catch_all(value) => value.as_str(),
+                }
+            }
+
+            fn from_wire(value: ::std::string::String) -> Self {
+                match value.as_str() {
+                    $( $wire => Self::$variant, )*
+                    _ => Self::$catch_all(crate::UnknownValue::new(value)),
+                }
+            }
+        }
+
         impl ::std::cmp::PartialEq for $name {
             fn eq(&self, other: &Self) -> bool {
                 self.as_str() == other.as_str()

@@ -435,9 +435,11 @@ fn emit_enum(
             " Whether the value is final ({list}): once there, it never changes again. A value the document does not list is not known to be final."
         );
         quote! {
-            #[doc = #text]
-            pub fn is_terminal(&self) -> bool {
-                ::std::matches!(self, #(Self::#finals)|*)
+            impl #name {
+                #[doc = #text]
+                pub fn is_terminal(&self) -> bool {
+                    ::std::matches!(self, #(Self::#finals)|*)
+                }
             }
         }
     });
@@ -457,26 +459,9 @@ fn emit_enum(
             #catch_all(crate::UnknownValue),
         }
 
-        impl #name {
-            /// The value as it travels on the wire.
-            pub fn as_str(&self) -> &str {
-                match self {
-                    #( Self::#rust => #wire, )*
-                    Self::#catch_all(value) => value.as_str(),
-                }
-            }
+        #is_terminal
 
-            #is_terminal
-
-            fn from_wire(value: ::std::string::String) -> Self {
-                match value.as_str() {
-                    #( #wire => Self::#rust, )*
-                    _ => Self::#catch_all(crate::UnknownValue::new(value)),
-                }
-            }
-        }
-
-        crate::runtime::string_enum!(#name, #catch_all, #from_str_rule);
+        crate::runtime::string_enum!(#name, #catch_all, #from_str_rule, [#( #rust(#wire) ),*]);
     }
 }
 
