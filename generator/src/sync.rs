@@ -54,14 +54,16 @@ pub fn sync(dir: &Path, files: &BTreeMap<String, String>, mode: Mode) -> io::Res
     let mut report = Report::default();
     for (rel, content) in files {
         let path = dir.join(rel);
-        let current = match fs::read_to_string(&path) {
-            Ok(text) => Some(text.replace("\r\n", "\n")),
-            Err(e) if e.kind() == io::ErrorKind::NotFound => None,
-            // Not UTF-8: certainly not what we would write.
-            Err(e) if e.kind() == io::ErrorKind::InvalidData => None,
+        let same = match fs::read(&path) {
+            // A checkout that turned line ends into CRLF holds the same text.
+            Ok(bytes) if bytes.contains(&b'\r') => {
+                String::from_utf8(bytes).is_ok_and(|text| text.replace("\r\n", "\n") == *content)
+            }
+            Ok(bytes) => bytes == content.as_bytes(),
+            Err(e) if e.kind() == io::ErrorKind::NotFound => false,
             Err(e) => return Err(e),
         };
-        if current.as_deref() != Some(content.as_str()) {
+        if !same {
             if mode == Mode::Write {
                 if let Some(parent) = path.parent() {
                     fs::create_dir_all(parent)?;
@@ -102,16 +104,18 @@ fn marked_files(dir: &Path) -> io::Result<Vec<String>> {
                 }
                 continue;
             }
-            let first_line = fs::read(&path)
-                .map(|bytes| {
-                    let end = bytes
-                        .iter()
-                        .position(|&b| b == b'\n')
-                        .unwrap_or(bytes.len());
-                    String::from_utf8_lossy(&bytes[..end]).into_owned()
-                })
-                .unwrap_or_default();
-            if is_header(&first_line) {
+            // The header is the first line: read no more of a 12 MB file.
+            let mut first_line = Vec::new();
+            if let Ok(file) = fs::File::open(&path) {
+                let _ = io::BufRead::read_until(
+                    &mut io::BufReader::new(io::Read::take(file, 4096)),
+                    b'\n',
+                    &mut first_line,
+                );
+            }
+            let first_line = String::from_utf8_lossy(&first_line);
+            let first_line = first_line.trim_end_matches(['\n', '\r']);
+            if is_header(first_line) {
                 let rel = path.strip_prefix(dir).unwrap_or(&path);
                 let rel: Vec<String> = rel
                     .components()
