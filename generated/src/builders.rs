@@ -13,8 +13,8 @@ pub struct ListPayments<M = crate::Async> {
     #[cfg_attr(not(feature = "blocking"), allow(dead_code))]
     mode: M,
     options: crate::runtime::RequestOptions,
-    limit: ::std::option::Option<i32>,
-    cursor: ::std::option::Option<::std::string::String>,
+    limit: Option<i32>,
+    cursor: Option<String>,
 }
 
 impl<M> ListPayments<M> {
@@ -23,23 +23,20 @@ impl<M> ListPayments<M> {
             client,
             mode,
             options: ::std::default::Default::default(),
-            limit: ::std::option::Option::None,
-            cursor: ::std::option::Option::None,
+            limit: None,
+            cursor: None,
         }
     }
 
     /// The maximum number of payments on one page.
-    pub fn limit(mut self, value: impl ::std::convert::Into<i32>) -> Self {
-        self.limit = ::std::option::Option::Some(value.into());
+    pub fn limit(mut self, value: impl Into<i32>) -> Self {
+        self.limit = Some(value.into());
         self
     }
 
     /// The `nextCursor` of the previous page; omit it for the first page.
-    pub fn cursor(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.cursor = ::std::option::Option::Some(value.into());
+    pub fn cursor(mut self, value: impl Into<String>) -> Self {
+        self.cursor = Some(value.into());
         self
     }
 
@@ -63,19 +60,15 @@ impl<M> ListPayments<M> {
             |response: crate::runtime::RawResponse| match response.status() {
                 200 => response.json(),
                 400 | 401 | 429 | 500 => {
-                    ::std::result::Result::Err(
-                        response.error_json(::std::convert::identity),
-                    )
+                    Err(response.error_json(::std::convert::identity))
                 }
                 200..=299 => response.json(),
-                _ => ::std::result::Result::Err(response.error()),
+                _ => Err(response.error()),
             },
         )
     }
 
-    fn build_request(
-        &self,
-    ) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
+    fn build_request(&self) -> Result<crate::runtime::Request, crate::Error> {
         let this = self;
         let mut v = crate::runtime::Validator::new();
         v.check(
@@ -86,13 +79,13 @@ impl<M> ListPayments<M> {
         v.check("cursor", &this.cursor, &crate::runtime::Rules::NONE.min_length(1));
         v.finish()?;
         let mut request = this.client.request("/v1/payments")?;
-        if let ::std::option::Option::Some(value) = &this.limit {
+        if let Some(value) = &this.limit {
             request.query("limit", value, crate::runtime::QueryStyle::FormExploded)?;
         }
-        if let ::std::option::Option::Some(value) = &this.cursor {
+        if let Some(value) = &this.cursor {
             request.query("cursor", value, crate::runtime::QueryStyle::FormExploded)?;
         }
-        ::std::result::Result::Ok(request)
+        Ok(request)
     }
 }
 
@@ -149,10 +142,7 @@ impl<M> CreatePayment<M> {
     /// every retry.
     ///
     /// Every attempt of the call carries the key, and so does every send of a clone of this builder: make a new builder for a new logical operation. The API takes a UUID: a key that is not one is refused before sending. [`ResponseValue::idempotency_key`](crate::ResponseValue::idempotency_key) and [`Error::idempotency_key`](crate::Error::idempotency_key) give it back.
-    pub fn idempotency_key(
-        mut self,
-        key: impl ::std::convert::Into<crate::IdempotencyKey>,
-    ) -> Self {
+    pub fn idempotency_key(mut self, key: impl Into<crate::IdempotencyKey>) -> Self {
         self.idempotency_key = key.into();
         self
     }
@@ -184,19 +174,15 @@ impl<M> CreatePayment<M> {
             |response: crate::runtime::RawResponse| match response.status() {
                 201 => response.json(),
                 400 | 401 | 409 | 422 | 429 | 500 => {
-                    ::std::result::Result::Err(
-                        response.error_json(::std::convert::identity),
-                    )
+                    Err(response.error_json(::std::convert::identity))
                 }
                 200..=299 => response.json(),
-                _ => ::std::result::Result::Err(response.error()),
+                _ => Err(response.error()),
             },
         )
     }
 
-    fn build_request(
-        &self,
-    ) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
+    fn build_request(&self) -> Result<crate::runtime::Request, crate::Error> {
         let this = self;
         let mut v = crate::runtime::Validator::new();
         v.check(
@@ -209,7 +195,7 @@ impl<M> CreatePayment<M> {
         let mut request = this.client.request("/v1/payments")?;
         request.header("X-Idempotency-Key", &this.idempotency_key)?;
         request.json("application/json", &this.body)?;
-        ::std::result::Result::Ok(request)
+        Ok(request)
     }
 }
 
@@ -223,15 +209,11 @@ pub struct GetPayment<M = crate::Async> {
     #[cfg_attr(not(feature = "blocking"), allow(dead_code))]
     mode: M,
     options: crate::runtime::RequestOptions,
-    payment_id: ::std::string::String,
+    payment_id: String,
 }
 
 impl<M> GetPayment<M> {
-    pub(crate) fn new(
-        client: crate::Client,
-        mode: M,
-        payment_id: ::std::string::String,
-    ) -> Self {
+    pub(crate) fn new(client: crate::Client, mode: M, payment_id: String) -> Self {
         Self {
             client,
             mode,
@@ -260,19 +242,15 @@ impl<M> GetPayment<M> {
             |response: crate::runtime::RawResponse| match response.status() {
                 200 => response.json(),
                 400 | 401 | 404 | 429 | 500 => {
-                    ::std::result::Result::Err(
-                        response.error_json(::std::convert::identity),
-                    )
+                    Err(response.error_json(::std::convert::identity))
                 }
                 200..=299 => response.json(),
-                _ => ::std::result::Result::Err(response.error()),
+                _ => Err(response.error()),
             },
         )
     }
 
-    fn build_request(
-        &self,
-    ) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
+    fn build_request(&self) -> Result<crate::runtime::Request, crate::Error> {
         let this = self;
         let mut v = crate::runtime::Validator::new();
         v.check(
@@ -290,7 +268,7 @@ impl<M> GetPayment<M> {
                 ]
                     .concat(),
             )?;
-        ::std::result::Result::Ok(request)
+        Ok(request)
     }
 }
 
@@ -308,15 +286,11 @@ pub struct GetPaymentStatus<M = crate::Async> {
     #[cfg_attr(not(feature = "blocking"), allow(dead_code))]
     mode: M,
     options: crate::runtime::RequestOptions,
-    payment_id: ::std::string::String,
+    payment_id: String,
 }
 
 impl<M> GetPaymentStatus<M> {
-    pub(crate) fn new(
-        client: crate::Client,
-        mode: M,
-        payment_id: ::std::string::String,
-    ) -> Self {
+    pub(crate) fn new(client: crate::Client, mode: M, payment_id: String) -> Self {
         Self {
             client,
             mode,
@@ -345,19 +319,15 @@ impl<M> GetPaymentStatus<M> {
             |response: crate::runtime::RawResponse| match response.status() {
                 200 => response.json(),
                 400 | 401 | 404 | 429 | 500 => {
-                    ::std::result::Result::Err(
-                        response.error_json(::std::convert::identity),
-                    )
+                    Err(response.error_json(::std::convert::identity))
                 }
                 200..=299 => response.json(),
-                _ => ::std::result::Result::Err(response.error()),
+                _ => Err(response.error()),
             },
         )
     }
 
-    fn build_request(
-        &self,
-    ) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
+    fn build_request(&self) -> Result<crate::runtime::Request, crate::Error> {
         let this = self;
         let mut v = crate::runtime::Validator::new();
         v.check(
@@ -376,7 +346,7 @@ impl<M> GetPaymentStatus<M> {
                 ]
                     .concat(),
             )?;
-        ::std::result::Result::Ok(request)
+        Ok(request)
     }
 }
 
@@ -394,16 +364,12 @@ pub struct CancelPayment<M = crate::Async> {
     #[cfg_attr(not(feature = "blocking"), allow(dead_code))]
     mode: M,
     options: crate::runtime::RequestOptions,
-    payment_id: ::std::string::String,
+    payment_id: String,
     idempotency_key: crate::IdempotencyKey,
 }
 
 impl<M> CancelPayment<M> {
-    pub(crate) fn new(
-        client: crate::Client,
-        mode: M,
-        payment_id: ::std::string::String,
-    ) -> Self {
+    pub(crate) fn new(client: crate::Client, mode: M, payment_id: String) -> Self {
         Self {
             client,
             mode,
@@ -421,10 +387,7 @@ impl<M> CancelPayment<M> {
     /// every retry.
     ///
     /// Every attempt of the call carries the key, and so does every send of a clone of this builder: make a new builder for a new logical operation. The API takes a UUID: a key that is not one is refused before sending. [`ResponseValue::idempotency_key`](crate::ResponseValue::idempotency_key) and [`Error::idempotency_key`](crate::Error::idempotency_key) give it back.
-    pub fn idempotency_key(
-        mut self,
-        key: impl ::std::convert::Into<crate::IdempotencyKey>,
-    ) -> Self {
+    pub fn idempotency_key(mut self, key: impl Into<crate::IdempotencyKey>) -> Self {
         self.idempotency_key = key.into();
         self
     }
@@ -456,19 +419,15 @@ impl<M> CancelPayment<M> {
             |response: crate::runtime::RawResponse| match response.status() {
                 200 => response.json(),
                 400 | 401 | 404 | 409 | 429 | 500 => {
-                    ::std::result::Result::Err(
-                        response.error_json(::std::convert::identity),
-                    )
+                    Err(response.error_json(::std::convert::identity))
                 }
                 200..=299 => response.json(),
-                _ => ::std::result::Result::Err(response.error()),
+                _ => Err(response.error()),
             },
         )
     }
 
-    fn build_request(
-        &self,
-    ) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
+    fn build_request(&self) -> Result<crate::runtime::Request, crate::Error> {
         let this = self;
         let mut v = crate::runtime::Validator::new();
         v.check(
@@ -493,7 +452,7 @@ impl<M> CancelPayment<M> {
                     .concat(),
             )?;
         request.header("X-Idempotency-Key", &this.idempotency_key)?;
-        ::std::result::Result::Ok(request)
+        Ok(request)
     }
 }
 
@@ -537,23 +496,17 @@ impl<M> ListPaymentMethods<M> {
             this.client.execute(call, request),
             |response: crate::runtime::RawResponse| match response.status() {
                 200 => response.json(),
-                401 | 429 | 500 => {
-                    ::std::result::Result::Err(
-                        response.error_json(::std::convert::identity),
-                    )
-                }
+                401 | 429 | 500 => Err(response.error_json(::std::convert::identity)),
                 200..=299 => response.json(),
-                _ => ::std::result::Result::Err(response.error()),
+                _ => Err(response.error()),
             },
         )
     }
 
-    fn build_request(
-        &self,
-    ) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
+    fn build_request(&self) -> Result<crate::runtime::Request, crate::Error> {
         let this = self;
         let request = this.client.request("/v1/payment-methods")?;
-        ::std::result::Result::Ok(request)
+        Ok(request)
     }
 }
 

@@ -72,7 +72,7 @@ impl crate::Client {
     /// The builder holds the call's idempotency key from the start ([`get_idempotency_key`](crate::builders::CreatePayment::get_idempotency_key)): every send of it, and of its clones, carries that key.
     pub fn create_payment(
         &self,
-        body: impl ::std::convert::Into<crate::types::CreatePaymentRequest>,
+        body: impl Into<crate::types::CreatePaymentRequest>,
     ) -> crate::builders::CreatePayment {
         crate::builders::CreatePayment::new(self.clone(), crate::Async, body.into())
     }
@@ -91,7 +91,7 @@ impl crate::Client {
     /// Returns a [`GetPayment`](crate::builders::GetPayment): set optional parameters on it, then `.await` it.
     pub fn get_payment(
         &self,
-        payment_id: impl ::std::convert::Into<::std::string::String>,
+        payment_id: impl Into<String>,
     ) -> crate::builders::GetPayment {
         crate::builders::GetPayment::new(self.clone(), crate::Async, payment_id.into())
     }
@@ -109,7 +109,7 @@ impl crate::Client {
     /// Returns a [`GetPaymentStatus`](crate::builders::GetPaymentStatus): set optional parameters on it, then `.await` it.
     pub fn get_payment_status(
         &self,
-        payment_id: impl ::std::convert::Into<::std::string::String>,
+        payment_id: impl Into<String>,
     ) -> crate::builders::GetPaymentStatus {
         crate::builders::GetPaymentStatus::new(
             self.clone(),
@@ -133,7 +133,7 @@ impl crate::Client {
     /// The builder holds the call's idempotency key from the start ([`get_idempotency_key`](crate::builders::CancelPayment::get_idempotency_key)): every send of it, and of its clones, carries that key.
     pub fn cancel_payment(
         &self,
-        payment_id: impl ::std::convert::Into<::std::string::String>,
+        payment_id: impl Into<String>,
     ) -> crate::builders::CancelPayment {
         crate::builders::CancelPayment::new(
             self.clone(),
@@ -168,7 +168,7 @@ impl crate::blocking::Client {
     /// [`Client::create_payment`](crate::Client::create_payment), blocking: set optional parameters on the builder, then call `send()`.
     pub fn create_payment(
         &self,
-        body: impl ::std::convert::Into<crate::types::CreatePaymentRequest>,
+        body: impl Into<crate::types::CreatePaymentRequest>,
     ) -> crate::builders::CreatePayment<crate::blocking::Blocking> {
         crate::builders::CreatePayment::new(
             self.as_async().clone(),
@@ -180,7 +180,7 @@ impl crate::blocking::Client {
     /// [`Client::get_payment`](crate::Client::get_payment), blocking: set optional parameters on the builder, then call `send()`.
     pub fn get_payment(
         &self,
-        payment_id: impl ::std::convert::Into<::std::string::String>,
+        payment_id: impl Into<String>,
     ) -> crate::builders::GetPayment<crate::blocking::Blocking> {
         crate::builders::GetPayment::new(
             self.as_async().clone(),
@@ -192,7 +192,7 @@ impl crate::blocking::Client {
     /// [`Client::get_payment_status`](crate::Client::get_payment_status), blocking: set optional parameters on the builder, then call `send()`.
     pub fn get_payment_status(
         &self,
-        payment_id: impl ::std::convert::Into<::std::string::String>,
+        payment_id: impl Into<String>,
     ) -> crate::builders::GetPaymentStatus<crate::blocking::Blocking> {
         crate::builders::GetPaymentStatus::new(
             self.as_async().clone(),
@@ -204,7 +204,7 @@ impl crate::blocking::Client {
     /// [`Client::cancel_payment`](crate::Client::cancel_payment), blocking: set optional parameters on the builder, then call `send()`.
     pub fn cancel_payment(
         &self,
-        payment_id: impl ::std::convert::Into<::std::string::String>,
+        payment_id: impl Into<String>,
     ) -> crate::builders::CancelPayment<crate::blocking::Blocking> {
         crate::builders::CancelPayment::new(
             self.as_async().clone(),

@@ -10,13 +10,11 @@
 /// does not, and so does decoding.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[serde(transparent)]
-pub struct Amount(::std::string::String);
+pub struct Amount(String);
 
 impl Amount {
     /// `value`, if it keeps the rules; every rule it breaks otherwise.
-    pub fn new(
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> ::std::result::Result<Self, crate::ValidationError> {
+    pub fn new(value: impl Into<String>) -> Result<Self, crate::ValidationError> {
         let value = value.into();
 
         static PATTERN_0: crate::runtime::Pattern = crate::runtime::Pattern::new(
@@ -29,21 +27,19 @@ impl Amount {
             &mut v,
         );
         v.finish()?;
-        ::std::result::Result::Ok(Self(value))
+        Ok(Self(value))
     }
 
     /// The wrapped value.
-    pub fn into_inner(self) -> ::std::string::String {
+    pub fn into_inner(self) -> String {
         self.0
     }
 }
 
-impl ::std::convert::TryFrom<::std::string::String> for Amount {
+impl ::std::convert::TryFrom<String> for Amount {
     type Error = crate::ValidationError;
 
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, Self::Error> {
+    fn try_from(value: String) -> Result<Self, Self::Error> {
         Self::new(value)
     }
 }
@@ -51,10 +47,8 @@ impl ::std::convert::TryFrom<::std::string::String> for Amount {
 impl<'de> ::serde::Deserialize<'de> for Amount {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
+    ) -> Result<Self, D::Error> {
+        let value = <String as ::serde::Deserialize>::deserialize(deserializer)?;
         Self::new(value).map_err(::serde::de::Error::custom)
     }
 }
@@ -63,7 +57,7 @@ impl crate::runtime::Validate for Amount {}
 impl ::std::str::FromStr for Amount {
     type Err = crate::ValidationError;
 
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
         Self::new(value)
     }
 }
@@ -71,13 +65,13 @@ impl ::std::str::FromStr for Amount {
 impl ::std::convert::TryFrom<&str> for Amount {
     type Error = crate::ValidationError;
 
-    fn try_from(value: &str) -> ::std::result::Result<Self, Self::Error> {
+    fn try_from(value: &str) -> Result<Self, Self::Error> {
         Self::new(value)
     }
 }
 
 impl ::std::ops::Deref for Amount {
-    type Target = ::std::string::String;
+    type Target = String;
 
     fn deref(&self) -> &Self::Target {
         &self.0
@@ -101,22 +95,22 @@ impl ::std::convert::AsRef<str> for Amount {
 #[non_exhaustive]
 pub struct Chain {
     /// The chain's display name, such as `TON`.
-    pub name: ::std::string::String,
+    pub name: String,
     /// The chain's symbol, such as `TON`.
-    pub symbol: ::std::string::String,
+    pub symbol: String,
     /// The chain's icon.
     ///
     /// Constraints: format `uri`.
     #[serde(rename = "imgUrl")]
-    pub img_url: ::std::string::String,
+    pub img_url: String,
 }
 
 impl Chain {
     /// A value with the required properties given and every optional one absent.
     pub fn new(
-        name: impl ::std::convert::Into<::std::string::String>,
-        symbol: impl ::std::convert::Into<::std::string::String>,
-        img_url: impl ::std::convert::Into<::std::string::String>,
+        name: impl Into<String>,
+        symbol: impl Into<String>,
+        img_url: impl Into<String>,
     ) -> Self {
         Self {
             name: name.into(),
@@ -133,22 +127,22 @@ crate::runtime::decode_struct!(Chain; name("name"), symbol("symbol"), img_url("i
 #[non_exhaustive]
 pub struct Coin {
     /// The coin's display name, such as `Tether`.
-    pub name: ::std::string::String,
+    pub name: String,
     /// The coin's symbol, such as `USDT`.
-    pub symbol: ::std::string::String,
+    pub symbol: String,
     /// The coin's icon.
     ///
     /// Constraints: format `uri`.
     #[serde(rename = "imgUrl")]
-    pub img_url: ::std::string::String,
+    pub img_url: String,
 }
 
 impl Coin {
     /// A value with the required properties given and every optional one absent.
     pub fn new(
-        name: impl ::std::convert::Into<::std::string::String>,
-        symbol: impl ::std::convert::Into<::std::string::String>,
-        img_url: impl ::std::convert::Into<::std::string::String>,
+        name: impl Into<String>,
+        symbol: impl Into<String>,
+        img_url: impl Into<String>,
     ) -> Self {
         Self {
             name: name.into(),
@@ -165,112 +159,93 @@ crate::runtime::decode_struct!(Coin; name("name"), symbol("symbol"), img_url("im
 #[non_exhaustive]
 pub struct CreatePaymentRequest {
     /// The `amount` property (see [`Amount`]).
-    pub amount: crate::types::Amount,
+    pub amount: Amount,
     /// The `currency` property (see [`Currency`]).
-    pub currency: crate::types::Currency,
+    pub currency: Currency,
     /// The `payment_options` property (see [`PaymentOptions`]).
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub payment_options: ::std::option::Option<crate::types::PaymentOptions>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub payment_options: Option<PaymentOptions>,
     /// The payment window in seconds.
     ///
     /// Constraints: at least 900; at most 43200; default `3600`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub ttl: ::std::option::Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ttl: Option<i64>,
     /// Your internal order ID. Returned in all responses and webhooks.
     ///
     /// Constraints: at most 128 characters.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub order_id: ::std::option::Option<::std::string::String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub order_id: Option<String>,
     /// A human-readable payment purpose. May be shown to the customer.
     ///
     /// Constraints: at most 512 characters.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub description: ::std::option::Option<::std::string::String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
     /// Arbitrary key-value pairs.
     ///
     /// Constraints: at most 10 properties; each: at most 512 characters.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub metadata: ::std::option::Option<
-        ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
-    >,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub metadata: Option<::std::collections::BTreeMap<String, String>>,
     /// An HTTPS URL that receives a POST notification at each lifecycle
     /// change. It must be publicly reachable: localhost and private network
     /// addresses are rejected.
     ///
     /// Constraints: format `uri`; matches `^https://`.
     #[serde(rename = "webhookURL")]
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub webhook_url: ::std::option::Option<::std::string::String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub webhook_url: Option<String>,
 }
 
 impl CreatePaymentRequest {
     /// A value with the required properties given and every optional one absent (set them with the methods below).
-    pub fn new(
-        amount: impl ::std::convert::Into<crate::types::Amount>,
-        currency: impl ::std::convert::Into<crate::types::Currency>,
-    ) -> Self {
+    pub fn new(amount: impl Into<Amount>, currency: impl Into<Currency>) -> Self {
         Self {
             amount: amount.into(),
             currency: currency.into(),
-            payment_options: ::std::option::Option::None,
-            ttl: ::std::option::Option::None,
-            order_id: ::std::option::Option::None,
-            description: ::std::option::Option::None,
-            metadata: ::std::option::Option::None,
-            webhook_url: ::std::option::Option::None,
+            payment_options: None,
+            ttl: None,
+            order_id: None,
+            description: None,
+            metadata: None,
+            webhook_url: None,
         }
     }
 
     /// Sets `payment_options` (see the field).
-    pub fn payment_options(
-        mut self,
-        value: impl ::std::convert::Into<crate::types::PaymentOptions>,
-    ) -> Self {
-        self.payment_options = ::std::option::Option::Some(value.into());
+    pub fn payment_options(mut self, value: impl Into<PaymentOptions>) -> Self {
+        self.payment_options = Some(value.into());
         self
     }
 
     /// Sets `ttl` (see the field).
-    pub fn ttl(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.ttl = ::std::option::Option::Some(value.into());
+    pub fn ttl(mut self, value: impl Into<i64>) -> Self {
+        self.ttl = Some(value.into());
         self
     }
 
     /// Sets `order_id` (see the field).
-    pub fn order_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.order_id = ::std::option::Option::Some(value.into());
+    pub fn order_id(mut self, value: impl Into<String>) -> Self {
+        self.order_id = Some(value.into());
         self
     }
 
     /// Sets `description` (see the field).
-    pub fn description(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.description = ::std::option::Option::Some(value.into());
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
         self
     }
 
     /// Sets `metadata` (see the field).
     pub fn metadata(
         mut self,
-        value: impl ::std::convert::Into<
-            ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
-        >,
+        value: impl Into<::std::collections::BTreeMap<String, String>>,
     ) -> Self {
-        self.metadata = ::std::option::Option::Some(value.into());
+        self.metadata = Some(value.into());
         self
     }
 
     /// Sets `webhookURL` (see the field).
-    pub fn webhook_url(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.webhook_url = ::std::option::Option::Some(value.into());
+    pub fn webhook_url(mut self, value: impl Into<String>) -> Self {
+        self.webhook_url = Some(value.into());
         self
     }
 }
@@ -382,17 +357,14 @@ impl crate::runtime::Validate for Currency {
 #[non_exhaustive]
 pub struct ErrorResponse {
     /// A stable, machine-readable error code.
-    pub code: ::std::string::String,
+    pub code: String,
     /// A human-readable explanation.
-    pub message: ::std::string::String,
+    pub message: String,
 }
 
 impl ErrorResponse {
     /// A value with the required properties given and every optional one absent.
-    pub fn new(
-        code: impl ::std::convert::Into<::std::string::String>,
-        message: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn new(code: impl Into<String>, message: impl Into<String>) -> Self {
         Self {
             code: code.into(),
             message: message.into(),
@@ -408,68 +380,62 @@ crate::runtime::decode_struct!(ErrorResponse; code("code"), message("message"));
 pub struct Payment {
     /// The payment's ID: an opaque string (today's IDs are UUIDs, but
     /// the API does not promise it).
-    pub id: ::std::string::String,
+    pub id: String,
     /// The `status` property (see [`PaymentStatus`]).
-    pub status: crate::types::PaymentStatus,
+    pub status: PaymentStatus,
     /// The order ID given at creation.
     ///
     /// Constraints: at most 128 characters.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub order_id: ::std::option::Option<::std::string::String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub order_id: Option<String>,
     /// The `amount` property (see [`Amount`]).
-    pub amount: crate::types::Amount,
+    pub amount: Amount,
     /// The `currency` property (see [`Currency`]).
-    pub currency: crate::types::Currency,
+    pub currency: Currency,
     /// The checkout page to redirect the customer to.
     ///
     /// Constraints: format `uri`.
     #[serde(rename = "checkoutURL")]
-    pub checkout_url: ::std::string::String,
+    pub checkout_url: String,
     /// The `paymentDetails` property (see [`PaymentDetails`]).
     #[serde(rename = "paymentDetails")]
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub payment_details: ::std::option::Option<crate::types::PaymentDetails>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub payment_details: Option<PaymentDetails>,
     /// The `timer` property (see [`Timer`]).
-    pub timer: crate::types::Timer,
+    pub timer: Timer,
 }
 
 impl Payment {
     /// A value with the required properties given and every optional one absent (set them with the methods below).
     pub fn new(
-        id: impl ::std::convert::Into<::std::string::String>,
-        status: impl ::std::convert::Into<crate::types::PaymentStatus>,
-        amount: impl ::std::convert::Into<crate::types::Amount>,
-        currency: impl ::std::convert::Into<crate::types::Currency>,
-        checkout_url: impl ::std::convert::Into<::std::string::String>,
-        timer: impl ::std::convert::Into<crate::types::Timer>,
+        id: impl Into<String>,
+        status: impl Into<PaymentStatus>,
+        amount: impl Into<Amount>,
+        currency: impl Into<Currency>,
+        checkout_url: impl Into<String>,
+        timer: impl Into<Timer>,
     ) -> Self {
         Self {
             id: id.into(),
             status: status.into(),
-            order_id: ::std::option::Option::None,
+            order_id: None,
             amount: amount.into(),
             currency: currency.into(),
             checkout_url: checkout_url.into(),
-            payment_details: ::std::option::Option::None,
+            payment_details: None,
             timer: timer.into(),
         }
     }
 
     /// Sets `order_id` (see the field).
-    pub fn order_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.order_id = ::std::option::Option::Some(value.into());
+    pub fn order_id(mut self, value: impl Into<String>) -> Self {
+        self.order_id = Some(value.into());
         self
     }
 
     /// Sets `paymentDetails` (see the field).
-    pub fn payment_details(
-        mut self,
-        value: impl ::std::convert::Into<crate::types::PaymentDetails>,
-    ) -> Self {
-        self.payment_details = ::std::option::Option::Some(value.into());
+    pub fn payment_details(mut self, value: impl Into<PaymentDetails>) -> Self {
+        self.payment_details = Some(value.into());
         self
     }
 }
@@ -486,23 +452,23 @@ crate::runtime::decode_struct!(
 #[non_exhaustive]
 pub struct PaymentDetails {
     /// The deposit address.
-    pub address: ::std::string::String,
+    pub address: String,
     /// The exact amount of the coin to send to the address.
     #[serde(rename = "coinAmount")]
-    pub coin_amount: crate::types::Amount,
+    pub coin_amount: Amount,
     /// The `coin` property (see [`Coin`]).
-    pub coin: crate::types::Coin,
+    pub coin: Coin,
     /// The `chain` property (see [`Chain`]).
-    pub chain: crate::types::Chain,
+    pub chain: Chain,
 }
 
 impl PaymentDetails {
     /// A value with the required properties given and every optional one absent.
     pub fn new(
-        address: impl ::std::convert::Into<::std::string::String>,
-        coin_amount: impl ::std::convert::Into<crate::types::Amount>,
-        coin: impl ::std::convert::Into<crate::types::Coin>,
-        chain: impl ::std::convert::Into<crate::types::Chain>,
+        address: impl Into<String>,
+        coin_amount: impl Into<Amount>,
+        coin: impl Into<Coin>,
+        chain: impl Into<Chain>,
     ) -> Self {
         Self {
             address: address.into(),
@@ -523,30 +489,25 @@ crate::runtime::decode_struct!(
 #[non_exhaustive]
 pub struct PaymentList {
     /// The payments on this page.
-    pub payments: ::std::vec::Vec<crate::types::Payment>,
+    pub payments: Vec<Payment>,
     /// The cursor of the next page; absent or null on the last page.
     #[serde(rename = "nextCursor")]
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub next_cursor: ::std::option::Option<::std::string::String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub next_cursor: Option<String>,
 }
 
 impl PaymentList {
     /// A value with the required properties given and every optional one absent (set them with the methods below).
-    pub fn new(
-        payments: impl ::std::convert::Into<::std::vec::Vec<crate::types::Payment>>,
-    ) -> Self {
+    pub fn new(payments: impl Into<Vec<Payment>>) -> Self {
         Self {
             payments: payments.into(),
-            next_cursor: ::std::option::Option::None,
+            next_cursor: None,
         }
     }
 
     /// Sets `nextCursor` (see the field).
-    pub fn next_cursor(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.next_cursor = ::std::option::Option::Some(value.into());
+    pub fn next_cursor(mut self, value: impl Into<String>) -> Self {
+        self.next_cursor = Some(value.into());
         self
     }
 }
@@ -556,13 +517,13 @@ crate::runtime::decode_struct!(
 );
 
 impl crate::Page for PaymentList {
-    type Item = crate::types::Payment;
+    type Item = Payment;
 
-    fn next_cursor(&self) -> ::std::option::Option<&str> {
+    fn next_cursor(&self) -> Option<&str> {
         self.next_cursor.as_deref()
     }
 
-    fn into_items(self) -> ::std::vec::Vec<Self::Item> {
+    fn into_items(self) -> Vec<Self::Item> {
         self.payments
     }
 }
@@ -572,17 +533,14 @@ impl crate::Page for PaymentList {
 #[non_exhaustive]
 pub struct PaymentMethod {
     /// The `coin` property (see [`Coin`]).
-    pub coin: crate::types::Coin,
+    pub coin: Coin,
     /// The `chain` property (see [`Chain`]).
-    pub chain: crate::types::Chain,
+    pub chain: Chain,
 }
 
 impl PaymentMethod {
     /// A value with the required properties given and every optional one absent.
-    pub fn new(
-        coin: impl ::std::convert::Into<crate::types::Coin>,
-        chain: impl ::std::convert::Into<crate::types::Chain>,
-    ) -> Self {
+    pub fn new(coin: impl Into<Coin>, chain: impl Into<Chain>) -> Self {
         Self {
             coin: coin.into(),
             chain: chain.into(),
@@ -597,14 +555,12 @@ crate::runtime::decode_struct!(PaymentMethod; coin("coin"), chain("chain"));
 #[non_exhaustive]
 pub struct PaymentMethodList {
     /// The enabled methods.
-    pub methods: ::std::vec::Vec<crate::types::PaymentMethod>,
+    pub methods: Vec<PaymentMethod>,
 }
 
 impl PaymentMethodList {
     /// A value with the required properties given and every optional one absent.
-    pub fn new(
-        methods: impl ::std::convert::Into<::std::vec::Vec<crate::types::PaymentMethod>>,
-    ) -> Self {
+    pub fn new(methods: impl Into<Vec<PaymentMethod>>) -> Self {
         Self { methods: methods.into() }
     }
 }
@@ -618,19 +574,16 @@ pub struct PaymentMethodSelection {
     /// The coin's symbol, such as `USDT`.
     ///
     /// Constraints: at least 1 characters.
-    pub coin: ::std::string::String,
+    pub coin: String,
     /// The chain's symbol, such as `TON`.
     ///
     /// Constraints: at least 1 characters.
-    pub chain: ::std::string::String,
+    pub chain: String,
 }
 
 impl PaymentMethodSelection {
     /// A value with the required properties given and every optional one absent.
-    pub fn new(
-        coin: impl ::std::convert::Into<::std::string::String>,
-        chain: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn new(coin: impl Into<String>, chain: impl Into<String>) -> Self {
         Self {
             coin: coin.into(),
             chain: chain.into(),
@@ -654,16 +607,12 @@ pub struct PaymentOptions {
     /// Exactly one method, for preselected mode.
     ///
     /// Constraints: at least 1 items; at most 1 items.
-    pub methods: ::std::vec::Vec<crate::types::PaymentMethodSelection>,
+    pub methods: Vec<PaymentMethodSelection>,
 }
 
 impl PaymentOptions {
     /// A value with the required properties given and every optional one absent.
-    pub fn new(
-        methods: impl ::std::convert::Into<
-            ::std::vec::Vec<crate::types::PaymentMethodSelection>,
-        >,
-    ) -> Self {
+    pub fn new(methods: impl Into<Vec<PaymentMethodSelection>>) -> Self {
         Self { methods: methods.into() }
     }
 }
@@ -719,12 +668,12 @@ crate::runtime::string_enum!(
 #[non_exhaustive]
 pub struct PaymentStatusResponse {
     /// The `status` property (see [`PaymentStatus`]).
-    pub status: crate::types::PaymentStatus,
+    pub status: PaymentStatus,
 }
 
 impl PaymentStatusResponse {
     /// A value with the required properties given and every optional one absent.
-    pub fn new(status: impl ::std::convert::Into<crate::types::PaymentStatus>) -> Self {
+    pub fn new(status: impl Into<PaymentStatus>) -> Self {
         Self { status: status.into() }
     }
 }
@@ -746,8 +695,8 @@ pub struct Timer {
 impl Timer {
     /// A value with the required properties given and every optional one absent.
     pub fn new(
-        created_at: impl ::std::convert::Into<::chrono::DateTime<::chrono::Utc>>,
-        expires_at: impl ::std::convert::Into<::chrono::DateTime<::chrono::Utc>>,
+        created_at: impl Into<::chrono::DateTime<::chrono::Utc>>,
+        expires_at: impl Into<::chrono::DateTime<::chrono::Utc>>,
     ) -> Self {
         Self {
             created_at: created_at.into(),

@@ -4,7 +4,7 @@ use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
 
 use super::docs::{attrs, code, inner_attrs as attrs_inner, prose};
-use super::types::rust_type;
+use super::paths::Paths;
 use super::validation::Validation;
 use crate::model::{
     Api, ErrorBodyVariant, Operation, ParamLocation, PathSegment, Primitive, QueryStyle,
@@ -13,19 +13,19 @@ use crate::model::{
 use crate::names::ident;
 
 /// The Rust type of a response body.
-fn body_type(body: &ResponseBody) -> TokenStream {
+fn body_type(body: &ResponseBody, paths: Paths) -> TokenStream {
     match body {
         ResponseBody::Empty => quote!(()),
-        ResponseBody::Json(t) => rust_type(t),
-        ResponseBody::Text => quote!(::std::string::String),
+        ResponseBody::Json(t) => paths.ty(t),
+        ResponseBody::Text => paths.string(),
         ResponseBody::Binary => quote!(::bytes::Bytes),
     }
 }
 
 /// The type `send` returns inside `ResponseValue`.
-fn success_type(op: &Operation) -> TokenStream {
+fn success_type(op: &Operation, paths: Paths) -> TokenStream {
     match &op.success {
-        SuccessType::Single(body) => body_type(body),
+        SuccessType::Single(body) => body_type(body, paths),
         SuccessType::Enum { name, .. } => {
             let name = ident(name);
             quote!(crate::builders::#name)
@@ -33,19 +33,24 @@ fn success_type(op: &Operation) -> TokenStream {
     }
 }
 
-fn request_body_type(content: &RequestContent) -> TokenStream {
+fn request_body_type(content: &RequestContent, paths: Paths) -> TokenStream {
     match content {
         RequestContent::Json(t) | RequestContent::Form(t) | RequestContent::Multipart(t) => {
-            rust_type(t)
+            paths.ty(t)
         }
-        RequestContent::Text => quote!(::std::string::String),
+        RequestContent::Text => paths.string(),
         RequestContent::Binary => quote!(::bytes::Bytes),
     }
 }
 
 /// An `impl Client` block with one method per operation of `ops`, and the
 /// same methods on the blocking client.
-pub fn emit_client_methods(ops: &[Operation], gates: Option<&super::gates::Gates>) -> TokenStream {
+pub fn emit_client_methods(
+    ops: &[Operation],
+    gates: Option<&super::gates::Gates>,
+    paths: Paths,
+) -> TokenStream {
+    let into = paths.into();
     let mut methods = Vec::new();
     let mut blocking = Vec::new();
     for op in ops {
@@ -63,8 +68,8 @@ pub fn emit_client_methods(ops: &[Operation], gates: Option<&super::gates::Gates
             .filter(|(i, p)| p.required && op.idempotency_key != Some(*i))
         {
             let pname = ident(&p.rust_name);
-            let ty = rust_type(&p.ty);
-            args.push(quote!(#pname: impl ::std::convert::Into<#ty>));
+            let ty = paths.ty(&p.ty);
+            args.push(quote!(#pname: impl #into<#ty>));
             arg_names.push(quote!(#pname.into()));
             let what = p.doc.as_deref().map_or_else(
                 || {
@@ -79,8 +84,8 @@ pub fn emit_client_methods(ops: &[Operation], gates: Option<&super::gates::Gates
             arg_docs.push(format!("- `{}`: {what}", p.rust_name));
         }
         if let Some(body) = op.body.as_ref().filter(|b| b.required) {
-            let ty = request_body_type(&body.content);
-            args.push(quote!(body: impl ::std::convert::Into<#ty>));
+            let ty = request_body_type(&body.content, paths);
+            args.push(quote!(body: impl #into<#ty>));
             arg_names.push(quote!(body.into()));
             let what = body
                 .doc
@@ -193,6 +198,7 @@ pub fn emit_builders(
     ops: &[Operation],
     first: bool,
     validation: &Validation,
+    paths: Paths,
 ) -> TokenStream {
     let header = first.then(|| {
         attrs_inner(
@@ -204,33 +210,36 @@ pub fn emit_builders(
     });
     // Each builder's items are put under its feature once parsed
     // (`emit::gate_file`).
-    let builders = ops.iter().map(|op| emit_builder(api, op, validation));
+    let builders = ops
+        .iter()
+        .map(|op| emit_builder(api, op, validation, paths));
     quote! {
         #header
         #(#builders)*
     }
 }
 
-fn emit_builder(api: &Api, op: &Operation, validation: &Validation) -> TokenStream {
+fn emit_builder(api: &Api, op: &Operation, validation: &Validation, paths: Paths) -> TokenStream {
     let name = ident(&op.builder_name);
+    let (option, some, none, into) = (paths.option(), paths.some(), paths.none(), paths.into());
     let mut fields = Vec::new();
     let mut ctor_args = Vec::new();
     let mut ctor_inits = Vec::new();
     let mut setters = Vec::new();
     for (i, p) in op.params.iter().enumerate() {
         let pname = ident(&p.rust_name);
-        let ty = rust_type(&p.ty);
+        let ty = paths.ty(&p.ty);
         if op.idempotency_key == Some(i) {
             fields.push(quote!(#pname: crate::IdempotencyKey));
             ctor_inits.push(quote!(#pname: crate::IdempotencyKey::new_v4()));
-            setters.push(key_methods(op, p));
+            setters.push(key_methods(op, p, paths));
         } else if p.required {
             fields.push(quote!(#pname: #ty));
             ctor_args.push(quote!(#pname: #ty));
             ctor_inits.push(quote!(#pname));
         } else {
-            fields.push(quote!(#pname: ::std::option::Option<#ty>));
-            ctor_inits.push(quote!(#pname: ::std::option::Option::None));
+            fields.push(quote!(#pname: #option<#ty>));
+            ctor_inits.push(quote!(#pname: #none));
             let text = p.doc.as_deref().map_or_else(
                 || {
                     format!(
@@ -244,22 +253,22 @@ fn emit_builder(api: &Api, op: &Operation, validation: &Validation) -> TokenStre
             let doc = attrs(&text);
             setters.push(quote! {
                 #doc
-                pub fn #pname(mut self, value: impl ::std::convert::Into<#ty>) -> Self {
-                    self.#pname = ::std::option::Option::Some(value.into());
+                pub fn #pname(mut self, value: impl #into<#ty>) -> Self {
+                    self.#pname = #some(value.into());
                     self
                 }
             });
         }
     }
     if let Some(body) = &op.body {
-        let ty = request_body_type(&body.content);
+        let ty = request_body_type(&body.content, paths);
         if body.required {
             fields.push(quote!(body: #ty));
             ctor_args.push(quote!(body: #ty));
             ctor_inits.push(quote!(body));
         } else {
-            fields.push(quote!(body: ::std::option::Option<#ty>));
-            ctor_inits.push(quote!(body: ::std::option::Option::None));
+            fields.push(quote!(body: #option<#ty>));
+            ctor_inits.push(quote!(body: #none));
             let doc = attrs(
                 &body
                     .doc
@@ -268,21 +277,21 @@ fn emit_builder(api: &Api, op: &Operation, validation: &Validation) -> TokenStre
             );
             setters.push(quote! {
                 #doc
-                pub fn body(mut self, value: impl ::std::convert::Into<#ty>) -> Self {
-                    self.body = ::std::option::Option::Some(value.into());
+                pub fn body(mut self, value: impl #into<#ty>) -> Self {
+                    self.body = #some(value.into());
                     self
                 }
             });
         }
     }
-    let output = success_type(op);
-    let (execute_body, build_body) = emit_execute(api, op, validation);
+    let output = success_type(op, paths);
+    let (execute_body, build_body) = emit_execute(api, op, validation, paths);
     let method = op.method_name.as_str();
     let doc = attrs(&format!(
         "A {} request, made by [`Client::{method}`](crate::Client::{method}).",
         code(&op.wire_id)
     ));
-    let success_enum = emit_success_enum(op);
+    let success_enum = emit_success_enum(op, paths);
     // An exact status arm before the range that contains it is meant: the
     // exact one wins.
     let overlapping = op.responses.iter().any(|r| match r.status {
@@ -296,7 +305,8 @@ fn emit_builder(api: &Api, op: &Operation, validation: &Validation) -> TokenStre
     let allow_overlap = overlapping.then(|| quote!(#[allow(clippy::match_overlapping_arm)]));
     let allow_many =
         (ctor_args.len() + 2 > 7).then(|| quote!(#[allow(clippy::too_many_arguments)]));
-    let pagination = emit_pagination(op);
+    let pagination = emit_pagination(op, paths);
+    let result = paths.result();
     let poll = emit_poll(op);
     quote! {
         #doc
@@ -326,7 +336,7 @@ fn emit_builder(api: &Api, op: &Operation, validation: &Validation) -> TokenStre
                 #execute_body
             }
 
-            fn build_request(&self) -> ::std::result::Result<crate::runtime::Request, crate::Error> {
+            fn build_request(&self) -> #result<crate::runtime::Request, crate::Error> {
                 #build_body
             }
         }
@@ -341,7 +351,8 @@ fn emit_builder(api: &Api, op: &Operation, validation: &Validation) -> TokenStre
 
 /// The setter and getter of an operation's idempotency key (`p`), which
 /// the builder makes when it is made.
-fn key_methods(op: &Operation, p: &crate::model::Parameter) -> TokenStream {
+fn key_methods(op: &Operation, p: &crate::model::Parameter, paths: Paths) -> TokenStream {
+    let into = paths.into();
     let field = ident(&p.rust_name);
     let getter = format_ident!("get_{}", p.rust_name);
     let rule = if p.ty == TypeRef::Primitive(Primitive::Uuid) {
@@ -375,7 +386,7 @@ fn key_methods(op: &Operation, p: &crate::model::Parameter) -> TokenStream {
     ));
     quote! {
         #doc
-        pub fn #field(mut self, key: impl ::std::convert::Into<crate::IdempotencyKey>) -> Self {
+        pub fn #field(mut self, key: impl #into<crate::IdempotencyKey>) -> Self {
             self.#field = key.into();
             self
         }
@@ -390,7 +401,7 @@ fn key_methods(op: &Operation, p: &crate::model::Parameter) -> TokenStream {
 /// `pages()` and `items()` for a paginated operation (its page type
 /// implements `Page`, in the types module): `into_pages` follows the
 /// cursor, and the runtime's macro adds the public methods.
-fn emit_pagination(op: &Operation) -> Option<TokenStream> {
+fn emit_pagination(op: &Operation, paths: Paths) -> Option<TokenStream> {
     let pg = op.pagination.as_ref()?;
     let name = ident(&op.builder_name);
     let page = ident(&pg.page);
@@ -398,10 +409,10 @@ fn emit_pagination(op: &Operation) -> Option<TokenStream> {
     let cursor = ident(&cursor_param.rust_name);
     // A nullable cursor parameter is an `Option` inside the setter's `Option`.
     let (first, set) = if matches!(cursor_param.ty, TypeRef::Nullable(_)) {
-        (
-            quote!(self.#cursor.clone().flatten()),
-            quote!(request.#cursor = cursor.map(::std::option::Option::Some);),
-        )
+        (quote!(self.#cursor.clone().flatten()), {
+            let some = paths.some();
+            quote!(request.#cursor = cursor.map(#some);)
+        })
     } else {
         (
             quote!(self.#cursor.clone()),
@@ -454,7 +465,7 @@ fn emit_poll(op: &Operation) -> Option<TokenStream> {
     Some(quote!(crate::runtime::wait_until_terminal!(#name, #response, #wire_id, #field, #status);))
 }
 
-fn emit_success_enum(op: &Operation) -> Option<TokenStream> {
+fn emit_success_enum(op: &Operation, paths: Paths) -> Option<TokenStream> {
     let SuccessType::Enum { name, variants } = &op.success else {
         return None;
     };
@@ -473,7 +484,7 @@ fn emit_success_enum(op: &Operation) -> Option<TokenStream> {
         match &r.body {
             ResponseBody::Empty => quote!(#doc #vname,),
             body => {
-                let ty = body_type(body);
+                let ty = body_type(body, paths);
                 quote!(#doc #vname(#ty),)
             }
         }
@@ -505,7 +516,13 @@ fn status_text(s: StatusMatch) -> String {
 
 /// The bodies of a builder's `execute` (the call and its response
 /// handling) and `build_request` (the request, checked and encoded).
-fn emit_execute(api: &Api, op: &Operation, validation: &Validation) -> (TokenStream, TokenStream) {
+fn emit_execute(
+    api: &Api,
+    op: &Operation,
+    validation: &Validation,
+    paths: Paths,
+) -> (TokenStream, TokenStream) {
+    let (some, ok) = (paths.some(), paths.ok());
     let method = format_ident!("{}", op.method.as_str());
     let wire_id = op.wire_id.as_str();
     let template = op.path.as_str();
@@ -640,7 +657,7 @@ fn emit_execute(api: &Api, op: &Operation, validation: &Validation) -> (TokenStr
         } else {
             let set = add(quote!(value));
             steps.push(quote! {
-                if let ::std::option::Option::Some(value) = &this.#field {
+                if let #some(value) = &this.#field {
                     #set
                 }
             });
@@ -670,13 +687,13 @@ fn emit_execute(api: &Api, op: &Operation, validation: &Validation) -> (TokenStr
         } else {
             let s = set(quote!(body), quote!(body));
             steps.push(quote! {
-                if let ::std::option::Option::Some(body) = &this.body {
+                if let #some(body) = &this.body {
                     #s
                 }
             });
         }
     }
-    let (arms, fallback) = response_arms(api, op);
+    let (arms, fallback) = response_arms(api, op, paths);
     // With no response declared, every status is an error.
     let dispatch = if arms.is_empty() {
         fallback
@@ -713,7 +730,7 @@ fn emit_execute(api: &Api, op: &Operation, validation: &Validation) -> (TokenStr
         #validate
         let #mutability request = this.client.request(#path)?;
         #(#steps)*
-        ::std::result::Result::Ok(request)
+        #ok(request)
     };
     (execute, build)
 }
@@ -742,14 +759,15 @@ fn file_fields(api: &Api, ty: &TypeRef) -> Vec<(String, proc_macro2::Ident)> {
 }
 
 /// The match arms for declared statuses, and the handling of every other one.
-fn response_arms(api: &Api, op: &Operation) -> (Vec<TokenStream>, TokenStream) {
+fn response_arms(api: &Api, op: &Operation, paths: Paths) -> (Vec<TokenStream>, TokenStream) {
+    let err = paths.err();
     // Group exact codes with the same handling into one arm; ranges follow,
     // then `default` or the catch-all.
     let mut groups: Vec<(Vec<u16>, TokenStream)> = Vec::new();
     let mut ranges = Vec::new();
     let mut fallback = None;
     for (index, r) in op.responses.iter().enumerate() {
-        let handling = response_handling(api, op, index);
+        let handling = response_handling(api, op, index, paths);
         match r.status {
             StatusMatch::Code(c) => match groups
                 .iter_mut()
@@ -775,10 +793,10 @@ fn response_arms(api: &Api, op: &Operation) -> (Vec<TokenStream>, TokenStream) {
         .collect();
     arms.extend(ranges);
     if !declares_2xx_range(op) {
-        let handling = undeclared_success(api, op);
+        let handling = undeclared_success(api, op, paths);
         arms.push(quote!(200..=299 => #handling,));
     }
-    let fallback = fallback.unwrap_or_else(|| quote!(::std::result::Result::Err(response.error())));
+    let fallback = fallback.unwrap_or_else(|| quote!(#err(response.error())));
     (arms, fallback)
 }
 
@@ -794,26 +812,28 @@ fn declares_2xx_range(op: &Operation) -> bool {
 /// success type; where it declares several that differ, which one this is
 /// cannot be told, and it is a `Decode` error that keeps the body. Never an
 /// `Api` error, which would read as a failure of a call that succeeded.
-fn undeclared_success(api: &Api, op: &Operation) -> TokenStream {
+fn undeclared_success(api: &Api, op: &Operation, paths: Paths) -> TokenStream {
     match &op.success {
         SuccessType::Single(ResponseBody::Empty) => quote!(response.empty()),
         SuccessType::Single(_) => match op.responses.iter().position(|r| r.status.is_success()) {
-            Some(index) => response_handling(api, op, index),
+            Some(index) => response_handling(api, op, index, paths),
             None => quote!(response.empty()),
         },
         SuccessType::Enum { .. } => {
-            quote!(::std::result::Result::Err(response.undeclared_success()))
+            let err = paths.err();
+            quote!(#err(response.undeclared_success()))
         }
     }
 }
 
-fn response_handling(api: &Api, op: &Operation, index: usize) -> TokenStream {
+fn response_handling(api: &Api, op: &Operation, index: usize, paths: Paths) -> TokenStream {
     let r = &op.responses[index];
+    let err = paths.err();
     if r.status.is_success() {
         let decode = match &r.body {
             ResponseBody::Empty => quote!(response.empty()),
             ResponseBody::Json(t) if matches!(op.success, SuccessType::Enum { .. }) => {
-                let t = rust_type(t);
+                let t = paths.ty(t);
                 quote!(response.json::<#t>())
             }
             ResponseBody::Json(_) => quote!(response.json()),
@@ -833,17 +853,17 @@ fn response_handling(api: &Api, op: &Operation, index: usize) -> TokenStream {
                         quote!(#decode.map(|v| v.map(|()| crate::builders::#name::#v)))
                     }
                     (_, Some(v)) => quote!(#decode.map(|v| v.map(crate::builders::#name::#v))),
-                    (_, None) => quote!(::std::result::Result::Err(response.error())),
+                    (_, None) => quote!(#err(response.error())),
                 }
             }
         };
     }
     let wrap = error_wrap(api, &r.body);
     match &r.body {
-        ResponseBody::Empty => quote!(::std::result::Result::Err(response.error())),
-        ResponseBody::Json(_) => quote!(::std::result::Result::Err(response.error_json(#wrap))),
-        ResponseBody::Text => quote!(::std::result::Result::Err(response.error_text(#wrap))),
-        ResponseBody::Binary => quote!(::std::result::Result::Err(response.error_bytes(#wrap))),
+        ResponseBody::Empty => quote!(#err(response.error())),
+        ResponseBody::Json(_) => quote!(#err(response.error_json(#wrap))),
+        ResponseBody::Text => quote!(#err(response.error_text(#wrap))),
+        ResponseBody::Binary => quote!(#err(response.error_bytes(#wrap))),
     }
 }
 
@@ -862,7 +882,7 @@ fn error_wrap(api: &Api, body: &ResponseBody) -> TokenStream {
 }
 
 /// The crate-wide `ErrorBody` type.
-pub fn emit_error_body(api: &Api) -> TokenStream {
+pub fn emit_error_body(api: &Api, paths: Paths) -> TokenStream {
     match api.error_bodies.as_slice() {
         [] => quote! {
             /// The decoded body of an error response. The API declares no error
@@ -871,7 +891,7 @@ pub fn emit_error_body(api: &Api) -> TokenStream {
             pub type ErrorBody = ::serde_json::Value;
         },
         [single] => {
-            let ty = body_type(&single.body);
+            let ty = body_type(&single.body, paths);
             quote! {
                 /// The decoded body of an error response, as the API declares it.
                 pub type ErrorBody = #ty;
@@ -880,7 +900,7 @@ pub fn emit_error_body(api: &Api) -> TokenStream {
         many => {
             let variants = many.iter().map(|v| {
                 let name = ident(&v.name);
-                let ty = body_type(&v.body);
+                let ty = body_type(&v.body, paths);
                 let doc = attrs(&format!("A {} body.", code(&v.name)));
                 quote!(#doc #name(#ty),)
             });

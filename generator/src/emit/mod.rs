@@ -7,6 +7,7 @@
 mod client;
 mod docs;
 pub mod gates;
+mod paths;
 pub(crate) mod report;
 mod templates;
 mod types;
@@ -118,6 +119,7 @@ pub fn emit(api: &Api, info: &CrateInfo<'_>) -> Result<BTreeMap<String, String>,
     let crate_ident = info.name.replace('-', "_");
     let quickstart = usage::quickstart(api, &crate_ident);
     let uses = Uses::of(api);
+    let paths = paths::Paths::of(api);
     // Types whose every field is named by code of their own (checks
     // before sending, the page reading): never trimmed by features.
     let whole: std::collections::BTreeSet<String> = validation
@@ -185,13 +187,15 @@ pub fn emit(api: &Api, info: &CrateInfo<'_>) -> Result<BTreeMap<String, String>,
     }
     let rendered = render_all(&pieces, |(_, piece)| {
         let tokens = match piece {
-            Piece::Lib => emit_lib(api, info, &quickstart, uses, gates),
-            Piece::Client(ops, first) => emit_client(api, ops, *first, gates),
+            Piece::Lib => emit_lib(api, info, &quickstart, uses, gates, paths),
+            Piece::Client(ops, first) => emit_client(api, ops, *first, gates, paths),
             Piece::Types(defs, first) => {
-                types::emit_types(defs, *first, &validation, &pages, gates)
+                types::emit_types(defs, *first, &validation, &pages, gates, paths)
             }
-            Piece::Builders(ops, first) => client::emit_builders(api, ops, *first, &validation),
-            Piece::Webhooks => webhooks::emit_webhooks(api).unwrap_or_default(),
+            Piece::Builders(ops, first) => {
+                client::emit_builders(api, ops, *first, &validation, paths)
+            }
+            Piece::Webhooks => webhooks::emit_webhooks(api, paths).unwrap_or_default(),
         };
         let mut file: syn::File =
             syn::parse2(tokens).map_err(|e| format!("the generator produced invalid Rust: {e}"))?;
@@ -351,6 +355,7 @@ fn emit_lib(
     quickstart: &usage::Quickstart,
     uses: Uses,
     gates: Option<&gates::Gates>,
+    paths: paths::Paths,
 ) -> TokenStream {
     let title = docs::prose(api.title.trim());
     let mut text = format!(
@@ -419,7 +424,7 @@ fn emit_lib(
         Some(url) => quote!(::std::option::Option::Some(#url)),
         None => quote!(::std::option::Option::None),
     };
-    let error_body = client::emit_error_body(api);
+    let error_body = client::emit_error_body(api, paths);
     // Types of other crates that requests may carry inside checked
     // containers (a list with a minimum length): no rule of their own.
     let chrono = uses.chrono.then(|| {
@@ -533,8 +538,9 @@ fn emit_client(
     ops: &[crate::model::Operation],
     first: bool,
     gates: Option<&gates::Gates>,
+    paths: paths::Paths,
 ) -> TokenStream {
-    let methods = client::emit_client_methods(ops, gates);
+    let methods = client::emit_client_methods(ops, gates, paths);
     if !first {
         return methods;
     }

@@ -212,13 +212,10 @@ pub fn readme(
                     heck::ToSnakeCase::to_snake_case(w.rust_name.as_str())
                 ),
                 payload: match w.payload.as_ref().map(|p| &p.content) {
-                    Some(crate::model::RequestContent::Json(ty)) => super::types::rust_type(ty)
+                    Some(crate::model::RequestContent::Json(ty)) => super::paths::Paths::prose()
+                        .ty(ty)
                         .to_string()
-                        .replace(' ', "")
-                        .replace("crate::types::", "")
-                        .replace("::std::option::", "")
-                        .replace("::std::vec::", "")
-                        .replace("::std::string::", ""),
+                        .replace(' ', ""),
                     Some(crate::model::RequestContent::Text) => "String".to_owned(),
                     _ => "Bytes".to_owned(),
                 },

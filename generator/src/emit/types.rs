@@ -7,60 +7,12 @@ use super::docs::{attrs, code, prose};
 use super::validation::{Validation, rules};
 use std::collections::BTreeMap;
 
+use super::paths::Paths;
 use crate::model::{
     Constraints, EnumVariant, Field, Pagination, Primitive, TypeDef, TypeKind, TypeRef,
     UnionVariant,
 };
 use crate::names::ident;
-
-/// The Rust type for a use of `ty`, by absolute path.
-pub fn rust_type(ty: &TypeRef) -> TokenStream {
-    match ty {
-        TypeRef::Named(n) => {
-            let n = ident(n);
-            quote!(crate::types::#n)
-        }
-        TypeRef::Primitive(p) => primitive(*p),
-        TypeRef::Array(inner) => {
-            let inner = rust_type(inner);
-            quote!(::std::vec::Vec<#inner>)
-        }
-        TypeRef::Map(inner) => {
-            let inner = rust_type(inner);
-            quote!(::std::collections::BTreeMap<::std::string::String, #inner>)
-        }
-        TypeRef::Json => quote!(::serde_json::Value),
-        TypeRef::Nullable(inner) => {
-            let inner = rust_type(inner);
-            quote!(::std::option::Option<#inner>)
-        }
-        TypeRef::Boxed(inner) => {
-            let inner = rust_type(inner);
-            quote!(::std::boxed::Box<#inner>)
-        }
-        TypeRef::Tuple(items) => {
-            let items = items.iter().map(rust_type);
-            quote!((#(#items,)*))
-        }
-    }
-}
-
-fn primitive(p: Primitive) -> TokenStream {
-    match p {
-        Primitive::String => quote!(::std::string::String),
-        Primitive::Bool => quote!(bool),
-        Primitive::I32 => quote!(i32),
-        Primitive::I64 => quote!(i64),
-        Primitive::U32 => quote!(u32),
-        Primitive::U64 => quote!(u64),
-        Primitive::F32 => quote!(f32),
-        Primitive::F64 => quote!(f64),
-        Primitive::DateTime => quote!(::chrono::DateTime<::chrono::Utc>),
-        Primitive::Date => quote!(::chrono::NaiveDate),
-        Primitive::Uuid => quote!(::uuid::Uuid),
-        Primitive::Binary => quote!(crate::FilePart),
-    }
-}
 
 /// A piece of the `types` module: `defs`, after the module's docs when `first`.
 /// `pages` are the page types of paginated operations, by name.
@@ -70,12 +22,14 @@ pub fn emit_types(
     validation: &Validation,
     pages: &BTreeMap<String, &Pagination>,
     gates: Option<&super::gates::Gates>,
+    paths: Paths,
 ) -> TokenStream {
+    let paths = paths.in_types();
     let header = first
         .then(|| quote!(#![doc = " The request and response types of the API, one per schema."]));
     let defs = defs.iter().map(|d| {
-        let def = emit_def(d, validation, gates);
-        let page = pages.get(&d.name).map(|pg| emit_page(&d.name, pg));
+        let def = emit_def(d, validation, gates, paths);
+        let page = pages.get(&d.name).map(|pg| emit_page(&d.name, pg, paths));
         quote!(#def #page)
     });
     quote! {
@@ -85,15 +39,16 @@ pub fn emit_types(
 }
 
 /// `Page` for the page type of a paginated operation.
-fn emit_page(name: &str, pg: &Pagination) -> TokenStream {
+fn emit_page(name: &str, pg: &Pagination, paths: Paths) -> TokenStream {
     let name = ident(name);
-    let item = rust_type(&pg.item);
+    let item = paths.ty(&pg.item);
+    let (option, some, vec) = (paths.option(), paths.some(), paths.vec());
     let next = ident(&pg.next_field);
     let items = ident(&pg.items_field);
     let next_expr = if pg.next_optional {
         quote!(self.#next.as_deref())
     } else {
-        quote!(::std::option::Option::Some(self.#next.as_str()))
+        quote!(#some(self.#next.as_str()))
     };
     let items_expr = if pg.items_optional {
         quote!(self.#items.unwrap_or_default())
@@ -104,11 +59,11 @@ fn emit_page(name: &str, pg: &Pagination) -> TokenStream {
         impl crate::Page for #name {
             type Item = #item;
 
-            fn next_cursor(&self) -> ::std::option::Option<&str> {
+            fn next_cursor(&self) -> #option<&str> {
                 #next_expr
             }
 
-            fn into_items(self) -> ::std::vec::Vec<Self::Item> {
+            fn into_items(self) -> #vec<Self::Item> {
                 #items_expr
             }
         }
@@ -126,6 +81,7 @@ fn emit_def(
     def: &TypeDef,
     validation: &Validation,
     gates: Option<&super::gates::Gates>,
+    paths: Paths,
 ) -> TokenStream {
     let name = ident(&def.name);
     let doc = attrs(&def_text(def));
@@ -139,9 +95,12 @@ fn emit_def(
             doc,
             fields,
             additional.as_ref(),
-            &validation.constants,
-            &|field: &str| gates.and_then(|g| g.field(&def.name, field)),
+            &Outside {
+                constants: &validation.constants,
+                field_cfg: &|field: &str| gates.and_then(|g| g.field(&def.name, field)),
+            },
             &serde,
+            paths,
         ),
         TypeKind::StringEnum {
             variants,
@@ -150,10 +109,10 @@ fn emit_def(
         } => emit_enum(&name, doc, variants, terminal, catch_all, in_requests),
         TypeKind::Newtype { inner, constraints } => {
             let doc = attrs(&format!("{}{}", def_text(def), constraint_doc(constraints)));
-            emit_newtype(&name, doc, inner, constraints, &serde)
+            emit_newtype(&name, doc, inner, constraints, &serde, paths)
         }
         TypeKind::Alias { target, allowed } => {
-            let target = rust_type(target);
+            let target = paths.ty(target);
             let allowed = (!allowed.is_empty()).then(|| {
                 let list = allowed
                     .iter()
@@ -178,7 +137,14 @@ fn emit_def(
         TypeKind::Union {
             variants,
             discriminator,
-        } => emit_union(&name, doc, variants, discriminator.as_deref(), &serde),
+        } => emit_union(
+            &name,
+            doc,
+            variants,
+            discriminator.as_deref(),
+            &serde,
+            paths,
+        ),
         TypeKind::Const { value } => emit_const(&name, doc, value),
     };
     let validate = in_requests
@@ -492,8 +458,10 @@ fn emit_newtype(
     inner: &TypeRef,
     constraints: &Constraints,
     serde: &Serde,
+    paths: Paths,
 ) -> TokenStream {
-    let inner_ty = rust_type(inner);
+    let inner_ty = paths.ty(inner);
+    let (into, result, ok) = (paths.into(), paths.result(), paths.ok());
     let is_string = matches!(inner, TypeRef::Primitive(Primitive::String));
     let string_impls = is_string.then(|| {
         quote! {
@@ -540,7 +508,7 @@ fn emit_newtype(
 
             impl #name {
                 /// Wraps `value`.
-                pub fn new(value: impl ::std::convert::Into<#inner_ty>) -> Self {
+                pub fn new(value: impl #into<#inner_ty>) -> Self {
                     Self(value.into())
                 }
 
@@ -568,7 +536,7 @@ fn emit_newtype(
             impl ::std::str::FromStr for #name {
                 type Err = crate::ValidationError;
 
-                fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+                fn from_str(value: &str) -> #result<Self, Self::Err> {
                     Self::new(value)
                 }
             }
@@ -576,7 +544,7 @@ fn emit_newtype(
             impl ::std::convert::TryFrom<&str> for #name {
                 type Error = crate::ValidationError;
 
-                fn try_from(value: &str) -> ::std::result::Result<Self, Self::Error> {
+                fn try_from(value: &str) -> #result<Self, Self::Error> {
                     Self::new(value)
                 }
             }
@@ -593,13 +561,13 @@ fn emit_newtype(
 
         impl #name {
             /// `value`, if it keeps the rules; every rule it breaks otherwise.
-            pub fn new(value: impl ::std::convert::Into<#inner_ty>) -> ::std::result::Result<Self, crate::ValidationError> {
+            pub fn new(value: impl #into<#inner_ty>) -> #result<Self, crate::ValidationError> {
                 let value = value.into();
                 #(#statics)*
                 let mut v = crate::runtime::Validator::new();
                 crate::runtime::Validate::check(&value, &#rules, &mut v);
                 v.finish()?;
-                ::std::result::Result::Ok(Self(value))
+                #ok(Self(value))
             }
 
             /// The wrapped value.
@@ -611,13 +579,13 @@ fn emit_newtype(
         impl ::std::convert::TryFrom<#inner_ty> for #name {
             type Error = crate::ValidationError;
 
-            fn try_from(value: #inner_ty) -> ::std::result::Result<Self, Self::Error> {
+            fn try_from(value: #inner_ty) -> #result<Self, Self::Error> {
                 Self::new(value)
             }
         }
 
         impl<'de> ::serde::Deserialize<'de> for #name {
-            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> #result<Self, D::Error> {
                 let value = <#inner_ty as ::serde::Deserialize>::deserialize(deserializer)?;
                 Self::new(value).map_err(::serde::de::Error::custom)
             }
@@ -706,15 +674,28 @@ pub(super) fn constraint_rules(c: &Constraints) -> Vec<String> {
     rules
 }
 
+/// What a struct's fields need to know from outside the struct.
+struct Outside<'a> {
+    /// The types that hold one value (a required field of one is filled in).
+    constants: &'a std::collections::BTreeSet<String>,
+    /// A field's `cfg`, when only some features compile its type.
+    field_cfg: &'a dyn Fn(&str) -> Option<TokenStream>,
+}
+
 fn emit_struct(
     name: &proc_macro2::Ident,
     doc: TokenStream,
     fields: &[Field],
     additional: Option<&TypeRef>,
-    constants: &std::collections::BTreeSet<String>,
-    field_cfg: &dyn Fn(&str) -> Option<TokenStream>,
+    outside: &Outside<'_>,
     serde: &Serde,
+    paths: Paths,
 ) -> TokenStream {
+    let Outside {
+        constants,
+        field_cfg,
+    } = outside;
+    let (option, some, none, into) = (paths.option(), paths.some(), paths.none(), paths.into());
     // A struct of named fields alone reads through `decode_struct!` (half
     // the code of serde's derive); one with a flattened part keeps the derive.
     let plain = additional.is_none() && !fields.iter().any(|f| f.flatten);
@@ -762,32 +743,33 @@ fn emit_struct(
         };
         decoded.push(quote!(#cfg #fname(#wire)));
         let (ty, serde_attr) = if !f.optional() {
-            (rust_type(&f.ty), None)
+            (paths.ty(&f.ty), None)
         } else {
             // Absent and null read the same: an optional nullable field is one Option.
             let inner = match &f.ty {
-                TypeRef::Nullable(inner) => rust_type(inner),
-                other => rust_type(other),
+                TypeRef::Nullable(inner) => paths.ty(inner),
+                other => paths.ty(other),
             };
             if f.rust_name != "new" {
                 let setter_doc = format!(" Sets {} (see the field).", code(&f.wire_name));
                 setters.push(quote! {
                     #[doc = #setter_doc]
                     #cfg
-                    pub fn #fname(mut self, value: impl ::std::convert::Into<#inner>) -> Self {
-                        self.#fname = ::std::option::Option::Some(value.into());
+                    pub fn #fname(mut self, value: impl #into<#inner>) -> Self {
+                        self.#fname = #some(value.into());
                         self
                     }
                 });
             }
             (
-                quote!(::std::option::Option<#inner>),
-                Some(if plain {
-                    serde.field_attr(quote!(
-                        skip_serializing_if = "::std::option::Option::is_none"
-                    ))
-                } else {
-                    quote!(#[serde(default, skip_serializing_if = "::std::option::Option::is_none")])
+                quote!(#option<#inner>),
+                Some({
+                    let is_none = paths.is_none();
+                    if plain {
+                        serde.field_attr(quote!(skip_serializing_if = #is_none))
+                    } else {
+                        quote!(#[serde(default, skip_serializing_if = #is_none)])
+                    }
                 }),
             )
         };
@@ -803,18 +785,19 @@ fn emit_struct(
             // One value: nothing to give.
             ctor_inits.push(quote!(#fname: #ty));
         } else if !f.optional() {
-            ctor_args.push(quote!(#fname: impl ::std::convert::Into<#ty>));
+            ctor_args.push(quote!(#fname: impl #into<#ty>));
             ctor_inits.push(quote!(#fname: #fname.into()));
         } else {
-            ctor_inits.push(quote!(#cfg #fname: ::std::option::Option::None));
+            ctor_inits.push(quote!(#cfg #fname: #none));
         }
     }
     if let Some(value) = additional {
-        let value = rust_type(value);
+        let value = paths.ty(value);
+        let string = paths.string();
         decls.push(quote! {
             /// Properties not named above.
             #[serde(flatten)]
-            pub additional_properties: ::std::collections::BTreeMap<::std::string::String, #value>,
+            pub additional_properties: ::std::collections::BTreeMap<#string, #value>,
         });
         ctor_inits.push(quote!(additional_properties: ::std::collections::BTreeMap::new()));
     }
@@ -872,10 +855,12 @@ fn emit_union(
     variants: &[UnionVariant],
     discriminator: Option<&str>,
     serde: &Serde,
+    paths: Paths,
 ) -> TokenStream {
     let (derives, extra) = (&serde.derives, &serde.extra);
     let vnames: Vec<_> = variants.iter().map(|v| ident(&v.rust_name)).collect();
-    let vtypes: Vec<_> = variants.iter().map(|v| rust_type(&v.ty)).collect();
+    let vtypes: Vec<_> = variants.iter().map(|v| paths.ty(&v.ty)).collect();
+    let (some, none, result, err) = (paths.some(), paths.none(), paths.result(), paths.err());
     let vdocs = variants.iter().map(|v| {
         let text = if v.tags.is_empty() {
             format!("The {} alternative.", code(&v.rust_name))
@@ -909,9 +894,9 @@ fn emit_union(
     // encoding, whether or not the alternative's own schema names it.
     let arms = variants.iter().zip(&vnames).map(|(v, vname)| {
         let tags = &v.tags;
-        let ty = rust_type(&v.ty);
+        let ty = paths.ty(&v.ty);
         quote! {
-            #( ::std::option::Option::Some(#tags) )|* => <#ty as ::serde::Deserialize>::deserialize(value)
+            #( #some(#tags) )|* => <#ty as ::serde::Deserialize>::deserialize(value)
                 .map(Self::#vname)
                 .map_err(::serde::de::Error::custom),
         }
@@ -940,22 +925,22 @@ fn emit_union(
 
         #decode_cfg
         impl<'de> ::serde::Deserialize<'de> for #name {
-            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> #result<Self, D::Error> {
                 let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(deserializer)?;
                 let tag = value.get(#tag).and_then(::serde_json::Value::as_str).map(::std::borrow::ToOwned::to_owned);
                 match tag.as_deref() {
                     #(#arms)*
-                    ::std::option::Option::Some(other) => ::std::result::Result::Err(::serde::de::Error::custom(
+                    #some(other) => #err(::serde::de::Error::custom(
                         ::std::format!("unknown `{}` value `{}`, expected one of {}", #tag, other, #expected),
                     )),
-                    ::std::option::Option::None => ::std::result::Result::Err(::serde::de::Error::missing_field(#tag)),
+                    #none => #err(::serde::de::Error::missing_field(#tag)),
                 }
             }
         }
 
         #encode_cfg
         impl ::serde::Serialize for #name {
-            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
+            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> #result<S::Ok, S::Error> {
                 let (tags, value): (&[&str], _) = match self {
                     #(#ser_arms)*
                 };

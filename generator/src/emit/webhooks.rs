@@ -8,14 +8,14 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use super::docs::{attrs, code, prose};
-use super::types::rust_type;
+use super::paths::Paths;
 use crate::model::{Api, RequestContent, Webhook};
 use crate::names::ident;
 
 /// What a webhook's decoding function returns.
-fn payload_type(w: &Webhook) -> TokenStream {
+fn payload_type(w: &Webhook, paths: Paths) -> TokenStream {
     match w.payload.as_ref().map(|p| &p.content) {
-        Some(RequestContent::Json(ty)) => rust_type(ty),
+        Some(RequestContent::Json(ty)) => paths.ty(ty),
         Some(RequestContent::Text) => quote!(::std::string::String),
         _ => quote!(crate::Bytes),
     }
@@ -36,13 +36,13 @@ fn title(w: &Webhook) -> String {
 }
 
 /// The module, or nothing when the document declares no webhook.
-pub fn emit_webhooks(api: &Api) -> Option<TokenStream> {
+pub fn emit_webhooks(api: &Api, paths: Paths) -> Option<TokenStream> {
     if api.webhooks.is_empty() {
         return None;
     }
     let variants = api.webhooks.iter().map(|w| {
         let name = ident(&w.rust_name);
-        let ty = payload_type(w);
+        let ty = payload_type(w, paths);
         let doc = attrs(&title(w));
         quote!(#doc #name(#ty),)
     });
@@ -51,7 +51,7 @@ pub fn emit_webhooks(api: &Api) -> Option<TokenStream> {
         let wire = &w.wire_name;
         quote!(Self::#name(_) => #wire,)
     });
-    let functions = api.webhooks.iter().map(decode_one);
+    let functions = api.webhooks.iter().map(|w| decode_one(w, paths));
     let decode = decode_any(api);
     let doc = "The requests the API sends to you (its webhooks and callbacks): their payloads, \
                and the functions that decode a request your server received.\n\n\
@@ -141,9 +141,9 @@ pub fn emit_webhooks(api: &Api) -> Option<TokenStream> {
 }
 
 /// `decode_<webhook>`.
-fn decode_one(w: &Webhook) -> TokenStream {
+fn decode_one(w: &Webhook, paths: Paths) -> TokenStream {
     let name = fn_name(w);
-    let ty = payload_type(w);
+    let ty = payload_type(w, paths);
     let wire = &w.wire_name;
     let mut text = format!(
         "Decodes a {} notification (a {} request the API sends).",

@@ -47,3 +47,22 @@ fn types_named_after_the_decoders_items_decode() {
     let again: Fields = serde_json::from_value(serde_json::to_value(&fields).unwrap()).unwrap();
     assert_eq!(again, fields);
 }
+
+#[test]
+fn types_named_after_the_prelude_build_and_decode() {
+    use fixture_collisions::types::{Err, Into, None, Ok, Some};
+    // `Some` is a tuple struct with rules: the constructor checks them.
+    assert!(Some::new("abc").is_ok());
+    assert!(Some::new("ABC").is_err());
+    let value = None::new(Into::new().none("n")).ok(Ok::Yes).some(Some::new("x").unwrap());
+    assert_eq!(value.ok, Option::Some(Ok::Yes));
+    let json = serde_json::to_value(&value).unwrap();
+    assert_eq!(json, serde_json::json!({"into": {"none": "n"}, "ok": "yes", "some": "x"}));
+    let back: None = serde_json::from_value(json).unwrap();
+    assert_eq!(back, value);
+    let decoded: None = serde_json::from_str(r#"{"into": {}, "err": 2}"#).unwrap();
+    assert!(decoded.into.none.is_none());
+    assert!(decoded.err.is_some());
+    assert!(serde_json::from_str::<None>(r#"{"into": {}, "some": "UPPER"}"#).is_err());
+    let _: Option<Err> = Option::None;
+}
