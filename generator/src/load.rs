@@ -88,10 +88,11 @@ pub fn load_with(
         None => Ok(IndexMap::new()),
         Some(w) => serde_json::from_value::<IndexMap<String, ReferenceOr<PathItem>>>(w.clone()),
     };
-    match (
-        serde_path_to_error::deserialize::<_, openapiv3::OpenAPI>(&value),
-        webhooks,
-    ) {
+    // Deserialized plainly first; only a document that fails is read again
+    // with its path tracked, for the error's place.
+    let doc = <openapiv3::OpenAPI as serde::Deserialize>::deserialize(&value)
+        .or_else(|_| serde_path_to_error::deserialize::<_, openapiv3::OpenAPI>(&value));
+    match (doc, webhooks) {
         (Ok(doc), Ok(webhooks)) => Ok(Loaded {
             doc,
             raw: value,

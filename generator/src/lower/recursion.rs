@@ -11,7 +11,15 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use crate::model::{TypeDef, TypeKind, TypeRef};
 
-type Graph = BTreeMap<String, BTreeSet<String>>;
+fn type_refs(kind: &TypeKind) -> Vec<&TypeRef> {
+    match kind {
+        TypeKind::Struct { fields, .. } => fields.iter().map(|f| &f.ty).collect(),
+        TypeKind::Newtype { inner, .. } => vec![inner],
+        TypeKind::Alias { target, .. } => vec![target],
+        TypeKind::Union { variants, .. } => variants.iter().map(|v| &v.ty).collect(),
+        TypeKind::StringEnum { .. } | TypeKind::Const { .. } => Vec::new(),
+    }
+}
 
 fn type_refs_mut(kind: &mut TypeKind) -> Vec<&mut TypeRef> {
     match kind {
@@ -24,10 +32,10 @@ fn type_refs_mut(kind: &mut TypeKind) -> Vec<&mut TypeRef> {
 }
 
 /// The types `ty` holds by value (`by_value`), or names at all.
-fn named(ty: &TypeRef, by_value: bool, out: &mut BTreeSet<String>) {
+fn named<'a>(ty: &'a TypeRef, by_value: bool, out: &mut BTreeSet<&'a str>) {
     match ty {
         TypeRef::Named(n) => {
-            out.insert(n.clone());
+            out.insert(n);
         }
         TypeRef::Nullable(inner) => named(inner, by_value, out),
         TypeRef::Tuple(items) => {
@@ -46,76 +54,81 @@ fn named(ty: &TypeRef, by_value: bool, out: &mut BTreeSet<String>) {
     }
 }
 
-fn graph(types: &mut BTreeMap<String, TypeDef>, by_value: bool) -> Graph {
-    types
-        .iter_mut()
-        .map(|(name, def)| {
-            let mut out = BTreeSet::new();
-            for ty in type_refs_mut(&mut def.kind) {
-                named(ty, by_value, &mut out);
-            }
-            (name.clone(), out)
-        })
-        .collect()
+/// The types, by their place in name order, and the places each refers to:
+/// numbers, not names, so that the passes over it compare no strings.
+struct Graph<'a> {
+    names: Vec<&'a str>,
+    edges: Vec<Vec<usize>>,
+}
+
+impl<'a> Graph<'a> {
+    fn of(types: &'a BTreeMap<String, TypeDef>, by_value: bool) -> Graph<'a> {
+        let names: Vec<&str> = types.keys().map(String::as_str).collect();
+        let edges = types
+            .values()
+            .map(|def| {
+                let mut out = BTreeSet::new();
+                for ty in type_refs(&def.kind) {
+                    named(ty, by_value, &mut out);
+                }
+                // `names` is sorted (a map's keys), so each name is found
+                // by bisection; one that names no type has no edge.
+                out.into_iter()
+                    .filter_map(|n| names.binary_search(&n).ok())
+                    .collect()
+            })
+            .collect();
+        Graph { names, edges }
+    }
 }
 
 /// The strongly connected component of every node (Tarjan's algorithm,
 /// iterative, so that a deep chain of types cannot overflow the stack).
-fn components(graph: &Graph) -> BTreeMap<&str, usize> {
-    let mut index: BTreeMap<&str, usize> = BTreeMap::new();
-    let mut low: BTreeMap<&str, usize> = BTreeMap::new();
-    let mut on_stack: BTreeSet<&str> = BTreeSet::new();
-    let mut stack: Vec<&str> = Vec::new();
-    let mut component: BTreeMap<&str, usize> = BTreeMap::new();
+fn components(graph: &Graph<'_>) -> Vec<usize> {
+    const UNSEEN: usize = usize::MAX;
+    let n = graph.edges.len();
+    let mut index = vec![UNSEEN; n];
+    let mut low = vec![0; n];
+    let mut on_stack = vec![false; n];
+    let mut stack: Vec<usize> = Vec::new();
+    let mut component = vec![0; n];
     let mut next_index = 0;
     let mut next_component = 0;
-    for root in graph.keys() {
-        if index.contains_key(root.as_str()) {
+    for root in 0..n {
+        if index[root] != UNSEEN {
             continue;
         }
-        // Each frame: a node and the successors it has yet to visit.
-        let mut frames: Vec<(&str, Vec<&str>)> = Vec::new();
-        let succ = |n: &str| -> Vec<&str> {
-            graph
-                .get(n)
-                .map(|s| s.iter().rev().map(String::as_str).collect())
-                .unwrap_or_default()
-        };
-        index.insert(root, next_index);
-        low.insert(root, next_index);
+        // Each frame: a node and how many of its successors it has visited.
+        let mut frames: Vec<(usize, usize)> = vec![(root, 0)];
+        index[root] = next_index;
+        low[root] = next_index;
         next_index += 1;
         stack.push(root);
-        on_stack.insert(root);
-        frames.push((root, succ(root)));
-        while let Some((node, pending)) = frames.last_mut() {
-            let node: &str = node;
-            if let Some(next) = pending.pop() {
-                let Some((next, _)) = graph.get_key_value(next) else {
-                    continue;
-                };
-                let next = next.as_str();
-                if !index.contains_key(next) {
-                    index.insert(next, next_index);
-                    low.insert(next, next_index);
+        on_stack[root] = true;
+        while let Some((node, visited)) = frames.last_mut() {
+            let node = *node;
+            if let Some(&next) = graph.edges[node].get(*visited) {
+                *visited += 1;
+                if index[next] == UNSEEN {
+                    index[next] = next_index;
+                    low[next] = next_index;
                     next_index += 1;
                     stack.push(next);
-                    on_stack.insert(next);
-                    frames.push((next, succ(next)));
-                } else if on_stack.contains(next) {
-                    let l = low[node].min(index[next]);
-                    low.insert(node, l);
+                    on_stack[next] = true;
+                    frames.push((next, 0));
+                } else if on_stack[next] {
+                    low[node] = low[node].min(index[next]);
                 }
                 continue;
             }
             frames.pop();
-            if let Some((parent, _)) = frames.last() {
-                let l = low[*parent].min(low[node]);
-                low.insert(parent, l);
+            if let Some(&(parent, _)) = frames.last() {
+                low[parent] = low[parent].min(low[node]);
             }
             if low[node] == index[node] {
                 while let Some(member) = stack.pop() {
-                    on_stack.remove(member);
-                    component.insert(member, next_component);
+                    on_stack[member] = false;
+                    component[member] = next_component;
                     if member == node {
                         break;
                     }
@@ -127,16 +140,16 @@ fn components(graph: &Graph) -> BTreeMap<&str, usize> {
     component
 }
 
-/// The edges `from → to` of `graph` that lie on a cycle.
-fn cyclic_edges(graph: &Graph) -> BTreeSet<(String, String)> {
+/// The edges `from → to` of `graph` that lie on a cycle, by name.
+fn cyclic_edges<'a>(graph: &Graph<'a>) -> BTreeMap<&'a str, BTreeSet<&'a str>> {
     let component = components(graph);
-    let mut out = BTreeSet::new();
-    for (from, targets) in graph {
-        for to in targets {
-            if let Some(c) = component.get(from.as_str())
-                && component.get(to.as_str()) == Some(c)
-            {
-                out.insert((from.clone(), to.clone()));
+    let mut out: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
+    for (from, targets) in graph.edges.iter().enumerate() {
+        for &to in targets {
+            if component[from] == component[to] {
+                out.entry(graph.names[from])
+                    .or_default()
+                    .insert(graph.names[to]);
             }
         }
     }
@@ -145,10 +158,9 @@ fn cyclic_edges(graph: &Graph) -> BTreeSet<(String, String)> {
 
 /// An alias that refers to itself (such as `Tree = Vec<Tree>`) becomes a newtype.
 pub fn newtype_recursive_aliases(types: &mut BTreeMap<String, TypeDef>) {
-    let graph = graph(types, false);
-    let recursive: BTreeSet<String> = cyclic_edges(&graph)
-        .into_iter()
-        .map(|(from, _)| from)
+    let recursive: Vec<String> = cyclic_edges(&Graph::of(types, false))
+        .into_keys()
+        .map(str::to_owned)
         .collect();
     for name in recursive {
         if let Some(def) = types.get_mut(&name)
@@ -164,23 +176,26 @@ pub fn newtype_recursive_aliases(types: &mut BTreeMap<String, TypeDef>) {
 
 /// Boxes every by-value edge that lies on a cycle.
 pub fn box_cycles(types: &mut BTreeMap<String, TypeDef>) {
-    let to_box = cyclic_edges(&graph(types, true));
-    if to_box.is_empty() {
-        return;
-    }
+    let to_box: BTreeMap<String, BTreeSet<String>> = cyclic_edges(&Graph::of(types, true))
+        .into_iter()
+        .map(|(from, to)| (from.to_owned(), to.into_iter().map(str::to_owned).collect()))
+        .collect();
     for (name, def) in types.iter_mut() {
-        for ty in type_refs_mut(&mut def.kind) {
-            box_in_place(ty, name, &to_box);
+        if let Some(targets) = to_box.get(name) {
+            for ty in type_refs_mut(&mut def.kind) {
+                box_in_place(ty, targets);
+            }
         }
     }
 }
 
-fn box_in_place(ty: &mut TypeRef, owner: &str, to_box: &BTreeSet<(String, String)>) {
+/// Boxes `ty` (through `Option`) where it names one of `targets`.
+fn box_in_place(ty: &mut TypeRef, targets: &BTreeSet<String>) {
     match ty {
-        TypeRef::Named(n) if to_box.contains(&(owner.to_owned(), n.clone())) => {
+        TypeRef::Named(n) if targets.contains(n) => {
             *ty = TypeRef::Boxed(Box::new(ty.clone()));
         }
-        TypeRef::Nullable(inner) => box_in_place(inner, owner, to_box),
+        TypeRef::Nullable(inner) => box_in_place(inner, targets),
         _ => {}
     }
 }
@@ -189,18 +204,17 @@ fn box_in_place(ty: &mut TypeRef, owner: &str, to_box: &BTreeSet<(String, String
 mod tests {
     use super::*;
 
-    fn g(edges: &[(&str, &str)], nodes: &[&str]) -> Graph {
-        let mut graph: Graph = nodes
-            .iter()
-            .map(|n| ((*n).to_owned(), BTreeSet::new()))
-            .collect();
+    /// A graph of `nodes` (in name order) with `edges` between them.
+    fn g<'a>(edges: &[(&str, &str)], nodes: &[&'a str]) -> Graph<'a> {
+        let place = |n: &str| nodes.iter().position(|m| *m == n).unwrap();
+        let mut out = vec![Vec::new(); nodes.len()];
         for (a, b) in edges {
-            graph
-                .entry((*a).to_owned())
-                .or_default()
-                .insert((*b).to_owned());
+            out[place(a)].push(place(b));
         }
-        graph
+        Graph {
+            names: nodes.to_vec(),
+            edges: out,
+        }
     }
 
     #[test]
@@ -216,25 +230,23 @@ mod tests {
             ],
             &["A", "B", "C", "D", "E", "F"],
         );
-        let edges: Vec<(String, String)> = cyclic_edges(&graph).into_iter().collect();
-        let expected: Vec<(String, String)> = [("A", "B"), ("B", "A"), ("C", "C")]
-            .iter()
-            .map(|(a, b)| ((*a).into(), (*b).into()))
+        let edges: Vec<(&str, &str)> = cyclic_edges(&graph)
+            .into_iter()
+            .flat_map(|(from, to)| to.into_iter().map(move |t| (from, t)))
             .collect();
-        assert_eq!(edges, expected);
+        assert_eq!(edges, [("A", "B"), ("B", "A"), ("C", "C")]);
     }
 
     #[test]
     fn a_long_chain_does_not_overflow() {
-        let names: Vec<String> = (0..100_000).map(|i| format!("T{i}")).collect();
-        let mut graph: Graph = names.iter().map(|n| (n.clone(), BTreeSet::new())).collect();
-        for w in names.windows(2) {
-            graph.get_mut(&w[0]).unwrap().insert(w[1].clone());
-        }
-        graph
-            .get_mut(&names[99_999])
-            .unwrap()
-            .insert(names[0].clone());
+        let names: Vec<String> = (0..100_000).map(|i| format!("T{i:06}")).collect();
+        let mut graph = Graph {
+            names: names.iter().map(String::as_str).collect(),
+            edges: (1..=100_000).map(|i| vec![i % 100_000]).collect(),
+        };
         assert_eq!(cyclic_edges(&graph).len(), 100_000);
+        // Cut the ring: a chain, with no cycle left.
+        graph.edges[99_999].clear();
+        assert!(cyclic_edges(&graph).is_empty());
     }
 }
