@@ -88,6 +88,9 @@ fn gate_file(file: &mut syn::File, cfgs: &BTreeMap<String, String>) {
     if cfgs.is_empty() {
         return;
     }
+    // The `cfg`s are kept as text (token streams cannot cross threads), and
+    // each is parsed once per piece: a type's items share one.
+    let mut parsed: BTreeMap<&str, Vec<syn::Attribute>> = BTreeMap::new();
     for item in &mut file.items {
         let (name, attrs) = match item {
             syn::Item::Struct(i) => (Some(i.ident.to_string()), &mut i.attrs),
@@ -101,22 +104,27 @@ fn gate_file(file: &mut syn::File, cfgs: &BTreeMap<String, String>) {
                 (name, &mut i.attrs)
             }
             syn::Item::Macro(i) => {
-                let name = i.mac.tokens.clone().into_iter().find_map(|t| match t {
+                // Taken apart and put back, not cloned: a shared token
+                // stream is copied whole to be iterated.
+                let tokens: Vec<proc_macro2::TokenTree> =
+                    std::mem::take(&mut i.mac.tokens).into_iter().collect();
+                let name = tokens.iter().find_map(|t| match t {
                     proc_macro2::TokenTree::Ident(id) => Some(id.to_string()),
                     _ => None,
                 });
+                i.mac.tokens = tokens.into_iter().collect();
                 (name, &mut i.attrs)
             }
             _ => continue,
         };
-        // The `cfg`s are kept as text: token streams cannot cross threads.
-        if let Some(cfg) = name.and_then(|n| cfgs.get(&n)) {
-            let parsed = syn::parse::Parser::parse_str(syn::Attribute::parse_outer, cfg);
-            if let Ok(parsed) = parsed {
-                for (i, attr) in parsed.into_iter().enumerate() {
-                    attrs.insert(i, attr);
-                }
-            }
+        let Some(cfg) = name.and_then(|n| cfgs.get(&n)) else {
+            continue;
+        };
+        let cfg_attrs = parsed.entry(cfg.as_str()).or_insert_with(|| {
+            syn::parse::Parser::parse_str(syn::Attribute::parse_outer, cfg).unwrap_or_default()
+        });
+        for (i, attr) in cfg_attrs.iter().enumerate() {
+            attrs.insert(i, attr.clone());
         }
     }
 }
@@ -742,32 +750,36 @@ fn space_items(text: &str) -> String {
         in_macro |= line.starts_with("crate::runtime::");
         if let Some(p) = prev {
             let p_trimmed = p.trim_start();
-            let same_indent = p.len() - p_trimmed.len() == line.len() - trimmed.len();
             // A doc line ends nothing, even one that reads like code
             // (`/// let x = 1;`).
             let ends_item = !p_trimmed.starts_with("//")
                 && (p_trimmed == "}" || p_trimmed.ends_with(';') || p_trimmed.starts_with("#!["));
-            // A call of a runtime macro (`crate::runtime::send!(…)`) is an
-            // item; a call of a runtime function (`crate::runtime::pages(…)`)
-            // is a statement like the others.
-            let runtime_function = trimmed.starts_with("crate::runtime::")
-                && !trimmed.split('(').next().unwrap_or_default().contains('!');
-            let starts_item =
-                ITEM_STARTS.iter().any(|s| trimmed.starts_with(s)) && !runtime_function;
-            let same_group = group(p_trimmed) != 0 && group(p_trimmed) == group(trimmed);
-            let inner_attrs = p_trimmed.starts_with("#![") && trimmed.starts_with("#![");
-            if same_indent && ends_item && starts_item && !same_group && !inner_attrs {
-                out.push('\n');
+            // Most lines end no item: the rest is asked only of those that do.
+            if ends_item && p.len() - p_trimmed.len() == line.len() - trimmed.len() {
+                // A call of a runtime macro (`crate::runtime::send!(…)`) is
+                // an item; a call of a runtime function
+                // (`crate::runtime::pages(…)`) is a statement like the others.
+                let runtime_function = trimmed.starts_with("crate::runtime::")
+                    && !trimmed.split('(').next().unwrap_or_default().contains('!');
+                let starts_item =
+                    ITEM_STARTS.iter().any(|s| trimmed.starts_with(s)) && !runtime_function;
+                let same_group = group(p_trimmed) != 0 && group(p_trimmed) == group(trimmed);
+                let inner_attrs = p_trimmed.starts_with("#![") && trimmed.starts_with("#![");
+                if starts_item && !same_group && !inner_attrs {
+                    out.push('\n');
+                }
             }
             if p_trimmed.starts_with("//!") && !trimmed.starts_with("//!") {
                 out.push('\n');
             }
         }
-        if in_macro {
+        if in_macro && line.contains("crate ::") {
             out.push_str(&line.replace("crate ::", "crate::"));
-            in_macro = !line.ends_with(");");
         } else {
             out.push_str(line);
+        }
+        if in_macro {
+            in_macro = !line.ends_with(");");
         }
         out.push('\n');
         prev = Some(line);
