@@ -245,12 +245,19 @@ pub fn emit(api: &Api, info: &CrateInfo<'_>) -> Result<BTreeMap<String, String>,
         if let Some(text) = text {
             return Ok(without_bidi_controls(text));
         }
+        let mut setters = Vec::new();
         let tokens = match piece {
             Piece::Lib => emit_lib(api, info, &quickstart, uses, gates, paths),
             Piece::Client(ops, first) => emit_client(api, ops, *first, gates, paths),
-            Piece::Types(defs, first) => {
-                types::emit_types(defs, *first, &validation, &pages, gates, paths)
-            }
+            Piece::Types(defs, first) => types::emit_types(
+                defs,
+                *first,
+                &validation,
+                &pages,
+                gates,
+                paths,
+                &mut setters,
+            ),
             Piece::Builders(ops, first) => {
                 client::emit_builders(api, ops, *first, &validation, paths)
             }
@@ -261,6 +268,7 @@ pub fn emit(api: &Api, info: &CrateInfo<'_>) -> Result<BTreeMap<String, String>,
         };
         let mut file: syn::File =
             syn::parse2(tokens).map_err(|e| format!("the generator produced invalid Rust: {e}"))?;
+        types::add_setters(&mut file, setters, paths)?;
         match piece {
             Piece::Types(..) => gate_file(&mut file, &type_cfgs),
             Piece::Builders(..) => gate_file(&mut file, &builder_cfgs),

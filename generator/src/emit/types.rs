@@ -23,12 +23,13 @@ pub fn emit_types(
     pages: &BTreeMap<String, &Pagination>,
     gates: Option<&super::gates::Gates>,
     paths: Paths,
+    setters: &mut Vec<(String, Vec<Setter>)>,
 ) -> TokenStream {
     let paths = paths.in_types();
     let header = first
         .then(|| quote!(#![doc = " The request and response types of the API, one per schema."]));
     let defs = defs.iter().map(|d| {
-        let def = emit_def(d, validation, gates, paths);
+        let def = emit_def(d, validation, gates, paths, setters);
         let page = pages.get(&d.name).map(|pg| emit_page(&d.name, pg, paths));
         quote!(#def #page)
     });
@@ -82,6 +83,7 @@ fn emit_def(
     validation: &Validation,
     gates: Option<&super::gates::Gates>,
     paths: Paths,
+    setters: &mut Vec<(String, Vec<Setter>)>,
 ) -> TokenStream {
     let name = ident(&def.name);
     let doc = attrs(&def_text(def));
@@ -95,9 +97,10 @@ fn emit_def(
             doc,
             fields,
             additional.as_ref(),
-            &Outside {
+            Outside {
                 constants: &validation.constants,
                 field_cfg: &|field: &str| gates.and_then(|g| g.field(&def.name, field)),
+                setters,
             },
             &serde,
             paths,
@@ -674,12 +677,15 @@ pub(super) fn constraint_rules(c: &Constraints) -> Vec<String> {
     rules
 }
 
-/// What a struct's fields need to know from outside the struct.
+/// What a struct's fields need to know from outside the struct, and where
+/// its setters go.
 struct Outside<'a> {
     /// The types that hold one value (a required field of one is filled in).
     constants: &'a std::collections::BTreeSet<String>,
     /// A field's `cfg`, when only some features compile its type.
     field_cfg: &'a dyn Fn(&str) -> Option<TokenStream>,
+    /// The setters of the piece's structs, by struct (see [`add_setters`]).
+    setters: &'a mut Vec<(String, Vec<Setter>)>,
 }
 
 fn emit_struct(
@@ -687,15 +693,16 @@ fn emit_struct(
     doc: TokenStream,
     fields: &[Field],
     additional: Option<&TypeRef>,
-    outside: &Outside<'_>,
+    outside: Outside<'_>,
     serde: &Serde,
     paths: Paths,
 ) -> TokenStream {
     let Outside {
         constants,
         field_cfg,
+        setters: all_setters,
     } = outside;
-    let (option, some, none, into) = (paths.option(), paths.some(), paths.none(), paths.into());
+    let (option, none, into) = (paths.option(), paths.none(), paths.into());
     // A struct of named fields alone reads through `decode_struct!` (half
     // the code of serde's derive); one with a flattened part keeps the derive.
     let plain = additional.is_none() && !fields.iter().any(|f| f.flatten);
@@ -751,14 +758,11 @@ fn emit_struct(
                 other => paths.ty(other),
             };
             if f.rust_name != "new" {
-                let setter_doc = format!(" Sets {} (see the field).", code(&f.wire_name));
-                setters.push(quote! {
-                    #[doc = #setter_doc]
-                    #cfg
-                    pub fn #fname(mut self, value: impl #into<#inner>) -> Self {
-                        self.#fname = #some(value.into());
-                        self
-                    }
+                setters.push(Setter {
+                    field: fname.clone(),
+                    doc: format!(" Sets {} (see the field).", code(&f.wire_name)),
+                    cfg: cfg.clone(),
+                    ty: inner.clone(),
                 });
             }
             (
@@ -811,6 +815,9 @@ fn emit_struct(
         }
     };
     let allow_many = (ctor_args.len() > 7).then(|| quote!(#[allow(clippy::too_many_arguments)]));
+    if !setters.is_empty() {
+        all_setters.push((name.to_string(), setters));
+    }
     // With nothing required, every field has a natural default (absent).
     let default = ctor_args.is_empty().then(|| quote!(Default,));
     let (derives, extra, decode) = if plain {
@@ -841,8 +848,6 @@ fn emit_struct(
             pub fn new(#(#ctor_args),*) -> Self {
                 Self { #(#ctor_inits),* }
             }
-
-            #(#setters)*
         }
 
         #decode
@@ -956,5 +961,194 @@ fn emit_union(
                 ::serde::Serialize::serialize(&value, serializer)
             }
         }
+    }
+}
+
+/// The setter of an optional field: `pub fn field(mut self, value: impl
+/// Into<T>) -> Self`. Every struct has one per optional field, a fifth of
+/// the code of a large crate, all of one shape: so they are not written as
+/// tokens for `syn` to parse, but made after parsing from one parsed
+/// template ([`add_setters`]); prettyplease prints them as it would have.
+pub(super) struct Setter {
+    field: proc_macro2::Ident,
+    doc: String,
+    cfg: Option<TokenStream>,
+    ty: TokenStream,
+}
+
+/// Puts each struct's setters in its first inherent `impl` (the one with
+/// `new`), after what is there. `setters` are in the order of `file`.
+pub(super) fn add_setters(
+    file: &mut syn::File,
+    setters: Vec<(String, Vec<Setter>)>,
+    paths: Paths,
+) -> Result<(), String> {
+    if setters.is_empty() {
+        return Ok(());
+    }
+    let (into, some) = (paths.into(), paths.some());
+    let template: syn::ImplItemFn = syn::parse2(quote! {
+        #[doc = ""]
+        pub fn field(mut self, value: impl #into<T>) -> Self {
+            self.field = #some(value.into());
+            self
+        }
+    })
+    .map_err(|e| format!("the generator produced an invalid setter: {e}"))?;
+    let mut cfgs: BTreeMap<String, Vec<syn::Attribute>> = BTreeMap::new();
+    let mut pending = setters.into_iter().peekable();
+    for item in &mut file.items {
+        let Some((name, _)) = pending.peek() else {
+            break;
+        };
+        let syn::Item::Impl(block) = item else {
+            continue;
+        };
+        let for_name = block.trait_.is_none()
+            && matches!(&*block.self_ty, syn::Type::Path(p) if p.path.is_ident(name.as_str()));
+        if !for_name {
+            continue;
+        }
+        let Some((_, list)) = pending.next() else {
+            break;
+        };
+        for setter in list {
+            let f = make_setter(&template, setter, &mut cfgs)?;
+            block.items.push(syn::ImplItem::Fn(f));
+        }
+    }
+    match pending.next() {
+        Some((name, _)) => Err(format!(
+            "the generator found no impl for the setters of `{name}`"
+        )),
+        None => Ok(()),
+    }
+}
+
+/// `template` made into the setter `s`.
+fn make_setter(
+    template: &syn::ImplItemFn,
+    s: Setter,
+    cfgs: &mut BTreeMap<String, Vec<syn::Attribute>>,
+) -> Result<syn::ImplItemFn, String> {
+    let broken = || "the setter template lost its shape".to_owned();
+    let mut f = template.clone();
+    match f.attrs.first_mut().map(|a| &mut a.meta) {
+        Some(syn::Meta::NameValue(doc)) => {
+            doc.value = syn::Expr::Lit(syn::ExprLit {
+                attrs: Vec::new(),
+                lit: syn::Lit::Str(syn::LitStr::new(&s.doc, proc_macro2::Span::call_site())),
+            });
+        }
+        _ => return Err(broken()),
+    }
+    if let Some(cfg) = s.cfg {
+        let key = cfg.to_string();
+        let attrs = match cfgs.get(&key) {
+            Some(attrs) => attrs.clone(),
+            None => {
+                let attrs = syn::parse::Parser::parse2(syn::Attribute::parse_outer, cfg)
+                    .map_err(|e| format!("the generator produced an invalid cfg: {e}"))?;
+                cfgs.insert(key, attrs.clone());
+                attrs
+            }
+        };
+        f.attrs.extend(attrs);
+    }
+    f.sig.ident = s.field.clone();
+    let ty: syn::Type =
+        syn::parse2(s.ty).map_err(|e| format!("the generator produced an invalid type: {e}"))?;
+    let arg = match f.sig.inputs.last_mut() {
+        Some(syn::FnArg::Typed(arg)) => arg,
+        _ => return Err(broken()),
+    };
+    let bound = match &mut *arg.ty {
+        syn::Type::ImplTrait(t) => t.bounds.first_mut(),
+        _ => None,
+    };
+    let args = match bound {
+        Some(syn::TypeParamBound::Trait(b)) => b.path.segments.last_mut().map(|s| &mut s.arguments),
+        _ => None,
+    };
+    match args {
+        Some(syn::PathArguments::AngleBracketed(args)) => match args.args.first_mut() {
+            Some(first) => *first = syn::GenericArgument::Type(ty),
+            None => return Err(broken()),
+        },
+        _ => return Err(broken()),
+    }
+    match f.block.stmts.first_mut() {
+        Some(syn::Stmt::Expr(syn::Expr::Assign(assign), _)) => match &mut *assign.left {
+            syn::Expr::Field(field) => field.member = syn::Member::Named(s.field),
+            _ => return Err(broken()),
+        },
+        _ => return Err(broken()),
+    }
+    Ok(f)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn setter(field: &str, ty: TokenStream, cfg: Option<TokenStream>) -> Setter {
+        Setter {
+            field: ident(field),
+            doc: format!(" Sets `{field}`."),
+            cfg,
+            ty,
+        }
+    }
+
+    /// A setter made from the template prints as the same setter written
+    /// as tokens would.
+    #[test]
+    fn setters_are_the_code_they_would_have_been() {
+        let paths = Paths::prose();
+        let mut file: syn::File = syn::parse2(quote! {
+            pub struct A { a: Option<i64> }
+            impl crate::runtime::Validate for A {}
+            impl A { pub fn new() -> Self { Self { a: None } } }
+        })
+        .unwrap();
+        let list = vec![
+            setter("a", quote!(i64), None),
+            setter("type", quote!(Vec<B>), Some(quote!(#[cfg(feature = "b")]))),
+        ];
+        add_setters(&mut file, vec![("A".to_owned(), list)], paths).unwrap();
+        let expected: syn::File = syn::parse2(quote! {
+            pub struct A { a: Option<i64> }
+            impl crate::runtime::Validate for A {}
+            impl A {
+                pub fn new() -> Self { Self { a: None } }
+                #[doc = " Sets `a`."]
+                pub fn a(mut self, value: impl Into<i64>) -> Self {
+                    self.a = Some(value.into());
+                    self
+                }
+                #[doc = " Sets `type`."]
+                #[cfg(feature = "b")]
+                pub fn r#type(mut self, value: impl Into<Vec<B>>) -> Self {
+                    self.r#type = Some(value.into());
+                    self
+                }
+            }
+        })
+        .unwrap();
+        assert_eq!(
+            prettyplease::unparse(&file),
+            prettyplease::unparse(&expected)
+        );
+    }
+
+    #[test]
+    fn setters_with_no_impl_to_go_in_are_an_error() {
+        let mut file: syn::File = syn::parse2(quote!(
+            pub struct A {}
+        ))
+        .unwrap();
+        let list = vec![setter("a", quote!(i64), None)];
+        let err = add_setters(&mut file, vec![("A".to_owned(), list)], Paths::prose()).unwrap_err();
+        assert!(err.contains("`A`"), "{err}");
     }
 }
