@@ -120,7 +120,9 @@ impl Chain {
     }
 }
 
-crate::runtime::decode_struct!(Chain; name("name"), symbol("symbol"), img_url("imgUrl"));
+crate::runtime::decode_struct!(
+    Chain, [name("name"), symbol("symbol"), img_url("imgUrl")], []
+);
 
 /// A coin.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
@@ -152,7 +154,9 @@ impl Coin {
     }
 }
 
-crate::runtime::decode_struct!(Coin; name("name"), symbol("symbol"), img_url("imgUrl"));
+crate::runtime::decode_struct!(
+    Coin, [name("name"), symbol("symbol"), img_url("imgUrl")], []
+);
 
 /// A new payment.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
@@ -251,9 +255,9 @@ impl CreatePaymentRequest {
 }
 
 crate::runtime::decode_struct!(
-    CreatePaymentRequest; amount("amount"), currency("currency"),
-    payment_options("payment_options"), ttl("ttl"), order_id("order_id"),
-    description("description"), metadata("metadata"), webhook_url("webhookURL")
+    CreatePaymentRequest, [amount("amount"), currency("currency")],
+    [payment_options("payment_options"), ttl("ttl"), order_id("order_id"),
+    description("description"), metadata("metadata"), webhook_url("webhookURL")]
 );
 
 impl crate::runtime::Validate for CreatePaymentRequest {
@@ -372,7 +376,7 @@ impl ErrorResponse {
     }
 }
 
-crate::runtime::decode_struct!(ErrorResponse; code("code"), message("message"));
+crate::runtime::decode_struct!(ErrorResponse, [code("code"), message("message")], []);
 
 /// A payment.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
@@ -441,9 +445,9 @@ impl Payment {
 }
 
 crate::runtime::decode_struct!(
-    Payment; id("id"), status("status"), order_id("order_id"), amount("amount"),
-    currency("currency"), checkout_url("checkoutURL"), payment_details("paymentDetails"),
-    timer("timer")
+    Payment, [id("id"), status("status"), amount("amount"), currency("currency"),
+    checkout_url("checkoutURL"), timer("timer")], [order_id("order_id"),
+    payment_details("paymentDetails")]
 );
 
 /// Where and how much the customer must send. Absent until a method is
@@ -480,8 +484,8 @@ impl PaymentDetails {
 }
 
 crate::runtime::decode_struct!(
-    PaymentDetails; address("address"), coin_amount("coinAmount"), coin("coin"),
-    chain("chain")
+    PaymentDetails, [address("address"), coin_amount("coinAmount"), coin("coin"),
+    chain("chain")], []
 );
 
 /// One page of payments.
@@ -513,7 +517,7 @@ impl PaymentList {
 }
 
 crate::runtime::decode_struct!(
-    PaymentList; payments("payments"), next_cursor("nextCursor")
+    PaymentList, [payments("payments")], [next_cursor("nextCursor")]
 );
 
 impl crate::Page for PaymentList {
@@ -548,7 +552,7 @@ impl PaymentMethod {
     }
 }
 
-crate::runtime::decode_struct!(PaymentMethod; coin("coin"), chain("chain"));
+crate::runtime::decode_struct!(PaymentMethod, [coin("coin"), chain("chain")], []);
 
 /// The payment methods enabled for the store.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
@@ -565,7 +569,7 @@ impl PaymentMethodList {
     }
 }
 
-crate::runtime::decode_struct!(PaymentMethodList; methods("methods"));
+crate::runtime::decode_struct!(PaymentMethodList, [methods("methods")], []);
 
 /// A coin on a chain, by the symbols `listPaymentMethods` returns. Values are case-sensitive.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
@@ -591,7 +595,9 @@ impl PaymentMethodSelection {
     }
 }
 
-crate::runtime::decode_struct!(PaymentMethodSelection; coin("coin"), chain("chain"));
+crate::runtime::decode_struct!(
+    PaymentMethodSelection, [coin("coin"), chain("chain")], []
+);
 
 impl crate::runtime::Validate for PaymentMethodSelection {
     fn validate(&self, v: &mut crate::runtime::Validator) {
@@ -617,7 +623,7 @@ impl PaymentOptions {
     }
 }
 
-crate::runtime::decode_struct!(PaymentOptions; methods("methods"));
+crate::runtime::decode_struct!(PaymentOptions, [methods("methods")], []);
 
 impl crate::runtime::Validate for PaymentOptions {
     fn validate(&self, v: &mut crate::runtime::Validator) {
@@ -678,7 +684,7 @@ impl PaymentStatusResponse {
     }
 }
 
-crate::runtime::decode_struct!(PaymentStatusResponse; status("status"));
+crate::runtime::decode_struct!(PaymentStatusResponse, [status("status")], []);
 
 /// The payment window.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
@@ -705,4 +711,6 @@ impl Timer {
     }
 }
 
-crate::runtime::decode_struct!(Timer; created_at("createdAt"), expires_at("expiresAt"));
+crate::runtime::decode_struct!(
+    Timer, [created_at("createdAt"), expires_at("expiresAt")], []
+);

@@ -93,11 +93,17 @@ macro_rules! string_enum {
 
 /// `Deserialize` for the struct `$name`, from an object whose keys are the
 /// fields' names on the wire (`field("wire")`, each with its `cfg` if it has
-/// one); other keys are ignored. The visitor is the runtime's
+/// one); other keys are ignored. Two lists: the fields whose type says
+/// whether they may be absent (serde's rule: only an `Option` may), then
+/// the optional fields, `Option`s that are `None` when absent. The visitor is the runtime's
 /// `StructVisitor` (see `decode.rs`); the code here names the struct only as
 /// `Self`, whatever the document calls it.
 macro_rules! decode_struct {
-    ($name:ident; $( $(#[$attr:meta])* $field:ident($wire:literal) ),* $(,)?) => {
+    (
+        $name:ident,
+        [$( $(#[$attr:meta])* $field:ident($wire:literal) ),* $(,)?],
+        [$( $(#[$oattr:meta])* $ofield:ident($owire:literal) ),* $(,)?] $(,)?
+    ) => {
         impl crate::runtime::DecodeFields for $name {
             const EXPECTING: &'static str = ::std::concat!("struct ", ::std::stringify!($name));
 
@@ -105,15 +111,20 @@ macro_rules! decode_struct {
                 mut map: A,
             ) -> ::std::result::Result<Self, A::Error> {
                 $( $(#[$attr])* let mut $field = ::std::option::Option::None; )*
+                $( $(#[$oattr])* let mut $ofield = ::std::option::Option::None; )*
                 while let ::std::option::Option::Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
                     // One `?` for the whole match, not one per field: less to check.
                     match key.as_str() {
                         $( $(#[$attr])* $wire => crate::runtime::field(&mut map, &mut $field, $wire), )*
+                        $( $(#[$oattr])* $owire => crate::runtime::field(&mut map, &mut $ofield, $owire), )*
                         _ => crate::runtime::skip(&mut map),
                     }?;
                 }
                 ::std::result::Result::Ok(Self {
                     $( $(#[$attr])* $field: crate::runtime::take::<_, A::Error>($field, $wire)?, )*
+                    // Absent or `null`, an optional field is `None`: no
+                    // check, and no `?`, for each.
+                    $( $(#[$oattr])* $ofield: $ofield.flatten(), )*
                 })
             }
         }

@@ -706,7 +706,10 @@ fn emit_struct(
     // A struct of named fields alone reads through `decode_struct!` (half
     // the code of serde's derive); one with a flattened part keeps the derive.
     let plain = additional.is_none() && !fields.iter().any(|f| f.flatten);
+    // Fields by what their absence means: it is checked (by the type), or
+    // an optional field is `None`.
     let mut decoded = Vec::new();
+    let mut decoded_optional = Vec::new();
     let mut decls = Vec::new();
     let mut ctor_args = Vec::new();
     let mut ctor_inits = Vec::new();
@@ -748,7 +751,11 @@ fn emit_struct(
         } else {
             (f.rust_name != f.wire_name).then(|| quote!(#[serde(rename = #wire)]))
         };
-        decoded.push(quote!(#cfg #fname(#wire)));
+        if f.optional() {
+            decoded_optional.push(quote!(#cfg #fname(#wire)));
+        } else {
+            decoded.push(quote!(#cfg #fname(#wire)));
+        }
         let (ty, serde_attr) = if !f.optional() {
             (paths.ty(&f.ty), None)
         } else {
@@ -825,7 +832,7 @@ fn emit_struct(
         let cfg = &serde.decode_cfg;
         let decode = quote! {
             #cfg
-            crate::runtime::decode_struct!(#name; #(#decoded),*);
+            crate::runtime::decode_struct!(#name, [#(#decoded),*], [#(#decoded_optional),*]);
         };
         (derives, extra, decode)
     } else {
