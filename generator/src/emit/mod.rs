@@ -88,8 +88,7 @@ fn gate_file(file: &mut syn::File, cfgs: &BTreeMap<String, String>) {
     if cfgs.is_empty() {
         return;
     }
-    // The `cfg`s are kept as text (token streams cannot cross threads), and
-    // each is parsed once per piece: a type's items share one.
+    // Each `cfg` is parsed once per piece: a type's items share one.
     let mut parsed: BTreeMap<&str, Vec<syn::Attribute>> = BTreeMap::new();
     for item in &mut file.items {
         let (name, attrs) = match item {
@@ -129,6 +128,37 @@ fn gate_file(file: &mut syn::File, cfgs: &BTreeMap<String, String>) {
     }
 }
 
+/// The `cfg` of each item of a piece of the types or builders module that
+/// has one, by the name of the type or builder the item belongs to (the
+/// key [`gate_file`] reads).
+fn piece_cfgs(g: &gates::Gates, piece: &Piece<'_>) -> BTreeMap<String, String> {
+    let mut cfgs = BTreeMap::new();
+    match piece {
+        Piece::Types(defs, _) => {
+            for def in *defs {
+                if let Some(cfg) = g.ty(&def.name) {
+                    cfgs.insert(crate::names::ident(&def.name).to_string(), cfg.to_string());
+                }
+            }
+        }
+        Piece::Builders(ops, _) => {
+            for op in *ops {
+                if let Some(cfg) = g.operation(&op.method_name) {
+                    if let crate::model::SuccessType::Enum { name, .. } = &op.success {
+                        cfgs.insert(crate::names::ident(name).to_string(), cfg.to_string());
+                    }
+                    cfgs.insert(
+                        crate::names::ident(&op.builder_name).to_string(),
+                        cfg.to_string(),
+                    );
+                }
+            }
+        }
+        _ => {}
+    }
+    cfgs
+}
+
 /// Every file of the crate, by path relative to the crate root.
 pub fn emit(api: &Api, info: &CrateInfo<'_>) -> Result<BTreeMap<String, String>, String> {
     let header = without_bidi_controls(format!(
@@ -136,52 +166,36 @@ pub fn emit(api: &Api, info: &CrateInfo<'_>) -> Result<BTreeMap<String, String>,
         info.command, info.source
     ));
     let defs: Vec<&crate::model::TypeDef> = api.types.values().collect();
-    let validation = validation::Validation::of(api);
+    // What requests carry and checks, and the features' gates: apart from
+    // the types requests reach, which both need, computed side by side.
+    let (validation, gates) = std::thread::scope(|scope| {
+        let gates = scope.spawn(|| {
+            // Types whose every field is named by code of their own (checks
+            // before sending, the page reading): never trimmed by features.
+            let whole: std::collections::BTreeSet<String> = validation::reachable(api)
+                .into_iter()
+                .chain(
+                    api.operations
+                        .iter()
+                        .filter_map(|op| op.pagination.as_ref().map(|p| p.page.clone())),
+                )
+                .collect();
+            gates::Gates::of(api, info.features, &whole)
+        });
+        let validation = validation::Validation::of(api);
+        (validation, gates.join())
+    });
+    let gates = gates.map_err(|_| "the thread that computes features panicked".to_owned())?;
+    let gates = gates.as_ref();
     let crate_ident = info.name.replace('-', "_");
     let quickstart = usage::quickstart(api, &crate_ident);
     let uses = Uses::of(api);
     let paths = paths::Paths::of(api);
-    // Types whose every field is named by code of their own (checks
-    // before sending, the page reading): never trimmed by features.
-    let whole: std::collections::BTreeSet<String> = validation
-        .reachable
-        .iter()
-        .cloned()
-        .chain(
-            api.operations
-                .iter()
-                .filter_map(|op| op.pagination.as_ref().map(|p| p.page.clone())),
-        )
-        .collect();
-    let gates = gates::Gates::of(api, info.features, &whole);
-    let gates = gates.as_ref();
     // Each page type reads one way (lowering keeps it so): from its first operation.
     let mut pages = BTreeMap::new();
     for op in &api.operations {
         if let Some(pg) = &op.pagination {
             pages.entry(pg.page.clone()).or_insert(pg);
-        }
-    }
-    // Each item of the types and builders modules under its feature, by
-    // the name of the type or builder it belongs to.
-    let mut type_cfgs = BTreeMap::new();
-    let mut builder_cfgs = BTreeMap::new();
-    if let Some(g) = gates {
-        for name in api.types.keys() {
-            if let Some(cfg) = g.ty(name) {
-                type_cfgs.insert(crate::names::ident(name).to_string(), cfg.to_string());
-            }
-        }
-        for op in &api.operations {
-            if let Some(cfg) = g.operation(&op.method_name) {
-                if let crate::model::SuccessType::Enum { name, .. } = &op.success {
-                    builder_cfgs.insert(crate::names::ident(name).to_string(), cfg.to_string());
-                }
-                builder_cfgs.insert(
-                    crate::names::ident(&op.builder_name).to_string(),
-                    cfg.to_string(),
-                );
-            }
         }
     }
     let example = !quickstart.steps.is_empty();
@@ -269,10 +283,8 @@ pub fn emit(api: &Api, info: &CrateInfo<'_>) -> Result<BTreeMap<String, String>,
         let mut file: syn::File =
             syn::parse2(tokens).map_err(|e| format!("the generator produced invalid Rust: {e}"))?;
         types::add_setters(&mut file, setters, paths)?;
-        match piece {
-            Piece::Types(..) => gate_file(&mut file, &type_cfgs),
-            Piece::Builders(..) => gate_file(&mut file, &builder_cfgs),
-            _ => {}
+        if let Some(g) = gates {
+            gate_file(&mut file, &piece_cfgs(g, piece));
         }
         Ok(without_bidi_controls(space_items(&prettyplease::unparse(
             &file,

@@ -41,16 +41,8 @@ pub struct Validation {
 impl Validation {
     /// Computes both sets for `api`.
     pub fn of(api: &Api) -> Validation {
+        let reachable = reachable(api);
         let mut stack: Vec<String> = Vec::new();
-        for op in &api.operations {
-            for p in &op.params {
-                named_in(&p.ty, &mut stack);
-            }
-            if let Some(ty) = op.body.as_ref().and_then(|b| b.content.ty()) {
-                named_in(ty, &mut stack);
-            }
-        }
-        let reachable = closure(api, &mut stack);
         for op in &api.operations {
             for r in &op.responses {
                 if let crate::model::ResponseBody::Json(ty) = &r.body {
@@ -296,6 +288,21 @@ fn needs(ty: &TypeRef, active: &BTreeSet<String>) -> bool {
 
 /// Every named type the names on `stack` reach, themselves included (the
 /// stack is left empty).
+/// The types reachable from a parameter or a request body
+/// ([`Validation::reachable`]).
+pub fn reachable(api: &Api) -> BTreeSet<String> {
+    let mut stack: Vec<String> = Vec::new();
+    for op in &api.operations {
+        for p in &op.params {
+            named_in(&p.ty, &mut stack);
+        }
+        if let Some(ty) = op.body.as_ref().and_then(|b| b.content.ty()) {
+            named_in(ty, &mut stack);
+        }
+    }
+    closure(api, &mut stack)
+}
+
 fn closure(api: &Api, stack: &mut Vec<String>) -> BTreeSet<String> {
     let mut found = BTreeSet::new();
     while let Some(name) = stack.pop() {
