@@ -1,8 +1,10 @@
 //! Finds the line of a JSON pointer in the document text.
 //!
-//! The loader parses with serde, which forgets positions; this module parses
-//! the text again with an event parser (YAML is a superset of JSON, so one
-//! parser serves both) only when there is something to report.
+//! The loader parses with serde, which forgets positions; this module reads
+//! the text again only when there is something to report: a JSON document
+//! with a scanner that steps over everything no wanted pointer leads into,
+//! anything else with a YAML event parser (YAML is a superset of JSON, so it
+//! reads what the scanner cannot).
 
 use std::collections::{BTreeMap, BTreeSet};
 
