@@ -169,23 +169,7 @@ fn generation() -> anyhow::Result<()> {
     )?;
     let mut checks = Vec::new();
     for package in &members {
-        clean(
-            &out.join("Cargo.toml"),
-            &root().join("target"),
-            package,
-            false,
-        )?;
-        let started = Instant::now();
-        run(
-            &format!("cargo check {package} (alone, from scratch)"),
-            cargo()
-                .args(["check", "--quiet", "-p", package, "--manifest-path"])
-                .arg(out.join("Cargo.toml"))
-                .arg("--target-dir")
-                .arg(root().join("target"))
-                .env("CARGO_INCREMENTAL", "0"),
-        )?;
-        checks.push(started.elapsed());
+        checks.push(check_from_scratch(&out, package, &[])?);
     }
     println!();
     println!(
@@ -240,26 +224,7 @@ fn features(out: &Path, members: &[String], whole: &[Duration]) -> anyhow::Resul
         by_size.sort();
         let median = by_size[by_size.len() / 2].clone();
         let largest = by_size[by_size.len() - 1].clone();
-        let time = |args: &[&str]| -> anyhow::Result<Duration> {
-            clean(
-                &out.join("Cargo.toml"),
-                &root().join("target"),
-                package,
-                false,
-            )?;
-            let started = Instant::now();
-            run(
-                &format!("cargo check {package} {}", args.join(" ")),
-                cargo()
-                    .args(["check", "--quiet", "-p", package, "--manifest-path"])
-                    .arg(out.join("Cargo.toml"))
-                    .arg("--target-dir")
-                    .arg(root().join("target"))
-                    .args(args)
-                    .env("CARGO_INCREMENTAL", "0"),
-            )?;
-            Ok(started.elapsed())
-        };
+        let time = |args: &[&str]| check_from_scratch(out, package, args);
         let both = time(&["--features", "both-ways"])?;
         let one = time(&["--no-default-features", "--features", &largest.1])?;
         let typical = time(&["--no-default-features", "--features", &median.1])?;
@@ -299,6 +264,26 @@ fn features(out: &Path, members: &[String], whole: &[Duration]) -> anyhow::Resul
 
 /// Removes the artifacts of `package` (release or dev profile), so that
 /// cargo builds it again from scratch, and nothing else.
+/// `cargo check` of `package` of the bench workspace `out` with `args`,
+/// from scratch (its own artifacts removed first): how long it took.
+fn check_from_scratch(out: &Path, package: &str, args: &[&str]) -> anyhow::Result<Duration> {
+    let manifest = out.join("Cargo.toml");
+    let target = root().join("target");
+    clean(&manifest, &target, package, false)?;
+    let started = Instant::now();
+    run(
+        &format!("cargo check {package} {}", args.join(" ")),
+        cargo()
+            .args(["check", "--quiet", "-p", package, "--manifest-path"])
+            .arg(&manifest)
+            .arg("--target-dir")
+            .arg(&target)
+            .args(args)
+            .env("CARGO_INCREMENTAL", "0"),
+    )?;
+    Ok(started.elapsed())
+}
+
 fn clean(manifest: &Path, target: &Path, package: &str, release: bool) -> anyhow::Result<()> {
     let mut cmd = cargo();
     cmd.args(["clean", "--quiet", "-p", package, "--manifest-path"])

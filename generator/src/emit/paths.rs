@@ -130,6 +130,7 @@ impl Paths {
 
     /// The path of `Option::is_none`, for serde's `skip_serializing_if`.
     pub fn is_none(self) -> &'static str {
+        // Bit 0 is `Option` (see `PRELUDE`).
         if self.taken & 1 == 0 {
             "Option::is_none"
         } else {

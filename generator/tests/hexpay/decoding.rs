@@ -79,6 +79,26 @@ fn a_missing_required_field_is_named() {
     assert!(error(&text(&value)).starts_with("invalid type: null, expected a string"));
 }
 
+/// Optional fields are read apart from the others (`decode_struct!`'s
+/// second list): a server that repeats one, even as `null` first, or sends
+/// the wrong type, is refused as for any field, never read as absent.
+#[test]
+fn an_optional_field_given_twice_or_of_the_wrong_type_is_refused() {
+    let doubled = text(&payment_json("pending")).replacen('{', r#"{"order_id":null,"#, 1);
+    assert!(
+        error(&doubled).starts_with("duplicate field `order_id`"),
+        "{}",
+        error(&doubled)
+    );
+    let mut value = payment_json("pending");
+    value["order_id"] = json!(42);
+    assert!(
+        error(&text(&value)).starts_with("invalid type: integer `42`, expected a string"),
+        "{}",
+        error(&text(&value))
+    );
+}
+
 #[test]
 fn a_field_given_twice_is_refused() {
     let doubled = text(&payment_json("pending")).replacen('{', r#"{"id":"first","#, 1);
