@@ -166,6 +166,7 @@ impl<M> CreatePayment<M> {
             headers: &[("X-Idempotency-Key", "idempotency_key")],
             idempotency: crate::runtime::Idempotency::Key(
                 ::std::clone::Clone::clone(&this.idempotency_key),
+                "X-Idempotency-Key",
             ),
             options: this.options,
         };
@@ -411,6 +412,7 @@ impl<M> CancelPayment<M> {
             headers: &[("X-Idempotency-Key", "idempotency_key")],
             idempotency: crate::runtime::Idempotency::Key(
                 ::std::clone::Clone::clone(&this.idempotency_key),
+                "X-Idempotency-Key",
             ),
             options: this.options,
         };

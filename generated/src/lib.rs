@@ -114,7 +114,7 @@ pub use uuid;
 pub use runtime::{
     ApiError, Async, CallInfo, Client, ClientBuilder, DecodeError, Error, FilePart,
     IdempotencyKey, Items, Page, Pages, ResponseFuture, PollOptions, ResponseValue,
-    RetryPolicy, TimeoutError, TimeoutKind, TransportError, UnknownValue,
+    RetryPolicy, TimeoutError, TimeoutKind, TooLargeError, TransportError, UnknownValue,
     ValidationError, Violation,
 };
 

@@ -9,7 +9,7 @@ use reqwest::Method;
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 use tracing::Instrument as _;
 
-use super::error::{BoxError, CallInfo, Error, TimeoutKind, TransportError, is_retryable_status};
+use super::error::{BoxError, CallInfo, Error, TimeoutKind, TooLargeError, TransportError, is_retryable_status};
 use super::request::{Auth, RawResponse, Request, header_name, is_sensitive};
 use super::retry::{RetryPolicy, after_retry_after, retry_after};
 use super::values::{IdempotencyKey, ResponseValue};
@@ -31,7 +31,14 @@ struct Inner {
     timeout: Option<Duration>,
     deadline: Option<Duration>,
     retry: RetryPolicy,
+    max_response_bytes: u64,
 }
+
+/// The default of [`ClientBuilder::max_response_bytes`]: 64 MiB.
+pub(crate) const DEFAULT_MAX_RESPONSE_BYTES: u64 = 64 * 1024 * 1024;
+
+/// How many same-origin redirects one attempt of a `GET` or `HEAD` follows.
+const MAX_REDIRECTS: usize = 5;
 
 /// Where the bearer token comes from.
 #[derive(Clone)]
@@ -99,6 +106,7 @@ impl fmt::Debug for Client {
             .field("timeout", &i.timeout)
             .field("deadline", &i.deadline)
             .field("retry", &i.retry)
+            .field("max_response_bytes", &i.max_response_bytes)
             .finish_non_exhaustive()
     }
 }
@@ -116,6 +124,7 @@ impl Client {
             deadline: None,
             retry: RetryPolicy::default(),
             user_agent: None,
+            max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
         }
     }
 
@@ -131,7 +140,7 @@ impl Client {
 
     /// A request to `path` (already encoded) on this client's server.
     pub(crate) fn request(&self, path: &str) -> Result<Request, Error> {
-        Ok(Request::new(&self.inner.base, path))
+        Request::new(&self.inner.base, path)
     }
 }
 
@@ -148,6 +157,7 @@ pub struct ClientBuilder {
     deadline: Option<Duration>,
     retry: RetryPolicy,
     user_agent: Option<String>,
+    max_response_bytes: u64,
 }
 
 impl fmt::Debug for ClientBuilder {
@@ -160,6 +170,7 @@ impl fmt::Debug for ClientBuilder {
             .field("connect_timeout", &self.connect_timeout)
             .field("deadline", &self.deadline)
             .field("retry", &self.retry)
+            .field("max_response_bytes", &self.max_response_bytes)
             .finish_non_exhaustive()
     }
 }
@@ -242,7 +253,26 @@ impl ClientBuilder {
         self
     }
 
+    /// The most bytes a response body may hold (64 MiB by default, far
+    /// above any response an API sends). A response that announces more,
+    /// or sends more, ends its attempt at once with [`Error::TooLarge`]:
+    /// nothing more is read, the connection is dropped, and the call is not
+    /// retried.
+    pub fn max_response_bytes(mut self, bytes: u64) -> Self {
+        self.max_response_bytes = bytes;
+        self
+    }
+
     /// Uses the caller's own HTTP client (its proxies, TLS roots, pool).
+    ///
+    /// Build it with `redirect(reqwest::redirect::Policy::none())`: the
+    /// client made by [`ClientBuilder::build`] never lets the HTTP layer
+    /// follow a redirect (it follows only same-origin redirects of `GET`
+    /// and `HEAD` itself), while reqwest's default policy would re-send a
+    /// request, body and idempotency key included, to whichever origin a
+    /// `307` names. A response that such a client fetched from another
+    /// origin than the request's is refused with [`Error::Transport`] and
+    /// not retried.
     pub fn http_client(mut self, client: reqwest::Client) -> Self {
         self.http = Some(client);
         self
@@ -288,7 +318,11 @@ impl ClientBuilder {
         let http = match self.http {
             Some(http) => http,
             None => {
-                let mut builder = reqwest::Client::builder();
+                // Redirects are the runtime's to follow (same origin, `GET`
+                // and `HEAD` only), never the HTTP layer's.
+                let mut builder = reqwest::Client::builder()
+                    .redirect(reqwest::redirect::Policy::none())
+                    .https_only(!self.allow_http);
                 if let Some(t) = self.connect_timeout {
                     builder = builder.connect_timeout(t);
                 }
@@ -305,6 +339,7 @@ impl ClientBuilder {
                 timeout: self.timeout,
                 deadline: self.deadline,
                 retry: self.retry,
+                max_response_bytes: self.max_response_bytes,
             }),
         })
     }
@@ -355,8 +390,8 @@ impl RequestOptions {
 pub(crate) enum Idempotency {
     /// The method is idempotent by HTTP.
     Method,
-    /// Every attempt carries this idempotency key.
-    Key(IdempotencyKey),
+    /// Every attempt carries this idempotency key, in the header named.
+    Key(IdempotencyKey, &'static str),
     /// Neither: retried only when it certainly never reached the server.
     Unsafe,
 }
@@ -396,7 +431,7 @@ impl Call {
             route: self.path,
             attempts,
             idempotency_key: match &self.idempotency {
-                Idempotency::Key(k) => Some(k.clone()),
+                Idempotency::Key(k, _) => Some(k.clone()),
                 _ => None,
             },
         }
@@ -426,7 +461,23 @@ impl Call {
     fn owner(&self, header: &HeaderName) -> Option<String> {
         let name = header.as_str();
         if let Some((_, setter)) = self.headers.iter().find(|(wire, _)| wire.eq_ignore_ascii_case(name)) {
-            return Some(format!("is set by the request builder's `{setter}` method, not by `extra_header`"));
+            return Some(format!("is set by the request builder's `.{setter}()` method, not by `extra_header`"));
+        }
+        // Another spelling of the key's header (`Idempotency-Key` beside
+        // `X-Idempotency-Key`): a server that honours it would act on a key
+        // the client never reports.
+        if let Idempotency::Key(_, header) = &self.idempotency {
+            if same_spelling(name, "Idempotency-Key") || same_spelling(name, header) {
+                let setter = self
+                    .headers
+                    .iter()
+                    .find(|(wire, _)| wire.eq_ignore_ascii_case(header))
+                    .map_or("idempotency_key", |(_, setter)| setter);
+                return Some(format!(
+                    "is a spelling of the idempotency key, which this operation sends as `{header}`: \
+                     set it with the request builder's `.{setter}()`, not `extra_header`"
+                ));
+            }
         }
         let api_key = self.auth.iter().flat_map(|alt| alt.iter()).any(|a| match a {
             Auth::ApiKeyHeader(n) => n.eq_ignore_ascii_case(name),
@@ -445,6 +496,15 @@ impl Call {
             _ => None,
         }
     }
+}
+
+/// Whether two header names are spellings of one name: the same letters and
+/// digits, but for case, separators and an `X-` prefix (`X-Idempotency-Key`,
+/// `Idempotency-Key`, `idempotency_key` and `IdempotencyKey` are one).
+fn same_spelling(a: &str, b: &str) -> bool {
+    let letters = |s: &str| -> String { s.chars().filter(char::is_ascii_alphanumeric).map(|c| c.to_ascii_lowercase()).collect() };
+    let (a, b) = (letters(a), letters(b));
+    a == b || a.strip_prefix('x') == Some(b.as_str()) || b.strip_prefix('x') == Some(a.as_str())
 }
 
 /// The future of [`Client::execute`].
@@ -613,7 +673,7 @@ impl Client {
     /// retryable status, which means the server received it).
     fn may_repeat(&self, call: &Call, failure: Option<&Error>) -> bool {
         match call.idempotency {
-            Idempotency::Method | Idempotency::Key(_) => true,
+            Idempotency::Method | Idempotency::Key(..) => true,
             Idempotency::Unsafe => matches!(failure, Some(Error::Transport(t)) if !t.sent),
         }
     }
@@ -646,13 +706,9 @@ impl Client {
             value.set_sensitive(true);
             headers.insert(reqwest::header::COOKIE, value);
         }
-        let mut req = reqwest::Request::new(call.method.clone(), url);
-        if let Some((content_type, bytes)) = &request.body {
+        if let Some((content_type, _)) = &request.body {
             headers.insert(reqwest::header::CONTENT_TYPE, content_type.clone());
-            *req.body_mut() = Some(reqwest::Body::from(bytes.clone()));
         }
-        *req.headers_mut() = headers;
-        *req.timeout_mut() = limit;
         // Errors never carry the URL in their message (it may hold ids; an
         // API key in the query, too): the route is in the call's details,
         // and the URL without credentials in the error's `url` field.
@@ -665,10 +721,48 @@ impl Client {
                     source: Box::new(e.without_url()),
                     url: Some(request.url.clone()),
                     call: CallInfo::default(),
+                    retryable: true,
                 }))
             }
         };
-        let mut response = inner.http.execute(req).await.map_err(failed)?;
+        // A redirect is followed only to the same origin, only for a `GET`
+        // or `HEAD` without a body: nothing is ever re-sent elsewhere, and
+        // what is re-sent could not act twice. Any other redirect is the
+        // response (an `Error::Api` with its status and `Location`).
+        let follows = matches!(call.method, Method::GET | Method::HEAD) && request.body.is_none();
+        let ends = limit.map(|l| Instant::now() + l);
+        let mut visited: Vec<reqwest::Url> = Vec::new();
+        let mut response = loop {
+            let mut req = reqwest::Request::new(call.method.clone(), url.clone());
+            if let Some((_, bytes)) = &request.body {
+                *req.body_mut() = Some(reqwest::Body::from(bytes.clone()));
+            }
+            *req.headers_mut() = if follows { headers.clone() } else { std::mem::take(&mut headers) };
+            *req.timeout_mut() = ends.map(|end| end.saturating_duration_since(Instant::now()));
+            let response = inner.http.execute(req).await.map_err(failed)?;
+            if response.url().origin() != url.origin() {
+                // A client of the caller's followed a redirect elsewhere:
+                // what came back is not the API's answer.
+                return Err(Error::Transport(Box::new(TransportError {
+                    sent: true,
+                    source: format!(
+                        "the HTTP client followed a redirect to another origin ({}): its answer is not the API's; \
+                         give `ClientBuilder::http_client` a client built with `redirect(reqwest::redirect::Policy::none())`",
+                        response.url().origin().ascii_serialization()
+                    )
+                    .into(),
+                    url: Some(request.url.clone()),
+                    call: CallInfo::default(),
+                    retryable: false,
+                })));
+            }
+            match redirect_target(&response, &url) {
+                Some(next) if follows && visited.len() < MAX_REDIRECTS && next != url && !visited.contains(&next) => {
+                    visited.push(std::mem::replace(&mut url, next));
+                }
+                _ => break response,
+            }
+        };
         let status = response.status();
         let mut headers = std::mem::take(response.headers_mut());
         for (name, value) in headers.iter_mut() {
@@ -676,7 +770,24 @@ impl Client {
                 value.set_sensitive(true);
             }
         }
-        let body = response.bytes().await.map_err(failed)?;
+        let body = match read_body(&mut response, inner.max_response_bytes).await {
+            Ok(body) => body,
+            Err(BodyError::Read(e)) => return Err(failed(e)),
+            Err(BodyError::TooLarge { received, head }) => {
+                let announced = response.content_length();
+                // Dropping the response drops its connection: nothing more is read.
+                drop(response);
+                return Err(Error::TooLarge(Box::new(TooLargeError {
+                    status,
+                    headers,
+                    limit: inner.max_response_bytes,
+                    announced,
+                    received,
+                    head,
+                    call: CallInfo::default(),
+                })));
+            }
+        };
         Ok(RawResponse { status, headers, body, call: CallInfo::default() })
     }
 
@@ -728,6 +839,59 @@ impl Client {
         }
         Ok(())
     }
+}
+
+/// The same-origin URL a redirect response sends the request to, if it is one.
+fn redirect_target(response: &reqwest::Response, url: &reqwest::Url) -> Option<reqwest::Url> {
+    if !matches!(response.status().as_u16(), 301 | 302 | 303 | 307 | 308) {
+        return None;
+    }
+    let location = response.headers().get(reqwest::header::LOCATION)?.to_str().ok()?;
+    let next = url.join(location).ok()?;
+    (next.origin() == url.origin()).then_some(next)
+}
+
+/// Why a body was not read whole.
+enum BodyError {
+    Read(reqwest::Error),
+    /// Past the limit: how many bytes came, and the first of them.
+    TooLarge { received: u64, head: bytes::Bytes },
+}
+
+/// How much of a refused body an error keeps, to tell what it was.
+const KEPT_HEAD: usize = 64 * 1024;
+
+/// Reads a body whole, unless it announces or sends more than `limit` bytes:
+/// then reading stops at once.
+async fn read_body(response: &mut reqwest::Response, limit: u64) -> Result<bytes::Bytes, BodyError> {
+    if response.content_length().is_some_and(|announced| announced > limit) {
+        return Err(BodyError::TooLarge { received: 0, head: bytes::Bytes::new() });
+    }
+    let mut first: Option<bytes::Bytes> = None;
+    let mut rest: Vec<u8> = Vec::new();
+    let mut received = 0u64;
+    while let Some(chunk) = response.chunk().await.map_err(BodyError::Read)? {
+        received += chunk.len() as u64;
+        if received > limit {
+            let mut head = first.map(|f| f.to_vec()).unwrap_or_default();
+            head.extend_from_slice(&rest);
+            head.extend_from_slice(&chunk);
+            head.truncate(KEPT_HEAD);
+            return Err(BodyError::TooLarge { received, head: head.into() });
+        }
+        // The usual body is one chunk: kept as it came, without a copy.
+        match &first {
+            None => first = Some(chunk),
+            Some(f) => {
+                if rest.is_empty() {
+                    rest.reserve(response.content_length().map_or(0, |n| n as usize).max(f.len() + chunk.len()));
+                    rest.extend_from_slice(f);
+                }
+                rest.extend_from_slice(&chunk);
+            }
+        }
+    }
+    Ok(if rest.is_empty() { first.unwrap_or_default() } else { rest.into() })
 }
 
 /// `e` with the call's details.
@@ -794,7 +958,7 @@ mod tests {
         assert!(!client.may_repeat(&unsafe_call, Some(&slow)), "it may have been acted on");
         assert!(!client.may_repeat(&unsafe_call, None), "the server answered a retryable status");
 
-        for safe in [call(Idempotency::Key(IdempotencyKey::new_v4())), call(Idempotency::Method)] {
+        for safe in [call(Idempotency::Key(IdempotencyKey::new_v4(), "Idempotency-Key")), call(Idempotency::Method)] {
             assert!(client.may_repeat(&safe, Some(&reset)));
             assert!(client.may_repeat(&safe, Some(&slow)));
             assert!(client.may_repeat(&safe, None));

@@ -51,8 +51,9 @@ impl CallInfo {
 /// that is not a success ([`Error::Api`], whatever its body), the request or
 /// response could not travel ([`Error::Transport`]), a time limit passed
 /// ([`Error::Timeout`]), a success response did not decode as declared
-/// ([`Error::Decode`]), or the request was refused before anything was sent
-/// ([`Error::InvalidRequest`]).
+/// ([`Error::Decode`]), a response was larger than the client reads
+/// ([`Error::TooLarge`]), or the request was refused before anything was
+/// sent ([`Error::InvalidRequest`]).
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
@@ -72,6 +73,11 @@ pub enum Error {
     /// The request was refused before anything was sent.
     #[error("{0}")]
     InvalidRequest(Box<ValidationError>),
+    /// A response was larger than the client's limit
+    /// ([`ClientBuilder::max_response_bytes`](crate::ClientBuilder::max_response_bytes)):
+    /// it was not read further, and the call was not retried.
+    #[error("{0}")]
+    TooLarge(Box<TooLargeError>),
 }
 
 impl Error {
@@ -80,6 +86,7 @@ impl Error {
         match self {
             Error::Api(e) => Some(e.status),
             Error::Decode(e) => Some(e.status),
+            Error::TooLarge(e) => Some(e.status),
             Error::Transport(_) | Error::Timeout(_) | Error::InvalidRequest(_) => None,
         }
     }
@@ -93,7 +100,8 @@ impl Error {
         }
     }
 
-    /// The raw response body, when there was a response.
+    /// The raw response body, when there was a response read whole (for
+    /// [`Error::TooLarge`], [`TooLargeError::head`] holds its first bytes).
     pub fn raw_body(&self) -> Option<&Bytes> {
         match self {
             Error::Api(e) => Some(&e.raw),
@@ -107,6 +115,7 @@ impl Error {
         match self {
             Error::Api(e) => Some(&e.headers),
             Error::Decode(e) => Some(&e.headers),
+            Error::TooLarge(e) => Some(&e.headers),
             _ => None,
         }
     }
@@ -122,9 +131,9 @@ impl Error {
     pub fn is_retryable(&self) -> bool {
         match self {
             Error::Api(e) => is_retryable_status(e.status),
-            Error::Transport(_) => true,
+            Error::Transport(e) => e.retryable,
             Error::Timeout(e) => e.kind == TimeoutKind::Attempt,
-            Error::Decode(_) | Error::InvalidRequest(_) => false,
+            Error::Decode(_) | Error::InvalidRequest(_) | Error::TooLarge(_) => false,
         }
     }
 
@@ -136,6 +145,7 @@ impl Error {
             Error::Timeout(e) => &e.call,
             Error::Decode(e) => &e.call,
             Error::InvalidRequest(e) => &e.call,
+            Error::TooLarge(e) => &e.call,
         }
     }
 
@@ -158,6 +168,7 @@ impl Error {
             Error::Timeout(e) => &mut e.call,
             Error::Decode(e) => &mut e.call,
             Error::InvalidRequest(e) => &mut e.call,
+            Error::TooLarge(e) => &mut e.call,
         }
     }
 
@@ -167,7 +178,7 @@ impl Error {
     }
 
     pub(crate) fn transport(source: impl Into<BoxError>, sent: bool) -> Error {
-        Error::Transport(Box::new(TransportError { source: source.into(), sent, url: None, call: CallInfo::default() }))
+        Error::Transport(Box::new(TransportError { source: source.into(), sent, url: None, call: CallInfo::default(), retryable: true }))
     }
 
     pub(crate) fn timeout(kind: TimeoutKind, limit: Duration, source: Option<BoxError>) -> Error {
@@ -211,6 +222,17 @@ impl ApiError {
     pub fn request_id(&self) -> Option<&str> {
         request_id(&self.headers)
     }
+
+    /// Where a redirect points (its `Location` header), for a `3xx` status.
+    /// The client follows no redirect to another origin, and none of a
+    /// request with a body or of a method other than `GET` and `HEAD`: such
+    /// a redirect is this error, and nothing was sent to where it points.
+    pub fn location(&self) -> Option<&str> {
+        if !self.status.is_redirection() {
+            return None;
+        }
+        self.headers.get(reqwest::header::LOCATION)?.to_str().ok()
+    }
 }
 
 impl fmt::Display for ApiError {
@@ -218,6 +240,13 @@ impl fmt::Display for ApiError {
         write!(f, "{} answered {} after {} attempt(s)", self.call.describe(), self.status, self.call.attempts)?;
         if let Some(id) = self.request_id() {
             write!(f, " (request id {id})")?;
+        }
+        if let Some(location) = self.location() {
+            // The origin alone: the rest of a redirect's URL may hold a token.
+            match reqwest::Url::parse(location) {
+                Ok(url) => write!(f, ", a redirect to {} that was not followed", url.origin().ascii_serialization())?,
+                Err(_) => f.write_str(", a redirect on the same server that was not followed")?,
+            }
         }
         let text = String::from_utf8_lossy(&self.raw);
         let text = text.trim();
@@ -245,6 +274,9 @@ pub struct TransportError {
     pub url: Option<reqwest::Url>,
     /// The call.
     pub call: CallInfo,
+    /// Whether sending again may help: not when the HTTP client was made to
+    /// answer from another origin than the request's.
+    pub(crate) retryable: bool,
 }
 
 impl fmt::Display for TransportError {
@@ -308,6 +340,41 @@ impl std::error::Error for TimeoutError {
         self.source.as_deref().map(|e| e as &(dyn std::error::Error + 'static))
     }
 }
+
+/// A response larger than the client's limit.
+#[derive(Debug)]
+#[non_exhaustive]
+pub struct TooLargeError {
+    /// The HTTP status.
+    pub status: StatusCode,
+    /// The response headers.
+    pub headers: HeaderMap,
+    /// The limit, in bytes
+    /// ([`ClientBuilder::max_response_bytes`](crate::ClientBuilder::max_response_bytes)).
+    pub limit: u64,
+    /// The size the response announced (`Content-Length`), when it did.
+    pub announced: Option<u64>,
+    /// How many bytes of the body were read before reading stopped (none
+    /// when the announced size was already past the limit).
+    pub received: u64,
+    /// The first bytes of the body (at most 64 KiB), to tell what it was.
+    pub head: Bytes,
+    /// The call.
+    pub call: CallInfo,
+}
+
+impl fmt::Display for TooLargeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: the {} response is larger than the client's limit of {} bytes (", self.call.describe(), self.status, self.limit)?;
+        match self.announced {
+            Some(n) if n > self.limit => write!(f, "it announced {n} bytes")?,
+            _ => write!(f, "{} bytes read before stopping", self.received)?,
+        }
+        write!(f, "); see `ClientBuilder::max_response_bytes`")
+    }
+}
+
+impl std::error::Error for TooLargeError {}
 
 /// A success response whose body does not decode as the API declares it.
 #[derive(Debug)]

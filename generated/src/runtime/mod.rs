@@ -30,8 +30,8 @@ mod values;
 
 pub use client::{Client, ClientBuilder, ResponseFuture};
 pub use error::{
-    ApiError, CallInfo, DecodeError, Error, TimeoutError, TimeoutKind, TransportError,
-    ValidationError, Violation,
+    ApiError, CallInfo, DecodeError, Error, TimeoutError, TimeoutKind, TooLargeError,
+    TransportError, ValidationError, Violation,
 };
 pub use pagination::{Items, Page, Pages};
 pub use poll::PollOptions;

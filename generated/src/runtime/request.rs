@@ -44,10 +44,19 @@ impl Request {
     /// A request to `path` (already encoded) below `base`, whose path has
     /// no trailing slash. Only the path is set: the base's scheme and host
     /// were checked when the client was built.
-    pub(crate) fn new(base: &reqwest::Url, path: &str) -> Request {
+    ///
+    /// URL parsing resolves dot segments and reads a backslash as a slash:
+    /// a path that parsing would turn into another one (fewer or more
+    /// segments than were written) is refused, so that a request reaches
+    /// the route its operation names or is not sent.
+    pub(crate) fn new(base: &reqwest::Url, path: &str) -> Result<Request, Error> {
         let mut url = base.clone();
-        url.set_path(&format!("{}{path}", base.path().trim_end_matches('/')));
-        Request { url, headers: HeaderMap::new(), cookies: Vec::new(), body: None }
+        let written = format!("{}{path}", base.path().trim_end_matches('/'));
+        url.set_path(&written);
+        if url.path().matches('/').count() != written.matches('/').count() {
+            return Err(Error::invalid("path", format!("`{path}` would not reach its route: URL parsing rewrites it")));
+        }
+        Ok(Request { url, headers: HeaderMap::new(), cookies: Vec::new(), body: None })
     }
 
     /// Adds a query parameter, written in `style`.
@@ -385,17 +394,50 @@ fn undecoded(headers: &HeaderMap, body: &[u8], e: serde_json::Error) -> BoxError
 }
 
 /// Percent-encodes a path parameter so it stays one path segment.
+///
+/// A value that is a dot segment in any spelling (`.`, `..`, `%2E`,
+/// `.%2e`, `%252E%252E`, the full-width `．`, …) is refused: URL parsing,
+/// or a proxy or server that decodes and normalises the path, would
+/// resolve it away and send the request, credentials and all, to another
+/// route (`/v1/payments/../cancel` is `/v1/cancel`).
 pub(crate) fn path_param<T: serde::Serialize + ?Sized>(name: &str, value: &T) -> Result<String, Error> {
     const SEGMENT: &percent_encoding::AsciiSet =
         &percent_encoding::NON_ALPHANUMERIC.remove(b'-').remove(b'_').remove(b'~').remove(b'.');
     let text = simple(&to_json(name, value)?);
-    match text.as_str() {
-        "" => Err(Error::invalid(name, "a path parameter cannot be empty")),
-        // Dot segments would be resolved away by URL parsing.
-        "." => Ok("%2E".to_owned()),
-        ".." => Ok("%2E%2E".to_owned()),
-        _ => Ok(percent_encoding::utf8_percent_encode(&text, SEGMENT).to_string()),
+    if text.is_empty() {
+        return Err(Error::invalid(name, "a path parameter cannot be empty"));
     }
+    if is_dot_segment(&text) {
+        return Err(Error::invalid(
+            name,
+            "a path parameter cannot be `.` or `..`, in any spelling: the path would resolve to another route",
+        ));
+    }
+    Ok(percent_encoding::utf8_percent_encode(&text, SEGMENT).to_string())
+}
+
+/// Whether `text` is `.` or `..` as it stands, or once percent-decoded
+/// (as often as a server or proxy might decode it), or once dot-like
+/// characters that Unicode normalisation (NFKC) makes dots are read as dots.
+fn is_dot_segment(text: &str) -> bool {
+    // Dots however spelled, and decoded eight times over, fit in 64 bytes.
+    if text.len() > 64 {
+        return false;
+    }
+    let mut current = text.to_owned();
+    for _ in 0..8 {
+        // FULLWIDTH FULL STOP, SMALL FULL STOP, ONE DOT LEADER; TWO DOT LEADER.
+        let folded = current.replace(['\u{FF0E}', '\u{FE52}', '\u{2024}'], ".").replace('\u{2025}', "..");
+        if current == "." || current == ".." || folded == "." || folded == ".." {
+            return true;
+        }
+        let decoded = percent_encoding::percent_decode_str(&current).decode_utf8_lossy().into_owned();
+        if decoded == current {
+            return false;
+        }
+        current = decoded;
+    }
+    false
 }
 
 fn to_json<T: serde::Serialize + ?Sized>(name: &str, value: &T) -> Result<serde_json::Value, Error> {
@@ -443,14 +485,38 @@ mod tests {
     #[test]
     fn path_parameters_stay_one_segment() {
         assert_eq!(path_param("id", "a/b c").unwrap(), "a%2Fb%20c");
-        assert_eq!(path_param("id", "..").unwrap(), "%2E%2E");
+        assert_eq!(path_param("id", "...").unwrap(), "...");
+        assert_eq!(path_param("id", "%").unwrap(), "%25");
         assert!(path_param("id", "").is_err());
         assert_eq!(path_param("n", &42).unwrap(), "42");
     }
 
     #[test]
+    fn dot_segments_are_refused_in_every_spelling() {
+        for dots in [
+            ".", "..", "%2E", "%2e", "%2E%2E", "%2e%2E", ".%2E", "%2e.", "%252E", "%252e%252e", "%25252E.", "\u{FF0E}",
+            "\u{FF0E}\u{FF0E}", ".\u{FF0E}", "\u{2025}", "\u{2024}", "\u{FE52}.", "%EF%BC%8E",
+        ] {
+            let err = path_param("paymentID", dots).unwrap_err();
+            assert!(matches!(&err, Error::InvalidRequest(v) if v.field() == "paymentID"), "{dots:?}: {err}");
+        }
+        for kept in ["...", ". ", " .", "a.", ".a", "%2E%2E%2E", "%", "%2", "%%2E", "\u{FF0E}\u{FF0E}\u{FF0E}"] {
+            assert!(path_param("paymentID", kept).is_ok(), "{kept:?}");
+        }
+    }
+
+    #[test]
+    fn a_path_that_parsing_would_rewrite_is_refused() {
+        let base = reqwest::Url::parse("https://x.test/prefix").unwrap();
+        assert_eq!(Request::new(&base, "/v1/a%2Fb/c").unwrap().url.path(), "/prefix/v1/a%2Fb/c");
+        for path in ["/v1/../x", "/v1/./x", "/v1/%2e%2E/x", "/v1/a\\b"] {
+            assert!(Request::new(&base, path).is_err(), "{path}");
+        }
+    }
+
+    #[test]
     fn multipart_bodies_hold_text_json_and_files() {
-        let mut r = Request::new(&reqwest::Url::parse("https://x.test").unwrap(), "/p");
+        let mut r = Request::new(&reqwest::Url::parse("https://x.test").unwrap(), "/p").unwrap();
         let file = FilePart::new(b"%PDF-1.7".to_vec()).with_file_name("a \"b\".pdf").with_content_type("application/pdf");
         let body = serde_json::json!({ "title": "T", "count": 2, "tags": ["x", "y"], "meta": { "k": 1 }, "file": null });
         r.multipart(&body, &[("file", vec![&file])]).unwrap();
@@ -483,7 +549,7 @@ mod tests {
 
     #[test]
     fn query_styles() {
-        let mut r = Request::new(&reqwest::Url::parse("https://x.test").unwrap(), "/p");
+        let mut r = Request::new(&reqwest::Url::parse("https://x.test").unwrap(), "/p").unwrap();
         r.query("a", &[1, 2], QueryStyle::FormExploded).unwrap();
         r.query("b", &[1, 2], QueryStyle::Form).unwrap();
         r.query("c", &["x", "y"], QueryStyle::Delimited('|')).unwrap();

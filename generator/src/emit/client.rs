@@ -531,7 +531,8 @@ fn emit_execute(
     let idempotency = match key {
         Some(p) => {
             let field = ident(&p.rust_name);
-            quote!(crate::runtime::Idempotency::Key(::std::clone::Clone::clone(&this.#field)))
+            let header = p.wire_name.as_str();
+            quote!(crate::runtime::Idempotency::Key(::std::clone::Clone::clone(&this.#field), #header))
         }
         None => quote!(crate::runtime::Idempotency::of(&::reqwest::Method::#method)),
     };

@@ -561,8 +561,8 @@ fn emit_lib(
         pub use runtime::{
             ApiError, Async, CallInfo, Client, ClientBuilder, DecodeError, Error, FilePart,
             IdempotencyKey, Items, Page, Pages, ResponseFuture,
-            PollOptions, ResponseValue, RetryPolicy, TimeoutError, TimeoutKind, TransportError,
-            UnknownValue, ValidationError, Violation,
+            PollOptions, ResponseValue, RetryPolicy, TimeoutError, TimeoutKind, TooLargeError,
+            TransportError, UnknownValue, ValidationError, Violation,
         };
         #[cfg(feature = "blocking")]
         pub use runtime::blocking;

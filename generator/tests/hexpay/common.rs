@@ -135,3 +135,175 @@ pub fn assert_backoff(gap: Duration, full: Duration) {
     );
     assert!(gap <= full + slack, "waited {gap:?}, more than {full:?}");
 }
+
+/// What [`RawServer`] answers one request with.
+pub enum Answer {
+    /// These bytes, the whole response (status line, headers, body), then close.
+    Bytes(Vec<u8>),
+    /// A `200` whose body is `total` bytes of `fill`, sent in 64 KiB writes
+    /// until the client stops reading; announced with `Content-Length` when
+    /// `announce`, chunked otherwise.
+    Endless {
+        status: u16,
+        total: u64,
+        announce: bool,
+    },
+}
+
+impl Answer {
+    /// A JSON response with this status and body.
+    pub fn json(status: u16, body: &str) -> Answer {
+        Answer::with_headers(status, &[("content-type", "application/json")], body)
+    }
+
+    /// A response with these headers and this body.
+    pub fn with_headers(status: u16, headers: &[(&str, &str)], body: &str) -> Answer {
+        let mut text = format!("HTTP/1.1 {status} X\r\n");
+        for (name, value) in headers {
+            text.push_str(&format!("{name}: {value}\r\n"));
+        }
+        text.push_str(&format!(
+            "content-length: {}\r\nconnection: close\r\n\r\n{body}",
+            body.len()
+        ));
+        Answer::Bytes(text.into_bytes())
+    }
+}
+
+/// A loopback server that reads each request off the socket as it came
+/// (request line, headers and body, before any HTTP library sees them) and
+/// answers as its function says, one request per connection.
+pub struct RawServer {
+    /// `http://127.0.0.1:PORT`.
+    pub addr: String,
+    seen: std::sync::Arc<Mutex<Vec<String>>>,
+    written: std::sync::Arc<std::sync::atomic::AtomicU64>,
+}
+
+impl RawServer {
+    pub async fn start(answer: impl Fn(&str) -> Answer + Send + Sync + 'static) -> RawServer {
+        use tokio::io::AsyncWriteExt;
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = format!("http://{}", listener.local_addr().unwrap());
+        let seen = std::sync::Arc::new(Mutex::new(Vec::new()));
+        let written = std::sync::Arc::new(std::sync::atomic::AtomicU64::new(0));
+        let answer = std::sync::Arc::new(answer);
+        let (log, count) = (seen.clone(), written.clone());
+        tokio::spawn(async move {
+            while let Ok((mut stream, _)) = listener.accept().await {
+                let (answer, log, count) = (answer.clone(), log.clone(), count.clone());
+                tokio::spawn(async move {
+                    let request = read_request(&mut stream).await;
+                    let reply = answer(&request);
+                    log.lock().unwrap().push(request);
+                    match reply {
+                        Answer::Bytes(bytes) => {
+                            let _ = stream.write_all(&bytes).await;
+                        }
+                        Answer::Endless {
+                            status,
+                            total,
+                            announce,
+                        } => {
+                            let length = if announce {
+                                format!("content-length: {total}\r\n")
+                            } else {
+                                "transfer-encoding: chunked\r\n".to_owned()
+                            };
+                            let head = format!(
+                                "HTTP/1.1 {status} X\r\ncontent-type: application/json\r\n{length}connection: close\r\n\r\n"
+                            );
+                            if stream.write_all(head.as_bytes()).await.is_err() {
+                                return;
+                            }
+                            let block = vec![b' '; 64 * 1024];
+                            let mut sent = 0u64;
+                            while sent < total {
+                                let n = (total - sent).min(block.len() as u64) as usize;
+                                let frame = if announce {
+                                    block[..n].to_vec()
+                                } else {
+                                    let mut f = format!("{n:x}\r\n").into_bytes();
+                                    f.extend_from_slice(&block[..n]);
+                                    f.extend_from_slice(b"\r\n");
+                                    f
+                                };
+                                if stream.write_all(&frame).await.is_err() {
+                                    return;
+                                }
+                                sent += n as u64;
+                                count.fetch_add(n as u64, Ordering::SeqCst);
+                            }
+                            if !announce {
+                                let _ = stream.write_all(b"0\r\n\r\n").await;
+                            }
+                        }
+                    }
+                    let _ = stream.shutdown().await;
+                });
+            }
+        });
+        RawServer {
+            addr,
+            seen,
+            written,
+        }
+    }
+
+    /// Every request read so far, as it came off the socket.
+    pub fn requests(&self) -> Vec<String> {
+        self.seen.lock().unwrap().clone()
+    }
+
+    /// The request line of every request so far (`GET /v1/… HTTP/1.1`).
+    pub fn request_lines(&self) -> Vec<String> {
+        self.requests()
+            .iter()
+            .map(|r| r.lines().next().unwrap_or_default().to_owned())
+            .collect()
+    }
+
+    /// How many body bytes of `Answer::Endless` answers were written.
+    pub fn body_bytes_written(&self) -> u64 {
+        self.written.load(Ordering::SeqCst)
+    }
+}
+
+use std::sync::atomic::Ordering;
+
+/// Reads one request (head, and the body its `Content-Length` announces).
+pub async fn read_request(stream: &mut tokio::net::TcpStream) -> String {
+    use tokio::io::AsyncReadExt;
+    let mut buf = Vec::new();
+    let mut chunk = [0u8; 4096];
+    while let Ok(n) = stream.read(&mut chunk).await {
+        if n == 0 {
+            break;
+        }
+        buf.extend_from_slice(&chunk[..n]);
+        if let Some(end) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
+            let head = String::from_utf8_lossy(&buf[..end]);
+            let length = head
+                .lines()
+                .find_map(|l| {
+                    l.to_ascii_lowercase()
+                        .strip_prefix("content-length:")
+                        .map(|v| v.trim().parse::<usize>().unwrap_or(0))
+                })
+                .unwrap_or(0);
+            if buf.len() >= end + 4 + length {
+                break;
+            }
+        }
+    }
+    String::from_utf8_lossy(&buf).into_owned()
+}
+
+/// A header of a raw request, by name (any case).
+pub fn header_of(request: &str, name: &str) -> Option<String> {
+    let head = request.split("\r\n\r\n").next().unwrap_or_default();
+    head.lines().skip(1).find_map(|l| {
+        let (k, v) = l.split_once(':')?;
+        k.eq_ignore_ascii_case(name).then(|| v.trim().to_owned())
+    })
+}

@@ -10,6 +10,7 @@ mod config;
 mod decoding;
 mod errors;
 mod gateway;
+mod hostile;
 mod operations;
 mod ownership;
 mod pagination;

@@ -251,7 +251,7 @@ async fn extra_header_refuses_the_headers_the_operation_owns() {
         .await
         .unwrap_err();
     assert!(
-        err.to_string().contains("`idempotency_key`"),
+        err.to_string().contains("`.idempotency_key()`"),
         "names the setter to use: {err}"
     );
     assert!(server.received_requests().await.unwrap().is_empty());

@@ -6,14 +6,14 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant, SystemTime};
 
 use hexpay::{Error, RetryPolicy, TimeoutKind};
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::io::AsyncWriteExt;
 use tokio::net::TcpListener;
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
 use crate::common::{
     PAYMENT_ID, Script, Shared, assert_backoff, builder, client, error_json, fast_retries,
-    new_payment, payment_id, payment_json,
+    header_of, new_payment, payment_id, payment_json, read_request,
 };
 
 async fn mount(server: &MockServer, http_method: &str, route: &str, script: &Arc<Script>) {
@@ -417,39 +417,6 @@ async fn raw_server(plan: Vec<Plan>) -> (String, Arc<Mutex<Vec<String>>>) {
         }
     });
     (addr, seen)
-}
-
-async fn read_request(stream: &mut tokio::net::TcpStream) -> String {
-    let mut buf = Vec::new();
-    let mut chunk = [0u8; 4096];
-    while let Ok(n) = stream.read(&mut chunk).await {
-        if n == 0 {
-            break;
-        }
-        buf.extend_from_slice(&chunk[..n]);
-        let text = String::from_utf8_lossy(&buf);
-        if let Some(end) = text.find("\r\n\r\n") {
-            let length = text[..end]
-                .lines()
-                .find_map(|l| {
-                    l.to_ascii_lowercase()
-                        .strip_prefix("content-length:")
-                        .map(|v| v.trim().parse::<usize>().unwrap_or(0))
-                })
-                .unwrap_or(0);
-            if buf.len() >= end + 4 + length {
-                break;
-            }
-        }
-    }
-    String::from_utf8_lossy(&buf).into_owned()
-}
-
-fn header_of(request: &str, name: &str) -> Option<String> {
-    request.lines().find_map(|l| {
-        let (k, v) = l.split_once(':')?;
-        k.eq_ignore_ascii_case(name).then(|| v.trim().to_owned())
-    })
 }
 
 const CREATED: &str = r#"{"id":"019327c6-2058-7901-b234-56789abcdeff","status":"created","amount":"100.00","currency":"USD","checkoutURL":"https://payment.hexpay.io/x","timer":{"createdAt":"2026-01-20T10:00:00Z","expiresAt":"2026-01-20T11:00:00Z"}}"#;
