@@ -96,6 +96,12 @@
 //!
 //! Make a [`Client`] (a cheap handle: clone it freely), then call one method per operation: each returns a request builder (see [`builders`]) that owns what it needs, to `.await`. Every call is retried as its [`RetryPolicy`] and its idempotency allow, and checked against the document's rules before it is sent. Errors are one type, [`Error`]: every status that is not a success is [`Error::Api`]. [`prelude`] holds what most programs need. With the `blocking` feature, `blocking::Client` has the same operations, synchronously.
 //!
+//! What callers, servers and proxies control never steers a request elsewhere: a path parameter that is a dot segment in any spelling (`..`, `%2E`) is refused before sending, no redirect is followed to another origin (nor one of a request with a body), and a response larger than [`ClientBuilder::max_response_bytes`] (64 MiB by default) ends the call with [`Error::TooLarge`].
+//!
+//! ## Webhooks
+//!
+//! Anyone who can reach your webhook URL can send a notification: unless you verify a signature the API puts on them, [`webhooks`] decodes what a request claims, not what is true. [`webhooks::confirm_payment_notification`] confirms a notification with the API (the operation a link of the API document names, called with your credentials) and returns what the API has now: act on that (`Confirmed::current`), never on the notification.
+//!
 //! This crate is generated from the API's OpenAPI document by `cargo xtask codegen`.
 
 #![forbid(unsafe_code)]

@@ -58,16 +58,41 @@ pub enum WebhookError {
         /// Each webhook tried, with why its payload does not match.
         tried: ::std::vec::Vec<(&'static str, ::std::string::String)>,
     },
+    /// The notification lacks a value its link reads (such as the
+    /// id of what it notifies), or holds one of the wrong type.
+    #[error("the `{webhook}` notification has no usable value at `{expression}`")]
+    MissingValue {
+        /// The webhook.
+        webhook: &'static str,
+        /// The link's runtime expression, such as `$request.body#/id`.
+        expression: &'static str,
+        /// The body, as received.
+        body: crate::Bytes,
+    },
+    /// The API could not confirm the notification: the call that
+    /// reads what it notifies failed (refused before sending, as an id
+    /// that is not one is; an error status, such as 404 for an id the
+    /// API does not know; the network).
+    #[error("the API could not confirm the `{webhook}` notification: {source}")]
+    Confirm {
+        /// The webhook.
+        webhook: &'static str,
+        /// Why the call failed.
+        #[source]
+        source: crate::Error,
+    },
 }
 
 impl WebhookError {
     /// The body, as received, when it is what does not match.
     pub fn body(&self) -> ::std::option::Option<&crate::Bytes> {
         match self {
-            Self::Body { body, .. } | Self::Unrecognized { body, .. } => {
-                ::std::option::Option::Some(body)
+            Self::Body { body, .. }
+            | Self::Unrecognized { body, .. }
+            | Self::MissingValue { body, .. } => ::std::option::Option::Some(body),
+            Self::MissingHeader { .. } | Self::Confirm { .. } => {
+                ::std::option::Option::None
             }
-            Self::MissingHeader { .. } => ::std::option::Option::None,
         }
     }
 }
@@ -80,6 +105,8 @@ fn summary(tried: &[(&'static str, ::std::string::String)]) -> ::std::string::St
         .collect();
     parts.join("; ")
 }
+
+pub use crate::runtime::{Confirmed, Difference};
 
 /// Decodes a `paymentNotification` notification (a POST request the API sends).
 ///
@@ -109,4 +136,140 @@ pub fn decode(
     body: &[u8],
 ) -> ::std::result::Result<Notification, WebhookError> {
     decode_payment_notification(headers, body).map(Notification::PaymentNotification)
+}
+
+/// Decodes a `paymentNotification` notification and confirms it with the API: calls `getPayment` ([`Client::get_payment`](crate::Client::get_payment)) with `paymentID` from `$request.body#/id`, as the API document's link `confirmPayment` says, and returns what the API answered beside what the notification said.
+///
+/// Anyone who can reach your URL can send a notification: act on [`Confirmed::current`] (fetched with your credentials from the API), never on [`Confirmed::notified`]. The properties both carry (`id`, `status`, `amount`, `currency`, `checkoutURL`, `timer`) are compared: each that differs is in [`Confirmed::differences`], with both values, and then [`Confirmed::is_confirmed`] is false.
+///
+/// A body that is not the notification, a value the link reads that is missing, and a call that fails (an id that is not one is refused before anything is sent) are a [`WebhookError`]: answer such a request with an error status.
+///
+/// HexPay does not sign its notifications, so anyone who
+/// can reach the `webhookURL` can send one: read the
+/// payment the notification names with an authenticated
+/// `getPayment`, and act on what the API answers.
+pub async fn confirm_payment_notification(
+    client: &crate::Client,
+    headers: &crate::reqwest::header::HeaderMap,
+    body: &[u8],
+) -> ::std::result::Result<
+    Confirmed<crate::types::Payment, crate::types::Payment>,
+    WebhookError,
+> {
+    let (notified, p_payment_id) = payment_notification_link(headers, body)?;
+    let current = client
+        .get_payment(p_payment_id)
+        .await
+        .map_err(|source| WebhookError::Confirm {
+            webhook: "paymentNotification",
+            source,
+        })?;
+    let differences = payment_notification_differences(&notified, &current);
+    ::std::result::Result::Ok(Confirmed::new(notified, current, differences))
+}
+
+/// [`confirm_payment_notification`], with the blocking client (it blocks until the API answers).
+#[cfg(feature = "blocking")]
+pub fn confirm_payment_notification_blocking(
+    client: &crate::blocking::Client,
+    headers: &crate::reqwest::header::HeaderMap,
+    body: &[u8],
+) -> ::std::result::Result<
+    Confirmed<crate::types::Payment, crate::types::Payment>,
+    WebhookError,
+> {
+    let (notified, p_payment_id) = payment_notification_link(headers, body)?;
+    let current = client
+        .get_payment(p_payment_id)
+        .send()
+        .map_err(|source| WebhookError::Confirm {
+            webhook: "paymentNotification",
+            source,
+        })?;
+    let differences = payment_notification_differences(&notified, &current);
+    ::std::result::Result::Ok(Confirmed::new(notified, current, differences))
+}
+
+/// The `paymentNotification` notification, and the values its link `confirmPayment` gives `getPayment`.
+fn payment_notification_link(
+    headers: &crate::reqwest::header::HeaderMap,
+    body: &[u8],
+) -> ::std::result::Result<(crate::types::Payment, String), WebhookError> {
+    let notified = decode_payment_notification(headers, body)?;
+    let json: ::serde_json::Value = ::serde_json::from_slice(body)
+        .map_err(|source| WebhookError::Body {
+            webhook: "paymentNotification",
+            body: crate::Bytes::copy_from_slice(body),
+            source: ::std::boxed::Box::new(source),
+        })?;
+    let p_payment_id: String = crate::runtime::linked_body::<String>(&json, "/id")
+        .ok_or_else(|| WebhookError::MissingValue {
+            webhook: "paymentNotification",
+            expression: "$request.body#/id",
+            body: crate::Bytes::copy_from_slice(body),
+        })?;
+    ::std::result::Result::Ok((notified, p_payment_id))
+}
+
+/// The properties of a `paymentNotification` notification the API's answer does not confirm.
+fn payment_notification_differences(
+    notified: &crate::types::Payment,
+    current: &crate::types::Payment,
+) -> ::std::vec::Vec<Difference> {
+    let mut out = ::std::vec::Vec::new();
+    if notified.id != current.id {
+        out.push(
+            Difference::new(
+                "id",
+                ::std::string::ToString::to_string(&notified.id),
+                ::std::string::ToString::to_string(&current.id),
+            ),
+        );
+    }
+    if notified.status != current.status {
+        out.push(
+            Difference::new(
+                "status",
+                ::std::borrow::ToOwned::to_owned(notified.status.as_str()),
+                ::std::borrow::ToOwned::to_owned(current.status.as_str()),
+            ),
+        );
+    }
+    if notified.amount != current.amount {
+        out.push(
+            Difference::new(
+                "amount",
+                ::std::string::ToString::to_string(&notified.amount),
+                ::std::string::ToString::to_string(&current.amount),
+            ),
+        );
+    }
+    if notified.currency != current.currency {
+        out.push(
+            Difference::new(
+                "currency",
+                ::std::borrow::ToOwned::to_owned(notified.currency.as_str()),
+                ::std::borrow::ToOwned::to_owned(current.currency.as_str()),
+            ),
+        );
+    }
+    if notified.checkout_url != current.checkout_url {
+        out.push(
+            Difference::new(
+                "checkoutURL",
+                ::std::string::ToString::to_string(&notified.checkout_url),
+                ::std::string::ToString::to_string(&current.checkout_url),
+            ),
+        );
+    }
+    if notified.timer != current.timer {
+        out.push(
+            Difference::new(
+                "timer",
+                ::std::format!("{:?}", notified.timer),
+                ::std::format!("{:?}", current.timer),
+            ),
+        );
+    }
+    out
 }

@@ -16,6 +16,7 @@
 #[cfg(feature = "blocking")]
 pub mod blocking;
 mod client;
+mod confirm;
 mod decode;
 mod error;
 mod macros;
@@ -27,6 +28,7 @@ mod validate;
 mod values;
 
 pub use client::{Client, ClientBuilder, ResponseFuture};
+pub use confirm::{Confirmed, Difference};
 pub use error::{
     ApiError, CallInfo, DecodeError, Error, TimeoutError, TimeoutKind, TooLargeError,
     TransportError, ValidationError, Violation,
@@ -37,6 +39,7 @@ pub use retry::RetryPolicy;
 pub use values::{Async, FilePart, IdempotencyKey, ResponseValue, UnknownValue};
 
 pub(crate) use client::{Call, Idempotency, RequestOptions};
+pub(crate) use confirm::{linked_body, linked_constant, linked_header};
 pub(crate) use decode::{DecodeFields, Key, StructVisitor, field, skip, take};
 pub(crate) use macros::{
     constant, decode_struct, paginate, request_options, send, string_enum, wait_until_terminal,

@@ -1409,7 +1409,11 @@ fn webhooks(out: &mut Changes, old: &Api, new: &Api) {
                         "`decode` recognizes it as the API now sends it",
                     );
                 }
+                confirm(out, &subject, (old, o), (new, w));
             }
+        }
+        if !old.webhooks.iter().any(|o| o.wire_name == w.wire_name) && w.confirm.is_some() {
+            confirm(out, &subject, (old, &no_confirm(w)), (new, w));
         }
     }
     for w in old
@@ -1426,6 +1430,68 @@ fn webhooks(out: &mut Changes, old: &Api, new: &Api) {
             "removed",
             "code that names its variant or `decode_` function no longer compiles",
         );
+    }
+}
+
+/// `w` as it would be without a link that confirms it.
+fn no_confirm(w: &crate::model::Webhook) -> crate::model::Webhook {
+    crate::model::Webhook {
+        confirm: None,
+        ..w.clone()
+    }
+}
+
+/// The change of a webhook's confirming function (`confirm_<webhook>`, from
+/// the link on its success response).
+fn confirm(
+    out: &mut Changes,
+    subject: &str,
+    (old_api, old): (&Api, &crate::model::Webhook),
+    (new_api, new): (&Api, &crate::model::Webhook),
+) {
+    use heck::ToSnakeCase;
+    let function = |w: &crate::model::Webhook| format!("`confirm_{}`", w.rust_name.to_snake_case());
+    let target = |api: &Api, c: &crate::model::Confirm| {
+        let op = &api.operations[c.operation];
+        (op.wire_id.clone(), returns(&op.success))
+    };
+    match (&old.confirm, &new.confirm) {
+        (None, None) => {}
+        (None, Some(c)) => out.push(
+            Impact::Compatible,
+            subject,
+            format!(
+                "confirmed with the API: {} (link `{}` to `{}`)",
+                function(new),
+                c.link,
+                new_api.operations[c.operation].wire_id
+            ),
+            "a new function; `WebhookError`, `#[non_exhaustive]`, gains the variants `MissingValue` and `Confirm`",
+        ),
+        (Some(_), None) => out.push(
+            Impact::Breaking,
+            subject,
+            format!("{} removed (the document links no operation that confirms it)", function(old)),
+            "code that calls it no longer compiles",
+        ),
+        (Some(a), Some(b)) => {
+            let (from, to) = (target(old_api, a), target(new_api, b));
+            if from.1 != to.1 || function(old) != function(new) {
+                out.push(
+                    Impact::Breaking,
+                    subject,
+                    format!("{} now returns what `{}` answers ({} → {})", function(new), to.0, from.1, to.1),
+                    "code that reads the answer as the old type no longer compiles",
+                );
+            } else if from.0 != to.0 || a.args != b.args || a.compared != b.compared {
+                out.push(
+                    Impact::Compatible,
+                    subject,
+                    format!("{} confirms through `{}`, as link `{}` now says", function(new), to.0, b.link),
+                    "the same function and types; the values it reads or compares changed",
+                );
+            }
+        }
     }
 }
 

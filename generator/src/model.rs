@@ -62,6 +62,79 @@ pub struct Webhook {
     pub discriminator: Option<(String, serde_json::Value)>,
     /// The JSON pointer of its operation.
     pub pointer: String,
+    /// How the API re-reads what the webhook notifies, when the document
+    /// says (a link on the webhook's success response).
+    pub confirm: Option<Confirm>,
+}
+
+/// How a received notification is confirmed with the API: an OpenAPI Link
+/// on the webhook's success response, naming a `GET` of the document and
+/// its parameters as runtime expressions over the received request.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Confirm {
+    /// The link's name (its key under `links`).
+    pub link: String,
+    /// The link's description.
+    pub doc: Option<String>,
+    /// The operation that re-reads, by index in [`Api::operations`].
+    pub operation: usize,
+    /// A value for each parameter the link gives, by index in the
+    /// operation's [`Operation::params`], in document order.
+    pub args: Vec<(usize, LinkValue)>,
+    /// The properties a notification and the operation's answer share
+    /// (required in both, of one type): a notification whose value differs
+    /// from the API's is not confirmed.
+    pub compared: Vec<ComparedField>,
+    /// The JSON pointer of the link.
+    pub pointer: String,
+}
+
+/// Where a link takes a parameter's value from.
+#[derive(Debug, Clone, PartialEq)]
+pub enum LinkValue {
+    /// `$request.body#/pointer`: a value of the received body (the JSON
+    /// pointer, unescaped of its URI fragment encoding; empty: the whole body).
+    Body(String),
+    /// `$request.header.name`: a header of the received request.
+    Header(String),
+    /// A constant, as JSON.
+    Constant(serde_json::Value),
+}
+
+impl LinkValue {
+    /// The runtime expression (or the constant, as JSON).
+    pub fn expression(&self) -> String {
+        match self {
+            LinkValue::Body(p) if p.is_empty() => "$request.body".to_owned(),
+            LinkValue::Body(p) => format!("$request.body#{p}"),
+            LinkValue::Header(h) => format!("$request.header.{h}"),
+            LinkValue::Constant(v) => v.to_string(),
+        }
+    }
+}
+
+/// A property compared between a notification and the API's answer.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ComparedField {
+    /// The property's wire name.
+    pub wire_name: String,
+    /// Its Rust field in the notification's type.
+    pub notified: String,
+    /// Its Rust field in the answer's type.
+    pub current: String,
+    /// How a value is written in a difference.
+    pub shown: Shown,
+}
+
+/// How a compared value is written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Shown {
+    /// A `String`, or a newtype of one, as it is (`Display`).
+    Text,
+    /// A string enum, as its wire value.
+    Enum,
+    /// Anything else, through `Debug`.
+    Debug,
 }
 
 /// One security scheme.

@@ -12,6 +12,10 @@
 //! happens. The example also runs against local mock servers where the
 //! payment completes, stays pending, or completes just before it is
 //! cancelled (`generator/tests/quickstart.rs`): it must exit 0 in each.
+//! `examples/webhook_receiver.rs` serves real POSTs (a genuine notification,
+//! a forged one, hostile ones) against a mock API
+//! (`generator/tests/webhook_receiver.rs`): it must act only on what the API
+//! confirms.
 
 use std::net::{Ipv4Addr, SocketAddr, TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
@@ -182,10 +186,12 @@ pub fn run_all() -> anyhow::Result<()> {
             "quickstart",
             "--test",
             "conformance",
+            "--test",
+            "webhook_receiver",
         ]),
     )?;
     run(
-        "build examples/quickstart.rs",
+        "build examples/quickstart.rs and examples/webhook_receiver.rs",
         cargo().args([
             "build",
             "--quiet",
@@ -193,6 +199,8 @@ pub fn run_all() -> anyhow::Result<()> {
             "hexpay",
             "--example",
             "quickstart",
+            "--example",
+            "webhook_receiver",
         ]),
     )?;
     let target =
@@ -212,6 +220,24 @@ pub fn run_all() -> anyhow::Result<()> {
                 "--ignored",
             ])
             .env("HEXPAY_QUICKSTART", &example),
+    )?;
+    run(
+        "examples/webhook_receiver.rs serving real POSTs (genuine, forged, `..` id, HTML, empty, API unavailable)",
+        cargo()
+            .args([
+                "test",
+                "--quiet",
+                "-p",
+                "generator",
+                "--test",
+                "webhook_receiver",
+                "--",
+                "--ignored",
+            ])
+            .env(
+                "HEXPAY_WEBHOOK_RECEIVER",
+                target.join("debug/examples/webhook_receiver"),
+            ),
     )?;
     let prism = Prism::start(&bin)?;
     // Prism answers every status poll with the spec's example, `pending`:

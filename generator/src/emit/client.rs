@@ -23,7 +23,7 @@ fn body_type(body: &ResponseBody, paths: Paths) -> TokenStream {
 }
 
 /// The type `send` returns inside `ResponseValue`.
-fn success_type(op: &Operation, paths: Paths) -> TokenStream {
+pub(super) fn success_type(op: &Operation, paths: Paths) -> TokenStream {
     match &op.success {
         SuccessType::Single(body) => body_type(body, paths),
         SuccessType::Enum { name, .. } => {

@@ -206,6 +206,11 @@ impl Gates {
         })
     }
 
+    /// The condition of [`Gates::operation`], to combine with another.
+    pub fn operation_condition(&self, method_name: &str) -> Option<TokenStream> {
+        self.operations.get(method_name).map(|f| condition(f))
+    }
+
     /// `#[cfg(...)]` for the type `name`, unless it is always compiled.
     pub fn ty(&self, name: &str) -> Option<TokenStream> {
         self.types.get(name).map(|f| {

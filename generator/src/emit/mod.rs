@@ -8,6 +8,7 @@ mod client;
 mod docs;
 pub mod gates;
 mod paths;
+mod receiver;
 pub(crate) mod report;
 mod templates;
 mod types;
@@ -26,6 +27,7 @@ use crate::model::{Api, SecurityKind};
 const RUNTIME: &[(&str, &str)] = &[
     ("blocking.rs", include_str!("../../runtime/blocking.rs")),
     ("client.rs", include_str!("../../runtime/client.rs")),
+    ("confirm.rs", include_str!("../../runtime/confirm.rs")),
     ("decode.rs", include_str!("../../runtime/decode.rs")),
     ("error.rs", include_str!("../../runtime/error.rs")),
     ("macros.rs", include_str!("../../runtime/macros.rs")),
@@ -67,6 +69,7 @@ enum Piece<'a> {
     Builders(&'a [crate::model::Operation], bool),
     Webhooks,
     Example,
+    Receiver,
     CargoToml,
     Readme,
     ApiReport,
@@ -159,6 +162,50 @@ fn piece_cfgs(g: &gates::Gates, piece: &Piece<'_>) -> BTreeMap<String, String> {
     cfgs
 }
 
+/// What the crate docs say of the webhooks: how far a notification is trusted.
+fn webhooks_text(api: &Api) -> String {
+    if api.webhooks.is_empty() {
+        return String::new();
+    }
+    let confirmed: Vec<String> = api
+        .webhooks
+        .iter()
+        .filter(|w| w.confirm.is_some())
+        .map(|w| {
+            let f = format!(
+                "confirm_{}",
+                heck::ToSnakeCase::to_snake_case(w.rust_name.as_str())
+            );
+            format!("[`webhooks::{f}`]")
+        })
+        .collect();
+    let mut text = String::from(
+        "\n\n## Webhooks\n\n\
+         Anyone who can reach your webhook URL can send a notification: unless you verify a \
+         signature the API puts on them, [`webhooks`] decodes what a request claims, not what \
+         is true.",
+    );
+    if !confirmed.is_empty() {
+        text.push_str(&format!(
+            " {} {} a notification with the API (the operation a link of the API document \
+             names, called with your credentials) and {} what the API has now: act on that \
+             (`Confirmed::current`), never on the notification.",
+            confirmed.join(", "),
+            if confirmed.len() == 1 {
+                "confirms"
+            } else {
+                "confirm"
+            },
+            if confirmed.len() == 1 {
+                "returns"
+            } else {
+                "return"
+            },
+        ));
+    }
+    text
+}
+
 /// Every file of the crate, by path relative to the crate root.
 pub fn emit(api: &Api, info: &CrateInfo<'_>) -> Result<BTreeMap<String, String>, String> {
     let header = without_bidi_controls(format!(
@@ -199,6 +246,7 @@ pub fn emit(api: &Api, info: &CrateInfo<'_>) -> Result<BTreeMap<String, String>,
         }
     }
     let example = !quickstart.steps.is_empty();
+    let receiver = receiver::receiver(api, &crate_ident);
     // The files of text first, so that they are not what the last thread
     // waits for.
     let mut pieces: Vec<(&str, Piece<'_>)> = vec![
@@ -209,6 +257,9 @@ pub fn emit(api: &Api, info: &CrateInfo<'_>) -> Result<BTreeMap<String, String>,
     ];
     if example {
         pieces.push(("examples/quickstart.rs", Piece::Example));
+    }
+    if receiver.is_some() {
+        pieces.push(("examples/webhook_receiver.rs", Piece::Receiver));
     }
     for (i, chunk) in api.operations.chunks(CHUNK).enumerate() {
         pieces.push(("src/client.rs", Piece::Client(chunk, i == 0)));
@@ -242,8 +293,32 @@ pub fn emit(api: &Api, info: &CrateInfo<'_>) -> Result<BTreeMap<String, String>,
                 })?;
                 Some(text)
             }
-            Piece::CargoToml => Some(templates::cargo_toml(api, info, uses, example, gates)?),
-            Piece::Readme => Some(templates::readme(api, info, uses, &quickstart, gates)?),
+            Piece::Receiver => {
+                let text = receiver
+                    .as_ref()
+                    .map(receiver::Receiver::example_file)
+                    .unwrap_or_default();
+                syn::parse_file(&text).map_err(|e| {
+                    format!("the generator produced an invalid examples/webhook_receiver.rs: {e}")
+                })?;
+                Some(text)
+            }
+            Piece::CargoToml => Some(templates::cargo_toml(
+                api,
+                info,
+                uses,
+                example,
+                receiver.is_some(),
+                gates,
+            )?),
+            Piece::Readme => Some(templates::readme(
+                api,
+                info,
+                uses,
+                &quickstart,
+                receiver.as_ref(),
+                gates,
+            )?),
             Piece::ApiReport => Some(report::api_report(
                 api,
                 info.name,
@@ -275,10 +350,12 @@ pub fn emit(api: &Api, info: &CrateInfo<'_>) -> Result<BTreeMap<String, String>,
             Piece::Builders(ops, first) => {
                 client::emit_builders(api, ops, *first, &validation, paths)
             }
-            Piece::Webhooks => webhooks::emit_webhooks(api, paths).unwrap_or_default(),
-            Piece::Example | Piece::CargoToml | Piece::Readme | Piece::ApiReport => {
-                TokenStream::new()
-            }
+            Piece::Webhooks => webhooks::emit_webhooks(api, paths, gates).unwrap_or_default(),
+            Piece::Example
+            | Piece::Receiver
+            | Piece::CargoToml
+            | Piece::Readme
+            | Piece::ApiReport => TokenStream::new(),
         };
         let mut file: syn::File =
             syn::parse2(tokens).map_err(|e| format!("the generator produced invalid Rust: {e}"))?;
@@ -467,8 +544,15 @@ fn emit_lib(
          [`Error`]: every status that is not a success is [`Error::Api`]. [`prelude`] holds \
          what most programs need. With the `blocking` feature, `blocking::Client` has the same \
          operations, synchronously.\n\n\
+         What callers, servers and proxies control never steers a request elsewhere: a path \
+         parameter that is a dot segment in any spelling (`..`, `%2E`) is refused before \
+         sending, no redirect is followed to another origin (nor one of a request with a \
+         body), and a response larger than \
+         [`ClientBuilder::max_response_bytes`] (64 MiB by default) ends the call with \
+         [`Error::TooLarge`].{}\n\n\
          This crate is generated from the API's OpenAPI document by {}.",
         features_text.unwrap_or_default(),
+        webhooks_text(api),
         docs::code(info.command.trim_matches('`'))
     ));
     let doc = docs::inner_attrs(&text);

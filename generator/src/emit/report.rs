@@ -7,6 +7,7 @@
 //! prose that could move. The runtime, the same in every crate, is not
 //! listed.
 
+use heck::ToSnakeCase as _;
 use std::fmt::Write as _;
 
 use crate::model::{
@@ -316,6 +317,33 @@ pub fn api_report(
                 w.wire_name,
                 w.method.as_str()
             );
+            if let Some(c) = &w.confirm {
+                let op = &api.operations[c.operation];
+                let values: Vec<String> = c
+                    .args
+                    .iter()
+                    .map(|(i, v)| format!("`{}` = `{}`", op.params[*i].wire_name, v.expression()))
+                    .collect();
+                let compared: Vec<String> = c
+                    .compared
+                    .iter()
+                    .map(|f| format!("`{}`", f.wire_name))
+                    .collect();
+                let _ = writeln!(
+                    out,
+                    "  - `confirm_{}(client, headers, body) -> Confirmed<{payload}, {}>`: `{}` ({}; link `{}`), comparing {}",
+                    w.rust_name.to_snake_case(),
+                    returns(&op.success),
+                    op.wire_id,
+                    values.join(", "),
+                    c.link,
+                    if compared.is_empty() {
+                        "nothing".to_owned()
+                    } else {
+                        compared.join(", ")
+                    }
+                );
+            }
         }
     }
     out

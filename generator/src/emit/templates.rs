@@ -20,6 +20,8 @@ struct CargoToml<'a> {
     uses_chrono: bool,
     lookaround: bool,
     example: bool,
+    /// Whether `examples/webhook_receiver.rs` is written.
+    receiver: bool,
     /// Each feature of operations and what it holds.
     features: Vec<(String, String)>,
     /// `full`'s features, quoted and separated by commas.
@@ -44,6 +46,9 @@ struct Readme<'a> {
     lookaround: bool,
     operations: Vec<ReadmeOperation>,
     webhooks: Vec<ReadmeWebhook>,
+    /// The handlers of a receiver that acts only on what the API confirms,
+    /// when a link of the document confirms a webhook.
+    receiver: Option<String>,
     /// Each feature of operations and the client methods it compiles.
     features: Vec<(String, String)>,
     /// The first feature, for the README's example.
@@ -54,6 +59,8 @@ struct ReadmeWebhook {
     name: String,
     variant: String,
     function: String,
+    /// `confirm_<webhook>`, when a link confirms it.
+    confirm: Option<String>,
     payload: String,
     summary: String,
 }
@@ -87,6 +94,7 @@ pub fn cargo_toml(
     info: &CrateInfo<'_>,
     uses: super::Uses,
     example: bool,
+    receiver: bool,
     gates: Option<&super::gates::Gates>,
 ) -> Result<String, String> {
     let features = gates.map_or_else(Vec::new, |g| {
@@ -132,6 +140,7 @@ pub fn cargo_toml(
         uses_chrono: uses.chrono,
         lookaround: uses.lookaround,
         example,
+        receiver,
         features,
         features_list,
     }
@@ -144,6 +153,7 @@ pub fn readme(
     info: &CrateInfo<'_>,
     uses: super::Uses,
     quickstart: &super::usage::Quickstart,
+    receiver: Option<&super::receiver::Receiver>,
     gates: Option<&super::gates::Gates>,
 ) -> Result<String, String> {
     let features = gates.map_or_else(Vec::new, |g| {
@@ -201,6 +211,7 @@ pub fn readme(
         operations,
         first_feature: features.first().map(|f| f.0.clone()).unwrap_or_default(),
         features,
+        receiver: receiver.map(|r| r.readme_code().trim_end().to_owned()),
         webhooks: api
             .webhooks
             .iter()
@@ -211,6 +222,13 @@ pub fn readme(
                     "decode_{}",
                     heck::ToSnakeCase::to_snake_case(w.rust_name.as_str())
                 ),
+                confirm: w.confirm.as_ref().map(|c| {
+                    format!(
+                        "`confirm_{}` (`{}`)",
+                        heck::ToSnakeCase::to_snake_case(w.rust_name.as_str()),
+                        api.operations[c.operation].wire_id
+                    )
+                }),
                 payload: match w.payload.as_ref().map(|p| &p.content) {
                     Some(crate::model::RequestContent::Json(ty)) => super::paths::Paths::prose()
                         .ty(ty)

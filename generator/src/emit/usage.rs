@@ -242,7 +242,7 @@ fn indent(text: &str, n: usize) -> String {
 }
 
 /// How the README and the example make the client.
-fn client_setup(api: &Api, env: &str) -> (String, String, Vec<(String, String)>) {
+pub(super) fn client_setup(api: &Api, env: &str) -> (String, String, Vec<(String, String)>) {
     let mut vars = Vec::new();
     let mut creds = String::new();
     let kinds: Vec<&SecurityKind> = api.security_schemes.iter().map(|s| &s.kind).collect();

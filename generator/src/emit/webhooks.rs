@@ -8,8 +8,9 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use super::docs::{attrs, code, prose};
+use super::gates::Gates;
 use super::paths::Paths;
-use crate::model::{Api, RequestContent, Webhook};
+use crate::model::{Api, Confirm, LinkValue, Primitive, RequestContent, Shown, Webhook};
 use crate::names::ident;
 
 /// What a webhook's decoding function returns.
@@ -36,7 +37,7 @@ fn title(w: &Webhook) -> String {
 }
 
 /// The module, or nothing when the document declares no webhook.
-pub fn emit_webhooks(api: &Api, paths: Paths) -> Option<TokenStream> {
+pub fn emit_webhooks(api: &Api, paths: Paths, gates: Option<&Gates>) -> Option<TokenStream> {
     if api.webhooks.is_empty() {
         return None;
     }
@@ -53,6 +54,46 @@ pub fn emit_webhooks(api: &Api, paths: Paths) -> Option<TokenStream> {
     });
     let functions = api.webhooks.iter().map(|w| decode_one(w, paths));
     let decode = decode_any(api);
+    let confirms: Vec<TokenStream> = api
+        .webhooks
+        .iter()
+        .filter_map(|w| Some(confirm_one(api, w, w.confirm.as_ref()?, paths, gates)))
+        .collect();
+    let confirming = !confirms.is_empty();
+    let confirm_items = confirming.then(|| {
+        quote! {
+            pub use crate::runtime::{Confirmed, Difference};
+        }
+    });
+    let confirm_variants = confirming.then(|| {
+        quote! {
+            /// The notification lacks a value its link reads (such as the
+            /// id of what it notifies), or holds one of the wrong type.
+            #[error("the `{webhook}` notification has no usable value at `{expression}`")]
+            MissingValue {
+                /// The webhook.
+                webhook: &'static str,
+                /// The link's runtime expression, such as `$request.body#/id`.
+                expression: &'static str,
+                /// The body, as received.
+                body: crate::Bytes,
+            },
+            /// The API could not confirm the notification: the call that
+            /// reads what it notifies failed (refused before sending, as an id
+            /// that is not one is; an error status, such as 404 for an id the
+            /// API does not know; the network).
+            #[error("the API could not confirm the `{webhook}` notification: {source}")]
+            Confirm {
+                /// The webhook.
+                webhook: &'static str,
+                /// Why the call failed.
+                #[source]
+                source: crate::Error,
+            },
+        }
+    });
+    let missing_value_body = confirming.then(|| quote!(| Self::MissingValue { body, .. }));
+    let confirm_no_body = confirming.then(|| quote!(| Self::Confirm { .. }));
     let doc = "The requests the API sends to you (its webhooks and callbacks): their payloads, \
                and the functions that decode a request your server received.\n\n\
                Give [`decode`] the request's headers and body to learn which notification it is, \
@@ -113,14 +154,15 @@ pub fn emit_webhooks(api: &Api, paths: Paths) -> Option<TokenStream> {
                 /// Each webhook tried, with why its payload does not match.
                 tried: ::std::vec::Vec<(&'static str, ::std::string::String)>,
             },
+            #confirm_variants
         }
 
         impl WebhookError {
             /// The body, as received, when it is what does not match.
             pub fn body(&self) -> ::std::option::Option<&crate::Bytes> {
                 match self {
-                    Self::Body { body, .. } | Self::Unrecognized { body, .. } => ::std::option::Option::Some(body),
-                    Self::MissingHeader { .. } => ::std::option::Option::None,
+                    Self::Body { body, .. } | Self::Unrecognized { body, .. } #missing_value_body => ::std::option::Option::Some(body),
+                    Self::MissingHeader { .. } #confirm_no_body => ::std::option::Option::None,
                 }
             }
         }
@@ -134,10 +176,238 @@ pub fn emit_webhooks(api: &Api, paths: Paths) -> Option<TokenStream> {
             parts.join("; ")
         }
 
+        #confirm_items
+
         #(#functions)*
 
         #decode
+
+        #(#confirms)*
     })
+}
+
+/// `confirm_<webhook>` (and its blocking twin): the notification decoded,
+/// then what it notifies read again from the API by the link's operation,
+/// and the two compared.
+fn confirm_one(
+    api: &Api,
+    w: &Webhook,
+    c: &Confirm,
+    paths: Paths,
+    gates: Option<&Gates>,
+) -> TokenStream {
+    let op = &api.operations[c.operation];
+    let snake = w.rust_name.to_snake_case();
+    let confirm = format_ident!("confirm_{}", snake);
+    let confirm_blocking = format_ident!("confirm_{}_blocking", snake);
+    let read = format_ident!("{}_link", snake);
+    let compare = format_ident!("{}_differences", snake);
+    let decode = fn_name(w);
+    let wire = &w.wire_name;
+    let notified_ty = payload_type(w, paths);
+    let current_ty = super::client::success_type(op, paths);
+    let method = ident(&op.method_name);
+    let cfg = gates.and_then(|g| g.operation(&op.method_name));
+    let blocking_cfg = match gates.and_then(|g| g.operation_condition(&op.method_name)) {
+        Some(c) => quote!(#[cfg(all(feature = "blocking", #c))]),
+        None => quote!(#[cfg(feature = "blocking")]),
+    };
+    // The values the link reads, one variable each, in the order of the
+    // operation's parameters: required ones are the method's arguments,
+    // optional ones its builder's setters.
+    let mut reads = Vec::new();
+    let mut names = Vec::new();
+    let mut types = Vec::new();
+    let mut uses_body = false;
+    let mut ordered: Vec<&(usize, LinkValue)> = c.args.iter().collect();
+    ordered.sort_by_key(|(i, _)| *i);
+    for (i, value) in &ordered {
+        let p = &op.params[*i];
+        let var = format_ident!("p_{}", p.rust_name.trim_start_matches("r#"));
+        let ty = match crate::lower::linked_primitive(&p.ty) {
+            Some(Primitive::Uuid) => quote!(::uuid::Uuid),
+            _ => paths.ty(&p.ty),
+        };
+        let expression = value.expression();
+        let found = match value {
+            LinkValue::Body(pointer) => {
+                uses_body = true;
+                quote!(crate::runtime::linked_body::<#ty>(&json, #pointer))
+            }
+            LinkValue::Header(name) => quote!(crate::runtime::linked_header::<#ty>(headers, #name)),
+            LinkValue::Constant(v) => {
+                let json = v.to_string();
+                quote!(crate::runtime::linked_constant::<#ty>(#json))
+            }
+        };
+        reads.push(quote! {
+            let #var: #ty = #found.ok_or_else(|| WebhookError::MissingValue {
+                webhook: #wire,
+                expression: #expression,
+                body: crate::Bytes::copy_from_slice(body),
+            })?;
+        });
+        names.push((*i, var.clone()));
+        types.push(ty);
+    }
+    let parse_json = uses_body.then(|| {
+        quote! {
+            let json: ::serde_json::Value = ::serde_json::from_slice(body).map_err(|source| WebhookError::Body {
+                webhook: #wire,
+                body: crate::Bytes::copy_from_slice(body),
+                source: ::std::boxed::Box::new(source),
+            })?;
+        }
+    });
+    let vars: Vec<&proc_macro2::Ident> = names.iter().map(|(_, v)| v).collect();
+    let args = names
+        .iter()
+        .filter(|(i, _)| op.params[*i].required)
+        .map(|(_, v)| v);
+    let setters = names
+        .iter()
+        .filter(|(i, _)| !op.params[*i].required)
+        .map(|(i, v)| {
+            let setter = ident(&op.params[*i].rust_name);
+            quote!(.#setter(#v))
+        });
+    let call = quote!(client.#method(#(#args),*) #(#setters)*);
+    let differences = c.compared.iter().map(|f| {
+        let wire_name = &f.wire_name;
+        let (a, b) = (ident(&f.notified), ident(&f.current));
+        let show = |v: TokenStream| match f.shown {
+            Shown::Text => quote!(::std::string::ToString::to_string(&#v)),
+            Shown::Enum => quote!(::std::borrow::ToOwned::to_owned(#v.as_str())),
+            Shown::Debug => quote!(::std::format!("{:?}", #v)),
+        };
+        let (shown_a, shown_b) = (show(quote!(notified.#a)), show(quote!(current.#b)));
+        quote! {
+            if notified.#a != current.#b {
+                out.push(Difference::new(#wire_name, #shown_a, #shown_b));
+            }
+        }
+    });
+    let (out_decl, compare_args) = if c.compared.is_empty() {
+        (
+            quote!(let out = ::std::vec::Vec::new();),
+            quote!(_notified: &#notified_ty, _current: &#current_ty),
+        )
+    } else {
+        (
+            quote!(let mut out = ::std::vec::Vec::new();),
+            quote!(notified: &#notified_ty, current: &#current_ty),
+        )
+    };
+    let compared_list = c
+        .compared
+        .iter()
+        .map(|f| code(&f.wire_name))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let compared_text = if c.compared.is_empty() {
+        "The notification and the answer share no property to compare: \
+         [`Confirmed::differences`] is always empty, and only `current` tells what holds."
+            .to_owned()
+    } else {
+        format!(
+            "The properties both carry ({compared_list}) are compared: each that differs is in \
+             [`Confirmed::differences`], with both values, and then \
+             [`Confirmed::is_confirmed`] is false."
+        )
+    };
+    let values = c
+        .args
+        .iter()
+        .map(|(i, v)| {
+            format!(
+                "{} from {}",
+                code(&op.params[*i].wire_name),
+                code(&v.expression())
+            )
+        })
+        .collect::<Vec<_>>()
+        .join(", ");
+    let mut text = format!(
+        "Decodes a {} notification and confirms it with the API: calls {} \
+         ([`Client::{}`](crate::Client::{})) with {values}, as the API document's link {} \
+         says, and returns what the API answered beside what the notification said.\n\n\
+         Anyone who can reach your URL can send a notification: act on \
+         [`Confirmed::current`] (fetched with your credentials from the API), never on \
+         [`Confirmed::notified`]. {compared_text}\n\n\
+         A body that is not the notification, a value the link reads that is missing, and a \
+         call that fails (an id that is not one is refused before anything is sent) are a \
+         [`WebhookError`]: answer such a request with an error status.",
+        code(&w.wire_name),
+        code(&op.wire_id),
+        op.method_name,
+        op.method_name,
+        code(&c.link),
+    );
+    if let Some(d) = &c.doc {
+        text.push_str("\n\n");
+        text.push_str(&prose(d));
+    }
+    let doc = attrs(&text);
+    let blocking_doc = attrs(&format!(
+        "[`{confirm}`], with the blocking client (it blocks until the API answers)."
+    ));
+    let read_doc = attrs(&format!(
+        "The {} notification, and the values its link {} gives {}.",
+        code(&w.wire_name),
+        code(&c.link),
+        code(&op.wire_id)
+    ));
+    let compare_doc = attrs(&format!(
+        "The properties of a {} notification the API's answer does not confirm.",
+        code(&w.wire_name)
+    ));
+    quote! {
+        #doc
+        #cfg
+        pub async fn #confirm(
+            client: &crate::Client,
+            headers: &crate::reqwest::header::HeaderMap,
+            body: &[u8],
+        ) -> ::std::result::Result<Confirmed<#notified_ty, #current_ty>, WebhookError> {
+            let (notified, #(#vars),*) = #read(headers, body)?;
+            let current = #call.await.map_err(|source| WebhookError::Confirm { webhook: #wire, source })?;
+            let differences = #compare(&notified, &current);
+            ::std::result::Result::Ok(Confirmed::new(notified, current, differences))
+        }
+
+        #blocking_doc
+        #blocking_cfg
+        pub fn #confirm_blocking(
+            client: &crate::blocking::Client,
+            headers: &crate::reqwest::header::HeaderMap,
+            body: &[u8],
+        ) -> ::std::result::Result<Confirmed<#notified_ty, #current_ty>, WebhookError> {
+            let (notified, #(#vars),*) = #read(headers, body)?;
+            let current = #call.send().map_err(|source| WebhookError::Confirm { webhook: #wire, source })?;
+            let differences = #compare(&notified, &current);
+            ::std::result::Result::Ok(Confirmed::new(notified, current, differences))
+        }
+
+        #read_doc
+        #cfg
+        fn #read(
+            headers: &crate::reqwest::header::HeaderMap,
+            body: &[u8],
+        ) -> ::std::result::Result<(#notified_ty, #(#types),*), WebhookError> {
+            let notified = #decode(headers, body)?;
+            #parse_json
+            #(#reads)*
+            ::std::result::Result::Ok((notified, #(#vars),*))
+        }
+
+        #compare_doc
+        #cfg
+        fn #compare(#compare_args) -> ::std::vec::Vec<Difference> {
+            #out_decl
+            #(#differences)*
+            out
+        }
+    }
 }
 
 /// `decode_<webhook>`.

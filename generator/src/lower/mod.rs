@@ -19,6 +19,7 @@ use crate::model::{Api, SecurityKind, SecurityScheme};
 use crate::names::Namespace;
 
 pub(crate) use schema::{percent_decode, unescape};
+pub(crate) use webhooks::linked_primitive;
 
 pub(crate) struct Lowerer<'a> {
     doc: &'a OpenAPI,
@@ -75,7 +76,7 @@ pub fn lower(loaded: &crate::load::Loaded) -> Result<(Api, Vec<Diagnostic>), Vec
     let security_schemes = l.security_schemes();
     let mut operations = l.operations(&security_schemes);
     features::one_reading_per_page(&mut operations, &mut l.warnings);
-    let webhooks = l.webhooks(&loaded.webhooks);
+    let webhooks = l.webhooks(&loaded.webhooks, &operations);
     if !l.errors.is_empty() {
         let mut all = l.errors;
         all.extend(l.warnings);

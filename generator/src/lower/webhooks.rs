@@ -1,23 +1,28 @@
 //! Webhooks (3.1) and callbacks (3.0) → [`Webhook`]s: the requests the API
 //! sends to the user, each with the payload a handler decodes.
 
-use openapiv3::{PathItem, ReferenceOr};
+use openapiv3::{LinkOperation, PathItem, ReferenceOr, StatusCode};
 use serde_json::Value;
 
 use super::Lowerer;
 use super::operation::OpContext;
 use crate::diagnostics::{Diagnostic, join};
-use crate::model::{RequestContent, TypeKind, TypeRef, Webhook};
+use crate::model::{
+    ComparedField, Confirm, HttpMethod, LinkValue, Operation, ParamLocation, Primitive,
+    RequestBody, RequestContent, ResponseBody, Shown, SuccessType, TypeKind, TypeRef, Webhook,
+};
 use crate::names::{self, Namespace};
 
 /// Names the crate's `webhooks` module declares itself.
 const RESERVED: &[&str] = &["Notification", "WebhookError", "Unknown"];
 
 impl<'a> Lowerer<'a> {
-    /// Every webhook, then every callback of every operation.
+    /// Every webhook, then every callback of every operation; `operations`
+    /// are those of the document, which a webhook's link may name.
     pub(super) fn webhooks(
         &mut self,
         webhooks: &'a indexmap::IndexMap<String, ReferenceOr<PathItem>>,
+        operations: &[Operation],
     ) -> Vec<Webhook> {
         let mut items: Vec<(String, String, &'a PathItem)> = Vec::new();
         for (name, item) in webhooks {
@@ -79,6 +84,7 @@ impl<'a> Lowerer<'a> {
                     RequestContent::Json(ty) => self.discriminator_of(ty),
                     _ => None,
                 });
+                let confirm = self.confirm(op, &pointer, payload.as_ref(), operations);
                 out.push(Webhook {
                     wire_name: name.clone(),
                     rust_name,
@@ -89,6 +95,7 @@ impl<'a> Lowerer<'a> {
                     headers,
                     discriminator,
                     pointer,
+                    confirm,
                 });
             }
         }
@@ -103,6 +110,207 @@ impl<'a> Lowerer<'a> {
             }
         }
         out
+    }
+
+    /// The first link of the webhook's success responses that confirms a
+    /// notification (a `GET` whose every required parameter the link
+    /// gives); every other link there gets a warning that says why it does not.
+    fn confirm(
+        &mut self,
+        op: &'a openapiv3::Operation,
+        pointer: &str,
+        payload: Option<&RequestBody>,
+        operations: &[Operation],
+    ) -> Option<Confirm> {
+        let responses = join(pointer, "responses");
+        // Exact success codes first, then the 2XX range, each in document order.
+        let mut successes: Vec<(&StatusCode, &'a ReferenceOr<openapiv3::Response>)> = op
+            .responses
+            .responses
+            .iter()
+            .filter(|(code, _)| matches!(code, StatusCode::Code(c) if (200..300).contains(c)))
+            .collect();
+        successes.extend(
+            op.responses
+                .responses
+                .iter()
+                .filter(|(code, _)| matches!(code, StatusCode::Range(2))),
+        );
+        let mut found = None;
+        for (code, response) in successes {
+            let ptr = join(&responses, &code.to_string());
+            let Some((response, ptr)) = self.resolve(response, "responses", |c| &c.responses, &ptr)
+            else {
+                continue;
+            };
+            for (name, link) in &response.links {
+                let link_ptr = join(&join(&ptr, "links"), name);
+                let Some((link, link_ptr)) = self.resolve(link, "links", |c| &c.links, &link_ptr)
+                else {
+                    continue;
+                };
+                if found.is_some() {
+                    self.warnings.push(Diagnostic::warning(
+                        link_ptr,
+                        "another link of the webhook already confirms its notifications; this one is not used",
+                    ));
+                    continue;
+                }
+                match self.confirm_link(name, link, &link_ptr, payload, operations) {
+                    Ok(confirm) => found = Some(confirm),
+                    Err(why) => self.warnings.push(Diagnostic::warning(
+                        link_ptr,
+                        format!("{why}: no function confirms the webhook's notifications with it"),
+                    )),
+                }
+            }
+        }
+        found
+    }
+
+    /// `link` as the way to confirm a notification, or why it cannot be one.
+    fn confirm_link(
+        &self,
+        name: &str,
+        link: &openapiv3::Link,
+        pointer: &str,
+        payload: Option<&RequestBody>,
+        operations: &[Operation],
+    ) -> Result<Confirm, String> {
+        let target = match &link.operation {
+            LinkOperation::OperationId(id) => operations
+                .iter()
+                .position(|o| o.wire_id == *id)
+                .ok_or_else(|| {
+                    format!("the link names `{id}`, which is no operation of the document")
+                })?,
+            LinkOperation::OperationRef(r) => {
+                let local = r.strip_prefix('#').map(super::schema::percent_decode);
+                local
+                    .and_then(|ptr| operations.iter().position(|o| o.pointer == ptr))
+                    .ok_or_else(|| {
+                        format!("the link's operationRef `{r}` is no operation of this document")
+                    })?
+            }
+        };
+        let op = &operations[target];
+        if !matches!(op.method, HttpMethod::Get | HttpMethod::Head) {
+            return Err(format!(
+                "the link names `{}`, a {}: only a GET, which changes nothing, is sent to confirm a notification",
+                op.wire_id,
+                op.method.as_str()
+            ));
+        }
+        if op.body.as_ref().is_some_and(|b| b.required) || link.request_body.is_some() {
+            return Err(format!(
+                "`{}` takes a request body, which a confirmation does not send",
+                op.wire_id
+            ));
+        }
+        let mut args: Vec<(usize, LinkValue)> = Vec::new();
+        for (key, value) in &link.parameters {
+            let (location, wire) = match key.split_once('.') {
+                Some(("path", n)) => (Some(ParamLocation::Path), n),
+                Some(("query", n)) => (Some(ParamLocation::Query), n),
+                Some(("header", n)) => (Some(ParamLocation::Header), n),
+                Some(("cookie", n)) => (Some(ParamLocation::Cookie), n),
+                _ => (None, key.as_str()),
+            };
+            let index = op
+                .params
+                .iter()
+                .position(|p| p.wire_name == wire && location.is_none_or(|l| l == p.location))
+                .ok_or_else(|| {
+                    format!(
+                        "the link gives `{key}`, which is no parameter of `{}`",
+                        op.wire_id
+                    )
+                })?;
+            let param = &op.params[index];
+            if linked_primitive(&param.ty).is_none() {
+                return Err(format!(
+                    "the parameter `{key}` of `{}` is not a string, number, boolean or UUID, which a link's value can be",
+                    op.wire_id
+                ));
+            }
+            if op.idempotency_key == Some(index) {
+                return Err(format!(
+                    "the link gives `{key}`, the idempotency key of `{}`",
+                    op.wire_id
+                ));
+            }
+            args.push((
+                index,
+                link_value(value).map_err(|why| format!("`{key}`: {why}"))?,
+            ));
+        }
+        for (i, p) in op.params.iter().enumerate() {
+            if p.required && op.idempotency_key != Some(i) && !args.iter().any(|(j, _)| *j == i) {
+                return Err(format!(
+                    "the link gives no value for `{}`, a required parameter of `{}`",
+                    p.wire_name, op.wire_id
+                ));
+            }
+        }
+        let notified = payload.and_then(|p| match &p.content {
+            RequestContent::Json(ty) => Some(ty),
+            _ => None,
+        });
+        let current = match &op.success {
+            SuccessType::Single(ResponseBody::Json(ty)) => Some(ty),
+            _ => None,
+        };
+        let compared = match (notified, current) {
+            (Some(a), Some(b)) => self.compared(a, b),
+            _ => Vec::new(),
+        };
+        Ok(Confirm {
+            link: name.to_owned(),
+            doc: link.description.clone().filter(|d| !d.trim().is_empty()),
+            operation: target,
+            args,
+            compared,
+            pointer: pointer.to_owned(),
+        })
+    }
+
+    /// The properties the structs `a` (a notification) and `b` (the API's
+    /// answer) both require, with one type.
+    fn compared(&self, a: &TypeRef, b: &TypeRef) -> Vec<ComparedField> {
+        let fields = |t: &TypeRef| match t {
+            TypeRef::Named(n) => match self.types.get(n).map(|d| &d.kind) {
+                Some(TypeKind::Struct { fields, .. }) => Some(fields),
+                _ => None,
+            },
+            _ => None,
+        };
+        let (Some(a), Some(b)) = (fields(a), fields(b)) else {
+            return Vec::new();
+        };
+        a.iter()
+            .filter(|f| !f.optional() && !f.flatten)
+            .filter_map(|fa| {
+                let fb = b.iter().find(|fb| {
+                    fb.wire_name == fa.wire_name && !fb.optional() && !fb.flatten && fb.ty == fa.ty
+                })?;
+                let string = TypeRef::Primitive(Primitive::String);
+                let shown = match &fa.ty {
+                    t if *t == string => Shown::Text,
+                    TypeRef::Named(n) => match self.types.get(n).map(|d| &d.kind) {
+                        Some(TypeKind::StringEnum { .. }) => Shown::Enum,
+                        Some(TypeKind::Newtype { inner, .. }) if *inner == string => Shown::Text,
+                        _ => Shown::Debug,
+                    },
+                    _ => Shown::Debug,
+                };
+                Some(ComparedField {
+                    wire_name: fa.wire_name.clone(),
+                    notified: fa.rust_name.clone(),
+                    current: fb.rust_name.clone(),
+                    shown,
+                })
+            })
+            .collect()
     }
 
     /// A required property of the struct `ty` that allows one value only (a
@@ -128,4 +336,74 @@ impl<'a> Lowerer<'a> {
             }
         })
     }
+}
+
+/// The primitive a link's value converts to, for a parameter of type `ty`.
+pub(crate) fn linked_primitive(ty: &TypeRef) -> Option<Primitive> {
+    match ty {
+        TypeRef::Primitive(
+            p @ (Primitive::String
+            | Primitive::Bool
+            | Primitive::I32
+            | Primitive::I64
+            | Primitive::U32
+            | Primitive::U64
+            | Primitive::F32
+            | Primitive::F64
+            | Primitive::Uuid),
+        ) => Some(*p),
+        _ => None,
+    }
+}
+
+/// A link parameter's value: a runtime expression over the received
+/// request (its body or a header), or a constant.
+fn link_value(value: &Value) -> Result<LinkValue, String> {
+    let text = match value {
+        Value::String(s) => s.trim(),
+        Value::Number(_) | Value::Bool(_) => return Ok(LinkValue::Constant(value.clone())),
+        _ => {
+            return Err(
+                "a link's value is an expression, a string, a number or a boolean".to_owned(),
+            );
+        }
+    };
+    // An expression may be written embedded, whole: `{$request.body#/id}`.
+    let expression = match text.strip_prefix('{').and_then(|t| t.strip_suffix('}')) {
+        Some(inner) if inner.starts_with('$') => inner,
+        _ => text,
+    };
+    if !expression.starts_with('$') {
+        return Ok(LinkValue::Constant(value.clone()));
+    }
+    if let Some(rest) = expression.strip_prefix("$request.body") {
+        return match rest {
+            "" => Ok(LinkValue::Body(String::new())),
+            _ => match rest.strip_prefix('#') {
+                Some(ptr) => {
+                    let ptr = super::schema::percent_decode(ptr);
+                    if ptr.is_empty() || ptr.starts_with('/') {
+                        Ok(LinkValue::Body(ptr))
+                    } else {
+                        Err(format!("`{expression}` has no JSON pointer after `#`"))
+                    }
+                }
+                None => Err(format!("`{expression}` is not a runtime expression")),
+            },
+        };
+    }
+    if let Some(name) = expression.strip_prefix("$request.header.") {
+        let token = !name.is_empty()
+            && name
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b));
+        return if token {
+            Ok(LinkValue::Header(name.to_owned()))
+        } else {
+            Err(format!("`{expression}` names no valid header"))
+        };
+    }
+    Err(format!(
+        "`{expression}` is not read from the notification's body or headers, all a receiver has"
+    ))
 }
