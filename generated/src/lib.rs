@@ -98,11 +98,11 @@
 //!
 //! What callers, servers and proxies control never steers a request elsewhere: a path parameter that is a dot segment in any spelling (`..`, `%2E`) is refused before sending, no redirect is followed to another origin (nor one of a request with a body), and a response larger than [`ClientBuilder::max_response_bytes`] (64 MiB by default) ends the call with [`Error::TooLarge`].
 //!
+//! This crate is generated from the API's OpenAPI document by `cargo xtask codegen`.
+//!
 //! ## Webhooks
 //!
 //! Anyone who can reach your webhook URL can send a notification: unless you verify a signature the API puts on them, [`webhooks`] decodes what a request claims, not what is true. [`webhooks::confirm_payment_notification`] confirms a notification with the API (the operation a link of the API document names, called with your credentials) and returns what the API has now: act on that (`Confirmed::current`), never on the notification.
-//!
-//! This crate is generated from the API's OpenAPI document by `cargo xtask codegen`.
 
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]

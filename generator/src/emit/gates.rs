@@ -208,7 +208,7 @@ impl Gates {
 
     /// The condition of [`Gates::operation`], to combine with another.
     pub fn operation_condition(&self, method_name: &str) -> Option<TokenStream> {
-        self.operations.get(method_name).map(|f| condition(f))
+        self.operations.get(method_name).map(condition)
     }
 
     /// `#[cfg(...)]` for the type `name`, unless it is always compiled.

@@ -549,11 +549,11 @@ fn emit_lib(
          sending, no redirect is followed to another origin (nor one of a request with a \
          body), and a response larger than \
          [`ClientBuilder::max_response_bytes`] (64 MiB by default) ends the call with \
-         [`Error::TooLarge`].{}\n\n\
-         This crate is generated from the API's OpenAPI document by {}.",
+         [`Error::TooLarge`].\n\n\
+         This crate is generated from the API's OpenAPI document by {}.{}",
         features_text.unwrap_or_default(),
+        docs::code(info.command.trim_matches('`')),
         webhooks_text(api),
-        docs::code(info.command.trim_matches('`'))
     ));
     let doc = docs::inner_attrs(&text);
     let doc = quote!(#head_doc #quickstart_doc #doc);

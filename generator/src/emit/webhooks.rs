@@ -287,14 +287,16 @@ fn confirm_one(
             }
         }
     });
-    let (out_decl, compare_args) = if c.compared.is_empty() {
+    let (out_decl, out_end, compare_args) = if c.compared.is_empty() {
         (
-            quote!(let out = ::std::vec::Vec::new();),
+            None,
+            quote!(::std::vec::Vec::new()),
             quote!(_notified: &#notified_ty, _current: &#current_ty),
         )
     } else {
         (
-            quote!(let mut out = ::std::vec::Vec::new();),
+            Some(quote!(let mut out = ::std::vec::Vec::new();)),
+            quote!(out),
             quote!(notified: &#notified_ty, current: &#current_ty),
         )
     };
@@ -405,7 +407,7 @@ fn confirm_one(
         fn #compare(#compare_args) -> ::std::vec::Vec<Difference> {
             #out_decl
             #(#differences)*
-            out
+            #out_end
         }
     }
 }

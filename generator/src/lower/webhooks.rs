@@ -144,18 +144,18 @@ impl<'a> Lowerer<'a> {
                 continue;
             };
             for (name, link) in &response.links {
-                let link_ptr = join(&join(&ptr, "links"), name);
-                let Some((link, link_ptr)) = self.resolve(link, "links", |c| &c.links, &link_ptr)
-                else {
-                    continue;
-                };
+                let place = join(&join(&ptr, "links"), name);
                 if found.is_some() {
                     self.warnings.push(Diagnostic::warning(
-                        link_ptr,
+                        place,
                         "another link of the webhook already confirms its notifications; this one is not used",
                     ));
                     continue;
                 }
+                let Some((link, link_ptr)) = self.resolve(link, "links", |c| &c.links, &place)
+                else {
+                    continue;
+                };
                 match self.confirm_link(name, link, &link_ptr, payload, operations) {
                     Ok(confirm) => found = Some(confirm),
                     Err(why) => self.warnings.push(Diagnostic::warning(
@@ -239,10 +239,15 @@ impl<'a> Lowerer<'a> {
                     op.wire_id
                 ));
             }
-            args.push((
-                index,
-                link_value(value).map_err(|why| format!("`{key}`: {why}"))?,
-            ));
+            let value = link_value(value).map_err(|why| format!("`{key}`: {why}"))?;
+            if let LinkValue::Constant(c) = &value
+                && !constant_fits(c, &param.ty)
+            {
+                return Err(format!(
+                    "the constant {c} of `{key}` is not a value of its type"
+                ));
+            }
+            args.push((index, value));
         }
         for (i, p) in op.params.iter().enumerate() {
             if p.required && op.idempotency_key != Some(i) && !args.iter().any(|(j, _)| *j == i) {
@@ -353,6 +358,28 @@ pub(crate) fn linked_primitive(ty: &TypeRef) -> Option<Primitive> {
             | Primitive::Uuid),
         ) => Some(*p),
         _ => None,
+    }
+}
+
+/// Whether a link's constant converts to a parameter of type `ty` (as the
+/// runtime's `FromLinked` converts it).
+fn constant_fits(value: &Value, ty: &TypeRef) -> bool {
+    let text = value.as_str().map(str::trim);
+    match linked_primitive(ty) {
+        Some(Primitive::String) => value.is_string() || value.is_number(),
+        Some(Primitive::Bool) => value.is_boolean() || matches!(text, Some("true" | "false")),
+        Some(Primitive::Uuid) => text
+            .is_some_and(|t| t.len() == 36 && t.chars().all(|c| c.is_ascii_hexdigit() || c == '-')),
+        Some(Primitive::I32 | Primitive::I64) => {
+            value.as_i64().is_some() || text.is_some_and(|t| t.parse::<i64>().is_ok())
+        }
+        Some(Primitive::U32 | Primitive::U64) => {
+            value.as_u64().is_some() || text.is_some_and(|t| t.parse::<u64>().is_ok())
+        }
+        Some(Primitive::F32 | Primitive::F64) => {
+            value.is_number() || text.is_some_and(|t| t.parse::<f64>().is_ok())
+        }
+        _ => false,
     }
 }
 
