@@ -833,7 +833,9 @@ impl Client {
                 }
                 Auth::ApiKeyCookie(name) => {
                     let key = creds.api_key.clone().unwrap_or_default();
-                    cookies.push(format!("{name}={key}"));
+                    cookies.push(super::request::cookie_pair(name, &key).map_err(|_| {
+                        Error::invalid("API key", "a cookie value cannot hold `;`, `,`, spaces, quotes or control characters")
+                    })?);
                 }
             }
         }

@@ -195,16 +195,17 @@ pub fn bump(root: &Path, changes: &[Change]) -> anyhow::Result<Option<String>> {
     Ok(Some(next))
 }
 
-/// Records the crate's new version in `Cargo.lock`, which names it.
+/// Records the crate's new version in `Cargo.lock`, which names it: only
+/// the workspace's own entries change, and nothing is downloaded.
 pub fn refresh_lockfile(root: &Path) -> anyhow::Result<()> {
     let status = crate::cargo()
-        .args(["metadata", "--format-version", "1", "--offline", "--quiet"])
+        .args(["update", "--workspace", "--offline", "--quiet"])
         .current_dir(root)
         .stdout(std::process::Stdio::null())
         .status()
-        .context("cannot run cargo metadata")?;
+        .context("cannot run cargo update")?;
     if !status.success() {
-        bail!("cargo metadata failed: Cargo.lock may still name the old version");
+        bail!("cargo update --workspace failed: Cargo.lock may still name the old version");
     }
     Ok(())
 }

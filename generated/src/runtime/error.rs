@@ -251,8 +251,10 @@ impl fmt::Display for ApiError {
         let text = String::from_utf8_lossy(&self.raw);
         let text = text.trim();
         if !text.is_empty() {
-            let cut: String = text.chars().take(300).collect();
-            let more = if cut.len() < text.len() { "…" } else { "" };
+            // On one line, whatever the server sent: a body cannot forge a
+            // line of the caller's log.
+            let cut: String = text.chars().take(300).map(|c| if c.is_control() { ' ' } else { c }).collect();
+            let more = if text.chars().nth(300).is_some() { "…" } else { "" };
             write!(f, ": {cut}{more}")?;
         }
         Ok(())

@@ -103,10 +103,7 @@ impl Request {
     /// Adds a cookie parameter.
     pub(crate) fn cookie<T: serde::Serialize + ?Sized>(&mut self, name: &str, value: &T) -> Result<(), Error> {
         let value = simple(&to_json(name, value)?);
-        if value.contains([';', ',', ' ', '"', '\\']) || value.chars().any(char::is_control) {
-            return Err(Error::invalid(name, "a cookie value cannot hold `;`, `,`, spaces, quotes or control characters"));
-        }
-        self.cookies.push(format!("{name}={value}"));
+        self.cookies.push(cookie_pair(name, &value)?);
         Ok(())
     }
 
@@ -188,6 +185,20 @@ impl Request {
         self.body = Some((content_type, Bytes::from(bytes)));
         Ok(())
     }
+}
+
+/// `name=value` for a `Cookie` header, when neither can end the pair or
+/// start another (RFC 6265: a name is a token; a value holds no `;`, `,`,
+/// space, quote, backslash or control character).
+pub(crate) fn cookie_pair(name: &str, value: &str) -> Result<String, Error> {
+    let token = !name.is_empty() && name.bytes().all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b));
+    if !token {
+        return Err(Error::invalid(name, "a cookie name must be a token (letters, digits and `!#$%&'*+-.^_`|~`)"));
+    }
+    if value.contains([';', ',', ' ', '"', '\\']) || value.chars().any(char::is_control) {
+        return Err(Error::invalid(name, "a cookie value cannot hold `;`, `,`, spaces, quotes or control characters"));
+    }
+    Ok(format!("{name}={value}"))
 }
 
 /// The content of one part of a multipart body.
@@ -502,6 +513,14 @@ mod tests {
         }
         for kept in ["...", ". ", " .", "a.", ".a", "%2E%2E%2E", "%", "%2", "%%2E", "\u{FF0E}\u{FF0E}\u{FF0E}"] {
             assert!(path_param("paymentID", kept).is_ok(), "{kept:?}");
+        }
+    }
+
+    #[test]
+    fn a_cookie_name_or_value_cannot_add_a_cookie() {
+        assert_eq!(cookie_pair("session", "abc").unwrap(), "session=abc");
+        for (name, value) in [("a;b", "v"), ("a=b", "v"), ("", "v"), ("a b", "v"), ("s", "v; admin=1"), ("s", "v\r\nX: 1")] {
+            assert!(cookie_pair(name, value).is_err(), "{name:?}={value:?}");
         }
     }
 

@@ -469,3 +469,27 @@ async fn other_spellings_of_the_key_header_are_refused() {
         Some("mine")
     );
 }
+
+/// An error body with line breaks (or a terminal's escape codes) stays on
+/// the one line of the error's message: a server cannot forge a log line.
+#[tokio::test]
+async fn an_error_body_cannot_forge_a_log_line() {
+    let server = RawServer::start(|_| {
+        Answer::with_headers(
+            404,
+            &[("content-type", "text/plain")],
+            "not found\r\n2026-12-04 INFO payment 42 completed\u{1b}[2K",
+        )
+    })
+    .await;
+    let client = builder(&server.addr).build().unwrap();
+    let err = client.get_payment(PAYMENT_ID).await.unwrap_err();
+    let text = err.to_string();
+    assert!(!text.chars().any(char::is_control), "{text:?}");
+    assert!(text.contains("not found  2026-12-04 INFO"), "{text}");
+    assert_eq!(
+        &err.raw_body().unwrap()[..],
+        b"not found\r\n2026-12-04 INFO payment 42 completed\x1b[2K",
+        "the raw body is kept as it came"
+    );
+}
