@@ -5,7 +5,9 @@
 //!   reqwest call to the same loopback server, as a ratio measured in one run
 //!   (the two interleaved, so that both see the same machine);
 //! - the peak heap while streaming payments through the paginator, for more
-//!   and more pages: flat when only the page being read is held.
+//!   and more pages: flat when only the page being read is held;
+//! - the peak heap of a call whose server answers 256 MiB that never decode:
+//!   bounded by `ClientBuilder::max_response_bytes`, not by the server.
 //!
 //! The server is a minimal HTTP/1.1 server on its own thread (its
 //! allocations, one page at a time, count too).
@@ -66,6 +68,25 @@ fn answer(head: &str) -> String {
     )
 }
 
+/// 256 MiB of a body, chunked, written from one 64 KiB block until the
+/// client stops reading.
+async fn flood(stream: &mut tokio::net::TcpStream) {
+    let head =
+        "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ntransfer-encoding: chunked\r\n\r\n";
+    if stream.write_all(head.as_bytes()).await.is_err() {
+        return;
+    }
+    let mut frame = format!("{:x}\r\n", 64 * 1024).into_bytes();
+    frame.extend(std::iter::repeat_n(b' ', 64 * 1024));
+    frame.extend_from_slice(b"\r\n");
+    for _ in 0..4 * 1024 {
+        if stream.write_all(&frame).await.is_err() {
+            return;
+        }
+    }
+    let _ = stream.write_all(b"0\r\n\r\n").await;
+}
+
 /// Serves on a loopback port from its own thread; returns the base URL.
 fn start_server() -> String {
     let (tx, rx) = std::sync::mpsc::channel();
@@ -94,6 +115,10 @@ fn start_server() -> String {
                         while let Some(end) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
                             let head = String::from_utf8_lossy(&buf[..end]).into_owned();
                             buf.drain(..end + 4);
+                            if head.starts_with("GET /v1/payments/flood ") {
+                                flood(&mut stream).await;
+                                return;
+                            }
                             if stream.write_all(answer(&head).as_bytes()).await.is_err() {
                                 return;
                             }
@@ -208,6 +233,28 @@ fn main() {
                 stats.max_bytes as f64 / 1024.0,
                 stats.curr_bytes as f64 / 1024.0,
                 started.elapsed().as_secs_f64() * 1e3
+            );
+        }
+
+        println!("a response without end: 256 MiB for one payment, chunked");
+        // The smaller limit first: dhat's peak only grows.
+        for (limit, label) in [(Some(1024 * 1024), "max_response_bytes 1 MiB"), (None, "the default, 64 MiB")] {
+            let mut builder = hexpay::Client::builder()
+                .base_url(&base)
+                .allow_http(true)
+                .bearer_token("bench-token");
+            if let Some(limit) = limit {
+                builder = builder.max_response_bytes(limit);
+            }
+            let flooded = builder.build().unwrap();
+            let started = Instant::now();
+            let err = flooded.get_payment("flood").await.unwrap_err();
+            assert!(matches!(err, hexpay::Error::TooLarge(_)), "{err}");
+            let stats = dhat::HeapStats::get();
+            println!(
+                "  {label:<26} Error::TooLarge after {:>5.0} ms, peak heap so far {:>7.1} MiB",
+                started.elapsed().as_secs_f64() * 1e3,
+                stats.max_bytes as f64 / (1024.0 * 1024.0)
             );
         }
     });

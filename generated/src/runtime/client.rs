@@ -34,6 +34,9 @@ struct Inner {
     deadline: Option<Duration>,
     retry: RetryPolicy,
     max_response_bytes: u64,
+    /// Whether `http` is the caller's (`ClientBuilder::http_client`), whose
+    /// redirect policy may follow redirects before the runtime sees them.
+    callers_http: bool,
 }
 
 /// The default of [`ClientBuilder::max_response_bytes`]: 64 MiB.
@@ -317,6 +320,7 @@ impl ClientBuilder {
         }
         let base_url = base_url.trim_end_matches('/').to_owned();
         let base = reqwest::Url::parse(&base_url).map_err(|e| Error::invalid("base URL", e.to_string()))?;
+        let callers_http = self.http.is_some();
         let http = match self.http {
             Some(http) => http,
             None => {
@@ -342,6 +346,7 @@ impl ClientBuilder {
                 deadline: self.deadline,
                 retry: self.retry,
                 max_response_bytes: self.max_response_bytes,
+                callers_http,
             }),
         })
     }
@@ -690,27 +695,6 @@ impl Client {
         kind: TimeoutKind,
     ) -> Result<RawResponse, Error> {
         let inner = &*self.inner;
-        // One header map, moved into the request: no builder, no merging.
-        let mut url = request.url.clone();
-        let mut headers = request.headers.clone();
-        let mut cookies = request.cookies.clone();
-        headers.insert(reqwest::header::USER_AGENT, inner.user_agent.clone());
-        self.authorize(call.auth, &mut url, &mut headers, &mut cookies)?;
-        if url.query() == Some("") {
-            url.set_query(None);
-        }
-        for (name, value) in extra {
-            headers.insert(name.clone(), value.clone());
-        }
-        if !cookies.is_empty() {
-            let mut value =
-                HeaderValue::from_str(&cookies.join("; ")).map_err(|_| Error::invalid("cookies", "must be visible ASCII"))?;
-            value.set_sensitive(true);
-            headers.insert(reqwest::header::COOKIE, value);
-        }
-        if let Some((content_type, _)) = &request.body {
-            headers.insert(reqwest::header::CONTENT_TYPE, content_type.clone());
-        }
         // Errors never carry the URL in their message (it may hold ids; an
         // API key in the query, too): the route is in the call's details,
         // and the URL without credentials in the error's `url` field.
@@ -734,17 +718,22 @@ impl Client {
         let follows = matches!(call.method, Method::GET | Method::HEAD) && request.body.is_none();
         let ends = limit.map(|l| Instant::now() + l);
         let mut visited: Vec<reqwest::Url> = Vec::new();
+        let mut next: Option<reqwest::Url> = None;
         let mut response = loop {
-            let mut req = reqwest::Request::new(call.method.clone(), url.clone());
+            let (url, headers) = self.prepare(call, request, extra, next.take())?;
+            // Only a client of the caller's can follow a redirect itself.
+            let sent = inner.callers_http.then(|| url.clone());
+            let mut req = reqwest::Request::new(call.method.clone(), url);
             if let Some((_, bytes)) = &request.body {
                 *req.body_mut() = Some(reqwest::Body::from(bytes.clone()));
             }
-            *req.headers_mut() = if follows { headers.clone() } else { std::mem::take(&mut headers) };
+            *req.headers_mut() = headers;
             *req.timeout_mut() = ends.map(|end| end.saturating_duration_since(Instant::now()));
             let response = inner.http.execute(req).await.map_err(failed)?;
-            if response.url().origin() != url.origin() {
-                // A client of the caller's followed a redirect elsewhere:
-                // what came back is not the API's answer.
+            if let Some(sent) = sent
+                && !same_origin(response.url(), &sent)
+            {
+                // What came back is another origin's answer, not the API's.
                 return Err(Error::Transport(Box::new(TransportError {
                     sent: true,
                     source: format!(
@@ -758,9 +747,15 @@ impl Client {
                     retryable: false,
                 })));
             }
-            match redirect_target(&response, &url) {
-                Some(next) if follows && visited.len() < MAX_REDIRECTS && next != url && !visited.contains(&next) => {
-                    visited.push(std::mem::replace(&mut url, next));
+            match redirect_target(&response) {
+                Some(to)
+                    if follows
+                        && visited.len() < MAX_REDIRECTS
+                        && to != *response.url()
+                        && !visited.contains(&to) =>
+                {
+                    visited.push(response.url().clone());
+                    next = Some(to);
                 }
                 _ => break response,
             }
@@ -791,6 +786,41 @@ impl Client {
             }
         };
         Ok(RawResponse { status, headers, body, call: CallInfo::default() })
+    }
+
+    /// The URL and headers of one request of an attempt: `request`'s, or
+    /// `redirected` (a same-origin redirect's URL), with the credentials,
+    /// the user agent, the call's extra headers, cookies and content type.
+    /// One header map, moved into the request: no builder, no merging.
+    fn prepare(
+        &self,
+        call: &Call,
+        request: &Request,
+        extra: &HeaderMap,
+        redirected: Option<reqwest::Url>,
+    ) -> Result<(reqwest::Url, HeaderMap), Error> {
+        let inner = &*self.inner;
+        let mut url = redirected.unwrap_or_else(|| request.url.clone());
+        let mut headers = request.headers.clone();
+        let mut cookies = request.cookies.clone();
+        headers.insert(reqwest::header::USER_AGENT, inner.user_agent.clone());
+        self.authorize(call.auth, &mut url, &mut headers, &mut cookies)?;
+        if url.query() == Some("") {
+            url.set_query(None);
+        }
+        for (name, value) in extra {
+            headers.insert(name.clone(), value.clone());
+        }
+        if !cookies.is_empty() {
+            let mut value =
+                HeaderValue::from_str(&cookies.join("; ")).map_err(|_| Error::invalid("cookies", "must be visible ASCII"))?;
+            value.set_sensitive(true);
+            headers.insert(reqwest::header::COOKIE, value);
+        }
+        if let Some((content_type, _)) = &request.body {
+            headers.insert(reqwest::header::CONTENT_TYPE, content_type.clone());
+        }
+        Ok((url, headers))
     }
 
     /// Applies the first security alternative whose credentials are all set.
@@ -846,13 +876,18 @@ impl Client {
 }
 
 /// The same-origin URL a redirect response sends the request to, if it is one.
-fn redirect_target(response: &reqwest::Response, url: &reqwest::Url) -> Option<reqwest::Url> {
+fn redirect_target(response: &reqwest::Response) -> Option<reqwest::Url> {
     if !matches!(response.status().as_u16(), 301 | 302 | 303 | 307 | 308) {
         return None;
     }
     let location = response.headers().get(reqwest::header::LOCATION)?.to_str().ok()?;
-    let next = url.join(location).ok()?;
-    (next.origin() == url.origin()).then_some(next)
+    let next = response.url().join(location).ok()?;
+    same_origin(&next, response.url()).then_some(next)
+}
+
+/// Whether two URLs have one origin: scheme, host and port.
+fn same_origin(a: &reqwest::Url, b: &reqwest::Url) -> bool {
+    a.scheme() == b.scheme() && a.host() == b.host() && a.port_or_known_default() == b.port_or_known_default()
 }
 
 /// Why a body was not read whole.
@@ -866,36 +901,48 @@ enum BodyError {
 const KEPT_HEAD: usize = 64 * 1024;
 
 /// Reads a body whole, unless it announces or sends more than `limit` bytes:
-/// then reading stops at once.
+/// then reading stops at once, having held at most `limit` bytes.
+///
+/// A body of one chunk (the usual small response) is kept as it came; one
+/// of a known length is copied into one buffer of that length as it comes;
+/// one of unknown length (chunked) is kept in its chunks, then joined once.
 async fn read_body(response: &mut reqwest::Response, limit: u64) -> Result<bytes::Bytes, BodyError> {
-    if response.content_length().is_some_and(|announced| announced > limit) {
+    let announced = response.content_length();
+    if announced.is_some_and(|n| n > limit) {
         return Err(BodyError::TooLarge { received: 0, head: bytes::Bytes::new() });
     }
-    let mut first: Option<bytes::Bytes> = None;
-    let mut rest: Vec<u8> = Vec::new();
+    let mut chunks: Vec<bytes::Bytes> = Vec::new();
+    // With a known length, the chunks after the first go straight into one buffer.
+    let mut joined: Option<Vec<u8>> = None;
     let mut received = 0u64;
     while let Some(chunk) = response.chunk().await.map_err(BodyError::Read)? {
         received += chunk.len() as u64;
         if received > limit {
-            let mut head = first.map(|f| f.to_vec()).unwrap_or_default();
-            head.extend_from_slice(&rest);
-            head.extend_from_slice(&chunk);
-            head.truncate(KEPT_HEAD);
+            let mut head: Vec<u8> = Vec::with_capacity(KEPT_HEAD);
+            let pieces = joined.as_deref().into_iter().chain(chunks.iter().map(|c| &c[..])).chain([&chunk[..]]);
+            for piece in pieces {
+                let room = KEPT_HEAD - head.len();
+                head.extend_from_slice(&piece[..piece.len().min(room)]);
+            }
             return Err(BodyError::TooLarge { received, head: head.into() });
         }
-        // The usual body is one chunk: kept as it came, without a copy.
-        match &first {
-            None => first = Some(chunk),
-            Some(f) => {
-                if rest.is_empty() {
-                    rest.reserve(response.content_length().map_or(0, |n| n as usize).max(f.len() + chunk.len()));
-                    rest.extend_from_slice(f);
-                }
-                rest.extend_from_slice(&chunk);
+        match (&mut joined, announced) {
+            (Some(buffer), _) => buffer.extend_from_slice(&chunk),
+            (None, Some(total)) if !chunks.is_empty() => {
+                let mut buffer = Vec::with_capacity(total as usize);
+                buffer.extend_from_slice(&chunks.pop().unwrap_or_default());
+                buffer.extend_from_slice(&chunk);
+                joined = Some(buffer);
             }
+            (None, _) => chunks.push(chunk),
         }
     }
-    Ok(if rest.is_empty() { first.unwrap_or_default() } else { rest.into() })
+    Ok(match (joined, chunks.len()) {
+        (Some(buffer), _) => buffer.into(),
+        (None, 0) => bytes::Bytes::new(),
+        (None, 1) => chunks.pop().unwrap_or_default(),
+        (None, _) => chunks.concat().into(),
+    })
 }
 
 /// `e` with the call's details.

@@ -493,3 +493,47 @@ async fn an_error_body_cannot_forge_a_log_line() {
         "the raw body is kept as it came"
     );
 }
+
+/// A body in chunks of unknown total length is read whole up to the limit,
+/// and refused one byte past it.
+#[tokio::test]
+async fn a_chunked_body_is_read_whole_up_to_the_limit() {
+    let payment = payment_json("pending").to_string();
+    let length = payment.len() as u64;
+    let third = payment.len() / 3;
+    let mut answer = String::from(
+        "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ntransfer-encoding: chunked\r\nconnection: close\r\n\r\n",
+    );
+    for piece in [
+        &payment[..third],
+        &payment[third..2 * third],
+        &payment[2 * third..],
+    ] {
+        answer.push_str(&format!("{:x}\r\n{piece}\r\n", piece.len()));
+    }
+    answer.push_str("0\r\n\r\n");
+    let server = RawServer::start(move |_| Answer::Bytes(answer.clone().into_bytes())).await;
+    let at_limit = builder(&server.addr)
+        .max_response_bytes(length)
+        .build()
+        .unwrap();
+    let read = at_limit
+        .get_payment(PAYMENT_ID)
+        .await
+        .expect("exactly at the limit");
+    assert_eq!(read.id, PAYMENT_ID);
+    let past = builder(&server.addr)
+        .max_response_bytes(length - 1)
+        .build()
+        .unwrap();
+    let err = past.get_payment(PAYMENT_ID).await.unwrap_err();
+    let Error::TooLarge(e) = &err else {
+        panic!("{err:?}")
+    };
+    assert_eq!(e.announced, None);
+    assert_eq!(
+        &e.head[..],
+        payment.as_bytes(),
+        "the bytes read are kept (under 64 KiB)"
+    );
+}
