@@ -174,7 +174,8 @@ impl<'a> Lowerer<'a> {
         }
     }
 
-    /// Resolves a `$ref` into a component map, following chains.
+    /// Resolves a `$ref` into a component map, following chains; a
+    /// dangling or circular one is an error.
     pub(super) fn resolve<T>(
         &mut self,
         item: &'a ReferenceOr<T>,
@@ -182,11 +183,29 @@ impl<'a> Lowerer<'a> {
         pick: fn(&'a Components) -> &'a IndexMap<String, ReferenceOr<T>>,
         pointer: &str,
     ) -> Option<(&'a T, String)> {
+        match self.lookup(item, section, pick, pointer) {
+            Ok(found) => Some(found),
+            Err(d) => {
+                self.errors.push(d);
+                None
+            }
+        }
+    }
+
+    /// [`Lowerer::resolve`], with the problem given back (as an error) for
+    /// the caller to report as it sees fit.
+    pub(super) fn lookup<T>(
+        &self,
+        item: &'a ReferenceOr<T>,
+        section: &str,
+        pick: fn(&'a Components) -> &'a IndexMap<String, ReferenceOr<T>>,
+        pointer: &str,
+    ) -> Result<(&'a T, String), Diagnostic> {
         let mut current = item;
         let mut current_ptr = pointer.to_owned();
         for _ in 0..64 {
             match current {
-                ReferenceOr::Item(t) => return Some((t, current_ptr)),
+                ReferenceOr::Item(t) => return Ok((t, current_ptr)),
                 ReferenceOr::Reference { reference } => {
                     let prefix = format!("#/components/{section}/");
                     let target = reference
@@ -202,21 +221,21 @@ impl<'a> Lowerer<'a> {
                             current_ptr = ptr;
                         }
                         None => {
-                            self.errors.push(Diagnostic::error(
+                            return Err(Diagnostic::error(
                                 join(&current_ptr, "$ref"),
-                                format!("dangling $ref `{reference}`: no such entry in #/components/{section}"),
+                                format!(
+                                    "dangling $ref `{reference}`: no such entry in #/components/{section}"
+                                ),
                             ));
-                            return None;
                         }
                     }
                 }
             }
         }
-        self.errors.push(Diagnostic::error(
+        Err(Diagnostic::error(
             pointer,
             "$ref chain is too long or circular",
-        ));
-        None
+        ))
     }
 
     fn parameters(

@@ -139,9 +139,14 @@ impl<'a> Lowerer<'a> {
         let mut found = None;
         for (code, response) in successes {
             let ptr = join(&responses, &code.to_string());
-            let Some((response, ptr)) = self.resolve(response, "responses", |c| &c.responses, &ptr)
-            else {
-                continue;
+            // A webhook's responses matter only for their links: one that
+            // cannot be found costs the confirming function, not the crate.
+            let (response, ptr) = match self.lookup(response, "responses", |c| &c.responses, &ptr) {
+                Ok(found) => found,
+                Err(d) => {
+                    self.warnings.push(lenient(d, "the response is ignored"));
+                    continue;
+                }
             };
             for (name, link) in &response.links {
                 let place = join(&join(&ptr, "links"), name);
@@ -152,9 +157,12 @@ impl<'a> Lowerer<'a> {
                     ));
                     continue;
                 }
-                let Some((link, link_ptr)) = self.resolve(link, "links", |c| &c.links, &place)
-                else {
-                    continue;
+                let (link, link_ptr) = match self.lookup(link, "links", |c| &c.links, &place) {
+                    Ok(found) => found,
+                    Err(d) => {
+                        self.warnings.push(lenient(d, "the link is ignored"));
+                        continue;
+                    }
                 };
                 match self.confirm_link(name, link, &link_ptr, payload, operations) {
                     Ok(confirm) => found = Some(confirm),
@@ -341,6 +349,11 @@ impl<'a> Lowerer<'a> {
             }
         })
     }
+}
+
+/// `d`, an error, as a warning that says what is left out instead.
+fn lenient(d: Diagnostic, instead: &str) -> Diagnostic {
+    Diagnostic::warning(d.pointer, format!("{}; {instead}", d.message))
 }
 
 /// The primitive a link's value converts to, for a parameter of type `ty`.
