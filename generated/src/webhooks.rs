@@ -140,7 +140,7 @@ pub fn decode(
 
 /// Decodes a `paymentNotification` notification and confirms it with the API: calls `getPayment` ([`Client::get_payment`](crate::Client::get_payment)) with `paymentID` from `$request.body#/id`, as the API document's link `confirmPayment` says, and returns what the API answered beside what the notification said.
 ///
-/// Anyone who can reach your URL can send a notification: act on [`Confirmed::current`] (fetched with your credentials from the API), never on [`Confirmed::notified`]. The properties both carry (`id`, `status`, `amount`, `currency`, `checkoutURL`, `timer`) are compared: each that differs is in [`Confirmed::differences`], with both values, and then [`Confirmed::is_confirmed`] is false.
+/// Anyone who can reach your URL can send a notification: act on [`Confirmed::current`] (fetched with your credentials from the API), never on [`Confirmed::notified`]. The properties both carry (`id`, `status`, `order_id`, `amount`, `currency`, `checkoutURL`, `timer`; an optional one when the notification has it) are compared: each that differs is in [`Confirmed::differences`], with both values, and then [`Confirmed::is_confirmed`] is false.
 ///
 /// A body that is not the notification, a value the link reads that is missing, and a call that fails (an id that is not one is refused before anything is sent) are a [`WebhookError`]: answer such a request with an error status.
 ///
@@ -232,6 +232,29 @@ fn payment_notification_differences(
                 "status",
                 ::std::borrow::ToOwned::to_owned(notified.status.as_str()),
                 ::std::borrow::ToOwned::to_owned(current.status.as_str()),
+            ),
+        );
+    }
+    if notified.order_id.is_some() && notified.order_id != current.order_id {
+        out.push(
+            Difference::new(
+                "order_id",
+                match &notified.order_id {
+                    ::std::option::Option::Some(v) => {
+                        ::std::string::ToString::to_string(&v)
+                    }
+                    ::std::option::Option::None => {
+                        ::std::borrow::ToOwned::to_owned("absent")
+                    }
+                },
+                match &current.order_id {
+                    ::std::option::Option::Some(v) => {
+                        ::std::string::ToString::to_string(&v)
+                    }
+                    ::std::option::Option::None => {
+                        ::std::borrow::ToOwned::to_owned("absent")
+                    }
+                },
             ),
         );
     }

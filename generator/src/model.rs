@@ -81,9 +81,10 @@ pub struct Confirm {
     /// A value for each parameter the link gives, by index in the
     /// operation's [`Operation::params`], in document order.
     pub args: Vec<(usize, LinkValue)>,
-    /// The properties a notification and the operation's answer share
-    /// (required in both, of one type): a notification whose value differs
-    /// from the API's is not confirmed.
+    /// The properties a notification and the operation's answer share (of
+    /// one type, required in both, or optional in both and of a primitive
+    /// type): a notification whose value differs from the API's, or that
+    /// has an optional one the API's answer does not, is not confirmed.
     pub compared: Vec<ComparedField>,
     /// The JSON pointer of the link.
     pub pointer: String,
@@ -124,6 +125,9 @@ pub struct ComparedField {
     pub current: String,
     /// How a value is written in a difference.
     pub shown: Shown,
+    /// Whether the property is optional (an `Option` in both): compared
+    /// only when the notification has it.
+    pub optional: bool,
 }
 
 /// How a compared value is written.

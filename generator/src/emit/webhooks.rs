@@ -280,6 +280,23 @@ fn confirm_one(
             Shown::Enum => quote!(::std::borrow::ToOwned::to_owned(#v.as_str())),
             Shown::Debug => quote!(::std::format!("{:?}", #v)),
         };
+        if f.optional {
+            let shown = show(quote!(v));
+            let opt = |field: TokenStream| {
+                quote! {
+                    match &#field {
+                        ::std::option::Option::Some(v) => #shown,
+                        ::std::option::Option::None => ::std::borrow::ToOwned::to_owned("absent"),
+                    }
+                }
+            };
+            let (shown_a, shown_b) = (opt(quote!(notified.#a)), opt(quote!(current.#b)));
+            return quote! {
+                if notified.#a.is_some() && notified.#a != current.#b {
+                    out.push(Difference::new(#wire_name, #shown_a, #shown_b));
+                }
+            };
+        }
         let (shown_a, shown_b) = (show(quote!(notified.#a)), show(quote!(current.#b)));
         quote! {
             if notified.#a != current.#b {
@@ -312,7 +329,8 @@ fn confirm_one(
             .to_owned()
     } else {
         format!(
-            "The properties both carry ({compared_list}) are compared: each that differs is in \
+            "The properties both carry ({compared_list}; an optional one when the \
+             notification has it) are compared: each that differs is in \
              [`Confirmed::differences`], with both values, and then \
              [`Confirmed::is_confirmed`] is false."
         )

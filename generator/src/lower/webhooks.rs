@@ -288,7 +288,7 @@ impl<'a> Lowerer<'a> {
     }
 
     /// The properties the structs `a` (a notification) and `b` (the API's
-    /// answer) both require, with one type.
+    /// answer) share: of one type, required in both or optional in both.
     fn compared(&self, a: &TypeRef, b: &TypeRef) -> Vec<ComparedField> {
         let fields = |t: &TypeRef| match t {
             TypeRef::Named(n) => match self.types.get(n).map(|d| &d.kind) {
@@ -300,11 +300,19 @@ impl<'a> Lowerer<'a> {
         let (Some(a), Some(b)) = (fields(a), fields(b)) else {
             return Vec::new();
         };
+        // Optional properties only of a primitive type: other types may
+        // belong to another feature of the crate, which leaves the field out.
+        let compared = |f: &&crate::model::Field| {
+            !f.flatten && (!f.optional() || matches!(f.ty, TypeRef::Primitive(_)))
+        };
         a.iter()
-            .filter(|f| !f.optional() && !f.flatten)
+            .filter(compared)
             .filter_map(|fa| {
                 let fb = b.iter().find(|fb| {
-                    fb.wire_name == fa.wire_name && !fb.optional() && !fb.flatten && fb.ty == fa.ty
+                    fb.wire_name == fa.wire_name
+                        && fb.optional() == fa.optional()
+                        && fb.ty == fa.ty
+                        && !fb.flatten
                 })?;
                 let string = TypeRef::Primitive(Primitive::String);
                 let shown = match &fa.ty {
@@ -321,6 +329,7 @@ impl<'a> Lowerer<'a> {
                     notified: fa.rust_name.clone(),
                     current: fb.rust_name.clone(),
                     shown,
+                    optional: fa.optional(),
                 })
             })
             .collect()

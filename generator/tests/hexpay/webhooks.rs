@@ -247,3 +247,35 @@ fn the_blocking_client_confirms_too() {
     assert!(!confirmed.is_confirmed());
     drop(runtime);
 }
+
+/// A forger names a payment that really is completed, but another order:
+/// a handler that looked the order up by the notified `order_id` would
+/// fulfil the wrong one. The order the API has is a difference.
+#[tokio::test]
+async fn a_real_payment_notified_for_another_order_is_not_confirmed() {
+    let server = api(|_| (200, payment_json("completed").to_string())).await;
+    let client = builder(&server.addr).build().unwrap();
+    let mut forged: serde_json::Value = serde_json::from_str(COMPLETED).unwrap();
+    forged["order_id"] = "order-of-the-forger".into();
+    let confirmed = webhooks::confirm_payment_notification(
+        &client,
+        &json_headers(),
+        forged.to_string().as_bytes(),
+    )
+    .await
+    .unwrap();
+    assert!(!confirmed.is_confirmed());
+    let found: Vec<(&str, &str, &str)> = confirmed
+        .differences
+        .iter()
+        .map(|d| (d.field, d.notified.as_str(), d.current.as_str()))
+        .collect();
+    assert_eq!(
+        found,
+        [("order_id", "order-of-the-forger", "order-2026-00124")]
+    );
+    assert_eq!(
+        confirmed.current.order_id.as_deref(),
+        Some("order-2026-00124")
+    );
+}
