@@ -1483,12 +1483,41 @@ fn confirm(
                     format!("{} now returns what `{}` answers ({} → {})", function(new), to.0, from.1, to.1),
                     "code that reads the answer as the old type no longer compiles",
                 );
-            } else if from.0 != to.0 || a.args != b.args || a.compared != b.compared {
+            } else if from.0 != to.0 || a.args != b.args {
                 out.push(
                     Impact::Compatible,
                     subject,
-                    format!("{} confirms through `{}`, as link `{}` now says", function(new), to.0, b.link),
-                    "the same function and types; the values it reads or compares changed",
+                    format!(
+                        "{} reads `{}` with the values link `{}` now gives",
+                        function(new),
+                        to.0,
+                        b.link
+                    ),
+                    "the same function and types; the call it makes changed",
+                );
+            } else if a.compared != b.compared {
+                let names = |list: &[crate::model::ComparedField], other: &[crate::model::ComparedField]| {
+                    list.iter()
+                        .filter(|f| !other.iter().any(|o| o.wire_name == f.wire_name))
+                        .map(|f| format!("`{}`", f.wire_name))
+                        .collect::<Vec<_>>()
+                };
+                let (added, removed) = (names(&b.compared, &a.compared), names(&a.compared, &b.compared));
+                let mut what = Vec::new();
+                if !added.is_empty() {
+                    what.push(format!("compares {} too", added.join(", ")));
+                }
+                if !removed.is_empty() {
+                    what.push(format!("no longer compares {}", removed.join(", ")));
+                }
+                if what.is_empty() {
+                    what.push("compares the shared properties as they now are".to_owned());
+                }
+                out.push(
+                    Impact::Compatible,
+                    subject,
+                    format!("{} {}", function(new), what.join(" and ")),
+                    "the same function and types; only what counts as a difference changed",
                 );
             }
         }

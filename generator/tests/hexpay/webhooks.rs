@@ -92,6 +92,15 @@ async fn api(answer: impl Fn(&str) -> (u16, String) + Send + Sync + 'static) -> 
     .await
 }
 
+/// Each difference of a confirmation: property, notified value, the API's.
+fn differences<N, T>(confirmed: &webhooks::Confirmed<N, T>) -> Vec<(&str, &str, &str)> {
+    confirmed
+        .differences
+        .iter()
+        .map(|d| (d.field, d.notified.as_str(), d.current.as_str()))
+        .collect()
+}
+
 fn notification(status: &str, id: &str) -> Vec<u8> {
     let mut body: serde_json::Value = serde_json::from_str(COMPLETED).unwrap();
     body["status"] = status.into();
@@ -140,13 +149,8 @@ async fn a_status_the_api_does_not_confirm_is_a_value_the_caller_sees() {
     .unwrap();
     assert!(!confirmed.is_confirmed());
     assert_eq!(confirmed.current.status, PaymentStatus::Pending);
-    let found: Vec<(&str, &str, &str)> = confirmed
-        .differences
-        .iter()
-        .map(|d| (d.field, d.notified.as_str(), d.current.as_str()))
-        .collect();
     assert_eq!(
-        found,
+        differences(&confirmed),
         [
             ("status", "completed", "pending"),
             ("amount", "1000.00", "100.00")
@@ -265,13 +269,8 @@ async fn a_real_payment_notified_for_another_order_is_not_confirmed() {
     .await
     .unwrap();
     assert!(!confirmed.is_confirmed());
-    let found: Vec<(&str, &str, &str)> = confirmed
-        .differences
-        .iter()
-        .map(|d| (d.field, d.notified.as_str(), d.current.as_str()))
-        .collect();
     assert_eq!(
-        found,
+        differences(&confirmed),
         [("order_id", "order-of-the-forger", "order-2026-00124")]
     );
     assert_eq!(
