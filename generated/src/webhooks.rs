@@ -211,7 +211,7 @@ fn payment_notification_link(
     ::std::result::Result::Ok((notified, p_payment_id))
 }
 
-/// The properties of a `paymentNotification` notification the API's answer does not confirm.
+/// The properties of the `paymentNotification` notification that the API's answer does not confirm.
 fn payment_notification_differences(
     notified: &crate::types::Payment,
     current: &crate::types::Payment,

@@ -378,7 +378,7 @@ fn confirm_one(
         code(&op.wire_id)
     ));
     let compare_doc = attrs(&format!(
-        "The properties of a {} notification the API's answer does not confirm.",
+        "The properties of the {} notification that the API's answer does not confirm.",
         code(&w.wire_name)
     ));
     quote! {

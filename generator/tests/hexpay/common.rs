@@ -1,6 +1,7 @@
 //! What every test of the generated client needs.
 
 use std::sync::Mutex;
+use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
 
 use hexpay::RetryPolicy;
@@ -268,8 +269,6 @@ impl RawServer {
         self.written.load(Ordering::SeqCst)
     }
 }
-
-use std::sync::atomic::Ordering;
 
 /// Reads one request (head, and the body its `Content-Length` announces).
 pub async fn read_request(stream: &mut tokio::net::TcpStream) -> String {

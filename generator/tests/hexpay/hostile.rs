@@ -213,6 +213,25 @@ async fn a_redirect_to_another_origin_is_not_followed() {
         let err = client.get_payment(PAYMENT_ID).await.unwrap_err();
         assert_eq!(err.http_status().map(|s| s.as_u16()), Some(status));
     }
+    // Locations that look like paths but name another host, as URL
+    // parsing reads them: scheme-relative, and with a backslash.
+    let host = elsewhere.addr.trim_start_matches("http://").to_owned();
+    for location in [
+        format!("//{host}/v1/payments"),
+        format!("/\\{host}/v1/payments"),
+    ] {
+        let to = location.clone();
+        let api =
+            RawServer::start(move |_| Answer::with_headers(302, &[("location", &to)], "")).await;
+        let client = builder(&api.addr).build().unwrap();
+        let err = client.get_payment(PAYMENT_ID).await.unwrap_err();
+        assert_eq!(
+            err.http_status().map(|s| s.as_u16()),
+            Some(302),
+            "{location}"
+        );
+        assert_eq!(api.requests().len(), 1, "{location}");
+    }
     assert_eq!(
         elsewhere.requests(),
         Vec::<String>::new(),
