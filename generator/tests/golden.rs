@@ -30,10 +30,14 @@ fn manifest_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
+/// Cargo's target directory, as this test was built with it (its
+/// `tmp/` is `CARGO_TARGET_TMPDIR`): the place `cargo xtask fixtures`
+/// looks for the fixture crates, wherever `CARGO_TARGET_DIR` points.
 fn target_dir() -> PathBuf {
-    std::env::var_os("CARGO_TARGET_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| manifest_dir().join("../target"))
+    Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .parent()
+        .expect("CARGO_TARGET_TMPDIR is inside the target directory")
+        .to_path_buf()
 }
 
 /// Documents in `dir` (not below it), by name without extension.

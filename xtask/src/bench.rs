@@ -22,7 +22,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context as _, bail};
 
-use crate::{cargo, corpus, root, run, write_workspace};
+use crate::{cargo, corpus, root, run, target_dir, write_workspace};
 
 /// The documents measured: the three large OpenAPI 3.0 ones, and the three
 /// large OpenAPI 3.1 ones (read through the 3.1 translation).
@@ -96,8 +96,8 @@ fn generation() -> anyhow::Result<()> {
             "generator",
         ]),
     )?;
-    let binary = root().join("target/release/generator");
-    let out = root().join("target/bench");
+    let binary = target_dir().join("release/generator");
+    let out = target_dir().join("bench");
     std::fs::create_dir_all(&out)?;
     let docs = documents()?;
     let mut rows = Vec::new();
@@ -165,7 +165,7 @@ fn generation() -> anyhow::Result<()> {
             .args(["check", "--quiet", "--workspace", "--manifest-path"])
             .arg(out.join("Cargo.toml"))
             .arg("--target-dir")
-            .arg(root().join("target")),
+            .arg(target_dir()),
     )?;
     let mut checks = Vec::new();
     for package in &members {
@@ -268,7 +268,7 @@ fn features(out: &Path, members: &[String], whole: &[Duration]) -> anyhow::Resul
 /// from scratch (its own artifacts removed first): how long it took.
 fn check_from_scratch(out: &Path, package: &str, args: &[&str]) -> anyhow::Result<Duration> {
     let manifest = out.join("Cargo.toml");
-    let target = root().join("target");
+    let target = target_dir();
     clean(&manifest, &target, package, false)?;
     let started = Instant::now();
     run(
@@ -327,9 +327,9 @@ const ONE_CALL_DOCUMENTS: &[(&str, &str, &str)] = &[
 ];
 
 fn compile() -> anyhow::Result<()> {
-    let out = root().join("target/bench-compile");
+    let out = target_dir().join("bench-compile");
     std::fs::create_dir_all(&out)?;
-    let now = build_generator("today's generator", &root(), &root().join("target"))?;
+    let now = build_generator("today's generator", &root(), &target_dir())?;
     let base_src = out.join("baseline-src");
     let baseline = match export_baseline(&base_src) {
         Ok(()) => Some(build_generator(
@@ -389,7 +389,7 @@ fn compile() -> anyhow::Result<()> {
     }
     write_workspace(&out, &members)?;
     let manifest = out.join("Cargo.toml");
-    let target = root().join("target");
+    let target = target_dir();
     run(
         "cargo check the crates (dependencies)",
         cargo()

@@ -24,11 +24,11 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context as _, bail};
 
-use crate::{cargo, root, run};
+use crate::{cargo, root, run, target_dir};
 
 /// The tools' folder, with `node_modules/` once installed.
 fn npm_dir() -> PathBuf {
-    root().join("target/npm")
+    target_dir().join("npm")
 }
 
 /// Installs the pinned tools unless the installed ones match the lock file.
@@ -203,8 +203,7 @@ pub fn run_all() -> anyhow::Result<()> {
             "webhook_receiver",
         ]),
     )?;
-    let target =
-        std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| root().join("target"), PathBuf::from);
+    let target = target_dir();
     // Each example, unmodified, under its ignored tests (which find it
     // through an environment variable).
     let example_tests = |what: &str, test: &str, example: &str, var: &str| {

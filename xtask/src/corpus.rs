@@ -17,7 +17,7 @@ use std::time::{Duration, Instant};
 use anyhow::{Context as _, bail};
 use generator::sync::{self, Mode};
 
-use crate::{cargo, read_tsv, root, write_workspace};
+use crate::{cargo, read_tsv, root, target_dir, write_workspace};
 
 /// What a document gave.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -246,7 +246,7 @@ pub fn check_with(
         ])
         .arg(workspace.join("Cargo.toml"))
         .arg("--target-dir")
-        .arg(root().join("target"))
+        .arg(target_dir())
         .args(["-p", package]);
     if let Some(feature) = feature {
         command.args(["--no-default-features", "--features", feature]);
@@ -343,7 +343,7 @@ pub fn lint(workspace: &Path, package: &str) -> anyhow::Result<(Duration, Option
             c.args(["clippy", "--quiet", "--lib", "--manifest-path"])
                 .arg(workspace.join("Cargo.toml"))
                 .arg("--target-dir")
-                .arg(root().join("target"))
+                .arg(target_dir())
                 .args(["-p", package, "--", "-D", "warnings"]);
             c
         }),
@@ -352,7 +352,7 @@ pub fn lint(workspace: &Path, package: &str) -> anyhow::Result<(Duration, Option
             c.args(["doc", "--quiet", "--no-deps", "--lib", "--manifest-path"])
                 .arg(workspace.join("Cargo.toml"))
                 .arg("--target-dir")
-                .arg(root().join("target"))
+                .arg(target_dir())
                 .args(["-p", package])
                 .env("RUSTDOCFLAGS", "-D warnings");
             c
@@ -407,7 +407,7 @@ pub fn run(args: &[&str]) -> anyhow::Result<()> {
             bail!("no corpus document `{n}`");
         }
     }
-    let out = root().join("target/corpus");
+    let out = target_dir().join("corpus");
     std::fs::create_dir_all(&out)?;
     let mut rows = Vec::new();
     let mut expected = BTreeMap::new();

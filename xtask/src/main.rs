@@ -258,8 +258,30 @@ pub(crate) fn write_workspace(dir: &Path, members: &[String]) -> anyhow::Result<
     Ok(())
 }
 
+/// Cargo, with the target directory every task shares made explicit and
+/// absolute, so that a test run from a package's directory finds what an
+/// xtask built (and the reverse) wherever `CARGO_TARGET_DIR` points.
 pub(crate) fn cargo() -> Command {
-    Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()))
+    let mut command = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()));
+    command.env("CARGO_TARGET_DIR", target_dir());
+    command
+}
+
+/// Cargo's target directory: `CARGO_TARGET_DIR` when set (a relative one
+/// is read from the directory cargo was started in, as cargo reads it),
+/// `target/` in the workspace otherwise.
+pub(crate) fn target_dir() -> PathBuf {
+    match std::env::var_os("CARGO_TARGET_DIR").filter(|v| !v.is_empty()) {
+        Some(dir) => {
+            let dir = PathBuf::from(dir);
+            if dir.is_absolute() {
+                dir
+            } else {
+                std::env::current_dir().map_or(dir.clone(), |cwd| cwd.join(dir))
+            }
+        }
+        None => root().join("target"),
+    }
 }
 
 pub(crate) fn run(step: &str, cmd: &mut Command) -> anyhow::Result<()> {
@@ -282,12 +304,11 @@ pub(crate) fn run(step: &str, cmd: &mut Command) -> anyhow::Result<()> {
 /// main target directory, with every warning an error. The golden test
 /// writes the crates under `target/fixtures/`, so it runs first.
 fn fixtures() -> anyhow::Result<()> {
-    let root = root();
     run(
         "golden tests (write the fixture crates)",
         cargo().args(["test", "--quiet", "-p", "generator", "--test", "golden"]),
     )?;
-    let out = root.join("target/fixtures");
+    let out = target_dir().join("fixtures");
     let behaviour = behaviour_crates(&out)?;
     let mut members: Vec<String> = std::fs::read_dir(&out)
         .with_context(|| format!("cannot read {}", out.display()))?
@@ -311,7 +332,7 @@ fn fixtures() -> anyhow::Result<()> {
             ])
             .arg(out.join("Cargo.toml"))
             .arg("--target-dir")
-            .arg(root.join("target"))
+            .arg(target_dir())
             .args(["--", "-D", "warnings"]),
     )?;
     gated_subsets(&out, "features")?;
@@ -328,7 +349,7 @@ fn fixtures() -> anyhow::Result<()> {
             ])
             .arg(out.join("Cargo.toml"))
             .arg("--target-dir")
-            .arg(root.join("target"))
+            .arg(target_dir())
             .env("RUSTDOCFLAGS", "-D warnings"),
     )?;
     let mut command = cargo();
@@ -336,7 +357,7 @@ fn fixtures() -> anyhow::Result<()> {
         .args(["test", "--quiet", "--manifest-path"])
         .arg(out.join("Cargo.toml"))
         .arg("--target-dir")
-        .arg(root.join("target"));
+        .arg(target_dir());
     for p in &behaviour {
         command.args(["-p", p]);
     }
@@ -369,7 +390,7 @@ fn gated_subsets(workspace: &Path, fixture: &str) -> anyhow::Result<()> {
             .args(["clippy", "--quiet", "--manifest-path"])
             .arg(&manifest)
             .args(["--target-dir"])
-            .arg(root().join("target"))
+            .arg(target_dir())
             .args(["-p", &package, "--no-default-features"]);
         if !subset.is_empty() {
             command.args(["--features", subset]);

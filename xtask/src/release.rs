@@ -93,7 +93,7 @@ pub fn changes(root: &Path, base: &Base) -> anyhow::Result<(Vec<Change>, String)
             ))
         }
         Base::Revision(rev) => {
-            let dir = checkout_spec(root, rev)?;
+            let dir = checkout_spec(rev)?;
             let old = model(&dir, SPEC, false);
             let _ = std::fs::remove_dir_all(&dir);
             Ok((diff::compare(&old?, &new), format!("{SPEC} at {rev}")))
@@ -102,8 +102,8 @@ pub fn changes(root: &Path, base: &Base) -> anyhow::Result<(Vec<Change>, String)
 }
 
 /// `spec/` at the git revision `rev`, in a directory of `target/`.
-fn checkout_spec(root: &Path, rev: &str) -> anyhow::Result<PathBuf> {
-    let dir = root.join("target/spec-at-revision");
+fn checkout_spec(rev: &str) -> anyhow::Result<PathBuf> {
+    let dir = crate::target_dir().join("spec-at-revision");
     let _ = std::fs::remove_dir_all(&dir);
     git_archive(rev, &["spec"], &dir)?;
     Ok(dir)

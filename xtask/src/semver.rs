@@ -153,7 +153,7 @@ fn classify(root: &Path, spec: &str, edited: &str) -> anyhow::Result<Vec<diff::C
 /// `cargo xtask semver [NAME...]`.
 pub fn run(names: &[&str]) -> anyhow::Result<()> {
     let root = crate::root();
-    let tool = tool(&root)?;
+    let tool = tool()?;
     let all = scenarios(&root)?;
     for name in names {
         if !all.iter().any(|s| s.name == *name) {
@@ -165,7 +165,7 @@ pub fn run(names: &[&str]) -> anyhow::Result<()> {
         .filter(|s| names.is_empty() || names.contains(&s.name.as_str()))
         .collect();
     let spec = std::fs::read_to_string(root.join("spec/hexpay.yaml"))?;
-    let dir = root.join("target/semver");
+    let dir = crate::target_dir().join("semver");
     let baseline = dir.join("old");
     write_crate(&root, &spec, &baseline)?;
     let mut rows = Vec::new();
@@ -397,8 +397,8 @@ fn semver_checks(
 
 /// The pinned cargo-semver-checks, installed under `target/tools/` if it
 /// is not there yet.
-fn tool(root: &Path) -> anyhow::Result<PathBuf> {
-    let tools = root.join("target/tools");
+fn tool() -> anyhow::Result<PathBuf> {
+    let tools = crate::target_dir().join("tools");
     let bin = tools.join("bin/cargo-semver-checks");
     let version = Command::new(&bin)
         .args(["semver-checks", "--version"])

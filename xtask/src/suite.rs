@@ -21,7 +21,7 @@ use anyhow::{Context as _, bail};
 use generator::sync::{self, Mode};
 use serde_json::{Value, json};
 
-use crate::{cargo, read_tsv, root, write_workspace};
+use crate::{cargo, read_tsv, root, target_dir, write_workspace};
 
 /// One instance of one case.
 struct Test {
@@ -142,7 +142,7 @@ pub fn run() -> anyhow::Result<()> {
         "paths": paths,
         "components": {"schemas": schemas},
     });
-    let out = root().join("target/suite");
+    let out = target_dir().join("suite");
     std::fs::create_dir_all(&out)?;
     let text = serde_json::to_string_pretty(&document)?;
     std::fs::write(out.join("suite.json"), &text)?;
@@ -181,7 +181,7 @@ pub fn run() -> anyhow::Result<()> {
         .args(["test", "--quiet", "--manifest-path"])
         .arg(out.join("Cargo.toml"))
         .arg("--target-dir")
-        .arg(root().join("target"))
+        .arg(target_dir())
         .args(["-p", "suite-runner", "--", "--nocapture"])
         .stderr(Stdio::inherit())
         .output()
