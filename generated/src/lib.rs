@@ -118,10 +118,10 @@ pub use reqwest;
 pub use chrono;
 pub use uuid;
 pub use runtime::{
-    ApiError, Async, CallInfo, Client, ClientBuilder, DecodeError, Error, FilePart,
-    IdempotencyKey, Items, Page, Pages, ResponseFuture, PollOptions, ResponseValue,
-    RetryPolicy, TimeoutError, TimeoutKind, TooLargeError, TransportError, UnknownValue,
-    ValidationError, Violation,
+    ApiError, Async, CallInfo, Certificate, Client, ClientBuilder, DecodeError, Error,
+    FilePart, IdempotencyKey, Items, Page, Pages, ResponseFuture, PollOptions,
+    ResponseValue, RetryPolicy, TimeoutError, TimeoutKind, TlsRoots, TooLargeError,
+    TransportError, UnknownValue, ValidationError, Violation,
 };
 
 #[cfg(feature = "blocking")]

@@ -159,6 +159,9 @@ fn main() {
             .bearer_token("bench-token")
             .build()
             .unwrap();
+        // The same TLS crypto as the generated client's (reqwest, built
+        // without a provider of its own, asks for the process's).
+        let _ = rustls::crypto::ring::default_provider().install_default();
         let http = reqwest::Client::new();
         let id: hexpay::uuid::Uuid = ID.parse().unwrap();
         let url = format!("{base}/v1/payments/{ID}");

@@ -12,6 +12,7 @@ use tracing::Instrument as _;
 use super::error::{BoxError, CallInfo, Error, TimeoutKind, TooLargeError, TransportError, is_retryable_status};
 use super::request::{Auth, RawResponse, Request, header_name, is_sensitive};
 use super::retry::{RetryPolicy, after_retry_after, retry_after};
+use super::tls::{self, Certificate, TlsRoots};
 use super::values::{IdempotencyKey, ResponseValue};
 
 /// A client for the API. Cheap to clone: clones share one configuration and
@@ -32,8 +33,9 @@ struct Inner {
     deadline: Option<Duration>,
     retry: RetryPolicy,
     max_response_bytes: u64,
-    /// Whether `http` is the caller's (`ClientBuilder::http_client`), whose
-    /// redirect policy may follow redirects before the runtime sees them.
+    /// Whether `http` is the caller's (`ClientBuilder::http_client`) or
+    /// changed by the caller (`configure_http`): its redirect policy may
+    /// follow redirects before the runtime sees them.
     callers_http: bool,
 }
 
@@ -128,6 +130,9 @@ impl Client {
             retry: RetryPolicy::default(),
             user_agent: None,
             max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
+            tls_roots: TlsRoots::default(),
+            root_certificates: Vec::new(),
+            configure_http: None,
         }
     }
 
@@ -161,7 +166,14 @@ pub struct ClientBuilder {
     retry: RetryPolicy,
     user_agent: Option<String>,
     max_response_bytes: u64,
+    tls_roots: TlsRoots,
+    root_certificates: Vec<Certificate>,
+    configure_http: Option<ConfigureHttp>,
 }
+
+/// The caller's changes to the HTTP client the client builds
+/// ([`ClientBuilder::configure_http`]).
+type ConfigureHttp = Arc<dyn Fn(reqwest::ClientBuilder) -> reqwest::ClientBuilder + Send + Sync>;
 
 impl fmt::Debug for ClientBuilder {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -174,6 +186,9 @@ impl fmt::Debug for ClientBuilder {
             .field("deadline", &self.deadline)
             .field("retry", &self.retry)
             .field("max_response_bytes", &self.max_response_bytes)
+            .field("tls_roots", &self.tls_roots)
+            .field("root_certificates", &self.root_certificates.len())
+            .field("configure_http", &self.configure_http.is_some())
             .finish_non_exhaustive()
     }
 }
@@ -266,7 +281,52 @@ impl ClientBuilder {
         self
     }
 
+    /// Which root certificates the client trusts ([`TlsRoots::Bundled`],
+    /// Mozilla's, compiled in, by default; [`TlsRoots::Added`] for only
+    /// those added with [`add_root_certificate`](ClientBuilder::add_root_certificate)).
+    pub fn tls_roots(mut self, roots: TlsRoots) -> Self {
+        self.tls_roots = roots;
+        self
+    }
+
+    /// Trusts `certificate` as a root as well: the CA of a proxy that
+    /// re-signs TLS on a corporate network, or of a private test server.
+    /// Read it with [`Certificate::from_pem`] or, for a bundle,
+    /// [`Certificate::from_pem_bundle`] (and
+    /// [`add_root_certificates`](ClientBuilder::add_root_certificates)).
+    pub fn add_root_certificate(mut self, certificate: Certificate) -> Self {
+        self.root_certificates.push(certificate);
+        self
+    }
+
+    /// Trusts every certificate of `certificates` as a root as well (see
+    /// [`add_root_certificate`](ClientBuilder::add_root_certificate)).
+    pub fn add_root_certificates(mut self, certificates: impl IntoIterator<Item = Certificate>) -> Self {
+        self.root_certificates.extend(certificates);
+        self
+    }
+
+    /// Changes the HTTP client this builder makes before it is built: a
+    /// proxy, a local address, pool or HTTP/2 settings. `configure` gets
+    /// reqwest's builder with the client's TLS configuration, no redirect
+    /// policy and the connect timeout already set. A redirect policy it
+    /// sets is checked as a caller's client's is (see
+    /// [`http_client`](ClientBuilder::http_client)).
+    pub fn configure_http(
+        mut self,
+        configure: impl Fn(reqwest::ClientBuilder) -> reqwest::ClientBuilder + Send + Sync + 'static,
+    ) -> Self {
+        self.configure_http = Some(Arc::new(configure));
+        self
+    }
+
     /// Uses the caller's own HTTP client (its proxies, TLS roots, pool).
+    /// Its own TLS settings apply: [`tls_roots`](ClientBuilder::tls_roots),
+    /// added roots and [`configure_http`](ClientBuilder::configure_http)
+    /// cannot be combined with it. A client built with this crate's
+    /// `reqwest` alone has no TLS crypto provider (and reqwest panics
+    /// building it): prefer `configure_http`, which starts from this
+    /// client's TLS configuration.
     ///
     /// Build it with `redirect(reqwest::redirect::Policy::none())`: the
     /// client made by [`ClientBuilder::build`] never lets the HTTP layer
@@ -318,17 +378,33 @@ impl ClientBuilder {
         }
         let base_url = base_url.trim_end_matches('/').to_owned();
         let base = reqwest::Url::parse(&base_url).map_err(|e| Error::invalid("base URL", e.to_string()))?;
-        let callers_http = self.http.is_some();
+        let callers_http = self.http.is_some() || self.configure_http.is_some();
         let http = match self.http {
+            Some(_)
+                if self.tls_roots != TlsRoots::default()
+                    || !self.root_certificates.is_empty()
+                    || self.configure_http.is_some() =>
+            {
+                return Err(Error::invalid(
+                    "HTTP client",
+                    "`tls_roots`, `add_root_certificate` and `configure_http` configure the client's own HTTP client: \
+                     with `http_client`, configure the client given",
+                ));
+            }
             Some(http) => http,
             None => {
                 // Redirects are the runtime's to follow (same origin, `GET`
-                // and `HEAD` only), never the HTTP layer's.
+                // and `HEAD` only), never the HTTP layer's. TLS is
+                // configured here, not by the machine (see `tls`).
                 let mut builder = reqwest::Client::builder()
+                    .tls_backend_preconfigured(tls::config(self.tls_roots, &self.root_certificates)?)
                     .redirect(reqwest::redirect::Policy::none())
                     .https_only(!self.allow_http);
                 if let Some(t) = self.connect_timeout {
                     builder = builder.connect_timeout(t);
+                }
+                if let Some(configure) = &self.configure_http {
+                    builder = configure(builder);
                 }
                 builder.build().map_err(|e| Error::transport(e, false))?
             }
@@ -698,16 +774,22 @@ impl Client {
         // and the URL without credentials in the error's `url` field.
         let failed = |e: reqwest::Error| {
             if e.is_timeout() {
-                Error::timeout(kind, limit.unwrap_or_default(), Some(Box::new(e.without_url()) as BoxError))
-            } else {
-                Error::Transport(Box::new(TransportError {
-                    sent: !e.is_connect(),
-                    source: Box::new(e.without_url()),
-                    url: Some(request.url.clone()),
-                    call: CallInfo::default(),
-                    retryable: true,
-                }))
+                return Error::timeout(kind, limit.unwrap_or_default(), Some(Box::new(e.without_url()) as BoxError));
             }
+            // A refused handshake refuses again: it is said as TLS's, and
+            // not retried.
+            let tls = tls::tls_error(&e).map(tls::explain);
+            let e = e.without_url();
+            Error::Transport(Box::new(TransportError {
+                sent: !e.is_connect(),
+                retryable: tls.is_none(),
+                source: match tls {
+                    Some(message) => Box::new(tls::TlsFailure { message, source: e }),
+                    None => Box::new(e),
+                },
+                url: Some(request.url.clone()),
+                call: CallInfo::default(),
+            }))
         };
         // A redirect is followed only to the same origin, only for a `GET`
         // or `HEAD` without a body: nothing is ever re-sent elsewhere, and
@@ -736,7 +818,7 @@ impl Client {
                     sent: true,
                     source: format!(
                         "the HTTP client followed a redirect to another origin ({}): its answer is not the API's; \
-                         give `ClientBuilder::http_client` a client built with `redirect(reqwest::redirect::Policy::none())`",
+                         build the HTTP client (`http_client`, `configure_http`) with `redirect(reqwest::redirect::Policy::none())`",
                         response.url().origin().ascii_serialization()
                     )
                     .into(),

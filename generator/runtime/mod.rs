@@ -24,6 +24,7 @@ mod pagination;
 mod poll;
 mod request;
 mod retry;
+mod tls;
 mod validate;
 mod values;
 
@@ -36,6 +37,7 @@ pub use error::{
 pub use pagination::{Items, Page, Pages};
 pub use poll::PollOptions;
 pub use retry::RetryPolicy;
+pub use tls::{Certificate, TlsRoots};
 pub use values::{Async, FilePart, IdempotencyKey, ResponseValue, UnknownValue};
 
 pub(crate) use client::{Call, Idempotency, RequestOptions};

@@ -240,6 +240,8 @@ async fn responses_generated_from_the_schemas_decode() {
 
 /// What Prism says of a request sent without the client's checks.
 async fn raw_post(body: Value) -> (u16, Option<String>) {
+    // This crate's reqwest has no TLS crypto of its own: the process's.
+    let _ = rustls::crypto::ring::default_provider().install_default();
     let response = hexpay::reqwest::Client::new()
         .post(format!("{}/v1/payments", prism_url()))
         .bearer_auth("conformance-token")

@@ -15,6 +15,10 @@
 //!   checked from scratch; then `cargo build --release` of a program that
 //!   calls one operation, with the crate whole and with only that
 //!   operation's feature, and the program's size.
+//! - `tls`: the TLS crypto providers side by side. The hexpay crate's
+//!   quickstart built from scratch (`cargo build --release`, dependencies
+//!   included) with ring and with aws-lc-rs: wall time, the binary's size,
+//!   and what the build ran (C compilers, cmake).
 
 use std::path::Path;
 use std::process::Command;
@@ -65,8 +69,11 @@ pub fn run_all(args: &[&str]) -> anyhow::Result<()> {
     let client_only = args == ["client"];
     let generator_only = args == ["generator"];
     let compile_only = args == ["compile"];
+    if args == ["tls"] {
+        return tls();
+    }
     if !args.is_empty() && !client_only && !generator_only && !compile_only {
-        bail!("usage: cargo xtask bench [generator|compile|client]");
+        bail!("usage: cargo xtask bench [generator|compile|client|tls]");
     }
     if args.is_empty() || generator_only {
         generation()?;
@@ -676,4 +683,136 @@ fn one_call(
             .replace("{method}", method),
     )?;
     Ok(())
+}
+
+/// The crypto providers rustls can use, as the generated crate offers them:
+/// ring (its default) and aws-lc-rs (its `aws-lc-rs` feature, with ring
+/// taken out of the build so that only one provider is compiled).
+fn tls() -> anyhow::Result<()> {
+    let out = target_dir().join("bench-tls");
+    let mut rows = Vec::new();
+    for provider in ["ring", "aws-lc-rs"] {
+        let dir = out.join(provider);
+        let _ = std::fs::remove_dir_all(&dir);
+        let krate = dir.join("hexpay");
+        copy_dir(&root().join("generated"), &krate)?;
+        write_workspace(&dir, &["hexpay".to_owned()])?;
+        // Default features (every operation), and the provider's.
+        let mut features = String::new();
+        if provider == "aws-lc-rs" {
+            let manifest = krate.join("Cargo.toml");
+            let text = std::fs::read_to_string(&manifest)?;
+            let line = text
+                .lines()
+                .find(|l| l.starts_with("rustls = "))
+                .context("the crate has no rustls dependency")?;
+            let text = text.replace(line, &line.replace("\"ring\"", "\"aws-lc-rs\""));
+            std::fs::write(&manifest, text)?;
+            features.push_str("aws-lc-rs");
+        }
+        let target = dir.join("target");
+        println!("==> quickstart with {provider}: cargo build --release, from scratch");
+        let started = Instant::now();
+        let output = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()))
+            .args([
+                "build",
+                "--release",
+                "--example",
+                "quickstart",
+                "--features",
+                &features,
+                "-v",
+            ])
+            .arg("--manifest-path")
+            .arg(dir.join("Cargo.toml"))
+            .env("CARGO_TARGET_DIR", &target)
+            .output()
+            .context("cannot run cargo build")?;
+        let wall = started.elapsed();
+        if !output.status.success() {
+            bail!(
+                "the quickstart does not build with {provider}:\n{}",
+                String::from_utf8_lossy(&output.stderr)
+            );
+        }
+        let log = String::from_utf8_lossy(&output.stderr);
+        let crates = log
+            .lines()
+            .filter(|l| l.trim_start().starts_with("Compiling "))
+            .count();
+        let tree = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()))
+            .args([
+                "tree",
+                "-e",
+                "normal",
+                "--prefix",
+                "none",
+                "--features",
+                &features,
+            ])
+            .arg("--manifest-path")
+            .arg(dir.join("Cargo.toml"))
+            .output()
+            .context("cannot run cargo tree")?;
+        let tree = String::from_utf8_lossy(&tree.stdout);
+        let native: Vec<&str> = ["ring", "aws-lc-sys", "aws-lc-rs"]
+            .into_iter()
+            .filter(|c| tree.lines().any(|l| l.starts_with(&format!("{c} v"))))
+            .collect();
+        let binary = target.join("release/examples/quickstart");
+        let size = std::fs::metadata(&binary)
+            .with_context(|| format!("cannot read {}", binary.display()))?
+            .len();
+        // The C code's object files that the build scripts wrote.
+        let objects = count_files(&target.join("release/build"), "o");
+        rows.push(format!(
+            "{provider:<10} {:>7.1} s {:>8.2} MiB {crates:>7} {objects:>10}   {}",
+            wall.as_secs_f64(),
+            size as f64 / (1024.0 * 1024.0),
+            native.join(", ")
+        ));
+    }
+    println!("\nprovider      build    binary  crates  C objects   crypto crates");
+    for row in &rows {
+        println!("{row}");
+    }
+    println!(
+        "\n(cargo build --release of examples/quickstart.rs and everything it uses, one machine, \
+         {} jobs; the binary as built, symbols included)",
+        std::thread::available_parallelism()
+            .map_or(1, |n| n.get())
+            .min(2)
+    );
+    Ok(())
+}
+
+fn copy_dir(from: &Path, to: &Path) -> anyhow::Result<()> {
+    std::fs::create_dir_all(to)?;
+    for entry in std::fs::read_dir(from)? {
+        let entry = entry?;
+        let (source, dest) = (entry.path(), to.join(entry.file_name()));
+        if entry.file_type()?.is_dir() {
+            copy_dir(&source, &dest)?;
+        } else {
+            std::fs::copy(&source, &dest)?;
+        }
+    }
+    Ok(())
+}
+
+fn count_files(dir: &Path, extension: &str) -> usize {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return 0;
+    };
+    entries
+        .flatten()
+        .map(|e| {
+            let path = e.path();
+            if path.is_dir() {
+                count_files(&path, extension)
+            } else {
+                usize::from(path.extension().is_some_and(|x| x == extension))
+            }
+        })
+        .sum()
 }

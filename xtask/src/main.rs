@@ -41,11 +41,12 @@ tasks:
                      dependency (crates.io, through `cargo info`), or says in xtask/dependency-waivers.tsv why not
   suite              run the JSON Schema Test Suite (draft 2020-12) through a generated crate and compare
                      with generator/tests/json-schema-suite/EXPECTATIONS.tsv
-  bench [generator|compile|client]
+  bench [generator|compile|client|tls]
                      print figures: generation time and memory for github, stripe, oxide-nexus (3.0) and svix-3.1, prefect, lakekeeper (3.1),
                      cargo check time of their crates and of their features; (compile) before and after in one run:
                      the crates of the generator at 17ee785 (built from git) and of today's, progenitor's crate for
                      oxide-nexus, release builds of a one-call program; the client's per-request overhead and memory
+                     (tls) the hexpay quickstart built from scratch with ring and with aws-lc-rs: time, size, C code
   conformance        lint spec/hexpay.yaml with Redocly CLI, then run examples/quickstart.rs and the
                      conformance tests against Stoplight Prism serving the spec (both pinned, from npm)
   test               run every check: formatting, drift, clippy, tests, conformance, docs, fixtures,

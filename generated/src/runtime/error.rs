@@ -281,6 +281,15 @@ pub struct TransportError {
     pub(crate) retryable: bool,
 }
 
+impl TransportError {
+    /// Whether the failure is a refused TLS handshake: a certificate not
+    /// trusted or not for this host, or no TLS version in common. Such a
+    /// failure is not retried; its message says what to change.
+    pub fn is_tls(&self) -> bool {
+        super::tls::tls_error(&*self.source).is_some()
+    }
+}
+
 impl fmt::Display for TransportError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}: transport error after {} attempt(s): {}", self.call.describe(), self.call.attempts, chain(&*self.source))

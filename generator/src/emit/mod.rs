@@ -36,6 +36,7 @@ const RUNTIME: &[(&str, &str)] = &[
     ("poll.rs", include_str!("../../runtime/poll.rs")),
     ("request.rs", include_str!("../../runtime/request.rs")),
     ("retry.rs", include_str!("../../runtime/retry.rs")),
+    ("tls.rs", include_str!("../../runtime/tls.rs")),
     ("validate.rs", include_str!("../../runtime/validate.rs")),
     ("values.rs", include_str!("../../runtime/values.rs")),
 ];
@@ -643,9 +644,9 @@ fn emit_lib(
         #chrono
         pub use uuid;
         pub use runtime::{
-            ApiError, Async, CallInfo, Client, ClientBuilder, DecodeError, Error, FilePart,
+            ApiError, Async, CallInfo, Certificate, Client, ClientBuilder, DecodeError, Error, FilePart,
             IdempotencyKey, Items, Page, Pages, ResponseFuture,
-            PollOptions, ResponseValue, RetryPolicy, TimeoutError, TimeoutKind, TooLargeError,
+            PollOptions, ResponseValue, RetryPolicy, TimeoutError, TimeoutKind, TlsRoots, TooLargeError,
             TransportError, UnknownValue, ValidationError, Violation,
         };
         #[cfg(feature = "blocking")]

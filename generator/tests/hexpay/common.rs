@@ -271,7 +271,7 @@ impl RawServer {
 }
 
 /// Reads one request (head, and the body its `Content-Length` announces).
-pub async fn read_request(stream: &mut tokio::net::TcpStream) -> String {
+pub async fn read_request(stream: &mut (impl tokio::io::AsyncRead + Unpin)) -> String {
     use tokio::io::AsyncReadExt;
     let mut buf = Vec::new();
     let mut chunk = [0u8; 4096];

@@ -16,5 +16,6 @@ mod ownership;
 mod pagination;
 mod polling;
 mod retries;
+mod tls;
 mod validation;
 mod webhooks;
