@@ -5,9 +5,11 @@ use std::process::Command;
 use std::time::Instant;
 
 use anyhow::{Context as _, bail};
+use generator::diff::Impact;
 use generator::sync::{self, Mode};
 
 mod bench;
+mod compat;
 mod conformance;
 mod corpus;
 mod deps;
@@ -23,15 +25,18 @@ tasks:
                      crate's users since its version (release/hexpay.yaml), each change classified
                      breaking, compatible or internal, with the version bump it needs
     --check          write nothing; fail if generated/ is stale or the spec changed without a bump
-    --bump           apply the bump: the next version, a section of generated/CHANGELOG.md, and
-                     release/hexpay.yaml updated
+    --bump [LEVEL]   apply the bump: the next version, a section of generated/CHANGELOG.md, and
+                     release/hexpay.yaml updated; LEVEL (major, minor, patch) asks for at least that
+                     much, for a change of the generator or the runtime that the spec does not show
     --base REV       print the changes since spec/ at the git revision REV instead (for a PR)
     --markdown FILE  also write the changes as Markdown (a PR description)
   semver [NAME...]   check the change classification against cargo-semver-checks (installed into
                      target/tools/ on first use) on the spec changes of xtask/semver/scenarios.yaml,
                      and write the results into README.md
   release            check that hexpay can be released (clean tree, tests, version and changelog,
-                     cargo publish --dry-run), then print the tag and release notes; uploads nothing
+                     the code against the previous release with cargo-semver-checks and the majors of
+                     the dependencies its API exposes, cargo publish --dry-run), then print the tag
+                     and release notes; uploads nothing
   fixtures           generate every golden fixture into target/ and check that each crate builds without a warning
   corpus [NAME...]   generate a crate from every corpus document, 3.0 and 3.1 (or those named), check
                      each with warnings denied, print a table and compare with the folders' EXPECTATIONS.tsv
@@ -96,13 +101,28 @@ pub(crate) fn root() -> PathBuf {
 /// what changed for the crate's users since its version.
 fn codegen(args: &[&str]) -> anyhow::Result<()> {
     let (mut check, mut bump) = (false, false);
+    let mut at_least = None;
     let mut base = release::Base::Released;
     let mut markdown: Option<PathBuf> = None;
     let mut rest = args.iter();
     while let Some(arg) = rest.next() {
         match *arg {
             "--check" => check = true,
-            "--bump" => bump = true,
+            "--bump" => {
+                bump = true;
+                // An explicit level, for a change of the crate's code that
+                // the spec does not show (`release` checks it is enough).
+                let level = match rest.clone().next().copied() {
+                    Some("major") => Some(Impact::Breaking),
+                    Some("minor") => Some(Impact::Compatible),
+                    Some("patch") => Some(Impact::Internal),
+                    _ => None,
+                };
+                if level.is_some() {
+                    rest.next();
+                    at_least = level;
+                }
+            }
             "--base" => {
                 let rev = rest.next().context("--base takes a git revision")?;
                 base = release::Base::Revision((*rev).to_owned());
@@ -122,7 +142,7 @@ fn codegen(args: &[&str]) -> anyhow::Result<()> {
     let root = root();
     let (since_release, released) = release::changes(&root, &release::Base::Released)?;
     if bump {
-        match release::bump(&root, &since_release)? {
+        match release::bump(&root, &since_release, at_least)? {
             Some(next) => println!("bumped hexpay to {next}: see {}", release::CHANGELOG),
             None => println!("no API change since {released}: nothing to bump"),
         }

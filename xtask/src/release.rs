@@ -49,7 +49,7 @@ pub fn crate_version(root: &Path) -> anyhow::Result<String> {
 
 /// Each `## ` heading of a changelog: its line number and the version it
 /// names (the first word).
-fn versions(text: &str) -> Vec<(usize, String)> {
+pub(crate) fn versions(text: &str) -> Vec<(usize, String)> {
     text.lines()
         .enumerate()
         .filter_map(|(i, l)| l.strip_prefix("## ").map(|v| (i + 1, v)))
@@ -171,10 +171,26 @@ pub fn bump_name(impact: Impact) -> &'static str {
     }
 }
 
-/// Applies the bump the changes since the baseline need: a new changelog
-/// section, the baseline replaced by the spec. Returns the new version.
-pub fn bump(root: &Path, changes: &[Change]) -> anyhow::Result<Option<String>> {
-    let Some(largest) = diff::largest(changes) else {
+/// Applies the bump the changes since the baseline need (or `at_least`,
+/// when the crate's code asks for more than its spec: a runtime change):
+/// a new changelog section, the baseline replaced by the spec. Returns the
+/// new version.
+pub fn bump(
+    root: &Path,
+    changes: &[Change],
+    at_least: Option<Impact>,
+) -> anyhow::Result<Option<String>> {
+    let rank = |i: Impact| match i {
+        Impact::Internal => 0,
+        Impact::Compatible => 1,
+        Impact::Breaking => 2,
+    };
+    let from_spec = diff::largest(changes);
+    let Some(largest) = [from_spec, at_least]
+        .into_iter()
+        .flatten()
+        .max_by_key(|i| rank(*i))
+    else {
         return Ok(None);
     };
     let version = crate_version(root)?;
@@ -182,12 +198,19 @@ pub fn bump(root: &Path, changes: &[Change]) -> anyhow::Result<Option<String>> {
     let path = root.join(CHANGELOG);
     let text = std::fs::read_to_string(&path)?;
     let first = text.find("\n## ").map_or(text.len(), |i| i + 1);
-    let section = format!(
-        "## {next}\n\nA {} release: {}, since {version}.\n\n{}\n",
-        bump_name(largest),
-        diff::summary(changes),
-        diff::markdown_table(changes).trim_end()
-    );
+    let section = if changes.is_empty() {
+        format!(
+            "## {next}\n\nA {} release of the client's code since {version}; the API is unchanged.\n",
+            bump_name(largest)
+        )
+    } else {
+        format!(
+            "## {next}\n\nA {} release: {}, since {version}.\n\n{}\n",
+            bump_name(largest),
+            diff::summary(changes),
+            diff::markdown_table(changes).trim_end()
+        )
+    };
     let updated = format!("{}{section}\n{}", &text[..first], &text[first..]);
     std::fs::write(&path, updated).with_context(|| format!("cannot write {}", path.display()))?;
     std::fs::copy(root.join(SPEC), root.join(BASELINE))
@@ -264,6 +287,7 @@ pub fn release(root: &Path) -> anyhow::Result<()> {
     if !git(&["tag", "--list", &tag])?.trim().is_empty() {
         bail!("{tag} is already tagged: bump the version first (`cargo xtask codegen --bump`)");
     }
+    check_code(root, &version)?;
     // `codegen --check` (staleness and unbumped changes) is the test
     // command's second step.
     crate::run("cargo xtask test", crate::cargo().args(["xtask", "test"]))?;
@@ -276,6 +300,44 @@ pub fn release(root: &Path) -> anyhow::Result<()> {
     println!("    cargo publish -p hexpay\n");
     println!("Release notes ({CHANGELOG}, section {version}):\n");
     println!("{}", newest_section(&changelog));
+    Ok(())
+}
+
+/// The crate's code against the previous release's: the version must be
+/// enough for what cargo-semver-checks and the public dependencies say,
+/// beside the spec (which `codegen --check` holds to its bump).
+fn check_code(root: &Path, version: &str) -> anyhow::Result<()> {
+    let Some((previous, rev)) = crate::compat::previous_release(root, version)? else {
+        println!("==> hexpay {version} is the first release: no code to compare with");
+        return Ok(());
+    };
+    println!(
+        "==> the code against hexpay {previous} (generated/ at {rev}), with cargo-semver-checks"
+    );
+    let tool = crate::semver::tool()?;
+    let dir = crate::target_dir().join("release-check");
+    let _ = std::fs::remove_dir_all(&dir);
+    let (old, new) = (dir.join("old"), dir.join("new"));
+    let unpacked = dir.join("at-revision");
+    git_archive(&rev, &["generated", "Cargo.lock"], &unpacked)?;
+    std::fs::rename(unpacked.join("generated"), &old)?;
+    std::fs::copy(unpacked.join("Cargo.lock"), old.join("Cargo.lock"))?;
+    crate::bench::copy_dir(&root.join("generated"), &new)?;
+    std::fs::copy(root.join("Cargo.lock"), new.join("Cargo.lock"))?;
+    for side in [&old, &new] {
+        let manifest = side.join("Cargo.toml");
+        let text = std::fs::read_to_string(&manifest)?;
+        std::fs::write(&manifest, format!("{text}\n[workspace]\n"))?;
+    }
+    let finding = crate::compat::compare(&tool, &dir, &old, &new)?;
+    for reason in &finding.reasons {
+        println!("    {reason}");
+    }
+    crate::compat::verdict(&previous, version, &finding)?;
+    println!(
+        "    hexpay {version} is a {} release after {previous}: enough",
+        bump_name(crate::compat::bump_between(&previous, version)?)
+    );
     Ok(())
 }
 
@@ -346,7 +408,7 @@ mod tests {
 
         let (found, _) = changes(&dir, &Base::Released).unwrap();
         assert_eq!(diff::largest(&found), Some(Impact::Compatible));
-        assert_eq!(bump(&dir, &found).unwrap().as_deref(), Some("1.1.0"));
+        assert_eq!(bump(&dir, &found, None).unwrap().as_deref(), Some("1.1.0"));
         assert_eq!(crate_version(&dir).unwrap(), "1.1.0");
         let log = std::fs::read_to_string(dir.join(CHANGELOG)).unwrap();
         assert!(log.starts_with(CHANGELOG_HEAD), "{log}");
@@ -355,7 +417,7 @@ mod tests {
         // The baseline is the spec now: nothing left to bump.
         let (after, _) = changes(&dir, &Base::Released).unwrap();
         assert!(after.is_empty(), "{after:#?}");
-        assert_eq!(bump(&dir, &after).unwrap(), None);
+        assert_eq!(bump(&dir, &after, None).unwrap(), None);
         let _ = std::fs::remove_dir_all(&dir);
     }
 

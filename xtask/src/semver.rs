@@ -20,6 +20,9 @@ use generator::sync::{self, Mode};
 const TOOL_VERSION: &str = "0.51.0";
 
 const SCENARIOS: &str = "xtask/semver/scenarios.yaml";
+const RELEASES: &str = "xtask/semver/releases.yaml";
+const RELEASES_BEGIN: &str = "<!-- release-results: written by `cargo xtask semver` -->";
+const RELEASES_END: &str = "<!-- /release-results -->";
 const README: &str = "README.md";
 const BEGIN: &str = "<!-- semver-results: written by `cargo xtask semver` -->";
 const END: &str = "<!-- /semver-results -->";
@@ -155,9 +158,10 @@ pub fn run(names: &[&str]) -> anyhow::Result<()> {
     let root = crate::root();
     let tool = tool()?;
     let all = scenarios(&root)?;
+    let releases = release_scenarios(&root)?;
     for name in names {
-        if !all.iter().any(|s| s.name == *name) {
-            bail!("no scenario `{name}` in {SCENARIOS}");
+        if !all.iter().any(|s| s.name == *name) && !releases.iter().any(|s| s.name == *name) {
+            bail!("no scenario `{name}` in {SCENARIOS} or {RELEASES}");
         }
     }
     let chosen: Vec<&Scenario> = all
@@ -245,11 +249,24 @@ pub fn run(names: &[&str]) -> anyhow::Result<()> {
             }
         ));
     }
+    let chosen_releases: Vec<&ReleaseScenario> = releases
+        .iter()
+        .filter(|s| names.is_empty() || names.contains(&s.name.as_str()))
+        .collect();
+    let release_rows = run_releases(&root, &tool, &chosen_releases, &mut problems)?;
     if names.is_empty() {
         record(&root, &rows)?;
+        record_releases(&root, &release_rows)?;
     }
     if !problems.is_empty() {
         bail!("{}", problems.join("\n"));
+    }
+    println!(
+        "{} changes of the code: each refused one bump short, naming its item, and accepted with its bump",
+        chosen_releases.len()
+    );
+    if chosen.is_empty() {
+        return Ok(());
     }
     let explained = chosen.iter().filter(|s| s.why.is_some()).count();
     println!(
@@ -257,6 +274,195 @@ pub fn run(names: &[&str]) -> anyhow::Result<()> {
         chosen.len(),
         chosen.len() - explained
     );
+    Ok(())
+}
+
+/// A change of the crate's code (`xtask/semver/releases.yaml`).
+#[derive(Debug)]
+pub struct ReleaseScenario {
+    name: String,
+    change: String,
+    needs: Impact,
+    names: String,
+    baseline: Option<String>,
+    /// (file under generated/, text, replacement)
+    edits: Vec<(String, String, String)>,
+}
+
+fn release_scenarios(root: &Path) -> anyhow::Result<Vec<ReleaseScenario>> {
+    let path = root.join(RELEASES);
+    let text = std::fs::read_to_string(&path)
+        .with_context(|| format!("cannot read {}", path.display()))?;
+    let value: serde_json::Value =
+        serde_yaml::from_str(&text).with_context(|| format!("{} is not YAML", path.display()))?;
+    let items = value
+        .as_array()
+        .with_context(|| format!("{}: expected a list", path.display()))?;
+    let mut out = Vec::new();
+    for (i, item) in items.iter().enumerate() {
+        let text_of = |v: &serde_json::Value, key: &str| -> anyhow::Result<String> {
+            v.get(key)
+                .and_then(|v| v.as_str())
+                .map(str::to_owned)
+                .with_context(|| format!("{}: scenario {}: no `{key}`", path.display(), i + 1))
+        };
+        let needs = match text_of(item, "needs")?.as_str() {
+            "major" => Impact::Breaking,
+            "minor" => Impact::Compatible,
+            other => bail!(
+                "{}: scenario {}: `needs` is major or minor, not `{other}`",
+                path.display(),
+                i + 1
+            ),
+        };
+        let mut edits = Vec::new();
+        for edit in item
+            .get("edits")
+            .and_then(|e| e.as_array())
+            .into_iter()
+            .flatten()
+        {
+            edits.push((
+                text_of(edit, "file")?,
+                text_of(edit, "replace")?,
+                text_of(edit, "with")?,
+            ));
+        }
+        out.push(ReleaseScenario {
+            name: text_of(item, "name")?,
+            change: text_of(item, "change")?,
+            needs,
+            names: text_of(item, "names")?,
+            baseline: text_of(item, "baseline").ok(),
+            edits,
+        });
+    }
+    Ok(out)
+}
+
+/// Runs each change of the crate's code through the release check: the
+/// bump it needs, a release one bump short refused with the item named,
+/// a release of that bump accepted.
+fn run_releases(
+    root: &Path,
+    tool: &Path,
+    chosen: &[&ReleaseScenario],
+    problems: &mut Vec<String>,
+) -> anyhow::Result<Vec<String>> {
+    let dir = crate::target_dir().join("semver-releases");
+    let mut rows = Vec::new();
+    for s in chosen {
+        let started = Instant::now();
+        let (old, new) = (dir.join("old"), dir.join("new"));
+        for side in [&old, &new] {
+            let _ = std::fs::remove_dir_all(side);
+        }
+        match &s.baseline {
+            Some(rev) => {
+                let unpacked = dir.join("at-revision");
+                let _ = std::fs::remove_dir_all(&unpacked);
+                crate::release::git_archive(rev, &["generated", "Cargo.lock"], &unpacked)?;
+                std::fs::rename(unpacked.join("generated"), &old)?;
+                std::fs::copy(unpacked.join("Cargo.lock"), old.join("Cargo.lock"))?;
+            }
+            None => {
+                crate::bench::copy_dir(&root.join("generated"), &old)?;
+                std::fs::copy(root.join("Cargo.lock"), old.join("Cargo.lock"))?;
+            }
+        }
+        crate::bench::copy_dir(&root.join("generated"), &new)?;
+        std::fs::copy(root.join("Cargo.lock"), new.join("Cargo.lock"))?;
+        for (file, from, to) in &s.edits {
+            let path = new.join(file);
+            let text = std::fs::read_to_string(&path)
+                .with_context(|| format!("scenario `{}`: cannot read generated/{file}", s.name))?;
+            let found = text.matches(from.as_str()).count();
+            if found != 1 {
+                bail!(
+                    "scenario `{}`: the text to replace occurs {found} times in generated/{file}, not once:\n{from}",
+                    s.name
+                );
+            }
+            std::fs::write(&path, text.replacen(from.as_str(), to, 1))?;
+        }
+        for side in [&old, &new] {
+            let manifest = side.join("Cargo.toml");
+            let text = std::fs::read_to_string(&manifest)?;
+            std::fs::write(&manifest, format!("{text}\n[workspace]\n"))?;
+        }
+        let finding = crate::compat::compare(tool, &dir, &old, &new)?;
+        let found = finding.impact.map_or("none", Impact::as_str);
+        let (short, enough) = match s.needs {
+            Impact::Breaking => ("1.2.0", "2.0.0"),
+            _ => ("1.1.1", "1.2.0"),
+        };
+        let refused = crate::compat::verdict("1.1.0", short, &finding)
+            .err()
+            .map(|e| e.to_string());
+        let accepted = crate::compat::verdict("1.1.0", enough, &finding).is_ok();
+        let names_it = refused.as_deref().is_some_and(|m| m.contains(&s.names));
+        println!(
+            "{:<30} needs: {found:<10} 1.1.0 → {short}: {} 1.1.0 → {enough}: {} ({:.0} s)",
+            s.name,
+            if names_it {
+                "refused, named"
+            } else {
+                "NOT REFUSED AS IT SHOULD BE"
+            },
+            if accepted { "accepted" } else { "REFUSED" },
+            started.elapsed().as_secs_f64()
+        );
+        for reason in &finding.reasons {
+            println!("    {reason}");
+        }
+        if finding.impact != Some(s.needs) {
+            problems.push(format!(
+                "{}: the release check finds {found}, the scenario needs {}",
+                s.name,
+                s.needs.as_str()
+            ));
+        }
+        if !names_it {
+            problems.push(format!(
+                "{}: releasing 1.1.0 → {short} is not refused with `{}` named: {}",
+                s.name,
+                s.names,
+                refused.as_deref().unwrap_or("accepted")
+            ));
+        }
+        if !accepted {
+            problems.push(format!("{}: releasing 1.1.0 → {enough} is refused", s.name));
+        }
+        rows.push(format!(
+            "| `{}` | {} | {found} | {} | {} |",
+            s.name,
+            s.change,
+            if names_it {
+                "refused, naming it"
+            } else {
+                "**not refused**"
+            },
+            if accepted { "accepted" } else { "**refused**" },
+        ));
+    }
+    Ok(rows)
+}
+
+fn record_releases(root: &Path, rows: &[String]) -> anyhow::Result<()> {
+    let path = root.join(README);
+    let text = std::fs::read_to_string(&path)?;
+    let (Some(begin), Some(end)) = (text.find(RELEASES_BEGIN), text.find(RELEASES_END)) else {
+        bail!("{README} has no `{RELEASES_BEGIN}` … `{RELEASES_END}` section for the results");
+    };
+    let table = format!(
+        "{RELEASES_BEGIN}\n| Scenario | Change of the code | Release check | One bump short | Enough |\n| --- | --- | --- | --- | --- |\n{}\n",
+        rows.join("\n")
+    );
+    let updated = format!("{}{table}{}", &text[..begin], &text[end..]);
+    if updated != text {
+        std::fs::write(&path, updated)?;
+        println!("wrote the release results into {README}");
+    }
     Ok(())
 }
 
@@ -339,6 +545,29 @@ fn semver_checks(
     baseline: &Path,
     current: &Path,
 ) -> anyhow::Result<(String, Vec<String>)> {
+    let found = semver_checks_items(tool, dir, baseline, current)?;
+    Ok((found.bump, found.lints))
+}
+
+/// What cargo-semver-checks found between two crates.
+#[derive(Debug)]
+pub(crate) struct ToolFinding {
+    /// `major`, `minor` or `none`.
+    pub(crate) bump: String,
+    /// The lints that fired.
+    pub(crate) lints: Vec<String>,
+    /// Each item a lint names, as `lint: item` (without the file).
+    pub(crate) items: Vec<String>,
+}
+
+/// Runs cargo-semver-checks on `current` against `baseline` (two crates,
+/// each a workspace of its own), building in `dir/target`.
+pub(crate) fn semver_checks_items(
+    tool: &Path,
+    dir: &Path,
+    baseline: &Path,
+    current: &Path,
+) -> anyhow::Result<ToolFinding> {
     let output = Command::new(tool)
         .args([
             "semver-checks",
@@ -383,6 +612,39 @@ fn semver_checks(
                     .any(|w| w[1] == level && w[0].parse::<u32>().is_ok_and(|n| n > 0))
             })
     };
+    // "Failed in:" then one item per line, until a blank line (on
+    // stdout; cargo's progress goes to stderr).
+    let mut items = Vec::new();
+    let mut lint = "";
+    let mut listing = false;
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    for line in stdout.lines() {
+        if let Some(l) = line
+            .strip_prefix("--- failure ")
+            .or_else(|| line.strip_prefix("--- warning "))
+        {
+            lint = l.split(':').next().unwrap_or_default();
+            listing = false;
+        } else if line.trim() == "Failed in:" {
+            listing = true;
+        } else if listing && line.trim().is_empty() {
+            listing = false;
+        } else if listing {
+            let item = line.trim();
+            let item = item
+                .split(", previously in file ")
+                .next()
+                .unwrap_or(item)
+                .split(" in file ")
+                .next()
+                .unwrap_or(item)
+                .split(" in ")
+                .next()
+                .unwrap_or(item);
+            items.push(format!("{lint}: {item}"));
+        }
+    }
+    items.dedup();
     let found = if text.contains("requires new major version") || warned("major") {
         "major"
     } else if text.contains("requires new minor version") || warned("minor") {
@@ -392,12 +654,16 @@ fn semver_checks(
     } else {
         bail!("cargo-semver-checks failed:\n{text}");
     };
-    Ok((found.to_owned(), lints))
+    Ok(ToolFinding {
+        bump: found.to_owned(),
+        lints,
+        items,
+    })
 }
 
 /// The pinned cargo-semver-checks, installed under `target/tools/` if it
 /// is not there yet.
-fn tool() -> anyhow::Result<PathBuf> {
+pub(crate) fn tool() -> anyhow::Result<PathBuf> {
     let tools = crate::target_dir().join("tools");
     let bin = tools.join("bin/cargo-semver-checks");
     let version = Command::new(&bin)
