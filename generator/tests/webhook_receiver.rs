@@ -103,6 +103,8 @@ fn notification(id: &str, status: &str) -> String {
 
 /// POSTs `body` to the receiver as HexPay would; its status and text.
 async fn post(receiver: &Receiver, content_type: &str, body: String) -> (u16, String) {
+    // This crate's reqwest has no TLS crypto of its own: the process's.
+    let _ = rustls::crypto::ring::default_provider().install_default();
     let response = reqwest::Client::new()
         .post(format!("{}/webhooks/payment-notification", receiver.url))
         .header("content-type", content_type)

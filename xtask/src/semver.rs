@@ -256,6 +256,8 @@ pub fn run(names: &[&str]) -> anyhow::Result<()> {
     let release_rows = run_releases(&root, &tool, &chosen_releases, &mut problems)?;
     if names.is_empty() {
         record(&root, &rows)?;
+    }
+    if chosen_releases.len() == releases.len() {
         record_releases(&root, &release_rows)?;
     }
     if !problems.is_empty() {
