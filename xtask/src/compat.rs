@@ -325,6 +325,41 @@ fn collect_sources(dir: &Path, out: &mut Vec<PathBuf>) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// The two crates to compare, each a workspace of its own under `dir`:
+/// `generated/` at `rev` (today's when `None`) with that revision's lock
+/// file, and today's `generated/`.
+pub fn crates_to_compare(
+    root: &Path,
+    rev: Option<&str>,
+    dir: &Path,
+) -> anyhow::Result<(PathBuf, PathBuf)> {
+    let (old, new) = (dir.join("old"), dir.join("new"));
+    for side in [&old, &new] {
+        let _ = std::fs::remove_dir_all(side);
+    }
+    match rev {
+        Some(rev) => {
+            let unpacked = dir.join("at-revision");
+            let _ = std::fs::remove_dir_all(&unpacked);
+            crate::release::git_archive(rev, &["generated", "Cargo.lock"], &unpacked)?;
+            std::fs::rename(unpacked.join("generated"), &old)?;
+            std::fs::copy(unpacked.join("Cargo.lock"), old.join("Cargo.lock"))?;
+        }
+        None => {
+            crate::bench::copy_dir(&root.join("generated"), &old)?;
+            std::fs::copy(root.join("Cargo.lock"), old.join("Cargo.lock"))?;
+        }
+    }
+    crate::bench::copy_dir(&root.join("generated"), &new)?;
+    std::fs::copy(root.join("Cargo.lock"), new.join("Cargo.lock"))?;
+    for side in [&old, &new] {
+        let manifest = side.join("Cargo.toml");
+        let text = std::fs::read_to_string(&manifest)?;
+        std::fs::write(&manifest, format!("{text}\n[workspace]\n"))?;
+    }
+    Ok((old, new))
+}
+
 /// Where the version before `version` was released: the tag
 /// `hexpay-v<previous>` when it exists; otherwise the commit that bumped
 /// the changelog to `<previous>` (the crate as it was when it took that
@@ -332,21 +367,7 @@ fn collect_sources(dir: &Path, out: &mut Vec<PathBuf>) -> anyhow::Result<()> {
 /// version's code counts against this release, which errs on the side of
 /// asking for more). `None` when `version` is the first.
 pub fn previous_release(root: &Path, version: &str) -> anyhow::Result<Option<(String, String)>> {
-    let git = |args: &[&str]| -> anyhow::Result<String> {
-        let out = Command::new("git")
-            .args(args)
-            .current_dir(root)
-            .output()
-            .context("cannot run git")?;
-        if !out.status.success() {
-            bail!(
-                "git {} failed: {}",
-                args.join(" "),
-                String::from_utf8_lossy(&out.stderr).trim()
-            );
-        }
-        Ok(String::from_utf8_lossy(&out.stdout).trim().to_owned())
-    };
+    let git = |args: &[&str]| crate::release::git(root, args).map(|out| out.trim().to_owned());
     let changelog = std::fs::read_to_string(root.join(crate::release::CHANGELOG))?;
     let versions = crate::release::versions(&changelog);
     let Some(previous) = versions

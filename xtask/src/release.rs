@@ -245,24 +245,27 @@ fn newest_section(text: &str) -> String {
         .to_owned()
 }
 
+/// The output of `git ARGS` in `root`, or its error.
+pub(crate) fn git(root: &Path, args: &[&str]) -> anyhow::Result<String> {
+    let out = Command::new("git")
+        .args(args)
+        .current_dir(root)
+        .output()
+        .context("cannot run git")?;
+    if !out.status.success() {
+        bail!(
+            "git {} failed: {}",
+            args.join(" "),
+            String::from_utf8_lossy(&out.stderr).trim()
+        );
+    }
+    Ok(String::from_utf8_lossy(&out.stdout).into_owned())
+}
+
 /// `cargo xtask release`: every check a release needs, then the tag and
 /// the notes to publish. Uploads nothing.
 pub fn release(root: &Path) -> anyhow::Result<()> {
-    let git = |args: &[&str]| -> anyhow::Result<String> {
-        let out = Command::new("git")
-            .args(args)
-            .current_dir(root)
-            .output()
-            .context("cannot run git")?;
-        if !out.status.success() {
-            bail!(
-                "git {} failed: {}",
-                args.join(" "),
-                String::from_utf8_lossy(&out.stderr).trim()
-            );
-        }
-        Ok(String::from_utf8_lossy(&out.stdout).into_owned())
-    };
+    let git = |args: &[&str]| git(root, args);
     println!("==> the work tree is clean");
     let dirty = git(&["status", "--porcelain", "--untracked-files=normal"])?;
     if !dirty.trim().is_empty() {
@@ -316,19 +319,7 @@ fn check_code(root: &Path, version: &str) -> anyhow::Result<()> {
     );
     let tool = crate::semver::tool()?;
     let dir = crate::target_dir().join("release-check");
-    let _ = std::fs::remove_dir_all(&dir);
-    let (old, new) = (dir.join("old"), dir.join("new"));
-    let unpacked = dir.join("at-revision");
-    git_archive(&rev, &["generated", "Cargo.lock"], &unpacked)?;
-    std::fs::rename(unpacked.join("generated"), &old)?;
-    std::fs::copy(unpacked.join("Cargo.lock"), old.join("Cargo.lock"))?;
-    crate::bench::copy_dir(&root.join("generated"), &new)?;
-    std::fs::copy(root.join("Cargo.lock"), new.join("Cargo.lock"))?;
-    for side in [&old, &new] {
-        let manifest = side.join("Cargo.toml");
-        let text = std::fs::read_to_string(&manifest)?;
-        std::fs::write(&manifest, format!("{text}\n[workspace]\n"))?;
-    }
+    let (old, new) = crate::compat::crates_to_compare(root, Some(&rev), &dir)?;
     let finding = crate::compat::compare(&tool, &dir, &old, &new)?;
     for reason in &finding.reasons {
         println!("    {reason}");

@@ -355,25 +355,7 @@ fn run_releases(
     let mut rows = Vec::new();
     for s in chosen {
         let started = Instant::now();
-        let (old, new) = (dir.join("old"), dir.join("new"));
-        for side in [&old, &new] {
-            let _ = std::fs::remove_dir_all(side);
-        }
-        match &s.baseline {
-            Some(rev) => {
-                let unpacked = dir.join("at-revision");
-                let _ = std::fs::remove_dir_all(&unpacked);
-                crate::release::git_archive(rev, &["generated", "Cargo.lock"], &unpacked)?;
-                std::fs::rename(unpacked.join("generated"), &old)?;
-                std::fs::copy(unpacked.join("Cargo.lock"), old.join("Cargo.lock"))?;
-            }
-            None => {
-                crate::bench::copy_dir(&root.join("generated"), &old)?;
-                std::fs::copy(root.join("Cargo.lock"), old.join("Cargo.lock"))?;
-            }
-        }
-        crate::bench::copy_dir(&root.join("generated"), &new)?;
-        std::fs::copy(root.join("Cargo.lock"), new.join("Cargo.lock"))?;
+        let (old, new) = crate::compat::crates_to_compare(root, s.baseline.as_deref(), &dir)?;
         for (file, from, to) in &s.edits {
             let path = new.join(file);
             let text = std::fs::read_to_string(&path)
@@ -386,11 +368,6 @@ fn run_releases(
                 );
             }
             std::fs::write(&path, text.replacen(from.as_str(), to, 1))?;
-        }
-        for side in [&old, &new] {
-            let manifest = side.join("Cargo.toml");
-            let text = std::fs::read_to_string(&manifest)?;
-            std::fs::write(&manifest, format!("{text}\n[workspace]\n"))?;
         }
         let finding = crate::compat::compare(tool, &dir, &old, &new)?;
         let found = finding.impact.map_or("none", Impact::as_str);
@@ -450,35 +427,32 @@ fn run_releases(
     Ok(rows)
 }
 
-fn record_releases(root: &Path, rows: &[String]) -> anyhow::Result<()> {
-    let path = root.join(README);
-    let text = std::fs::read_to_string(&path)?;
-    let (Some(begin), Some(end)) = (text.find(RELEASES_BEGIN), text.find(RELEASES_END)) else {
-        bail!("{README} has no `{RELEASES_BEGIN}` … `{RELEASES_END}` section for the results");
-    };
-    let table = format!(
-        "{RELEASES_BEGIN}\n| Scenario | Change of the code | Release check | One bump short | Enough |\n| --- | --- | --- | --- | --- |\n{}\n",
-        rows.join("\n")
+/// Writes the spec scenarios' results table into README.md, between its markers.
+fn record(root: &Path, rows: &[String]) -> anyhow::Result<()> {
+    let head = format!(
+        "| Scenario | Spec change | `generator::diff` | cargo-semver-checks {TOOL_VERSION} | Agree |\n| --- | --- | --- | --- | --- |"
     );
-    let updated = format!("{}{table}{}", &text[..begin], &text[end..]);
-    if updated != text {
-        std::fs::write(&path, updated)?;
-        println!("wrote the release results into {README}");
-    }
-    Ok(())
+    record_table(root, (BEGIN, END), &head, rows)
 }
 
-/// Writes the results table into README.md, between its markers.
-fn record(root: &Path, rows: &[String]) -> anyhow::Result<()> {
+/// Writes the code changes' results table into README.md, between its markers.
+fn record_releases(root: &Path, rows: &[String]) -> anyhow::Result<()> {
+    let head = "| Scenario | Change of the code | Release check | One bump short | Enough |\n| --- | --- | --- | --- | --- |";
+    record_table(root, (RELEASES_BEGIN, RELEASES_END), head, rows)
+}
+
+fn record_table(
+    root: &Path,
+    (begin_marker, end_marker): (&str, &str),
+    head: &str,
+    rows: &[String],
+) -> anyhow::Result<()> {
     let path = root.join(README);
     let text = std::fs::read_to_string(&path)?;
-    let (Some(begin), Some(end)) = (text.find(BEGIN), text.find(END)) else {
-        bail!("{README} has no `{BEGIN}` … `{END}` section for the results");
+    let (Some(begin), Some(end)) = (text.find(begin_marker), text.find(end_marker)) else {
+        bail!("{README} has no `{begin_marker}` … `{end_marker}` section for the results");
     };
-    let table = format!(
-        "{BEGIN}\n| Scenario | Spec change | `generator::diff` | cargo-semver-checks {TOOL_VERSION} | Agree |\n| --- | --- | --- | --- | --- |\n{}\n",
-        rows.join("\n")
-    );
+    let table = format!("{begin_marker}\n{head}\n{}\n", rows.join("\n"));
     let updated = format!("{}{table}{}", &text[..begin], &text[end..]);
     if updated != text {
         std::fs::write(&path, updated)?;
