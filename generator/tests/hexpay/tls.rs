@@ -2,8 +2,9 @@
 //! authority and leaf certificates made by the test. What the client
 //! trusts by default (Mozilla's roots) refuses them; the CA added on the
 //! builder makes the same server trusted; a certificate for another host,
-//! an expired one and a server that speaks only TLS 1.0 or 1.1 are refused
-//! before any request is sent, as TLS failures that are not retried.
+//! an expired or not yet valid one and a server that speaks only TLS 1.0
+//! or 1.1 are refused before any request is sent, as TLS failures that are
+//! not retried.
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -250,46 +251,35 @@ async fn a_bundle_of_roots_is_read_whole() {
     client.get_payment(PAYMENT_ID.to_owned()).await.unwrap();
 }
 
+/// Certificates the trusted CA signed that still must not be accepted.
 #[tokio::test]
-async fn a_certificate_for_another_host_is_refused() {
+async fn a_certificate_for_another_host_or_out_of_date_is_refused() {
     let authority = Authority::new("Test CA");
-    let (leaf, key) = authority.leaf(&["elsewhere.example"], (-1, 30));
-    let server = TlsServer::start(
-        vec![leaf],
-        key,
-        &[&rustls::version::TLS13, &rustls::version::TLS12],
-    )
-    .await;
-    let message = refused(
-        builder(server.addr)
-            .add_root_certificate(authority.certificate())
-            .build()
-            .unwrap(),
-    )
-    .await;
-    assert!(message.contains("another host name"), "{message}");
-    assert!(server.requests().is_empty());
-}
-
-#[tokio::test]
-async fn an_expired_certificate_is_refused() {
-    let authority = Authority::new("Test CA");
-    let (leaf, key) = authority.leaf(&[HOST], (-30, -1));
-    let server = TlsServer::start(
-        vec![leaf],
-        key,
-        &[&rustls::version::TLS13, &rustls::version::TLS12],
-    )
-    .await;
-    let message = refused(
-        builder(server.addr)
-            .add_root_certificate(authority.certificate())
-            .build()
-            .unwrap(),
-    )
-    .await;
-    assert!(message.contains("validity period"), "{message}");
-    assert!(server.requests().is_empty());
+    for (names, days_valid, says) in [
+        (["elsewhere.example"], (-1, 30), "another host name"),
+        ([HOST], (-30, -1), "validity period"),
+        ([HOST], (1, 30), "validity period"),
+    ] {
+        let (leaf, key) = authority.leaf(&names, days_valid);
+        let server = TlsServer::start(
+            vec![leaf],
+            key,
+            &[&rustls::version::TLS13, &rustls::version::TLS12],
+        )
+        .await;
+        let message = refused(
+            builder(server.addr)
+                .add_root_certificate(authority.certificate())
+                .build()
+                .unwrap(),
+        )
+        .await;
+        assert!(
+            message.contains(says),
+            "{names:?} {days_valid:?}: {message}"
+        );
+        assert!(server.requests().is_empty());
+    }
 }
 
 #[tokio::test]
