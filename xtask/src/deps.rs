@@ -59,6 +59,11 @@ fn compat(version: &str) -> String {
     }
 }
 
+/// Whether a version is a pre-release (`0.24.0-dev.2`).
+fn is_prerelease(version: &str) -> bool {
+    version.split('+').next().is_some_and(|v| v.contains('-'))
+}
+
 /// The newest version of `name` on crates.io.
 fn newest(name: &str) -> anyhow::Result<String> {
     let output = cargo()
@@ -104,6 +109,10 @@ pub fn run() -> anyhow::Result<()> {
         let (want, have) = (compat(&requirement), compat(&latest));
         let status = if want == have {
             "current".to_owned()
+        } else if is_prerelease(&latest) {
+            // `cargo info` names a pre-release when it is the newest
+            // version: not a release a user is on yet.
+            format!("current ({latest} is a pre-release)")
         } else if waived.get(&name) == Some(&have) {
             format!("waits for {latest} (xtask/dependency-waivers.tsv)")
         } else {
@@ -144,5 +153,7 @@ mod tests {
         assert_eq!(compat("0.13.5"), "0.13");
         assert_eq!(compat("1.2.3"), "1");
         assert_eq!(compat("2"), "2");
+        assert!(is_prerelease("0.24.0-dev.2"));
+        assert!(!is_prerelease("0.23.46+build.1"));
     }
 }
