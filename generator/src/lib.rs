@@ -10,23 +10,19 @@
 //! [`generate`] runs all three; [`sync`] writes the files to a directory (or
 //! checks that it is up to date).
 
-pub mod bundle;
-pub mod diagnostics;
 pub mod diff;
 pub mod emit;
-pub mod load;
 pub mod lower;
 pub mod model;
 pub mod names;
-mod oas31;
-mod source_map;
+pub mod read;
 pub mod sync;
 
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
-pub use diagnostics::{Diagnostic, Diagnostics, Severity};
 pub use emit::gates::FeatureMode;
+pub use read::diagnostics::{self, Diagnostic, Diagnostics, Severity};
 
 /// How to generate.
 #[derive(Debug, Clone, Default)]
@@ -167,7 +163,7 @@ pub fn generate(text: &str, options: &Options) -> Result<Generated, Diagnostics>
 fn failure(
     text: &str,
     options: &Options,
-    sources: &[bundle::Source],
+    sources: &[read::source_map::Source],
     mut items: Vec<Diagnostic>,
 ) -> Diagnostics {
     if options.strict {
@@ -188,7 +184,7 @@ pub fn model(text: &str, options: &Options) -> Result<model::Api, Diagnostics> {
 struct Analysed {
     api: model::Api,
     warnings: Vec<Diagnostic>,
-    sources: Vec<bundle::Source>,
+    sources: Vec<read::source_map::Source>,
     load_time: Duration,
     lower_time: Duration,
 }
@@ -196,12 +192,13 @@ struct Analysed {
 /// Load and lower: the stages before emitting.
 fn analyse(text: &str, options: &Options) -> Result<Analysed, Diagnostics> {
     let file = options.source_name.as_str();
-    let fail_in = |items, sources: &[bundle::Source]| failure(text, options, sources, items);
+    let fail_in =
+        |items, sources: &[read::source_map::Source]| failure(text, options, sources, items);
     let started = Instant::now();
     let root_file = std::path::Path::new(file)
         .file_name()
         .and_then(|f| f.to_str());
-    let loaded = load::load_with(text, options.base_dir.as_deref(), root_file)
+    let loaded = read::load_with(text, options.base_dir.as_deref(), root_file)
         .map_err(|f| fail_in(f.problems, &f.sources))?;
     let fail = |items: Vec<Diagnostic>| fail_in(items, &loaded.sources);
     let load_time = started.elapsed();

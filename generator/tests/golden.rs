@@ -182,7 +182,7 @@ fn every_reported_place_is_in_its_document() {
     let mut checked = 0;
     for (name, path) in docs {
         let text = std::fs::read_to_string(&path).expect("a readable document");
-        let Ok(value) = generator::load::parse(&text) else {
+        let Ok(value) = generator::read::parse(&text) else {
             continue;
         };
         let mut opts = options(&name);
@@ -199,7 +199,7 @@ fn every_reported_place_is_in_its_document() {
                     else {
                         continue;
                     };
-                    generator::load::parse(&text).expect("a part that parses")
+                    generator::read::parse(&text).expect("a part that parses")
                 }
                 None => value.clone(),
             };

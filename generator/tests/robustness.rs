@@ -11,7 +11,7 @@
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};
 
-use generator::diagnostics::escape_token;
+use generator::read::pointer::escape_token;
 use serde_json::{Value, json};
 
 /// Mutants of each document.
@@ -177,7 +177,7 @@ fn unescape(token: &str) -> String {
 /// integer beyond 64 bits as the nearest float).
 fn load(path: &Path) -> Value {
     let text = std::fs::read_to_string(path).unwrap();
-    generator::load::parse(&text)
+    generator::read::parse(&text)
         .unwrap_or_else(|d| panic!("{} does not parse: {d:?}", path.display()))
 }
 

@@ -430,7 +430,7 @@ fn has_bidi_controls(text: &str) -> bool {
         .any(|(i, _)| {
             text.get(i..)
                 .and_then(|rest| rest.chars().next())
-                .is_some_and(|c| crate::load::BIDI_CONTROLS.contains(&c))
+                .is_some_and(|c| crate::read::BIDI_CONTROLS.contains(&c))
         })
 }
 
@@ -439,7 +439,7 @@ fn has_bidi_controls(text: &str) -> bool {
 fn escape_bidi(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 16);
     for c in text.chars() {
-        if crate::load::BIDI_CONTROLS.contains(&c) {
+        if crate::read::BIDI_CONTROLS.contains(&c) {
             out.push_str(&format!("\\u{{{:x}}}", c as u32));
         } else {
             out.push(c);

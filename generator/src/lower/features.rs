@@ -14,12 +14,13 @@
 
 use serde_json::Value;
 
-use super::Lowerer;
-use crate::diagnostics::{Diagnostic, join};
+use super::context::Lowerer;
 use crate::model::{
     Example, Field, HttpMethod, Pagination, ParamLocation, Parameter, Poll, Primitive,
     ResponseBody, SuccessType, TypeKind, TypeRef,
 };
+use crate::read::diagnostics::Diagnostic;
+use crate::read::pointer::join;
 
 /// The extension that marks an idempotency-key header.
 const IDEMPOTENCY_KEY: &str = "x-idempotency-key";
@@ -228,7 +229,7 @@ impl Lowerer<'_> {
 /// is not paginated (with a warning), since a page type reads one way.
 pub(super) fn one_reading_per_page(
     operations: &mut [crate::model::Operation],
-    warnings: &mut Vec<crate::diagnostics::Diagnostic>,
+    warnings: &mut Vec<crate::read::diagnostics::Diagnostic>,
 ) {
     let mut seen: std::collections::BTreeMap<String, Pagination> =
         std::collections::BTreeMap::new();
@@ -269,7 +270,7 @@ impl Lowerer<'_> {
                 openapiv3::ReferenceOr::Reference { reference } => reference
                     .strip_prefix("#/components/examples/")
                     .and_then(|key| {
-                        let key = super::schema::unescape(key);
+                        let key = crate::read::pointer::unescape(key);
                         self.doc.components.as_ref()?.examples.get(&key)
                     })
                     .and_then(|e| match e {

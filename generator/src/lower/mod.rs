@@ -4,73 +4,28 @@
 //! resolves every `$ref`, names every type, operation and parameter, and
 //! collects every problem it meets before giving up.
 
+mod context;
 mod features;
 mod operation;
 mod recursion;
 mod schema;
 mod webhooks;
 
-use std::collections::{BTreeMap, BTreeSet};
-
 use openapiv3::{OpenAPI, ReferenceOr};
 
-use crate::diagnostics::{Diagnostic, join};
 use crate::model::{Api, SecurityKind, SecurityScheme};
-use crate::names::Namespace;
+use crate::read::diagnostics::Diagnostic;
+use crate::read::pointer::join;
 
-pub(crate) use schema::{percent_decode, unescape};
 pub(crate) use webhooks::linked_primitive;
 
-pub(crate) struct Lowerer<'a> {
-    doc: &'a OpenAPI,
-    /// The same document as JSON, for `$ref`s to places the typed model
-    /// does not name (`#/components/schemas/Event/properties/kind`).
-    raw: &'a serde_json::Value,
-    types: BTreeMap<String, crate::model::TypeDef>,
-    type_names: Namespace,
-    component_names: BTreeMap<String, String>,
-    nullable_components: BTreeSet<String>,
-    /// Types of inline schemas inside shared components, by JSON pointer.
-    shared_types: BTreeMap<String, crate::model::TypeRef>,
-    /// Types of the inline schemas lowered inside component schemas, and of
-    /// the places `$ref`s point into, by JSON pointer: a `$ref` to one of
-    /// them, and the schema itself, are one type.
-    inline_types: BTreeMap<String, crate::model::TypeRef>,
-    /// The `$ref` targets being lowered, to stop a reference to a place
-    /// inside itself.
-    resolving: BTreeSet<String>,
-    /// The names of the definitions (`$defs`, another file's component
-    /// schemas) being lowered or lowered, by pointer: a definition that
-    /// refers to itself, directly or through others, uses its name.
-    definition_names: BTreeMap<String, String>,
-    /// The definitions whose name a reference used while they were lowered.
-    recursed: BTreeSet<String>,
-    errors: Vec<Diagnostic>,
-    warnings: Vec<Diagnostic>,
-    /// Whether a pattern kept needs look-around.
-    lookaround: bool,
-}
+use context::Lowerer;
 
 /// Lowers `doc`; on failure returns every error (and warning) found.
-pub fn lower(loaded: &crate::load::Loaded) -> Result<(Api, Vec<Diagnostic>), Vec<Diagnostic>> {
+pub fn lower(loaded: &crate::read::Loaded) -> Result<(Api, Vec<Diagnostic>), Vec<Diagnostic>> {
     let doc = &loaded.doc;
     let raw = &loaded.raw;
-    let mut l = Lowerer {
-        doc,
-        raw,
-        types: BTreeMap::new(),
-        type_names: Namespace::default(),
-        component_names: BTreeMap::new(),
-        nullable_components: BTreeSet::new(),
-        shared_types: BTreeMap::new(),
-        inline_types: BTreeMap::new(),
-        resolving: BTreeSet::new(),
-        definition_names: BTreeMap::new(),
-        recursed: BTreeSet::new(),
-        errors: Vec::new(),
-        warnings: Vec::new(),
-        lookaround: false,
-    };
+    let mut l = Lowerer::new(doc, raw);
     l.name_components();
     l.lower_components();
     let security_schemes = l.security_schemes();
@@ -100,18 +55,6 @@ pub fn lower(loaded: &crate::load::Loaded) -> Result<(Api, Vec<Diagnostic>), Vec
         webhooks,
     };
     Ok((api, l.warnings))
-}
-
-/// The name hint of a schema inside a shared component (`/components/
-/// parameters/per-page/schema` → `PerPage`): named after the component, not
-/// after the first operation that uses it.
-pub(super) fn shared_hint(pointer: &str) -> Option<String> {
-    let rest = pointer.strip_prefix("/components/")?;
-    let mut parts = rest.split('/');
-    let section = parts.next()?;
-    let key = parts.next()?;
-    matches!(section, "parameters" | "requestBodies" | "responses")
-        .then(|| crate::names::camel(&schema::unescape(key)))
 }
 
 /// The first server's URL with its variables at their defaults, when absolute.

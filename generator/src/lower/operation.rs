@@ -5,14 +5,15 @@ use std::collections::BTreeMap;
 use indexmap::IndexMap;
 use openapiv3::{Components, ReferenceOr, StatusCode};
 
-use super::Lowerer;
-use crate::diagnostics::{Diagnostic, join};
+use super::context::Lowerer;
 use crate::model::{
     BodyEncoding, ErrorBodyVariant, HttpMethod, Operation, ParamLocation, Parameter, PathSegment,
     Primitive, QueryStyle, RequestBody, RequestContent, Response, ResponseBody, SecurityScheme,
     StatusMatch, SuccessType, TypeRef,
 };
 use crate::names::{self, Namespace};
+use crate::read::diagnostics::Diagnostic;
+use crate::read::pointer::join;
 
 /// Method names of the generated `Client` and blocking `Client` (the
 /// runtime's, private ones included, and `clone`, which generated code
@@ -210,7 +211,7 @@ impl<'a> Lowerer<'a> {
                     let prefix = format!("#/components/{section}/");
                     let target = reference
                         .strip_prefix(&prefix)
-                        .map(super::schema::unescape)
+                        .map(crate::read::pointer::unescape)
                         .and_then(|key| {
                             let found = self.doc.components.as_ref().map(pick)?.get(&key)?;
                             Some((found, join(&format!("/components/{section}"), &key)))
@@ -305,7 +306,7 @@ impl<'a> Lowerer<'a> {
                 .or(schema_example);
             let (ty, constraints) = match &data.format {
                 openapiv3::ParameterSchemaOrContent::Schema(schema) => {
-                    let hint = super::shared_hint(&ptr).unwrap_or(hint);
+                    let hint = super::context::shared_hint(&ptr).unwrap_or(hint);
                     let ty = self.lower_schema(schema, &join(&ptr, "schema"), &hint);
                     let constraints = match schema {
                         ReferenceOr::Item(s) => {
@@ -441,7 +442,8 @@ impl<'a> Lowerer<'a> {
         let (media_type, media) = pick_media(&body.content)?;
         let encoding = encoding_of(media_type);
         let media_ptr = join(&join(&ptr, "content"), media_type);
-        let hint = super::shared_hint(&ptr).unwrap_or_else(|| format!("{}Body", cx.builder_name));
+        let hint =
+            super::context::shared_hint(&ptr).unwrap_or_else(|| format!("{}Body", cx.builder_name));
         let typed = |l: &mut Self| match &media.schema {
             Some(schema) => l.lower_schema(schema, &join(&media_ptr, "schema"), &hint),
             None => TypeRef::Json,
@@ -501,7 +503,7 @@ impl<'a> Lowerer<'a> {
             let Some((response, ptr)) = self.resolve(r, "responses", |c| &c.responses, &ptr) else {
                 continue;
             };
-            let hint = super::shared_hint(&ptr);
+            let hint = super::context::shared_hint(&ptr);
             let hint = hint.unwrap_or_else(|| match status {
                 StatusMatch::Code(_) if status.is_success() && success_count == 1 => {
                     format!("{}Response", cx.builder_name)

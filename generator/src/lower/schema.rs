@@ -11,13 +11,14 @@ use openapiv3::{
 };
 use serde_json::Value;
 
-use super::Lowerer;
-use crate::diagnostics::{Diagnostic, join};
+use super::context::Lowerer;
 use crate::model::{
     Constraints, EnumVariant, Field, Primitive, TypeDef, TypeKind, TypeRef, UnionVariant,
 };
 use crate::names::{self, Namespace};
-use crate::oas31;
+use crate::read::diagnostics::Diagnostic;
+use crate::read::pointer::{join, percent_decode, unescape};
+use crate::read::translate::oas31;
 
 /// A schema's keywords, whatever shape `openapiv3` gave it.
 #[derive(Default)]
@@ -177,7 +178,7 @@ fn view(schema: &Schema) -> View<'_> {
 /// is: a member of `$defs` or `definitions`, or, in another file of the
 /// document, a component schema, a top-level member, or the whole file.
 fn is_definition(pointer: &str) -> bool {
-    if let Some(rest) = pointer.strip_prefix(&format!("/{}/", crate::bundle::BUNDLED))
+    if let Some(rest) = pointer.strip_prefix(&format!("/{}/", crate::read::pointer::BUNDLED))
         && rest.matches('/').count() <= 1
     {
         return true;
@@ -188,7 +189,7 @@ fn is_definition(pointer: &str) -> bool {
         Some("$defs" | "definitions") => true,
         Some("schemas") => {
             tokens.next() == Some("components")
-                && pointer.starts_with(&format!("/{}/", crate::bundle::BUNDLED))
+                && pointer.starts_with(&format!("/{}/", crate::read::pointer::BUNDLED))
         }
         _ => false,
     }
@@ -328,12 +329,12 @@ impl<'a> Lowerer<'a> {
             return ty.clone();
         }
         let Some(value) = self.raw.pointer(&target) else {
-            if !crate::bundle::is_unread(self.raw, &target) {
+            if !crate::read::pointer::is_unread(self.raw, &target) {
                 self.errors.push(Diagnostic::error(
                     join(pointer, "$ref"),
                     format!(
                         "dangling $ref `{}`: no such place in the document",
-                        crate::bundle::display_ref(reference)
+                        crate::read::pointer::display_ref(reference)
                     ),
                 ));
             }
@@ -346,7 +347,7 @@ impl<'a> Lowerer<'a> {
                     join(pointer, "$ref"),
                     format!(
                         "$ref `{}` does not point at a schema: {e}",
-                        crate::bundle::display_ref(reference)
+                        crate::read::pointer::display_ref(reference)
                     ),
                 ));
                 return TypeRef::Json;
@@ -362,7 +363,7 @@ impl<'a> Lowerer<'a> {
                 join(pointer, "$ref"),
                 format!(
                     "$ref `{}` refers to a place inside itself: read as any JSON value",
-                    crate::bundle::display_ref(reference)
+                    crate::read::pointer::display_ref(reference)
                 ),
             ));
             return TypeRef::Json;
@@ -431,7 +432,7 @@ impl<'a> Lowerer<'a> {
         let mut rest = tokens.as_slice();
         // Another file of the document: named inside it, or after it.
         if let [bundled, file, tail @ ..] = rest
-            && bundled == crate::bundle::BUNDLED
+            && bundled == crate::read::pointer::BUNDLED
         {
             rest = tail;
             if tail.is_empty() {
@@ -1358,35 +1359,4 @@ fn variant_name_for(ty: &TypeRef) -> String {
         TypeRef::Nullable(inner) | TypeRef::Boxed(inner) => variant_name_for(inner),
         TypeRef::Tuple(_) => "Tuple".into(),
     }
-}
-
-/// A `$ref`'s fragment with its percent-escapes decoded (`%7B` → `{`), as
-/// the JSON pointer it names.
-pub(crate) fn percent_decode(fragment: &str) -> String {
-    let bytes = fragment.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        let hex = |b: u8| (b as char).to_digit(16);
-        match (
-            bytes[i],
-            bytes.get(i + 1).copied().and_then(hex),
-            bytes.get(i + 2).copied().and_then(hex),
-        ) {
-            (b'%', Some(hi), Some(lo)) => {
-                out.push((hi * 16 + lo) as u8);
-                i += 3;
-            }
-            (b, _, _) => {
-                out.push(b);
-                i += 1;
-            }
-        }
-    }
-    String::from_utf8(out).unwrap_or_else(|_| fragment.to_owned())
-}
-
-/// Undoes JSON pointer escaping in one token.
-pub(crate) fn unescape(token: &str) -> String {
-    token.replace("~1", "/").replace("~0", "~")
 }

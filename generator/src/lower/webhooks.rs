@@ -4,14 +4,15 @@
 use openapiv3::{LinkOperation, PathItem, ReferenceOr, StatusCode};
 use serde_json::Value;
 
-use super::Lowerer;
+use super::context::Lowerer;
 use super::operation::OpContext;
-use crate::diagnostics::{Diagnostic, join};
 use crate::model::{
     ComparedField, Confirm, HttpMethod, LinkValue, Operation, ParamLocation, Primitive,
     RequestBody, RequestContent, ResponseBody, Shown, SuccessType, TypeKind, TypeRef, Webhook,
 };
 use crate::names::{self, Namespace};
+use crate::read::diagnostics::Diagnostic;
+use crate::read::pointer::join;
 
 /// Names the crate's `webhooks` module declares itself.
 const RESERVED: &[&str] = &["Notification", "WebhookError", "Unknown"];
@@ -193,7 +194,9 @@ impl<'a> Lowerer<'a> {
                     format!("the link names `{id}`, which is no operation of the document")
                 })?,
             LinkOperation::OperationRef(r) => {
-                let local = r.strip_prefix('#').map(super::schema::percent_decode);
+                let local = r
+                    .strip_prefix('#')
+                    .map(crate::read::pointer::percent_decode);
                 local
                     .and_then(|ptr| operations.iter().position(|o| o.pointer == ptr))
                     .ok_or_else(|| {
@@ -430,7 +433,7 @@ fn link_value(value: &Value) -> Result<LinkValue, String> {
             "" => Ok(LinkValue::Body(String::new())),
             _ => match rest.strip_prefix('#') {
                 Some(ptr) => {
-                    let ptr = super::schema::percent_decode(ptr);
+                    let ptr = crate::read::pointer::percent_decode(ptr);
                     if ptr.is_empty() || ptr.starts_with('/') {
                         Ok(LinkValue::Body(ptr))
                     } else {

@@ -11,25 +11,29 @@ use std::collections::{BTreeMap, BTreeSet};
 use yaml_rust2::parser::{Event, MarkedEventReceiver, Parser};
 use yaml_rust2::scanner::Marker;
 
-use crate::diagnostics::{Diagnostic, escape_token};
+use super::pointer::escape_token;
 
-/// Fills in the line of every diagnostic that has none, from its pointer or,
-/// when the pointer names something absent, its nearest present ancestor.
-pub fn locate(text: &str, items: &mut [Diagnostic]) {
-    let wanted: BTreeSet<String> = items
-        .iter()
-        .filter(|d| d.line.is_none())
-        .flat_map(|d| prefixes(&d.pointer))
-        .collect();
+/// Another file of the document.
+#[derive(Debug, Clone)]
+pub struct Source {
+    /// Its path relative to the root document's directory, `/`-separated.
+    pub name: String,
+    /// Its text.
+    pub text: String,
+}
+
+/// The 1-based line of each of `pointers` in `text`: of the place it names
+/// or, when that is absent, of its nearest present ancestor.
+pub fn locate(text: &str, pointers: &[&str]) -> Vec<Option<usize>> {
+    let wanted: BTreeSet<String> = pointers.iter().flat_map(|p| prefixes(p)).collect();
     if wanted.is_empty() {
-        return;
+        return Vec::new();
     }
     let lines = lines_of(text, &wanted);
-    for d in items.iter_mut().filter(|d| d.line.is_none()) {
-        d.line = prefixes(&d.pointer)
-            .rev()
-            .find_map(|p| lines.get(&p).copied());
-    }
+    pointers
+        .iter()
+        .map(|p| prefixes(p).rev().find_map(|p| lines.get(&p).copied()))
+        .collect()
 }
 
 /// `/a/b` → `""`, `/a`, `/a/b`.
@@ -328,9 +332,7 @@ mod tests {
     use super::*;
 
     fn line(text: &str, pointer: &str) -> Option<usize> {
-        let mut items = vec![Diagnostic::error(pointer, "x")];
-        locate(text, &mut items);
-        items[0].line
+        locate(text, &[pointer])[0]
     }
 
     #[test]

@@ -15,8 +15,8 @@
 
 use serde_json::{Map, Value, json};
 
-use crate::bundle::is_data_member;
-use crate::diagnostics::{Diagnostic, join};
+use crate::read::diagnostics::Diagnostic;
+use crate::read::pointer::{is_data_member, join};
 
 /// The member that carries a `const` value to lowering.
 pub(crate) const CONST: &str = "x-oas31-const";
@@ -29,11 +29,6 @@ pub(crate) const DEPENDENT_REQUIRED: &str = "x-oas31-dependent-required";
 
 /// The dialect OpenAPI 3.1 schemas use unless the document says otherwise.
 const DEFAULT_DIALECT: &str = "https://spec.openapis.org/oas/3.1/dialect/base";
-
-/// Whether `version` (the `openapi` member) is a 3.1 version.
-pub(crate) fn is_31(version: &str) -> bool {
-    version == "3.1" || version.starts_with("3.1.")
-}
 
 /// Rewrites the 3.1 document `root` in place into its 3.0 form; returns the
 /// warnings for what the Rust types cannot express.
@@ -188,7 +183,7 @@ fn inline_path_items(root: &mut Value, out: &mut Vec<Diagnostic>) {
             let Some(key) = reference.strip_prefix("#/components/pathItems/") else {
                 continue;
             };
-            let key = crate::lower::unescape(key);
+            let key = crate::read::pointer::unescape(key);
             match items.get(&key) {
                 Some(target) => {
                     let mut target = target.clone();
@@ -226,7 +221,7 @@ fn walk(value: &mut Value, at: &str, out: &mut Vec<Diagnostic>) {
                             schema(s, &join(&ptr, name), out);
                         }
                     }
-                } else if key == crate::bundle::BUNDLED && at.is_empty() {
+                } else if key == crate::read::pointer::BUNDLED && at.is_empty() {
                     bundled(member, &ptr, out);
                 } else if !is_data_member(key, at) && !key.starts_with("x-") {
                     walk(member, &ptr, out);

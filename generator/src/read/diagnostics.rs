@@ -2,7 +2,8 @@
 
 use std::fmt;
 
-use crate::source_map;
+use super::pointer::split_pointer;
+use super::source_map::{self, Source};
 
 /// How bad a problem is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -109,23 +110,23 @@ impl Diagnostics {
     pub fn with_sources(
         file: &str,
         text: &str,
-        sources: &[crate::bundle::Source],
+        sources: &[Source],
         mut items: Vec<Diagnostic>,
     ) -> Diagnostics {
         for d in &mut items {
-            if let Some((name, inner)) = crate::bundle::split_pointer(&d.pointer) {
+            if let Some((name, inner)) = split_pointer(&d.pointer) {
                 d.file = Some(name);
                 d.pointer = inner;
             }
         }
         let (mut own, mut others): (Vec<Diagnostic>, Vec<Diagnostic>) =
             items.into_iter().partition(|d| d.file.is_none());
-        source_map::locate(text, &mut own);
+        locate(text, &mut own);
         for source in sources {
             let (mut here, rest): (Vec<Diagnostic>, Vec<Diagnostic>) = others
                 .into_iter()
                 .partition(|d| d.file.as_deref() == Some(source.name.as_str()));
-            source_map::locate(&source.text, &mut here);
+            locate(&source.text, &mut here);
             own.extend(here);
             others = rest;
         }
@@ -159,12 +160,16 @@ impl fmt::Display for Diagnostics {
 
 impl std::error::Error for Diagnostics {}
 
-/// Escapes one JSON pointer token (RFC 6901).
-pub fn escape_token(token: &str) -> String {
-    token.replace('~', "~0").replace('/', "~1")
-}
-
-/// `base` with `token` appended.
-pub fn join(base: &str, token: &str) -> String {
-    format!("{base}/{}", escape_token(token))
+/// Fills in the line of every item that has none, from its pointer in `text`.
+fn locate(text: &str, items: &mut [Diagnostic]) {
+    let mut unplaced: Vec<&mut Diagnostic> =
+        items.iter_mut().filter(|d| d.line.is_none()).collect();
+    if unplaced.is_empty() {
+        return;
+    }
+    let pointers: Vec<&str> = unplaced.iter().map(|d| d.pointer.as_str()).collect();
+    let lines = source_map::locate(text, &pointers);
+    for (d, line) in unplaced.iter_mut().zip(lines) {
+        d.line = line;
+    }
 }

@@ -13,20 +13,10 @@ use std::path::{Component, Path, PathBuf};
 
 use serde_json::{Map, Value};
 
-use crate::diagnostics::{Diagnostic, escape_token, join};
-
-/// The member of the root that holds the other files, by path relative to
-/// the root document's directory (`/`-separated).
-pub const BUNDLED: &str = "x-bundled-files";
-
-/// Another file of the document.
-#[derive(Debug, Clone)]
-pub struct Source {
-    /// Its path relative to the root document's directory, `/`-separated.
-    pub name: String,
-    /// Its text.
-    pub text: String,
-}
+use super::diagnostics::Diagnostic;
+use super::parse::parse;
+use super::pointer::{BUNDLED, escape_token, is_data_member, join, percent_decode};
+use super::source_map::Source;
 
 /// Reads the files the document at `root` (in `base_dir`) refers to, and
 /// places them in it. Returns the files read, and the problems found.
@@ -74,7 +64,7 @@ pub fn bundle(
                 continue;
             }
         };
-        let mut value = match crate::load::parse(&text) {
+        let mut value = match parse(&text) {
             Ok(value) => value,
             Err(errors) => {
                 for mut e in errors {
@@ -291,74 +281,7 @@ fn target(reference: &str, file: &str) -> Result<Option<(String, String)>, Strin
 }
 
 fn percent_decoded(text: &str) -> PathBuf {
-    PathBuf::from(crate::lower::percent_decode(text))
-}
-
-/// A `$ref` as its document wrote it: a pointer below [`BUNDLED`] as the
-/// file and the pointer inside it (`schemas.yaml#/Pet`).
-pub fn display_ref(reference: &str) -> String {
-    match reference.strip_prefix('#').and_then(split_pointer) {
-        Some((file, inner)) => format!("{file}#{inner}"),
-        None => reference.to_owned(),
-    }
-}
-
-/// Whether the file of a pointer below [`BUNDLED`] could not be read (its
-/// place holds nothing; the loader has said why).
-pub(crate) fn is_unread(root: &Value, pointer: &str) -> bool {
-    split_pointer(pointer).is_some_and(|(file, _)| {
-        root.pointer(&format!("/{BUNDLED}/{}", escape_token(&file)))
-            .is_some_and(Value::is_null)
-    })
-}
-
-/// Whether the member `key` of the object at `at` holds data (an example, a
-/// default, an enum's or a const's values) rather than parts of the
-/// document. A member of a map of names (`properties`, `responses`, …) is
-/// always a part: a property may be called `default`, and so is a response.
-pub(crate) fn is_data_member(key: &str, at: &str) -> bool {
-    const NAME_MAPS: &[&str] = &[
-        "properties",
-        "patternProperties",
-        "$defs",
-        "definitions",
-        "schemas",
-        "responses",
-        "parameters",
-        "headers",
-        "examples",
-        "callbacks",
-        "webhooks",
-        "paths",
-        "pathItems",
-        "securitySchemes",
-        "requestBodies",
-        "links",
-        "content",
-        "encoding",
-        "mapping",
-        "variables",
-    ];
-    let mut tokens = at.rsplit('/');
-    let parent = tokens.next().unwrap_or_default();
-    // An Example object's `value` (under `examples/<name>`).
-    if key == "value" && tokens.next() == Some("examples") {
-        return true;
-    }
-    !NAME_MAPS.contains(&parent) && matches!(key, "example" | "default" | "enum" | "const")
-}
-
-/// The file and the pointer inside it of a pointer below [`BUNDLED`].
-pub(crate) fn split_pointer(pointer: &str) -> Option<(String, String)> {
-    let rest = pointer.strip_prefix(&format!("/{BUNDLED}/"))?;
-    let (token, inner) = rest.split_once('/').map_or((rest, ""), |(t, i)| (t, i));
-    let name = token.replace("~1", "/").replace("~0", "~");
-    let inner = if inner.is_empty() {
-        String::new()
-    } else {
-        format!("/{inner}")
-    };
-    Some((name, inner))
+    PathBuf::from(percent_decode(text))
 }
 
 #[cfg(test)]
@@ -384,14 +307,5 @@ mod tests {
             Ok(Some((String::new(), "/b".into())))
         );
         assert!(target("https://example.com/x.yaml", "").is_err());
-    }
-
-    #[test]
-    fn pointers_split_back() {
-        assert_eq!(
-            split_pointer("/x-bundled-files/defs~1a.yaml/components/x"),
-            Some(("defs/a.yaml".into(), "/components/x".into()))
-        );
-        assert_eq!(split_pointer("/components/x"), None);
     }
 }
