@@ -482,6 +482,8 @@ impl Idempotency {
     pub(crate) fn of(method: &Method) -> Idempotency {
         match *method {
             Method::GET | Method::HEAD | Method::PUT | Method::DELETE | Method::OPTIONS | Method::TRACE => Idempotency::Method,
+            // QUERY is safe and idempotent (draft-ietf-httpbis-safe-method-w-body).
+            _ if method.as_str() == "QUERY" => Idempotency::Method,
             _ => Idempotency::Unsafe,
         }
     }

@@ -25,6 +25,12 @@ pub(crate) enum QueryStyle {
     Form,
     Delimited(char),
     DeepObject,
+    /// OpenAPI 3.2's `in: querystring` as `application/x-www-form-urlencoded`:
+    /// the value's properties are the whole query string, arrays exploded.
+    Querystring,
+    /// `in: querystring` in any other media type (JSON): the whole query
+    /// string is the value's JSON text, percent-encoded.
+    QuerystringJson,
 }
 
 /// A request as the operation's parameters make it, before credentials: the
@@ -60,9 +66,32 @@ impl Request {
     /// Adds a query parameter, written in `style`.
     pub(crate) fn query<T: serde::Serialize + ?Sized>(&mut self, name: &str, value: &T, style: QueryStyle) -> Result<(), Error> {
         let value = to_json(name, value)?;
+        if matches!(style, QueryStyle::QuerystringJson) {
+            let text = value.to_string();
+            let encoded: String = form_urlencoded::byte_serialize(text.as_bytes()).collect();
+            // The space a form encoding writes `+` is `%20` here: the query
+            // string is not a form.
+            self.url.set_query(Some(&encoded.replace('+', "%20")));
+            return Ok(());
+        }
         let mut pairs = self.url.query_pairs_mut();
         match (&value, style) {
             (serde_json::Value::Null, _) => {}
+            (serde_json::Value::Object(map), QueryStyle::Querystring) => {
+                for (k, v) in map {
+                    match v {
+                        serde_json::Value::Null => {}
+                        serde_json::Value::Array(items) => {
+                            for item in items {
+                                pairs.append_pair(k, &scalar(item));
+                            }
+                        }
+                        other => {
+                            pairs.append_pair(k, &scalar(other));
+                        }
+                    }
+                }
+            }
             (serde_json::Value::Array(items), QueryStyle::FormExploded) => {
                 for item in items {
                     pairs.append_pair(name, &scalar(item));

@@ -230,7 +230,16 @@ fn analyse(text: &str, options: &Options) -> Result<Analysed, Diagnostics> {
 
 /// The title in kebab case, reduced to what a package name may hold.
 fn default_crate_name(title: &str) -> String {
-    names::kebab(title, "api", "api")
+    let mut name = names::kebab(title, "api", "api");
+    // A package name has at most 64 characters: a long title is cut at a
+    // word.
+    while name.len() > 64 {
+        match name.rfind('-') {
+            Some(i) => name.truncate(i),
+            None => name.truncate(64),
+        }
+    }
+    name
 }
 
 /// Whether `name` can be a Cargo package name whose library Rust can name.

@@ -253,7 +253,7 @@ pub struct Poll {
 }
 
 /// An HTTP method.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub enum HttpMethod {
     /// GET
     Get,
@@ -271,11 +271,16 @@ pub enum HttpMethod {
     Patch,
     /// TRACE
     Trace,
+    /// QUERY (OpenAPI 3.2's `query`: a safe, idempotent request with a body).
+    Query,
+    /// Any other method, as it travels (OpenAPI 3.2's `additionalOperations`;
+    /// an HTTP token, checked when the document is read).
+    Other(String),
 }
 
 impl HttpMethod {
     /// The method as it travels.
-    pub fn as_str(self) -> &'static str {
+    pub fn as_str(&self) -> &str {
         match self {
             HttpMethod::Get => "GET",
             HttpMethod::Put => "PUT",
@@ -285,6 +290,8 @@ impl HttpMethod {
             HttpMethod::Head => "HEAD",
             HttpMethod::Patch => "PATCH",
             HttpMethod::Trace => "TRACE",
+            HttpMethod::Query => "QUERY",
+            HttpMethod::Other(name) => name,
         }
     }
 }
@@ -322,6 +329,12 @@ pub enum QueryStyle {
     Delimited(char),
     /// `deepObject`: `o[k1]=v1&o[k2]=v2`.
     DeepObject,
+    /// OpenAPI 3.2's `in: querystring` in a form encoding: the value's
+    /// properties are the whole query string (`k1=v1&k2=v2`).
+    Querystring,
+    /// `in: querystring` in JSON: the whole query string is the value's
+    /// JSON text, percent-encoded.
+    QuerystringJson,
 }
 
 /// One parameter.

@@ -80,10 +80,14 @@ pub fn corpus_dir() -> PathBuf {
     root().join("generator/tests/corpus")
 }
 
-/// The corpus folders: OpenAPI 3.0, then 3.1. Each has its own
-/// `EXPECTATIONS.tsv`.
+/// The corpus folders: OpenAPI 3.0, 3.1, then 3.2 (the official schema's
+/// `pass` documents). Each has its own `EXPECTATIONS.tsv`.
 pub fn corpus_dirs() -> Vec<PathBuf> {
-    vec![corpus_dir(), root().join("generator/tests/corpus-31")]
+    vec![
+        corpus_dir(),
+        root().join("generator/tests/corpus-31"),
+        root().join("generator/tests/corpus-32"),
+    ]
 }
 
 /// A document's name in tables and in `EXPECTATIONS.tsv`: its path relative

@@ -7,8 +7,8 @@ use super::docs::{attrs, code, inner_attrs as attrs_inner, prose};
 use super::paths::Paths;
 use super::validation::Validation;
 use crate::model::{
-    Api, ErrorBodyVariant, Operation, ParamLocation, PathSegment, Primitive, QueryStyle,
-    RequestContent, ResponseBody, SecurityKind, StatusMatch, SuccessType, TypeRef,
+    Api, ErrorBodyVariant, HttpMethod, Operation, ParamLocation, PathSegment, Primitive,
+    QueryStyle, RequestContent, ResponseBody, SecurityKind, StatusMatch, SuccessType, TypeRef,
 };
 use crate::names::ident;
 
@@ -523,7 +523,16 @@ fn emit_execute(
     paths: Paths,
 ) -> (TokenStream, TokenStream) {
     let (some, ok) = (paths.some(), paths.ok());
-    let method = format_ident!("{}", op.method.as_str());
+    let method = match &op.method {
+        HttpMethod::Query | HttpMethod::Other(_) => {
+            let token = proc_macro2::Literal::byte_string(op.method.as_str().as_bytes());
+            quote!(::reqwest::Method::from_bytes(#token).expect("an HTTP method token, checked by the generator"))
+        }
+        standard => {
+            let name = format_ident!("{}", standard.as_str());
+            quote!(::reqwest::Method::#name)
+        }
+    };
     let wire_id = op.wire_id.as_str();
     let template = op.path.as_str();
     // The idempotency key: the builder's, the same for every attempt.
@@ -534,7 +543,7 @@ fn emit_execute(
             let header = p.wire_name.as_str();
             quote!(crate::runtime::Idempotency::Key(::std::clone::Clone::clone(&this.#field), #header))
         }
-        None => quote!(crate::runtime::Idempotency::of(&::reqwest::Method::#method)),
+        None => quote!(crate::runtime::Idempotency::of(&#method)),
     };
     // The headers the operation sets itself, with the method that sets each.
     let mut owned: Vec<TokenStream> = op
@@ -645,6 +654,10 @@ fn emit_execute(
                     QueryStyle::Form => quote!(crate::runtime::QueryStyle::Form),
                     QueryStyle::Delimited(c) => quote!(crate::runtime::QueryStyle::Delimited(#c)),
                     QueryStyle::DeepObject => quote!(crate::runtime::QueryStyle::DeepObject),
+                    QueryStyle::Querystring => quote!(crate::runtime::QueryStyle::Querystring),
+                    QueryStyle::QuerystringJson => {
+                        quote!(crate::runtime::QueryStyle::QuerystringJson)
+                    }
                 };
                 quote!(request.query(#wire, #value, #style)?;)
             }
@@ -712,7 +725,7 @@ fn emit_execute(
         let request = this.build_request();
         let call = crate::runtime::Call {
             operation: #wire_id,
-            method: ::reqwest::Method::#method,
+            method: #method,
             path: #template,
             auth: #auth,
             headers: &[#(#owned),*],

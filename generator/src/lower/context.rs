@@ -14,6 +14,8 @@ pub(crate) struct Lowerer<'a> {
     /// The same document as JSON, for `$ref`s to places the typed model
     /// does not name (`#/components/schemas/Event/properties/kind`).
     pub(super) raw: &'a serde_json::Value,
+    /// The operations `openapiv3` does not model, by Path Item pointer.
+    pub(super) extra: &'a crate::read::check::ExtraOperations,
     pub(super) types: BTreeMap<String, crate::model::TypeDef>,
     pub(super) type_names: Namespace,
     pub(super) component_names: BTreeMap<String, String>,
@@ -40,11 +42,12 @@ pub(crate) struct Lowerer<'a> {
 }
 
 impl<'a> Lowerer<'a> {
-    /// Nothing lowered yet of `doc` (`raw`: the same document as JSON).
-    pub(super) fn new(doc: &'a OpenAPI, raw: &'a serde_json::Value) -> Lowerer<'a> {
+    /// Nothing lowered yet of the document `loaded`.
+    pub(super) fn new(loaded: &'a crate::read::Loaded) -> Lowerer<'a> {
         Lowerer {
-            doc,
-            raw,
+            doc: &loaded.doc,
+            raw: &loaded.raw,
+            extra: &loaded.extra_operations,
             types: BTreeMap::new(),
             type_names: Namespace::default(),
             component_names: BTreeMap::new(),

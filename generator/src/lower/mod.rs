@@ -24,8 +24,7 @@ use context::Lowerer;
 /// Lowers `doc`; on failure returns every error (and warning) found.
 pub fn lower(loaded: &crate::read::Loaded) -> Result<(Api, Vec<Diagnostic>), Vec<Diagnostic>> {
     let doc = &loaded.doc;
-    let raw = &loaded.raw;
-    let mut l = Lowerer::new(doc, raw);
+    let mut l = Lowerer::new(loaded);
     l.name_components();
     l.lower_components();
     let security_schemes = l.security_schemes();
@@ -119,10 +118,20 @@ impl Lowerer<'_> {
                     (SecurityKind::Bearer, description)
                 }
             };
+            // OpenAPI 3.2 marks a scheme the API is retiring.
+            let deprecated = self
+                .raw
+                .pointer(&join(&pointer, "deprecated"))
+                .is_some_and(|d| d == &serde_json::Value::Bool(true));
+            let doc = match (doc.clone(), deprecated) {
+                (doc, false) => doc,
+                (Some(doc), true) => Some(format!("{doc}\n\n**Deprecated** by the API.")),
+                (None, true) => Some("**Deprecated** by the API.".to_owned()),
+            };
             out.push(SecurityScheme {
                 wire_name: name.clone(),
                 kind,
-                doc: doc.clone(),
+                doc,
             });
         }
         out

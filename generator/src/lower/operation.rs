@@ -84,10 +84,9 @@ impl<'a> Lowerer<'a> {
                     continue;
                 }
             };
-            let methods = methods_of(item);
-            for (method, op) in methods {
-                let Some(op) = op else { continue };
-                let pointer = join(&item_ptr, &method.as_str().to_ascii_lowercase());
+            let methods = methods_of(item, self.extra.get(&item_ptr));
+            for (method, rel, op) in methods {
+                let pointer = format!("{item_ptr}{rel}");
                 let wire_id = match &op.operation_id {
                     Some(id) => {
                         if let Some(first) = ids.get(id) {
@@ -150,8 +149,8 @@ impl<'a> Lowerer<'a> {
         if let Some(i) = idempotency_key {
             params[i].rust_name = IDEMPOTENCY_KEY_FIELD.to_owned();
         }
-        let pagination = self.pagination(&cx.pointer, cx.method, op, &params, &success);
-        let poll = self.poll(cx.method, &success);
+        let pagination = self.pagination(&cx.pointer, cx.method.clone(), op, &params, &success);
+        let poll = self.poll(cx.method.clone(), &success);
         Operation {
             wire_id: cx.wire_id,
             method_name: cx.method_name,
@@ -292,6 +291,10 @@ impl<'a> Lowerer<'a> {
                 idempotency_header = Some(name.clone());
             }
             let hint = format!("{}{}", cx.builder_name, names::camel(&name));
+            let querystring = data
+                .extensions
+                .get(crate::read::translate::oas32::QUERYSTRING)
+                .is_some_and(|v| v == &serde_json::Value::Bool(true));
             let schema_example = match &data.format {
                 openapiv3::ParameterSchemaOrContent::Schema(ReferenceOr::Item(s)) => {
                     super::features::schema_example(s)
@@ -316,11 +319,41 @@ impl<'a> Lowerer<'a> {
                     };
                     (ty, constraints)
                 }
+                openapiv3::ParameterSchemaOrContent::Content(content) if querystring => {
+                    // The whole query string: typed by its media type's schema.
+                    match content.iter().next() {
+                        Some((media, m)) => {
+                            let at = join(&join(&join(&ptr, "content"), media), "schema");
+                            let hint = super::context::shared_hint(&ptr).unwrap_or(hint);
+                            match &m.schema {
+                                Some(schema) => {
+                                    (self.lower_schema(schema, &at, &hint), Default::default())
+                                }
+                                None => (TypeRef::Json, Default::default()),
+                            }
+                        }
+                        None => (TypeRef::Json, Default::default()),
+                    }
+                }
                 openapiv3::ParameterSchemaOrContent::Content(_) => {
                     (TypeRef::Json, Default::default())
                 }
             };
             let style = match param {
+                openapiv3::Parameter::Query { .. } if querystring => {
+                    let form = match &data.format {
+                        openapiv3::ParameterSchemaOrContent::Content(c) => c
+                            .keys()
+                            .next()
+                            .is_some_and(|m| encoding_of(m) == BodyEncoding::Form),
+                        openapiv3::ParameterSchemaOrContent::Schema(_) => true,
+                    };
+                    if form {
+                        QueryStyle::Querystring
+                    } else {
+                        QueryStyle::QuerystringJson
+                    }
+                }
                 openapiv3::Parameter::Query { style, .. } => {
                     let explode = data
                         .explode
@@ -633,11 +666,15 @@ impl OpContext<'static> {
     }
 }
 
-/// A path item's operations, by method, in the model's order.
-pub(super) fn methods_of(
-    item: &openapiv3::PathItem,
-) -> [(HttpMethod, &Option<openapiv3::Operation>); 8] {
-    [
+/// A path item's operations, by method, in the model's order, each with
+/// its pointer relative to the item (`/get`, `/additionalOperations/LINK`).
+/// `extra` holds the item's operations `openapiv3` does not model (OpenAPI
+/// 3.2's `query` and `additionalOperations`), typed by the loader.
+pub(super) fn methods_of<'i>(
+    item: &'i openapiv3::PathItem,
+    extra: Option<&'i Vec<(String, openapiv3::Operation)>>,
+) -> Vec<(HttpMethod, String, &'i openapiv3::Operation)> {
+    let fixed = [
         (HttpMethod::Get, &item.get),
         (HttpMethod::Put, &item.put),
         (HttpMethod::Post, &item.post),
@@ -646,7 +683,22 @@ pub(super) fn methods_of(
         (HttpMethod::Head, &item.head),
         (HttpMethod::Patch, &item.patch),
         (HttpMethod::Trace, &item.trace),
-    ]
+    ];
+    let mut out: Vec<_> = fixed
+        .into_iter()
+        .filter_map(|(method, op)| {
+            let rel = format!("/{}", method.as_str().to_ascii_lowercase());
+            Some((method, rel, op.as_ref()?))
+        })
+        .collect();
+    for (rel, op) in extra.into_iter().flatten() {
+        let method = match rel.strip_prefix("/additionalOperations/") {
+            Some(name) => HttpMethod::Other(crate::read::pointer::unescape(name)),
+            None => HttpMethod::Query,
+        };
+        out.push((method, rel.clone(), op));
+    }
+    out
 }
 
 fn status_match(code: &StatusCode) -> StatusMatch {

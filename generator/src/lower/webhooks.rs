@@ -56,18 +56,17 @@ impl<'a> Lowerer<'a> {
         let mut variant_names = Namespace::with_reserved(RESERVED);
         let mut out = Vec::new();
         for (name, item_ptr, item) in items {
-            let methods = super::operation::methods_of(item);
-            let count = methods.iter().filter(|(_, op)| op.is_some()).count();
-            for (method, op) in methods {
-                let Some(op) = op else { continue };
-                let pointer = join(&item_ptr, &method.as_str().to_ascii_lowercase());
+            let methods = super::operation::methods_of(item, self.extra.get(&item_ptr));
+            let count = methods.len();
+            for (method, rel, op) in methods {
+                let pointer = format!("{item_ptr}{rel}");
                 let base = if count > 1 {
                     format!("{name} {}", method.as_str())
                 } else {
                     name.clone()
                 };
                 let rust_name = variant_names.claim(&names::camel(&base));
-                let cx = OpContext::for_webhook(method, pointer.clone(), &rust_name);
+                let cx = OpContext::for_webhook(method.clone(), pointer.clone(), &rust_name);
                 let payload = op
                     .request_body
                     .as_ref()

@@ -2,24 +2,29 @@
 //! operation without `responses`) is refused, then the document is
 //! deserialized into `openapiv3::OpenAPI`, every type error located.
 
+use std::collections::BTreeMap;
+
 use indexmap::IndexMap;
 use openapiv3::{PathItem, ReferenceOr};
 use serde_json::Value;
 
 use super::diagnostics::Diagnostic;
-use super::pointer::join;
-
-/// The methods of a Path Item, as members.
-pub(super) const METHODS: &[&str] = &[
-    "get", "put", "post", "delete", "options", "head", "patch", "trace",
-];
+use super::pointer::{self, join};
 
 /// The top-level `webhooks`, by name.
 pub(super) type Webhooks = IndexMap<String, ReferenceOr<PathItem>>;
 
-/// The typed document and its `webhooks`, or every type error, each at its
-/// deepest place.
-pub(super) fn typed(value: &Value) -> Result<(openapiv3::OpenAPI, Webhooks), Vec<Diagnostic>> {
+/// The operations `openapiv3` does not model (OpenAPI 3.2's `query` and
+/// `additionalOperations`), by the pointer of their Path Item, each with its
+/// pointer relative to the item (`/query`, `/additionalOperations/LINK`).
+pub type ExtraOperations = BTreeMap<String, Vec<(String, openapiv3::Operation)>>;
+
+/// The typed document, its `webhooks` and its extra operations, or every
+/// type error, each at its deepest place.
+pub(super) fn typed(
+    value: &Value,
+) -> Result<(openapiv3::OpenAPI, Webhooks, ExtraOperations), Vec<Diagnostic>> {
+    let (extra, mut extra_errors) = extra_operations(value);
     let webhooks = match value.get("webhooks") {
         None => Ok(IndexMap::new()),
         Some(w) => serde_json::from_value::<Webhooks>(w.clone()),
@@ -29,7 +34,8 @@ pub(super) fn typed(value: &Value) -> Result<(openapiv3::OpenAPI, Webhooks), Vec
     let doc = <openapiv3::OpenAPI as serde::Deserialize>::deserialize(value)
         .or_else(|_| serde_path_to_error::deserialize::<_, openapiv3::OpenAPI>(value));
     match (doc, webhooks) {
-        (Ok(doc), Ok(webhooks)) => Ok((doc, webhooks)),
+        (Ok(doc), Ok(webhooks)) if extra_errors.is_empty() => Ok((doc, webhooks, extra)),
+        (Ok(_), Ok(_)) => Err(extra_errors),
         (first, webhooks) => {
             let mut found = drill(value);
             if found.is_empty() {
@@ -42,6 +48,7 @@ pub(super) fn typed(value: &Value) -> Result<(openapiv3::OpenAPI, Webhooks), Vec
                     _ => {}
                 }
             }
+            found.append(&mut extra_errors);
             Err(found)
         }
     }
@@ -78,7 +85,7 @@ fn drill_section(root: &Value, section: &str) -> Vec<Diagnostic> {
                     let name = last_token(&key);
                     if name == "parameters" {
                         check_each::<ReferenceOr<Parameter>>(part, &key, &mut out);
-                    } else if METHODS.contains(&name.as_str()) {
+                    } else if pointer::METHODS.contains(&name.as_str()) {
                         let mut deeper = Vec::new();
                         for (section, sub) in entries(part, &key) {
                             match last_token(&section).as_str() {
@@ -184,14 +191,8 @@ pub(super) fn structure(root: &Value) -> Vec<Diagnostic> {
     if let Some(paths) = obj.get("paths").and_then(Value::as_object) {
         for (path, item) in paths {
             let item_ptr = join("/paths", path);
-            let Some(item) = item.as_object() else {
-                continue;
-            };
-            for method in METHODS {
-                let Some(op) = item.get(*method) else {
-                    continue;
-                };
-                let op_ptr = join(&item_ptr, method);
+            for (rel, op) in pointer::operations(item) {
+                let op_ptr = format!("{item_ptr}{rel}");
                 match op.get("responses") {
                     None => out.push(Diagnostic::error(op_ptr, "operation has no `responses`")),
                     Some(Value::Object(r)) if r.is_empty() => out.push(Diagnostic::warning(
@@ -218,4 +219,57 @@ fn pointer_of(path: &serde_path_to_error::Path) -> String {
         }
     }
     out
+}
+
+/// Every Path Item's operations that `openapiv3` does not model, typed;
+/// and the type errors found, each located. Path Items are in `paths`,
+/// `webhooks` and the callbacks of their operations.
+fn extra_operations(root: &Value) -> (ExtraOperations, Vec<Diagnostic>) {
+    let mut items: Vec<(String, &Value)> = Vec::new();
+    for section in ["paths", "webhooks"] {
+        for (name, item) in root
+            .get(section)
+            .and_then(Value::as_object)
+            .into_iter()
+            .flatten()
+        {
+            items.push((join(&format!("/{section}"), name), item));
+        }
+    }
+    let (mut out, mut errors) = (ExtraOperations::new(), Vec::new());
+    let mut i = 0;
+    while i < items.len() {
+        let (item_ptr, item) = items[i].clone();
+        i += 1;
+        for (rel, op) in pointer::operations(item) {
+            let op_ptr = format!("{item_ptr}{rel}");
+            // Callbacks hold Path Items of their own.
+            for (name, callback) in op
+                .get("callbacks")
+                .and_then(Value::as_object)
+                .into_iter()
+                .flatten()
+            {
+                for (expression, inner) in callback.as_object().into_iter().flatten() {
+                    items.push((
+                        join(&join(&join(&op_ptr, "callbacks"), name), expression),
+                        inner,
+                    ));
+                }
+            }
+            if !(rel == "/query" || rel.starts_with("/additionalOperations/")) {
+                continue;
+            }
+            let mut found = Vec::new();
+            check::<openapiv3::Operation>(op, &op_ptr, &mut found);
+            if found.is_empty() {
+                if let Ok(typed) = serde_json::from_value(op.clone()) {
+                    out.entry(item_ptr.clone()).or_default().push((rel, typed));
+                }
+            } else {
+                errors.append(&mut found);
+            }
+        }
+    }
+    (out, errors)
 }

@@ -5,9 +5,8 @@ use std::fmt::Write as _;
 
 use serde_json::Value;
 
-use super::check::METHODS;
 use super::diagnostics::Diagnostic;
-use super::pointer::{escape_token, join};
+use super::pointer::{self, escape_token, join};
 
 /// The readings of a document that is slightly off, each with a warning:
 /// a security requirement whose scopes are `null` (for `[]`), integer
@@ -19,11 +18,8 @@ pub(super) fn normalize(root: &mut Value) -> Vec<Diagnostic> {
     let mut requirements = vec!["/security".to_owned()];
     if let Some(paths) = root.get("paths").and_then(Value::as_object) {
         for (path, item) in paths {
-            let Some(item) = item.as_object() else {
-                continue;
-            };
-            for method in METHODS.iter().filter(|m| item.contains_key(**m)) {
-                requirements.push(join(&join(&join("/paths", path), method), "security"));
+            for (rel, _) in pointer::operations(item) {
+                requirements.push(join(&format!("{}{rel}", join("/paths", path)), "security"));
             }
         }
     }

@@ -16,7 +16,7 @@
 //! (pointer → line) and [`pointer`] (JSON pointers).
 
 pub mod bundle;
-mod check;
+pub mod check;
 pub mod diagnostics;
 mod lenient;
 mod parse;
@@ -46,6 +46,9 @@ pub struct Loaded {
     pub raw: Value,
     /// The top-level `webhooks` (OpenAPI 3.1), by name.
     pub webhooks: IndexMap<String, ReferenceOr<PathItem>>,
+    /// The operations of a method `openapiv3` does not model (3.2's
+    /// `query` and `additionalOperations`), by the pointer of their Path Item.
+    pub extra_operations: check::ExtraOperations,
     /// The other files read (a document split over several).
     pub sources: Vec<Source>,
     /// Warnings found on the way.
@@ -83,6 +86,7 @@ pub fn load_with(
     let fail = |problems, sources| Failed { problems, sources };
     let mut value = parse(text).map_err(|p| fail(p, Vec::new()))?;
     let version = translate::version(&value).map_err(|p| fail(vec![p], Vec::new()))?;
+    translate::prepare(&mut value, version);
     let (sources, deferred) = bundle::bundle(&mut value, base_dir, root_file);
     let mut problems = translate::translate(&mut value, version);
     problems.extend(check::structure(&value));
@@ -92,10 +96,11 @@ pub fn load_with(
         return Err(fail(problems, sources));
     }
     match check::typed(&value) {
-        Ok((doc, webhooks)) => Ok(Loaded {
+        Ok((doc, webhooks, extra_operations)) => Ok(Loaded {
             doc,
             raw: value,
             webhooks,
+            extra_operations,
             sources,
             warnings: problems,
             deferred,

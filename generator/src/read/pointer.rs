@@ -115,6 +115,33 @@ pub fn split_pointer(pointer: &str) -> Option<(String, String)> {
     Some((name, inner))
 }
 
+/// The methods a Path Item object names by a member of its own.
+pub const METHODS: &[&str] = &[
+    "get", "put", "post", "delete", "options", "head", "patch", "trace", "query",
+];
+
+/// The member of a Path Item object (OpenAPI 3.2) that holds operations of
+/// any other method, by the method's name as it travels.
+pub const ADDITIONAL_OPERATIONS: &str = "additionalOperations";
+
+/// The operations of a Path Item object, each with its pointer relative to
+/// the item (`/get`, `/query`, `/additionalOperations/LINK`), in that order.
+pub fn operations(item: &Value) -> Vec<(String, &Value)> {
+    let Some(map) = item.as_object() else {
+        return Vec::new();
+    };
+    let mut out: Vec<(String, &Value)> = METHODS
+        .iter()
+        .filter_map(|m| map.get(*m).map(|op| (format!("/{m}"), op)))
+        .collect();
+    if let Some(Value::Object(more)) = map.get(ADDITIONAL_OPERATIONS) {
+        for (name, op) in more {
+            out.push((join(&format!("/{ADDITIONAL_OPERATIONS}"), name), op));
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -53,9 +53,57 @@ pub(crate) fn translate(root: &mut Value) -> Vec<Diagnostic> {
     obj.insert("openapi".to_owned(), json!("3.0.3"));
     resolve_anchors(root);
     inline_path_items(root, &mut out);
+    mutual_tls(root, &mut out);
     optional_responses(root);
     walk(root, "", &mut out);
     out
+}
+
+/// A `mutualTLS` security scheme (3.1) is met by the TLS connection, not by
+/// anything a request carries: the scheme leaves the document, and the
+/// requirements that name it ask for nothing more, with a warning.
+fn mutual_tls(root: &mut Value, out: &mut Vec<Diagnostic>) {
+    let Some(Value::Object(schemes)) = root.pointer_mut("/components/securitySchemes") else {
+        return;
+    };
+    let names: Vec<String> = schemes
+        .iter()
+        .filter(|(_, s)| s.get("type").and_then(Value::as_str) == Some("mutualTLS"))
+        .map(|(name, _)| name.clone())
+        .collect();
+    for name in &names {
+        schemes.remove(name);
+        out.push(Diagnostic::warning(
+            join("/components/securitySchemes", name),
+            "a `mutualTLS` scheme: the client presents a TLS certificate, which the generated client does not set up; give it one through `ClientBuilder::configure_http` (reqwest's `identity`)",
+        ));
+    }
+    if names.is_empty() {
+        return;
+    }
+    let mut lists = vec!["/security".to_owned()];
+    for section in ["paths", "webhooks"] {
+        for (path, item) in root
+            .get(section)
+            .and_then(Value::as_object)
+            .into_iter()
+            .flatten()
+        {
+            for (rel, _) in crate::read::pointer::operations(item) {
+                lists.push(format!(
+                    "{}{rel}/security",
+                    join(&format!("/{section}"), path)
+                ));
+            }
+        }
+    }
+    for at in lists {
+        if let Some(Value::Array(requirements)) = root.pointer_mut(&at) {
+            for requirement in requirements.iter_mut().filter_map(Value::as_object_mut) {
+                requirement.retain(|name, _| !names.contains(name));
+            }
+        }
+    }
 }
 
 /// `responses` became optional in 3.1: an operation without them declares
@@ -66,13 +114,12 @@ fn optional_responses(root: &mut Value) {
             continue;
         };
         for item in items.values_mut() {
-            let Some(item) = item.as_object_mut() else {
-                continue;
-            };
-            for method in [
-                "get", "put", "post", "delete", "options", "head", "patch", "trace",
-            ] {
-                if let Some(Value::Object(op)) = item.get_mut(method) {
+            let operations: Vec<String> = crate::read::pointer::operations(item)
+                .into_iter()
+                .map(|(rel, _)| rel)
+                .collect();
+            for rel in operations {
+                if let Some(Value::Object(op)) = item.pointer_mut(&rel) {
                     op.entry("responses").or_insert_with(|| json!({}));
                 }
             }
@@ -213,7 +260,7 @@ fn walk(value: &mut Value, at: &str, out: &mut Vec<Diagnostic>) {
         Value::Object(map) => {
             for (key, member) in map.iter_mut() {
                 let ptr = join(at, key);
-                if key == "schema" || key == "contentSchema" {
+                if key == "schema" || key == "contentSchema" || key == "itemSchema" {
                     schema(member, &ptr, out);
                 } else if key == "schemas" && at.ends_with("/components") {
                     if let Value::Object(schemas) = member {

@@ -1,0 +1,389 @@
+//! OpenAPI 3.2 → the 3.1 form, which [`super::oas31`] then takes to the
+//! 3.0 form: 3.2 is a third translator in the chain, never a fork.
+//!
+//! Schemas are the same JSON Schema 2020-12 as in 3.1; what 3.2 adds is
+//! around them. The document is first checked against the official 3.2
+//! schema (`oas32-schema-base.yaml` and the files it names), each violation a located warning. Then:
+//!
+//! - `$self` is the base of the document's references: a `$ref` to a URI
+//!   below it is a reference to this document or to a file beside it
+//!   ([`resolve_self`], run before bundling);
+//! - `in: querystring` (the whole query string as one value) becomes
+//!   `in: query` marked [`QUERYSTRING`], which lowering reads; at most one
+//!   per operation, never beside `in: query` parameters;
+//! - `in: cookie` with `style: cookie` becomes `style: form`, which sends
+//!   the same `name=value` pair;
+//! - a Response without `description` (optional since 3.2) gets its
+//!   `summary`, or an empty one;
+//! - `query` and `additionalOperations` stay where they are: the loader's
+//!   check types them and lowering reads them (their names are checked
+//!   here: an HTTP token, not a method a fixed member names);
+//! - `itemSchema` is translated as a schema by [`super::oas31`];
+//! - tag `parent`/`kind`/`summary`, `deprecated` security schemes, the
+//!   OAuth device flow and response `summary` are members the typed model
+//!   ignores; lowering reads the ones that change the crate.
+
+use std::sync::OnceLock;
+
+use serde_json::{Map, Value, json};
+
+use crate::read::diagnostics::Diagnostic;
+use crate::read::pointer::{self, ADDITIONAL_OPERATIONS, is_data_member, join};
+
+/// The member that marks a query parameter as OpenAPI 3.2's `querystring`.
+pub(crate) const QUERYSTRING: &str = "x-oas32-querystring";
+
+/// The dialect 3.2 schemas use (any iteration of it) unless the document
+/// says otherwise.
+const DIALECT: &str = "https://spec.openapis.org/oas/3.2/dialect/";
+
+/// The official schemas of OpenAPI 3.2 documents, from the OpenAPI
+/// Initiative (Apache-2.0), by `$id`: the document with its Schema Objects
+/// in the OpenAPI dialect (`schema-base`), the document (`schema`), the
+/// dialect and its vocabulary (`meta`).
+const SCHEMAS: &[(&str, &str)] = &[
+    (
+        "https://spec.openapis.org/oas/3.2/schema-base/WORK-IN-PROGRESS",
+        include_str!("oas32-schema-base.yaml"),
+    ),
+    (
+        "https://spec.openapis.org/oas/3.2/schema/WORK-IN-PROGRESS",
+        include_str!("oas32-schema.yaml"),
+    ),
+    (
+        "https://spec.openapis.org/oas/3.2/dialect/WORK-IN-PROGRESS",
+        include_str!("oas32-dialect.yaml"),
+    ),
+    (
+        "https://spec.openapis.org/oas/3.2/meta/WORK-IN-PROGRESS",
+        include_str!("oas32-meta.yaml"),
+    ),
+];
+
+/// Serves [`SCHEMAS`] to the validator: nothing is fetched.
+struct Embedded;
+
+impl jsonschema::Retrieve for Embedded {
+    fn retrieve(
+        &self,
+        uri: &jsonschema::Uri<String>,
+    ) -> Result<Value, Box<dyn std::error::Error + Send + Sync>> {
+        let (_, text) = SCHEMAS
+            .iter()
+            .find(|(id, _)| *id == uri.as_str())
+            .ok_or_else(|| format!("no embedded schema {}", uri.as_str()))?;
+        Ok(serde_yaml::from_str(text)?)
+    }
+}
+
+/// `$ref`s below the document's `$self` become references relative to the
+/// document (`https://example.com/api/openapi#/components/schemas/Pet` →
+/// `#/components/schemas/Pet`; `https://example.com/api/pets.yaml` →
+/// `pets.yaml`), so that bundling reads them from beside it and never
+/// from the network.
+pub(crate) fn resolve_self(root: &mut Value) {
+    let Some(base) = root.get("$self").and_then(Value::as_str) else {
+        return;
+    };
+    let base = base.to_owned();
+    let dir = match base.rfind('/') {
+        Some(i) => base[..=i].to_owned(),
+        None => return,
+    };
+    rewrite(root, "", &|reference| {
+        let (target, fragment) = reference.split_once('#').unwrap_or((reference, ""));
+        if target == base {
+            return Some(format!("#{fragment}"));
+        }
+        let rest = target.strip_prefix(dir.as_str())?;
+        let fragment = if reference.contains('#') {
+            format!("#{fragment}")
+        } else {
+            String::new()
+        };
+        Some(format!("{rest}{fragment}"))
+    });
+}
+
+fn rewrite(value: &mut Value, at: &str, f: &dyn Fn(&str) -> Option<String>) {
+    match value {
+        Value::Object(map) => {
+            for (key, member) in map.iter_mut() {
+                if key == "$ref"
+                    && let Value::String(reference) = member
+                {
+                    if let Some(new) = f(reference) {
+                        *reference = new;
+                    }
+                } else if !is_data_member(key, at) && key != pointer::BUNDLED {
+                    rewrite(member, &join(at, key), f);
+                }
+            }
+        }
+        Value::Array(items) => {
+            for (i, item) in items.iter_mut().enumerate() {
+                rewrite(item, &join(at, &i.to_string()), f);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Rewrites the 3.2 document `root` in place into its 3.1 form; returns
+/// what it found to report.
+pub(crate) fn translate(root: &mut Value) -> Vec<Diagnostic> {
+    // Any iteration of the dialect is the one the embedded schemas name.
+    same_dialect(root, "");
+    let mut out = conformance(root);
+    let Some(obj) = root.as_object_mut() else {
+        return out;
+    };
+    if obj
+        .get("jsonSchemaDialect")
+        .and_then(Value::as_str)
+        .is_some_and(|d| d.starts_with(DIALECT))
+    {
+        obj.remove("jsonSchemaDialect");
+    }
+    obj.insert("openapi".to_owned(), json!("3.1.1"));
+    for section in ["paths", "webhooks"] {
+        let names: Vec<String> = root
+            .get(section)
+            .and_then(Value::as_object)
+            .map(|m| m.keys().cloned().collect())
+            .unwrap_or_default();
+        for name in names {
+            let at = join(&format!("/{section}"), &name);
+            path_item(root, &at, &mut out);
+        }
+    }
+    if let Some(Value::Object(items)) = root.pointer("/components/pathItems").cloned() {
+        for name in items.keys() {
+            path_item(root, &join("/components/pathItems", name), &mut out);
+        }
+    }
+    if let Some(Value::Object(params)) = root.pointer_mut("/components/parameters") {
+        for param in params.values_mut() {
+            parameter(param);
+        }
+    }
+    responses(root, "");
+    out
+}
+
+/// Checks the document against the official 3.2 schema: each violation, at
+/// its deepest place, is a warning (the generator reads on; `--strict`
+/// refuses the document).
+fn conformance(root: &Value) -> Vec<Diagnostic> {
+    static VALIDATOR: OnceLock<Option<jsonschema::Validator>> = OnceLock::new();
+    let validator = VALIDATOR.get_or_init(|| {
+        let schema: Value = serde_yaml::from_str(SCHEMAS[0].1).ok()?;
+        jsonschema::options()
+            .with_draft(jsonschema::Draft::Draft202012)
+            .with_retriever(Embedded)
+            .build(&schema)
+            .ok()
+    });
+    let Some(validator) = validator else {
+        return vec![Diagnostic::warning(
+            "",
+            "the OpenAPI 3.2 schema could not be compiled: the document is not checked against it",
+        )];
+    };
+    let mut found: Vec<(String, String)> = validator
+        .iter_errors(root)
+        .map(|e| (e.instance_path().as_str().to_owned(), e.to_string()))
+        .collect();
+    // The deepest place of each problem: a failure of a `oneOf` at a parent
+    // says less than the failures inside it.
+    found.sort();
+    found.dedup();
+    let deepest: Vec<&(String, String)> = found
+        .iter()
+        .filter(|(at, _)| {
+            !found
+                .iter()
+                .any(|(other, _)| other.starts_with(&format!("{at}/")))
+        })
+        .collect();
+    deepest
+        .into_iter()
+        .map(|(at, message)| {
+            let mut message = message.clone();
+            if message.len() > 300 {
+                let cut = (0..=300)
+                    .rev()
+                    .find(|i| message.is_char_boundary(*i))
+                    .unwrap_or(0);
+                message.truncate(cut);
+                message.push('…');
+            }
+            Diagnostic::warning(
+                at.clone(),
+                format!("does not follow the OpenAPI 3.2 schema: {message}"),
+            )
+        })
+        .collect()
+}
+
+/// `jsonSchemaDialect` and each Schema Object's `$schema` naming any
+/// iteration of the 3.2 dialect name the one the embedded schemas check.
+fn same_dialect(value: &mut Value, at: &str) {
+    match value {
+        Value::Object(map) => {
+            for (key, member) in map.iter_mut() {
+                if matches!(key.as_str(), "jsonSchemaDialect" | "$schema")
+                    && let Value::String(uri) = member
+                    && uri.starts_with(DIALECT)
+                {
+                    *uri = format!("{DIALECT}WORK-IN-PROGRESS");
+                } else if !is_data_member(key, at) {
+                    same_dialect(member, &join(at, key));
+                }
+            }
+        }
+        Value::Array(items) => {
+            for (i, item) in items.iter_mut().enumerate() {
+                same_dialect(item, &join(at, &i.to_string()));
+            }
+        }
+        _ => {}
+    }
+}
+
+/// One Path Item: its parameters, its operations' parameters, the names
+/// of its `additionalOperations`.
+fn path_item(root: &mut Value, at: &str, out: &mut Vec<Diagnostic>) {
+    let Some(item) = root.pointer(at).cloned() else {
+        return;
+    };
+    if let Some(Value::Object(more)) = item.get(ADDITIONAL_OPERATIONS) {
+        for name in more.keys() {
+            let place = join(&join(at, ADDITIONAL_OPERATIONS), name);
+            if !is_token(name) {
+                out.push(Diagnostic::error(
+                    place,
+                    format!("`{name}` is not an HTTP method name (a token of letters, digits and !#$%&'*+-.^_`|~)"),
+                ));
+            } else if pointer::METHODS.contains(&name.to_ascii_lowercase().as_str()) {
+                out.push(Diagnostic::error(
+                    place,
+                    format!(
+                        "`{name}` must be written as the Path Item's `{}` member, not among `additionalOperations`",
+                        name.to_ascii_lowercase()
+                    ),
+                ));
+            }
+        }
+    }
+    let shared = item.get("parameters").cloned().unwrap_or(Value::Null);
+    for (rel, op) in pointer::operations(&item) {
+        let op_at = format!("{at}{rel}");
+        let own = op.get("parameters").cloned().unwrap_or(Value::Null);
+        let mut querystrings = Vec::new();
+        let mut queries = Vec::new();
+        for (list, list_at) in [
+            (&shared, join(at, "parameters")),
+            (&own, join(&op_at, "parameters")),
+        ] {
+            for (i, param) in list.as_array().into_iter().flatten().enumerate() {
+                let place = join(&list_at, &i.to_string());
+                match location(root, param) {
+                    Some("querystring") => querystrings.push(place),
+                    Some("query") => queries.push(place),
+                    _ => {}
+                }
+            }
+        }
+        if querystrings.len() > 1 {
+            out.push(Diagnostic::error(
+                querystrings[1].clone(),
+                format!(
+                    "a second `in: querystring` parameter (the first is at {}): the query string is one value",
+                    querystrings[0]
+                ),
+            ));
+        }
+        if let (Some(qs), Some(q)) = (querystrings.first(), queries.first()) {
+            out.push(Diagnostic::error(
+                q.clone(),
+                format!("an `in: query` parameter beside the `in: querystring` one at {qs}: the query string is that one value"),
+            ));
+        }
+    }
+    // Rewrite the parameters in place (those `$ref`'d are rewritten among
+    // the components).
+    if let Some(Value::Array(list)) = root.pointer_mut(&join(at, "parameters")) {
+        list.iter_mut().for_each(parameter);
+    }
+    for (rel, _) in pointer::operations(&item) {
+        if let Some(Value::Array(list)) = root.pointer_mut(&format!("{at}{rel}/parameters")) {
+            list.iter_mut().for_each(parameter);
+        }
+    }
+}
+
+/// The `in` of a parameter, through a `$ref` to the components.
+fn location<'v>(root: &'v Value, param: &'v Value) -> Option<&'v str> {
+    let param = match param.get("$ref").and_then(Value::as_str) {
+        Some(r) => root.pointer(&pointer::percent_decode(r.strip_prefix('#')?))?,
+        None => param,
+    };
+    param.get("in").and_then(Value::as_str)
+}
+
+/// A parameter in its 3.1 form.
+fn parameter(param: &mut Value) {
+    let Some(map) = param.as_object_mut() else {
+        return;
+    };
+    match map.get("in").and_then(Value::as_str) {
+        Some("querystring") => {
+            map.insert("in".to_owned(), json!("query"));
+            map.insert(QUERYSTRING.to_owned(), json!(true));
+        }
+        Some("cookie") if map.get("style").and_then(Value::as_str) == Some("cookie") => {
+            map.insert("style".to_owned(), json!("form"));
+        }
+        _ => {}
+    }
+}
+
+/// Every Response object without a `description` gets its `summary` (or an
+/// empty one): the member became optional in 3.2.
+fn responses(value: &mut Value, at: &str) {
+    let Value::Object(map) = value else {
+        if let Value::Array(items) = value {
+            for (i, item) in items.iter_mut().enumerate() {
+                responses(item, &join(at, &i.to_string()));
+            }
+        }
+        return;
+    };
+    let is_map_of_responses = at.ends_with("/responses");
+    for (key, member) in map.iter_mut() {
+        let here = join(at, key);
+        if is_map_of_responses && let Value::Object(response) = member {
+            describe(response);
+        }
+        if !is_data_member(key, at) && !key.starts_with("x-") {
+            responses(member, &here);
+        }
+    }
+}
+
+fn describe(response: &mut Map<String, Value>) {
+    if response.contains_key("$ref") || response.contains_key("description") {
+        return;
+    }
+    let summary = response.get("summary").cloned().unwrap_or(json!(""));
+    response.insert("description".to_owned(), summary);
+}
+
+/// An HTTP token (RFC 9110): the name of a method.
+fn is_token(name: &str) -> bool {
+    !name.is_empty()
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b))
+}

@@ -1,0 +1,131 @@
+//! OpenAPI 3.2 input: the official schema's `fail` documents (each breaks
+//! one rule) get a located error or warning, never a panic; the `pass`
+//! documents are read without an error (`cargo xtask corpus` compiles
+//! their crates).
+
+use std::path::{Path, PathBuf};
+
+use generator::{Options, Severity};
+
+fn documents(dir: &str) -> Vec<PathBuf> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests")
+        .join(dir);
+    let mut out: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .unwrap()
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|e| e == "yaml"))
+        .collect();
+    out.sort();
+    out
+}
+
+fn generate(path: &Path) -> Result<generator::Generated, generator::Diagnostics> {
+    let text = std::fs::read_to_string(path).unwrap();
+    let options = Options {
+        source_name: path.file_name().unwrap().to_string_lossy().into_owned(),
+        ..Options::default()
+    };
+    generator::generate(&text, &options)
+}
+
+#[test]
+fn every_fail_document_gets_a_located_problem() {
+    let docs = documents("oas32-fail");
+    assert_eq!(docs.len(), 29, "the official fail documents");
+    let mut unlocated = Vec::new();
+    for path in &docs {
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        let items = match std::panic::catch_unwind(|| generate(path)) {
+            Err(_) => panic!("{name}: the generator panicked"),
+            Ok(Ok(generated)) => generated.warnings.items,
+            Ok(Err(diagnostics)) => diagnostics.items,
+        };
+        // The rule the document breaks is reported at a place in it: the
+        // document's own pointer (or the root, for a rule about the whole
+        // document), with a line.
+        let located = items.iter().any(|d| {
+            d.severity >= Severity::Warning
+                && d.line.is_some()
+                && (!d.pointer.is_empty()
+                    || name == "no_containers.yaml"
+                    || name == "unknown_container.yaml")
+        });
+        if !located {
+            unlocated.push(format!("{name}: {items:?}"));
+        }
+    }
+    assert!(
+        unlocated.is_empty(),
+        "fail documents without a located problem:\n{}",
+        unlocated.join("\n")
+    );
+}
+
+#[test]
+fn the_rules_a_client_depends_on_are_errors() {
+    // Two query strings, or one beside `in: query` parameters, cannot make
+    // one request; a fixed method among `additionalOperations` would be two
+    // operations of one method.
+    for (name, needle) in [
+        (
+            "operation-object-two-querystrings.yaml",
+            "a second `in: querystring` parameter",
+        ),
+        (
+            "path-item-object-two-querystrings.yaml",
+            "a second `in: querystring` parameter",
+        ),
+        (
+            "operation-object-query-with-querystring.yaml",
+            "beside the `in: querystring` one",
+        ),
+        (
+            "path-item-object-query-with-querystring.yaml",
+            "beside the `in: querystring` one",
+        ),
+        (
+            "path-item-object-conflicting-additional-operation.yaml",
+            "must be written as the Path Item's `post` member",
+        ),
+    ] {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/oas32-fail")
+            .join(name);
+        let diagnostics = generate(&path).expect_err(name);
+        assert!(
+            diagnostics
+                .items
+                .iter()
+                .any(|d| d.severity == Severity::Error
+                    && d.message.contains(needle)
+                    && d.line.is_some()),
+            "{name}: {diagnostics}"
+        );
+    }
+}
+
+#[test]
+fn every_pass_document_is_read_without_an_error() {
+    let docs = documents("corpus-32");
+    assert_eq!(docs.len(), 37, "the official pass documents");
+    for path in &docs {
+        if let Err(diagnostics) = generate(path) {
+            panic!("{}: {diagnostics}", path.display());
+        }
+    }
+}
+
+#[test]
+fn a_version_beyond_3_2_is_refused_by_name() {
+    let text = "openapi: 3.3.0\ninfo: {title: t, version: '1'}\npaths: {}\n";
+    let diagnostics = generator::generate(text, &Options::default()).unwrap_err();
+    assert!(
+        diagnostics
+            .to_string()
+            .contains("unsupported OpenAPI version `3.3.0`"),
+        "{diagnostics}"
+    );
+    assert!(diagnostics.to_string().contains("3.2.x"), "{diagnostics}");
+}
