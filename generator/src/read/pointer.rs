@@ -142,6 +142,26 @@ pub fn operations(item: &Value) -> Vec<(String, &Value)> {
     out
 }
 
+/// The pointer of every operation of the document's `paths` and
+/// `webhooks` (`/paths/~1pets/get`, `/webhooks/new/post`).
+pub fn all_operations(root: &Value) -> Vec<String> {
+    let mut out = Vec::new();
+    for section in ["paths", "webhooks"] {
+        for (name, item) in root
+            .get(section)
+            .and_then(Value::as_object)
+            .into_iter()
+            .flatten()
+        {
+            let item_ptr = join(&format!("/{section}"), name);
+            for (rel, _) in operations(item) {
+                out.push(format!("{item_ptr}{rel}"));
+            }
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -100,28 +100,16 @@ fn inline_callbacks(root: &mut Value) -> Vec<Diagnostic> {
         return out;
     };
     let mut places = Vec::new();
-    for section in ["paths", "webhooks"] {
-        for (path, item) in root
-            .get(section)
-            .and_then(Value::as_object)
-            .into_iter()
-            .flatten()
-        {
-            for (rel, op) in pointer::operations(item) {
-                for (name, callback) in op
-                    .get("callbacks")
-                    .and_then(Value::as_object)
-                    .into_iter()
-                    .flatten()
-                {
-                    if let Some(reference) = callback.get("$ref").and_then(Value::as_str) {
-                        let at = join(
-                            &format!("{}{rel}/callbacks", join(&format!("/{section}"), path)),
-                            name,
-                        );
-                        places.push((at, reference.to_owned()));
-                    }
-                }
+    for op_ptr in pointer::all_operations(root) {
+        let callbacks = root
+            .pointer(&format!("{op_ptr}/callbacks"))
+            .and_then(Value::as_object);
+        for (name, callback) in callbacks.into_iter().flatten() {
+            if let Some(reference) = callback.get("$ref").and_then(Value::as_str) {
+                places.push((
+                    join(&join(&op_ptr, "callbacks"), name),
+                    reference.to_owned(),
+                ));
             }
         }
     }

@@ -82,21 +82,11 @@ fn mutual_tls(root: &mut Value, out: &mut Vec<Diagnostic>) {
         return;
     }
     let mut lists = vec!["/security".to_owned()];
-    for section in ["paths", "webhooks"] {
-        for (path, item) in root
-            .get(section)
-            .and_then(Value::as_object)
+    lists.extend(
+        crate::read::pointer::all_operations(root)
             .into_iter()
-            .flatten()
-        {
-            for (rel, _) in crate::read::pointer::operations(item) {
-                lists.push(format!(
-                    "{}{rel}/security",
-                    join(&format!("/{section}"), path)
-                ));
-            }
-        }
-    }
+            .map(|op| format!("{op}/security")),
+    );
     for at in lists {
         if let Some(Value::Array(requirements)) = root.pointer_mut(&at) {
             for requirement in requirements.iter_mut().filter_map(Value::as_object_mut) {
@@ -109,20 +99,9 @@ fn mutual_tls(root: &mut Value, out: &mut Vec<Diagnostic>) {
 /// `responses` became optional in 3.1: an operation without them declares
 /// none (what 3.0 spells `responses: {}`).
 fn optional_responses(root: &mut Value) {
-    for section in ["paths", "webhooks"] {
-        let Some(Value::Object(items)) = root.get_mut(section) else {
-            continue;
-        };
-        for item in items.values_mut() {
-            let operations: Vec<String> = crate::read::pointer::operations(item)
-                .into_iter()
-                .map(|(rel, _)| rel)
-                .collect();
-            for rel in operations {
-                if let Some(Value::Object(op)) = item.pointer_mut(&rel) {
-                    op.entry("responses").or_insert_with(|| json!({}));
-                }
-            }
+    for op in crate::read::pointer::all_operations(root) {
+        if let Some(Value::Object(op)) = root.pointer_mut(&op) {
+            op.entry("responses").or_insert_with(|| json!({}));
         }
     }
 }
@@ -186,7 +165,7 @@ fn collect_ids(value: &Value, at: &str, out: &mut Vec<(String, String)>) {
 }
 
 /// Replaces each `$ref` for which `f` gives a new target.
-fn rewrite_refs(value: &mut Value, at: &str, f: &dyn Fn(&str) -> Option<String>) {
+pub(crate) fn rewrite_refs(value: &mut Value, at: &str, f: &dyn Fn(&str) -> Option<String>) {
     match value {
         Value::Object(map) => {
             if let Some(Value::String(reference)) = map.get_mut("$ref")

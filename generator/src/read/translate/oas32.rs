@@ -90,7 +90,7 @@ pub(crate) fn resolve_self(root: &mut Value) {
         Some(i) => base[..=i].to_owned(),
         None => return,
     };
-    rewrite(root, "", &|reference| {
+    super::oas31::rewrite_refs(root, "", &|reference| {
         let (target, fragment) = reference.split_once('#').unwrap_or((reference, ""));
         if target == base {
             return Some(format!("#{fragment}"));
@@ -103,30 +103,6 @@ pub(crate) fn resolve_self(root: &mut Value) {
         };
         Some(format!("{rest}{fragment}"))
     });
-}
-
-fn rewrite(value: &mut Value, at: &str, f: &dyn Fn(&str) -> Option<String>) {
-    match value {
-        Value::Object(map) => {
-            for (key, member) in map.iter_mut() {
-                if key == "$ref"
-                    && let Value::String(reference) = member
-                {
-                    if let Some(new) = f(reference) {
-                        *reference = new;
-                    }
-                } else if !is_data_member(key, at) && key != pointer::BUNDLED {
-                    rewrite(member, &join(at, key), f);
-                }
-            }
-        }
-        Value::Array(items) => {
-            for (i, item) in items.iter_mut().enumerate() {
-                rewrite(item, &join(at, &i.to_string()), f);
-            }
-        }
-        _ => {}
-    }
 }
 
 /// Rewrites the 3.2 document `root` in place into its 3.1 form; returns
