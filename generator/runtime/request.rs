@@ -78,19 +78,9 @@ impl Request {
         match (&value, style) {
             (serde_json::Value::Null, _) => {}
             (serde_json::Value::Object(map), QueryStyle::Querystring) => {
-                for (k, v) in map {
-                    match v {
-                        serde_json::Value::Null => {}
-                        serde_json::Value::Array(items) => {
-                            for item in items {
-                                pairs.append_pair(k, &scalar(item));
-                            }
-                        }
-                        other => {
-                            pairs.append_pair(k, &scalar(other));
-                        }
-                    }
-                }
+                form_pairs(map, |k, v| {
+                    pairs.append_pair(k, v);
+                });
             }
             (serde_json::Value::Array(items), QueryStyle::FormExploded) => {
                 for item in items {
@@ -147,19 +137,9 @@ impl Request {
         let value = to_json("body", body)?;
         let mut out = form_urlencoded::Serializer::new(String::new());
         if let serde_json::Value::Object(map) = &value {
-            for (k, v) in map {
-                match v {
-                    serde_json::Value::Null => {}
-                    serde_json::Value::Array(items) => {
-                        for item in items {
-                            out.append_pair(k, &scalar(item));
-                        }
-                    }
-                    other => {
-                        out.append_pair(k, &scalar(other));
-                    }
-                }
-            }
+            form_pairs(map, |k, v| {
+                out.append_pair(k, v);
+            });
         }
         self.body = Some((HeaderValue::from_static("application/x-www-form-urlencoded"), Bytes::from(out.finish())));
         Ok(())
@@ -488,6 +468,18 @@ fn scalar(value: &serde_json::Value) -> String {
         serde_json::Value::String(s) => s.clone(),
         serde_json::Value::Null => String::new(),
         other => other.to_string(),
+    }
+}
+
+/// An object as form pairs, in order: an array's items each under its
+/// key, null left out, anything else as its scalar text.
+fn form_pairs(map: &serde_json::Map<String, serde_json::Value>, mut pair: impl FnMut(&str, &str)) {
+    for (k, v) in map {
+        match v {
+            serde_json::Value::Null => {}
+            serde_json::Value::Array(items) => items.iter().for_each(|item| pair(k, &scalar(item))),
+            other => pair(k, &scalar(other)),
+        }
     }
 }
 

@@ -9,8 +9,9 @@ use std::sync::{Arc, Mutex};
 
 use fixture_oas32::types::{Filter, Search};
 
-/// A server answering every request with `body` (JSON, status 200); each
-/// request it read, head and body.
+/// A server answering its requests in turn with `answers` (status,
+/// content type, body; the last one again once they run out); each request
+/// it read, head and body.
 struct Server {
     base: String,
     seen: Arc<Mutex<Vec<String>>>,
@@ -18,13 +19,18 @@ struct Server {
 
 impl Server {
     fn start(body: &'static str) -> Server {
+        Server::answering(vec![(200, "application/json", body)])
+    }
+
+    fn answering(answers: Vec<(u16, &'static str, &'static str)>) -> Server {
         let listener = TcpListener::bind("127.0.0.1:0").unwrap();
         let base = format!("http://{}/v1", listener.local_addr().unwrap());
         let seen = Arc::new(Mutex::new(Vec::new()));
         let log = seen.clone();
         std::thread::spawn(move || {
-            for stream in listener.incoming() {
+            for (i, stream) in listener.incoming().enumerate() {
                 let Ok(mut stream) = stream else { return };
+                let (status, content_type, body) = answers[i.min(answers.len() - 1)];
                 let mut head = Vec::new();
                 let mut byte = [0u8; 1];
                 while !head.ends_with(b"\r\n\r\n") && stream.read(&mut byte).is_ok_and(|n| n == 1) {
@@ -42,7 +48,7 @@ impl Server {
                 let _ = stream.read_exact(&mut content);
                 log.lock().unwrap().push(format!("{head}{}", String::from_utf8_lossy(&content)));
                 let answer = format!(
-                    "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+                    "HTTP/1.1 {status} Status\r\ncontent-type: {content_type}\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
                     body.len()
                 );
                 let _ = stream.write_all(answer.as_bytes());
@@ -54,6 +60,11 @@ impl Server {
     fn client(&self) -> fixture_oas32::blocking::Client {
         fixture_oas32::Client::builder()
             .base_url(&self.base)
+            .retry_policy(
+                fixture_oas32::RetryPolicy::default()
+                    .with_initial_backoff(std::time::Duration::from_millis(1))
+                    .with_max_backoff(std::time::Duration::from_millis(5)),
+            )
             .allow_http(true)
             .bearer_token("token-1")
             .api_key("legacy-1")
@@ -131,4 +142,25 @@ fn a_cookie_of_style_cookie_is_a_name_value_pair() {
     let request = server.request();
     assert!(request.contains("\r\ncookie: theme=dark\r\n"), "{request}");
     assert!(request.contains("\r\nx-legacy-key: legacy-1\r\n"), "{request}");
+}
+
+const BAD_GATEWAY: (u16, &str, &str) = (502, "text/html", "<html><body>502 Bad Gateway</body></html>");
+
+#[test]
+fn a_query_is_retried_after_a_gateway_error_as_the_idempotent_method_it_is() {
+    let server = Server::answering(vec![BAD_GATEWAY, (200, "application/json", r#"{"items": []}"#)]);
+    let found = server.client().search_things(Search::new("red")).send().unwrap();
+    assert_eq!(found.attempts(), 2);
+    let seen = server.seen.lock().unwrap();
+    assert_eq!(seen.len(), 2);
+    assert!(seen.iter().all(|r| r.starts_with("QUERY /v1/things/search ") && r.ends_with(r#"{"text":"red"}"#)), "{seen:?}");
+}
+
+#[test]
+fn a_method_of_the_apis_own_is_not_retried_and_its_error_keeps_the_body() {
+    let server = Server::answering(vec![BAD_GATEWAY, (204, "application/json", "")]);
+    let err = server.client().link_thing("t1", "<https://x.test/t2>").send().unwrap_err();
+    assert_eq!(err.http_status().map(|s| s.as_u16()), Some(502), "{err}");
+    assert_eq!(err.raw_body().map(|b| b.as_ref()), Some(BAD_GATEWAY.2.as_bytes()));
+    assert_eq!(server.seen.lock().unwrap().len(), 1, "LINK may not be idempotent: one attempt");
 }
