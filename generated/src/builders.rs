@@ -54,6 +54,7 @@ impl<M> ListPayments<M> {
             headers: &[],
             idempotency: crate::runtime::Idempotency::of(&::reqwest::Method::GET),
             options: this.options,
+            accept: None,
         };
         crate::ResponseFuture::new(
             this.client.execute(call, request),
@@ -169,6 +170,7 @@ impl<M> CreatePayment<M> {
                 "X-Idempotency-Key",
             ),
             options: this.options,
+            accept: None,
         };
         crate::ResponseFuture::new(
             this.client.execute(call, request),
@@ -237,6 +239,7 @@ impl<M> GetPayment<M> {
             headers: &[],
             idempotency: crate::runtime::Idempotency::of(&::reqwest::Method::GET),
             options: this.options,
+            accept: None,
         };
         crate::ResponseFuture::new(
             this.client.execute(call, request),
@@ -314,6 +317,7 @@ impl<M> GetPaymentStatus<M> {
             headers: &[],
             idempotency: crate::runtime::Idempotency::of(&::reqwest::Method::GET),
             options: this.options,
+            accept: None,
         };
         crate::ResponseFuture::new(
             this.client.execute(call, request),
@@ -415,6 +419,7 @@ impl<M> CancelPayment<M> {
                 "X-Idempotency-Key",
             ),
             options: this.options,
+            accept: None,
         };
         crate::ResponseFuture::new(
             this.client.execute(call, request),
@@ -493,6 +498,7 @@ impl<M> ListPaymentMethods<M> {
             headers: &[],
             idempotency: crate::runtime::Idempotency::of(&::reqwest::Method::GET),
             options: this.options,
+            accept: None,
         };
         crate::ResponseFuture::new(
             this.client.execute(call, request),

@@ -33,6 +33,7 @@ struct Inner {
     deadline: Option<Duration>,
     retry: RetryPolicy,
     max_response_bytes: u64,
+    idle_timeout: Option<Duration>,
     /// Whether `http` is the caller's (`ClientBuilder::http_client`) or
     /// changed by the caller (`configure_http`): its redirect policy may
     /// follow redirects before the runtime sees them.
@@ -41,6 +42,9 @@ struct Inner {
 
 /// The default of [`ClientBuilder::max_response_bytes`]: 64 MiB.
 pub(crate) const DEFAULT_MAX_RESPONSE_BYTES: u64 = 64 * 1024 * 1024;
+
+/// The default of [`ClientBuilder::stream_idle_timeout`]: 5 minutes.
+pub(crate) const DEFAULT_IDLE_TIMEOUT: Duration = Duration::from_secs(300);
 
 /// How many same-origin redirects one attempt of a `GET` or `HEAD` follows.
 const MAX_REDIRECTS: usize = 5;
@@ -130,6 +134,7 @@ impl Client {
             retry: RetryPolicy::default(),
             user_agent: None,
             max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
+            idle_timeout: Some(DEFAULT_IDLE_TIMEOUT),
             tls_roots: TlsRoots::default(),
             root_certificates: Vec::new(),
             configure_http: None,
@@ -144,6 +149,16 @@ impl Client {
     /// The retry policy of every call that does not set its own.
     pub fn retry_policy(&self) -> RetryPolicy {
         self.inner.retry
+    }
+
+    /// The most bytes a response body (or one item of a stream) may hold.
+    pub(crate) fn max_response_bytes(&self) -> u64 {
+        self.inner.max_response_bytes
+    }
+
+    /// The longest a stream may send nothing.
+    pub(crate) fn idle_timeout(&self) -> Option<Duration> {
+        self.inner.idle_timeout
     }
 
     /// A request to `path` (already encoded) on this client's server.
@@ -166,6 +181,7 @@ pub struct ClientBuilder {
     retry: RetryPolicy,
     user_agent: Option<String>,
     max_response_bytes: u64,
+    idle_timeout: Option<Duration>,
     tls_roots: TlsRoots,
     root_certificates: Vec<Certificate>,
     configure_http: Option<ConfigureHttp>,
@@ -186,6 +202,7 @@ impl fmt::Debug for ClientBuilder {
             .field("deadline", &self.deadline)
             .field("retry", &self.retry)
             .field("max_response_bytes", &self.max_response_bytes)
+            .field("stream_idle_timeout", &self.idle_timeout)
             .field("tls_roots", &self.tls_roots)
             .field("root_certificates", &self.root_certificates.len())
             .field("configure_http", &self.configure_http.is_some())
@@ -278,6 +295,19 @@ impl ClientBuilder {
     /// retried.
     pub fn max_response_bytes(mut self, bytes: u64) -> Self {
         self.max_response_bytes = bytes;
+        self
+    }
+
+    /// The longest a streamed response (server-sent events, JSON Lines)
+    /// may send nothing (5 minutes by default; `None`: no limit). A stream
+    /// may rightly last hours, so the attempt's
+    /// [`timeout`](ClientBuilder::timeout) ends with its head; after that,
+    /// this limit runs from the last bytes received (a heartbeat comment
+    /// counts) and a stream past it ends with
+    /// [`TimeoutKind::Idle`](crate::TimeoutKind::Idle) (or, for a stream of
+    /// server-sent events that can resume, resumes). `Duration::MAX`: no limit.
+    pub fn stream_idle_timeout(mut self, limit: Duration) -> Self {
+        self.idle_timeout = Some(limit);
         self
     }
 
@@ -420,6 +450,7 @@ impl ClientBuilder {
                 deadline: self.deadline,
                 retry: self.retry,
                 max_response_bytes: self.max_response_bytes,
+                idle_timeout: self.idle_timeout,
                 callers_http,
             }),
         })
@@ -490,7 +521,7 @@ impl Idempotency {
 }
 
 /// One call of an operation: what the generated code knows about it.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub(crate) struct Call {
     /// The operationId.
     pub(crate) operation: &'static str,
@@ -504,6 +535,9 @@ pub(crate) struct Call {
     pub(crate) headers: &'static [(&'static str, &'static str)],
     pub(crate) idempotency: Idempotency,
     pub(crate) options: RequestOptions,
+    /// The `Accept` header, for an operation that answers in more than one
+    /// way (JSON, or a stream): which one this call asks for.
+    pub(crate) accept: Option<&'static str>,
 }
 
 impl Call {
@@ -522,7 +556,7 @@ impl Call {
 
     /// The call's extra headers, checked once: valid names and values, and
     /// none that the client or the operation sets itself.
-    fn extra_headers(&self) -> Result<HeaderMap, Error> {
+    pub(crate) fn extra_headers(&self) -> Result<HeaderMap, Error> {
         let mut out = HeaderMap::new();
         for (name, value) in &self.options.headers {
             let header = header_name(name)?;
@@ -569,6 +603,9 @@ impl Call {
         if api_key {
             return Some("is the API key: set it with `ClientBuilder::api_key`, not `extra_header`".to_owned());
         }
+        if name == "accept" && self.accept.is_some() {
+            return Some("says which answer the call asks for, and is set by the request builder's `send` or `stream`".to_owned());
+        }
         match name {
             "authorization" => {
                 Some("is set from the client's credentials (`ClientBuilder::bearer_token` and the like), not by `extra_header`".to_owned())
@@ -600,13 +637,25 @@ pub(crate) type ExecuteFuture =
 /// spawned or returned from a function.
 #[must_use = "a call does nothing until it is awaited"]
 pub struct ResponseFuture<T> {
-    sending: ExecuteFuture,
-    decode: fn(RawResponse) -> Result<ResponseValue<T>, Error>,
+    pending: Pending<T>,
+}
+
+enum Pending<T> {
+    /// A response read whole, then decoded.
+    Whole { sending: ExecuteFuture, decode: fn(RawResponse) -> Result<ResponseValue<T>, Error> },
+    /// Anything else: a stream being opened.
+    Other(std::pin::Pin<Box<dyn std::future::Future<Output = Result<ResponseValue<T>, Error>> + Send + 'static>>),
 }
 
 impl<T> ResponseFuture<T> {
     pub(crate) fn new(sending: ExecuteFuture, decode: fn(RawResponse) -> Result<ResponseValue<T>, Error>) -> Self {
-        ResponseFuture { sending, decode }
+        ResponseFuture { pending: Pending::Whole { sending, decode } }
+    }
+
+    pub(crate) fn boxed(
+        future: std::pin::Pin<Box<dyn std::future::Future<Output = Result<ResponseValue<T>, Error>> + Send + 'static>>,
+    ) -> Self {
+        ResponseFuture { pending: Pending::Other(future) }
     }
 }
 
@@ -620,11 +669,13 @@ impl<T> std::future::Future for ResponseFuture<T> {
     type Output = Result<ResponseValue<T>, Error>;
 
     fn poll(self: std::pin::Pin<&mut Self>, cx: &mut std::task::Context<'_>) -> std::task::Poll<Self::Output> {
-        let this = self.get_mut();
-        match this.sending.as_mut().poll(cx) {
-            std::task::Poll::Pending => std::task::Poll::Pending,
-            std::task::Poll::Ready(Ok(raw)) => std::task::Poll::Ready((this.decode)(raw)),
-            std::task::Poll::Ready(Err(e)) => std::task::Poll::Ready(Err(e)),
+        match &mut self.get_mut().pending {
+            Pending::Whole { sending, decode } => match sending.as_mut().poll(cx) {
+                std::task::Poll::Pending => std::task::Poll::Pending,
+                std::task::Poll::Ready(Ok(raw)) => std::task::Poll::Ready(decode(raw)),
+                std::task::Poll::Ready(Err(e)) => std::task::Poll::Ready(Err(e)),
+            },
+            Pending::Other(future) => future.as_mut().poll(cx),
         }
     }
 }
@@ -633,8 +684,57 @@ impl<T> std::future::Future for ResponseFuture<T> {
 /// retry loop: boxing the response would cost an allocation per attempt.
 #[allow(clippy::large_enum_variant)]
 enum Attempt {
-    Response(RawResponse),
+    Response(Answer),
     Failed(Error),
+}
+
+/// How an attempt reads a success response.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Reading {
+    /// Whole, under the attempt's time limit.
+    Whole,
+    /// Not at all: its body is a stream, read by the caller item by item.
+    /// The attempt's time limit ends with the response's head.
+    Stream,
+}
+
+/// A response: read whole, or (a success, read as a stream) with its body
+/// still to come.
+#[allow(clippy::large_enum_variant)]
+pub(crate) enum Answer {
+    Whole(RawResponse),
+    Open(Opened),
+}
+
+impl Answer {
+    fn status(&self) -> reqwest::StatusCode {
+        match self {
+            Answer::Whole(raw) => raw.status,
+            Answer::Open(open) => open.status,
+        }
+    }
+
+    fn headers(&self) -> &HeaderMap {
+        match self {
+            Answer::Whole(raw) => &raw.headers,
+            Answer::Open(open) => &open.headers,
+        }
+    }
+
+    fn set_call(&mut self, info: CallInfo) {
+        match self {
+            Answer::Whole(raw) => raw.call = info,
+            Answer::Open(open) => open.call = info,
+        }
+    }
+}
+
+/// A success response whose body is still to be read.
+pub(crate) struct Opened {
+    pub(crate) status: reqwest::StatusCode,
+    pub(crate) headers: HeaderMap,
+    pub(crate) response: reqwest::Response,
+    pub(crate) call: CallInfo,
 }
 
 impl Client {
@@ -664,11 +764,14 @@ impl Client {
             );
             // Without a subscriber that wants the span, the call is not
             // wrapped in it at all: tracing costs nothing to those who do not trace.
-            let result = if span.is_disabled() {
-                self.attempts(&call, &request, &extra).await
-            } else {
-                self.attempts(&call, &request, &extra).instrument(span.clone()).await
+            let attempts = async {
+                match self.attempts(&call, &request, &extra, Reading::Whole).await? {
+                    Answer::Whole(raw) => Ok(raw),
+                    // Only `Reading::Stream` opens a stream: not reached.
+                    Answer::Open(_) => Err(Error::transport("a streamed response where none was asked for", true)),
+                }
             };
+            let result = if span.is_disabled() { attempts.await } else { attempts.instrument(span.clone()).await };
             match &result {
                 Ok(r) => {
                     span.record("attempts", r.call.attempts);
@@ -682,14 +785,29 @@ impl Client {
         })
     }
 
-    async fn attempts(&self, call: &Call, request: &Request, extra: &HeaderMap) -> Result<RawResponse, Error> {
-        let inner = &*self.inner;
-        let started = Instant::now();
-        let deadline = call.options.deadline.or(inner.deadline);
-        let mut policy = call.options.retry.unwrap_or(inner.retry);
+    /// The retry policy of `call`: its own, or the client's, with its
+    /// `max_retries` if it set one.
+    pub(crate) fn policy(&self, call: &Call) -> RetryPolicy {
+        let mut policy = call.options.retry.unwrap_or(self.inner.retry);
         if let Some(n) = call.options.max_retries {
             policy.max_retries = n;
         }
+        policy
+    }
+
+    /// The attempts of one call, as its retry policy allows: the last
+    /// response (whatever its status) or the last failure.
+    pub(crate) async fn attempts(
+        &self,
+        call: &Call,
+        request: &Request,
+        extra: &HeaderMap,
+        reading: Reading,
+    ) -> Result<Answer, Error> {
+        let inner = &*self.inner;
+        let started = Instant::now();
+        let deadline = call.options.deadline.or(inner.deadline);
+        let policy = self.policy(call);
         let attempt_timeout = call.options.timeout.or(inner.timeout);
         let mut attempt = 0u32;
         loop {
@@ -709,15 +827,15 @@ impl Client {
                 (None, None) => (None, TimeoutKind::Attempt),
             };
             let attempt_started = Instant::now();
-            let outcome = self.attempt(call, request, extra, limit, kind).await;
+            let outcome = self.attempt(call, request, extra, limit, kind, reading).await;
             let latency_ms = attempt_started.elapsed().as_millis() as u64;
             // The call's details are attached before anything reports the
             // outcome, so that the event and the error agree.
             let outcome = match outcome {
-                Ok(mut raw) => {
-                    raw.call = call.info(attempt);
-                    tracing::debug!(attempt, status = raw.status.as_u16(), latency_ms, "response");
-                    Attempt::Response(raw)
+                Ok(mut answer) => {
+                    answer.set_call(call.info(attempt));
+                    tracing::debug!(attempt, status = answer.status().as_u16(), latency_ms, "response");
+                    Attempt::Response(answer)
                 }
                 Err(e) => {
                     let e = with_call(e, call.info(attempt));
@@ -727,8 +845,10 @@ impl Client {
             };
             let retries_left = attempt <= policy.max_retries;
             let delay = match &outcome {
-                Attempt::Response(raw) if retries_left && is_retryable_status(raw.status) && self.may_repeat(call, None) => {
-                    match retry_after(&raw.headers, SystemTime::now()) {
+                Attempt::Response(answer)
+                    if retries_left && is_retryable_status(answer.status()) && self.may_repeat(call, None) =>
+                {
+                    match retry_after(answer.headers(), SystemTime::now()) {
                         Some(asked) if asked > policy.max_retry_after => None,
                         Some(asked) => Some(after_retry_after(asked)),
                         None => Some(policy.jittered(attempt)),
@@ -754,14 +874,15 @@ impl Client {
 
     /// Whether the call may be sent again after `failure` (`None`: after a
     /// retryable status, which means the server received it).
-    fn may_repeat(&self, call: &Call, failure: Option<&Error>) -> bool {
+    pub(crate) fn may_repeat(&self, call: &Call, failure: Option<&Error>) -> bool {
         match call.idempotency {
             Idempotency::Method | Idempotency::Key(..) => true,
             Idempotency::Unsafe => matches!(failure, Some(Error::Transport(t)) if !t.sent),
         }
     }
 
-    /// One attempt: credentials, headers, body, time limit; the response read whole.
+    /// One attempt: credentials, headers, body, time limit; the response
+    /// read whole, or, for a success read as a stream, up to its head.
     async fn attempt(
         &self,
         call: &Call,
@@ -769,7 +890,8 @@ impl Client {
         extra: &HeaderMap,
         limit: Option<Duration>,
         kind: TimeoutKind,
-    ) -> Result<RawResponse, Error> {
+        reading: Reading,
+    ) -> Result<Answer, Error> {
         let inner = &*self.inner;
         // Errors never carry the URL in their message (it may hold ids; an
         // API key in the query, too): the route is in the call's details,
@@ -799,6 +921,11 @@ impl Client {
         // response (an `Error::Api` with its status and `Location`).
         let follows = matches!(call.method, Method::GET | Method::HEAD) && request.body.is_none();
         let ends = limit.map(|l| Instant::now() + l);
+        // reqwest's own limit would cover a stream's whole body: a stream's
+        // attempt is limited here instead, up to its head (or the whole
+        // body of an answer that is not the stream).
+        let streaming = reading == Reading::Stream;
+        let elapsed = |_| Error::timeout(kind, limit.unwrap_or_default(), None);
         let mut visited: Vec<reqwest::Url> = Vec::new();
         let mut next: Option<reqwest::Url> = None;
         let mut response = loop {
@@ -810,8 +937,16 @@ impl Client {
                 *req.body_mut() = Some(reqwest::Body::from(bytes.clone()));
             }
             *req.headers_mut() = headers;
-            *req.timeout_mut() = ends.map(|end| end.saturating_duration_since(Instant::now()));
-            let response = inner.http.execute(req).await.map_err(failed)?;
+            let response = match ends {
+                Some(end) if streaming => {
+                    tokio::time::timeout_at(end.into(), inner.http.execute(req)).await.map_err(elapsed)?
+                }
+                _ => {
+                    *req.timeout_mut() = ends.map(|end| end.saturating_duration_since(Instant::now()));
+                    inner.http.execute(req).await
+                }
+            };
+            let response = response.map_err(failed)?;
             if let Some(sent) = sent
                 && !same_origin(response.url(), &sent)
             {
@@ -849,7 +984,16 @@ impl Client {
                 value.set_sensitive(true);
             }
         }
-        let body = match read_body(&mut response, inner.max_response_bytes).await {
+        if streaming && status.is_success() {
+            return Ok(Answer::Open(Opened { status, headers, response, call: CallInfo::default() }));
+        }
+        let read = match ends {
+            Some(end) if streaming => tokio::time::timeout_at(end.into(), read_body(&mut response, inner.max_response_bytes))
+                .await
+                .map_err(elapsed)?,
+            _ => read_body(&mut response, inner.max_response_bytes).await,
+        };
+        let body = match read {
             Ok(body) => body,
             Err(BodyError::Read(e)) => return Err(failed(e)),
             Err(BodyError::TooLarge { received, head }) => {
@@ -867,7 +1011,7 @@ impl Client {
                 })));
             }
         };
-        Ok(RawResponse { status, headers, body, call: CallInfo::default() })
+        Ok(Answer::Whole(RawResponse { status, headers, body, call: CallInfo::default() }))
     }
 
     /// The URL and headers of one request of an attempt: `request`'s, or
@@ -901,6 +1045,9 @@ impl Client {
         }
         if let Some((content_type, _)) = &request.body {
             headers.insert(reqwest::header::CONTENT_TYPE, content_type.clone());
+        }
+        if let Some(accept) = call.accept {
+            headers.insert(reqwest::header::ACCEPT, HeaderValue::from_static(accept));
         }
         Ok((url, headers))
     }
@@ -973,7 +1120,7 @@ fn same_origin(a: &reqwest::Url, b: &reqwest::Url) -> bool {
 }
 
 /// Why a body was not read whole.
-enum BodyError {
+pub(crate) enum BodyError {
     Read(reqwest::Error),
     /// Past the limit: how many bytes came, and the first of them.
     TooLarge { received: u64, head: bytes::Bytes },
@@ -988,7 +1135,7 @@ const KEPT_HEAD: usize = 64 * 1024;
 /// A body of one chunk (the usual small response) is kept as it came; one
 /// of a known length is copied into one buffer of that length as it comes;
 /// one of unknown length (chunked) is kept in its chunks, then joined once.
-async fn read_body(response: &mut reqwest::Response, limit: u64) -> Result<bytes::Bytes, BodyError> {
+pub(crate) async fn read_body(response: &mut reqwest::Response, limit: u64) -> Result<bytes::Bytes, BodyError> {
     let announced = response.content_length();
     if announced.is_some_and(|n| n > limit) {
         return Err(BodyError::TooLarge { received: 0, head: bytes::Bytes::new() });
@@ -1075,7 +1222,16 @@ mod tests {
     }
 
     fn call(idempotency: Idempotency) -> Call {
-        Call { operation: "op", method: Method::POST, path: "/", auth: &[], headers: &[], idempotency, options: RequestOptions::default() }
+        Call {
+            operation: "op",
+            method: Method::POST,
+            path: "/",
+            auth: &[],
+            headers: &[],
+            idempotency,
+            options: RequestOptions::default(),
+            accept: None,
+        }
     }
 
     #[test]

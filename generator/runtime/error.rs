@@ -130,7 +130,7 @@ impl Error {
         match self {
             Error::Api(e) => is_retryable_status(e.status),
             Error::Transport(e) => e.retryable,
-            Error::Timeout(e) => e.kind == TimeoutKind::Attempt,
+            Error::Timeout(e) => matches!(e.kind, TimeoutKind::Attempt | TimeoutKind::Idle),
             Error::Decode(_) | Error::InvalidRequest(_) | Error::TooLarge(_) => false,
         }
     }
@@ -310,6 +310,9 @@ pub enum TimeoutKind {
     Deadline,
     /// A wait for a resource to reach a state passed its deadline.
     Wait,
+    /// A streamed response sent nothing for longer than its idle limit
+    /// ([`ClientBuilder::stream_idle_timeout`](crate::ClientBuilder::stream_idle_timeout)).
+    Idle,
 }
 
 /// A time limit that passed.
@@ -333,6 +336,7 @@ impl fmt::Display for TimeoutError {
             TimeoutKind::Attempt => ("an attempt took longer than its timeout", "attempt(s)"),
             TimeoutKind::Deadline => ("the call passed its deadline", "attempt(s)"),
             TimeoutKind::Wait => ("the wait passed its deadline", "poll(s)"),
+            TimeoutKind::Idle => ("the stream sent nothing for longer than its idle limit", "attempt(s)"),
         };
         write!(f, "{}: {what} of {:?} ({} {unit})", self.call.describe(), self.limit, self.call.attempts)?;
         if self.kind == TimeoutKind::Wait

@@ -217,6 +217,78 @@ macro_rules! send {
     };
 }
 
+/// How a request builder whose operation answers with a stream (its
+/// `execute` opens it; `$kind<$item>` is the stream's type) is sent: `send` and `.await` in async mode; in
+/// blocking mode, a blocking `send` whose stream is an iterator.
+macro_rules! send_stream {
+    ($builder:ident, $kind:ident, $item:ty) => {
+        crate::runtime::send_stream!(@ $builder, crate::$kind<$item>);
+    };
+    (@ $builder:ident, $stream:ty) => {
+        impl $builder {
+            /// Sends the request; the future resolves once the response's
+            /// head has come, to the stream of its items, each read when
+            /// the stream reaches it. The builder is consumed: clone it
+            /// first to send the same request again.
+            pub fn send(self) -> crate::ResponseFuture<$stream> {
+                self.execute()
+            }
+        }
+
+        impl ::std::future::IntoFuture for $builder {
+            type Output = ::std::result::Result<crate::ResponseValue<$stream>, crate::Error>;
+            type IntoFuture = crate::ResponseFuture<$stream>;
+
+            fn into_future(self) -> Self::IntoFuture {
+                self.execute()
+            }
+        }
+
+        #[cfg(feature = "blocking")]
+        impl $builder<crate::blocking::Blocking> {
+            /// Sends the request, blocking until the response's head has
+            /// come; its items are an iterator that blocks for each.
+            pub fn send(
+                self,
+            ) -> ::std::result::Result<crate::ResponseValue<crate::blocking::Iter<$stream>>, crate::Error> {
+                let mode = self.mode.clone();
+                let iter = mode.clone();
+                mode.block_on(self.execute()).map(|response| response.map(|stream| iter.iter(stream)))
+            }
+        }
+    };
+}
+
+/// The second way to send a request builder whose operation answers with
+/// JSON or a stream (`Accept` says which): `stream()` (its
+/// `execute_stream` opens it), beside `send` for the JSON.
+macro_rules! stream {
+    ($builder:ident, $kind:ident, $item:ty, $doc:literal) => {
+        crate::runtime::stream!(@ $builder, crate::$kind<$item>, $doc);
+    };
+    (@ $builder:ident, $stream:ty, $doc:literal) => {
+        impl $builder {
+            #[doc = $doc]
+            pub fn stream(self) -> crate::ResponseFuture<$stream> {
+                self.execute_stream()
+            }
+        }
+
+        #[cfg(feature = "blocking")]
+        impl $builder<crate::blocking::Blocking> {
+            /// The async `stream`, blocking until the response's head has
+            /// come; its items are an iterator that blocks for each.
+            pub fn stream(
+                self,
+            ) -> ::std::result::Result<crate::ResponseValue<crate::blocking::Iter<$stream>>, crate::Error> {
+                let mode = self.mode.clone();
+                let iter = mode.clone();
+                mode.block_on(self.execute_stream()).map(|response| response.map(|stream| iter.iter(stream)))
+            }
+        }
+    };
+}
+
 /// Cursor pagination for a request builder whose response is the page type
 /// `$page` (a [`Page`](crate::Page)) and which has an `into_pages` method:
 /// `pages()` and `items()`, as streams in async mode and iterators in
@@ -373,5 +445,6 @@ macro_rules! constant {
 }
 
 pub(crate) use {
-    constant, decode_struct, paginate, request_options, send, string_enum, wait_until_terminal,
+    constant, decode_struct, paginate, request_options, send, send_stream, stream, string_enum,
+    wait_until_terminal,
 };

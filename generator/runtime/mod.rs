@@ -1,6 +1,6 @@
 //! Support code shared by every operation: the client and its configuration,
 //! the retry loop, request building, response decoding, validation,
-//! pagination, polling and the error type. Nothing here depends on the API;
+//! pagination, polling, streamed responses and the error type. Nothing here depends on the API;
 //! the generator copies these files as they are into every crate it writes.
 //!
 //! Its one contract with the generated code: the crate root defines
@@ -19,11 +19,13 @@ mod client;
 mod confirm;
 mod decode;
 mod error;
+mod framing;
 mod macros;
 mod pagination;
 mod poll;
 mod request;
 mod retry;
+mod stream;
 mod tls;
 mod validate;
 mod values;
@@ -37,14 +39,18 @@ pub use error::{
 pub use pagination::{Items, Page, Pages};
 pub use poll::PollOptions;
 pub use retry::RetryPolicy;
+pub use stream::{Event, EventStream, JsonStream};
 pub use tls::{Certificate, TlsRoots};
 pub use values::{Async, FilePart, IdempotencyKey, ResponseValue, UnknownValue};
 
 pub(crate) use client::{Call, Idempotency, RequestOptions};
+pub(crate) use framing::Framing;
+pub(crate) use stream::{events, json_item, json_items, text_item};
 pub(crate) use confirm::{linked_body, linked_constant, linked_header};
 pub(crate) use decode::{DecodeFields, Key, StructVisitor, field, skip, take};
 pub(crate) use macros::{
-    constant, decode_struct, paginate, request_options, send, string_enum, wait_until_terminal,
+    constant, decode_struct, paginate, request_options, send, send_stream, stream, string_enum,
+    wait_until_terminal,
 };
 pub(crate) use pagination::pages;
 pub(crate) use poll::poll_until;

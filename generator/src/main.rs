@@ -15,7 +15,7 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
     name = "generator",
     version,
     about = "Generates an async Rust client crate from an OpenAPI 3.0 or 3.1 document",
-    long_about = "Generates an async Rust client crate from an OpenAPI document.\n\nReads OpenAPI 3.0.x and 3.1.x documents (YAML or JSON), and the files their `$ref`s name, relative to the document's directory. Swagger 2.0 documents are refused: convert them to OpenAPI 3 first."
+    long_about = "Generates an async Rust client crate from an OpenAPI document.\n\nReads OpenAPI 3.0.x, 3.1.x and 3.2.x documents (YAML or JSON), and the files their `$ref`s name, relative to the document's directory. Swagger 2.0 documents are refused: convert them to OpenAPI 3 first."
 )]
 struct Cli {
     #[command(subcommand)]

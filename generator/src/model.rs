@@ -208,6 +208,10 @@ pub struct Operation {
     pub responses: Vec<Response>,
     /// What a success (2xx) returns.
     pub success: SuccessType,
+    /// A stream the success responses offer beside the body of
+    /// [`Operation::success`] (JSON, or a stream of events): the builder's
+    /// `stream()` asks for it, and `Accept` tells the server which.
+    pub stream: Option<StreamBody>,
     /// Alternatives of security requirements; each alternative names schemes
     /// by their index in [`Api::security_schemes`]. Empty: no auth.
     pub security: Vec<Vec<usize>>,
@@ -464,6 +468,8 @@ pub struct Response {
     pub doc: Option<String>,
     /// What its body holds.
     pub body: ResponseBody,
+    /// A stream it offers beside `body`, when its content names both.
+    pub stream: Option<StreamBody>,
 }
 
 /// What a response body holds.
@@ -477,6 +483,54 @@ pub enum ResponseBody {
     Text,
     /// Bytes.
     Binary,
+    /// A stream of items, each read when the caller reaches it.
+    Stream(StreamBody),
+}
+
+/// A streamed response: server-sent events, JSON Lines or a JSON text
+/// sequence.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct StreamBody {
+    /// How its items are delimited.
+    pub framing: Framing,
+    /// The media type, as the document names it (the `Accept` of the call).
+    pub media_type: String,
+    /// One item: for server-sent events, one event's data.
+    pub item: TypeRef,
+    /// Whether the data of each event is text, not JSON.
+    pub text: bool,
+}
+
+/// How a stream's items are delimited.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Framing {
+    /// `text/event-stream`.
+    ServerSentEvents,
+    /// JSON Lines, NDJSON: one JSON text per line.
+    JsonLines,
+    /// JSON text sequences (RFC 7464).
+    JsonSeq,
+}
+
+impl Framing {
+    /// The framing of a media type, when it is a stream's.
+    pub fn of(media_type: &str) -> Option<Framing> {
+        let essence = media_type
+            .split(';')
+            .next()
+            .unwrap_or_default()
+            .trim()
+            .to_ascii_lowercase();
+        match essence.as_str() {
+            "text/event-stream" => Some(Framing::ServerSentEvents),
+            "application/jsonl" | "application/x-ndjson" | "application/ndjson"
+            | "application/x-jsonlines" | "application/jsonlines" | "application/json-lines" => {
+                Some(Framing::JsonLines)
+            }
+            s if s == "application/json-seq" || s.ends_with("+json-seq") => Some(Framing::JsonSeq),
+            _ => None,
+        }
+    }
 }
 
 /// What a success returns.

@@ -483,7 +483,7 @@ fn behaviour_crates(out: &Path) -> anyhow::Result<Vec<String>> {
         std::fs::write(
             krate.join("Cargo.toml"),
             format!(
-                "# Written by `cargo xtask fixtures`.\n[package]\nname = \"{package}\"\nversion = \"0.0.0\"\nedition = \"2024\"\npublish = false\n\n[dependencies]\nfixture-{name} = {{ path = \"../{name}\", {features} }}\nserde_json = \"1\"\n"
+                "# Written by `cargo xtask fixtures`.\n[package]\nname = \"{package}\"\nversion = \"0.0.0\"\nedition = \"2024\"\npublish = false\n\n[dependencies]\nfixture-{name} = {{ path = \"../{name}\", {features} }}\nserde_json = \"1\"\ntokio = {{ version = \"1\", features = [\"rt\", \"time\"] }}\n"
             ),
         )?;
         std::fs::write(

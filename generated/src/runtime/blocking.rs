@@ -6,7 +6,8 @@
 //! each call blocks the calling thread until it completes, with the same
 //! retries, time limits and errors. Its request builders are the async
 //! ones in blocking mode: set parameters the same way, then call `send()`.
-//! Paginated operations give an [`Iterator`] instead of a stream.
+//! Paginated operations, and operations that answer with a stream of
+//! events or JSON items, give an [`Iterator`] instead of a stream.
 //!
 //! A blocking call made inside an async runtime would stall it: it is refused
 //! with [`Error::InvalidRequest`](crate::Error::InvalidRequest) instead. Use
@@ -135,6 +136,13 @@ impl<P: crate::Page> Iter<crate::Items<P>> {
     /// [`Items::cursor`](crate::Items::cursor)).
     pub fn cursor(&self) -> Option<&str> {
         self.stream.cursor()
+    }
+}
+
+impl<T> Iter<super::stream::EventStream<T>> {
+    /// The last event id the server gave (see the stream's `last_event_id`).
+    pub fn last_event_id(&self) -> Option<&str> {
+        self.stream.last_event_id()
     }
 }
 

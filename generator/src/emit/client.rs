@@ -7,8 +7,9 @@ use super::docs::{attrs, code, inner_attrs as attrs_inner, prose};
 use super::paths::Paths;
 use super::validation::Validation;
 use crate::model::{
-    Api, ErrorBodyVariant, HttpMethod, Operation, ParamLocation, PathSegment, Primitive,
-    QueryStyle, RequestContent, ResponseBody, SecurityKind, StatusMatch, SuccessType, TypeRef,
+    Api, ErrorBodyVariant, Framing, HttpMethod, Operation, ParamLocation, PathSegment, Primitive,
+    QueryStyle, RequestContent, ResponseBody, SecurityKind, StatusMatch, StreamBody, SuccessType,
+    TypeRef, TypeKind,
 };
 use crate::names::ident;
 
@@ -19,7 +20,28 @@ fn body_type(body: &ResponseBody, paths: Paths) -> TokenStream {
         ResponseBody::Json(t) => paths.ty(t),
         ResponseBody::Text => paths.string(),
         ResponseBody::Binary => quote!(::bytes::Bytes),
+        ResponseBody::Stream(stream) => stream_type(stream, paths),
     }
+}
+
+/// The Rust type of a stream: `EventStream<Item>` or `JsonStream<Item>`.
+pub(super) fn stream_type(stream: &StreamBody, paths: Paths) -> TokenStream {
+    let (kind, item) = stream_parts(stream, paths);
+    quote!(crate::#kind<#item>)
+}
+
+/// A stream's type, as the runtime's name of it and the item's type.
+fn stream_parts(stream: &StreamBody, paths: Paths) -> (proc_macro2::Ident, TokenStream) {
+    let item = if stream.text {
+        paths.string()
+    } else {
+        paths.ty(&stream.item)
+    };
+    let kind = match stream.framing {
+        Framing::ServerSentEvents => format_ident!("EventStream"),
+        Framing::JsonLines | Framing::JsonSeq => format_ident!("JsonStream"),
+    };
+    (kind, item)
 }
 
 /// The type `send` returns inside `ResponseValue`.
@@ -285,7 +307,32 @@ fn emit_builder(api: &Api, op: &Operation, validation: &Validation, paths: Paths
         }
     }
     let output = success_type(op, paths);
-    let (execute_body, build_body) = emit_execute(api, op, validation, paths);
+    let Execute {
+        execute: execute_body,
+        build: build_body,
+        stream: stream_body,
+    } = emit_execute(api, op, validation, paths);
+    let send = match &op.success {
+        SuccessType::Single(ResponseBody::Stream(stream)) => {
+            let (kind, item) = stream_parts(stream, paths);
+            quote!(crate::runtime::send_stream!(#name, #kind, #item);)
+        }
+        _ => quote!(crate::runtime::send!(#name, #output);),
+    };
+    let alternative = op.stream.as_ref().zip(stream_body).map(|(stream, body)| {
+        let ty = stream_type(stream, paths);
+        let (kind, item) = stream_parts(stream, paths);
+        let doc = stream_doc(api, op, stream);
+        (
+            quote! {
+                fn execute_stream(self) -> crate::ResponseFuture<#ty> {
+                    #body
+                }
+            },
+            quote!(crate::runtime::stream!(#name, #kind, #item, #doc);),
+        )
+    });
+    let (execute_stream, stream_macro) = alternative.unzip();
     let method = op.method_name.as_str();
     let doc = attrs(&format!(
         "A {} request, made by [`Client::{method}`](crate::Client::{method}).",
@@ -336,12 +383,15 @@ fn emit_builder(api: &Api, op: &Operation, validation: &Validation, paths: Paths
                 #execute_body
             }
 
+            #execute_stream
+
             fn build_request(&self) -> #result<crate::runtime::Request, crate::Error> {
                 #build_body
             }
         }
 
-        crate::runtime::send!(#name, #output);
+        #send
+        #stream_macro
 
         #pagination
         #poll
@@ -516,12 +566,155 @@ fn status_text(s: StatusMatch) -> String {
 
 /// The bodies of a builder's `execute` (the call and its response
 /// handling) and `build_request` (the request, checked and encoded).
+/// The documentation of a builder's `stream()`.
+fn stream_doc(api: &Api, op: &Operation, stream: &StreamBody) -> String {
+    let what = match stream.framing {
+        Framing::ServerSentEvents => "its events",
+        Framing::JsonLines | Framing::JsonSeq => "its items",
+    };
+    let mut doc = format!(
+        "Sends the request asking for `{}` (`Accept`) instead of the response `send` \
+         decodes: the future resolves once the response's head has come, to {what}, \
+         each read when the stream reaches it.",
+        stream.media_type.replace('`', "'")
+    );
+    // A body that has a `stream` flag (OpenAI's): the server streams only
+    // when it is set.
+    let flag = op
+        .body
+        .as_ref()
+        .and_then(|b| b.content.ty())
+        .and_then(|ty| match ty {
+            TypeRef::Named(name) => api.types.get(name),
+            _ => None,
+        })
+        .and_then(|def| match &def.kind {
+            TypeKind::Struct { fields, .. } => fields.iter().find(|f| {
+                f.wire_name == "stream"
+                    && matches!(
+                        &f.ty,
+                        TypeRef::Primitive(Primitive::Bool)
+                    )
+            }),
+            _ => None,
+        });
+    if let Some(field) = flag {
+        doc.push_str(&format!(
+            " The server streams when the request asks it to: set the body's `{}` to `true`.",
+            field.rust_name
+        ));
+    }
+    doc
+}
+
+/// The bodies of a builder's methods that send it.
+struct Execute {
+    /// `execute`: what `send` returns.
+    execute: TokenStream,
+    /// `build_request`.
+    build: TokenStream,
+    /// `execute_stream`, for an operation that offers a stream beside its body.
+    stream: Option<TokenStream>,
+}
+
+/// The `Accept` of a call that asks for `body`, when the operation answers
+/// in more than one way; a media type that cannot travel in a header is
+/// asked for by its usual name.
+fn accept(body: &ResponseBody) -> Option<String> {
+    match body {
+        ResponseBody::Stream(stream) => {
+            let written = &stream.media_type;
+            let valid = written.bytes().all(|b| b == b' ' || b.is_ascii_graphic());
+            Some(if valid {
+                written.clone()
+            } else {
+                match stream.framing {
+                    Framing::ServerSentEvents => "text/event-stream".to_owned(),
+                    Framing::JsonLines => "application/jsonl".to_owned(),
+                    Framing::JsonSeq => "application/json-seq".to_owned(),
+                }
+            })
+        }
+        ResponseBody::Json(_) => Some("application/json".to_owned()),
+        ResponseBody::Text => Some("text/*".to_owned()),
+        ResponseBody::Binary | ResponseBody::Empty => Some("*/*".to_owned()),
+    }
+}
+
+/// The opening of a stream: the runtime's `events` or `json_items`, with
+/// the decoding of an item and the errors of the statuses that are not
+/// successes.
+fn open_stream(api: &Api, op: &Operation, stream: &StreamBody, paths: Paths) -> TokenStream {
+    let decode = if stream.text {
+        quote!(crate::runtime::text_item)
+    } else {
+        let item = paths.ty(&stream.item);
+        quote!(crate::runtime::json_item::<#item>)
+    };
+    let on_error = error_dispatch(api, op);
+    match stream.framing {
+        Framing::ServerSentEvents => quote! {
+            crate::runtime::events(this.client, call, request, #decode, #on_error)
+        },
+        Framing::JsonLines | Framing::JsonSeq => {
+            let framing = if stream.framing == Framing::JsonLines {
+                quote!(crate::runtime::Framing::JsonLines)
+            } else {
+                quote!(crate::runtime::Framing::JsonSeq)
+            };
+            quote! {
+                crate::runtime::json_items(this.client, call, request, #framing, #decode, #on_error)
+            }
+        }
+    }
+}
+
+/// The error of each status that is not a success, as a function of the
+/// response (for a stream, whose successes the runtime reads).
+fn error_dispatch(api: &Api, op: &Operation) -> TokenStream {
+    let mut groups: Vec<(Vec<u16>, TokenStream)> = Vec::new();
+    let mut ranges = Vec::new();
+    let mut fallback = quote!(response.error());
+    for r in op.responses.iter().filter(|r| !r.status.is_success()) {
+        let handling = error_handling(api, &r.body);
+        match r.status {
+            StatusMatch::Code(c) => match groups
+                .iter_mut()
+                .find(|(_, h)| h.to_string() == handling.to_string())
+            {
+                Some((codes, _)) => codes.push(c),
+                None => groups.push((vec![c], handling)),
+            },
+            StatusMatch::Range(c) => {
+                let lo = Literal::u16_unsuffixed(c * 100);
+                let hi = Literal::u16_unsuffixed(c * 100 + 99);
+                ranges.push(quote!(#lo..=#hi => #handling,));
+            }
+            StatusMatch::Default => fallback = handling,
+        }
+    }
+    if groups.is_empty() && ranges.is_empty() {
+        return quote!(|response: crate::runtime::RawResponse| #fallback);
+    }
+    let arms = groups.into_iter().map(|(codes, handling)| {
+        let codes = codes.into_iter().map(Literal::u16_unsuffixed);
+        quote!(#(#codes)|* => #handling,)
+    });
+    quote! {
+        |response: crate::runtime::RawResponse| match response.status() {
+            #(#arms)*
+            #(#ranges)*
+            _ => #fallback,
+        }
+    }
+}
+
 fn emit_execute(
     api: &Api,
     op: &Operation,
     validation: &Validation,
     paths: Paths,
-) -> (TokenStream, TokenStream) {
+) -> Execute {
     let (some, ok) = (paths.some(), paths.ok());
     let method = match &op.method {
         HttpMethod::Query | HttpMethod::Other(_) => {
@@ -720,23 +913,63 @@ fn emit_execute(
         }
     };
     let mutability = (!steps.is_empty()).then(|| quote!(mut));
-    let execute = quote! {
-        let this = self;
-        let request = this.build_request();
-        let call = crate::runtime::Call {
-            operation: #wire_id,
-            method: #method,
-            path: #template,
-            auth: #auth,
-            headers: &[#(#owned),*],
-            idempotency: #idempotency,
-            options: this.options,
+    // The call, asking (`Accept`) for `body` when the operation answers in
+    // more than one way.
+    let (none, some) = (paths.none(), paths.some());
+    let call = |body: &ResponseBody| {
+        let accept = match accept(body) {
+            Some(accept) if op.stream.is_some() || matches!(body, ResponseBody::Stream(_)) => {
+                quote!(#some(#accept))
+            }
+            _ => quote!(#none),
         };
-        crate::ResponseFuture::new(
-            this.client.execute(call, request),
-            |response: crate::runtime::RawResponse| #dispatch,
-        )
+        quote! {
+            let this = self;
+            let request = this.build_request();
+            let call = crate::runtime::Call {
+                operation: #wire_id,
+                method: #method,
+                path: #template,
+                auth: #auth,
+                headers: &[#(#owned),*],
+                idempotency: #idempotency,
+                options: this.options,
+                accept: #accept,
+            };
+        }
     };
+    let execute = match &op.success {
+        SuccessType::Single(body @ ResponseBody::Stream(stream)) => {
+            let call = call(body);
+            let open = open_stream(api, op, stream, paths);
+            quote! {
+                #call
+                #open
+            }
+        }
+        success => {
+            let body = match success {
+                SuccessType::Single(body) => body.clone(),
+                SuccessType::Enum { .. } => ResponseBody::Json(TypeRef::Json),
+            };
+            let call = call(&body);
+            quote! {
+                #call
+                crate::ResponseFuture::new(
+                    this.client.execute(call, request),
+                    |response: crate::runtime::RawResponse| #dispatch,
+                )
+            }
+        }
+    };
+    let stream = op.stream.as_ref().map(|stream| {
+        let call = call(&ResponseBody::Stream(stream.clone()));
+        let open = open_stream(api, op, stream, paths);
+        quote! {
+            #call
+            #open
+        }
+    });
     // A method of its own rather than a closure inside `execute`: the same
     // code, less for the compiler to infer and check.
     let build = quote! {
@@ -746,7 +979,11 @@ fn emit_execute(
         #(#steps)*
         #ok(request)
     };
-    (execute, build)
+    Execute {
+        execute,
+        build,
+        stream,
+    }
 }
 
 /// The properties of a multipart body's type that hold files (binary, alone,
@@ -852,7 +1089,9 @@ fn response_handling(api: &Api, op: &Operation, index: usize, paths: Paths) -> T
             }
             ResponseBody::Json(_) => quote!(response.json()),
             ResponseBody::Text => quote!(response.text()),
-            ResponseBody::Binary => quote!(response.bytes()),
+            // A stream is read by the runtime's `events`/`json_items`, never
+            // here; a body that came whole is handed over as bytes.
+            ResponseBody::Binary | ResponseBody::Stream(_) => quote!(response.bytes()),
         };
         return match &op.success {
             SuccessType::Single(_) => decode,
@@ -872,12 +1111,18 @@ fn response_handling(api: &Api, op: &Operation, index: usize, paths: Paths) -> T
             }
         };
     }
-    let wrap = error_wrap(api, &r.body);
-    match &r.body {
-        ResponseBody::Empty => quote!(#err(response.error())),
-        ResponseBody::Json(_) => quote!(#err(response.error_json(#wrap))),
-        ResponseBody::Text => quote!(#err(response.error_text(#wrap))),
-        ResponseBody::Binary => quote!(#err(response.error_bytes(#wrap))),
+    let error = error_handling(api, &r.body);
+    quote!(#err(#error))
+}
+
+/// The error of a status that is not a success, whose body is `body`.
+fn error_handling(api: &Api, body: &ResponseBody) -> TokenStream {
+    let wrap = error_wrap(api, body);
+    match body {
+        ResponseBody::Empty | ResponseBody::Stream(_) => quote!(response.error()),
+        ResponseBody::Json(_) => quote!(response.error_json(#wrap)),
+        ResponseBody::Text => quote!(response.error_text(#wrap)),
+        ResponseBody::Binary => quote!(response.error_bytes(#wrap)),
     }
 }
 

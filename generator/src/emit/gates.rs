@@ -264,9 +264,11 @@ fn operation_roots(op: &Operation) -> Vec<&TypeRef> {
             .filter(|r| r.status.is_success())
             .filter_map(|r| match &r.body {
                 ResponseBody::Json(t) => Some(t),
+                ResponseBody::Stream(s) => Some(&s.item),
                 _ => None,
             }),
     );
+    roots.extend(op.stream.as_ref().map(|s| &s.item));
     if let Some(pg) = &op.pagination {
         roots.push(&pg.item);
     }

@@ -30,12 +30,14 @@ const RUNTIME: &[(&str, &str)] = &[
     ("confirm.rs", include_str!("../../runtime/confirm.rs")),
     ("decode.rs", include_str!("../../runtime/decode.rs")),
     ("error.rs", include_str!("../../runtime/error.rs")),
+    ("framing.rs", include_str!("../../runtime/framing.rs")),
     ("macros.rs", include_str!("../../runtime/macros.rs")),
     ("mod.rs", include_str!("../../runtime/mod.rs")),
     ("pagination.rs", include_str!("../../runtime/pagination.rs")),
     ("poll.rs", include_str!("../../runtime/poll.rs")),
     ("request.rs", include_str!("../../runtime/request.rs")),
     ("retry.rs", include_str!("../../runtime/retry.rs")),
+    ("stream.rs", include_str!("../../runtime/stream.rs")),
     ("tls.rs", include_str!("../../runtime/tls.rs")),
     ("validate.rs", include_str!("../../runtime/validate.rs")),
     ("values.rs", include_str!("../../runtime/values.rs")),
@@ -626,6 +628,15 @@ fn emit_lib(
         .values()
         .any(|def| validation::members(&def.kind).into_iter().any(boxes));
     let recursion_limit = recursive.then(|| quote!(#![recursion_limit = "256"]));
+    // The stream types, for an API whose operations answer with one.
+    let streams = api.operations.iter().any(|op| {
+        op.stream.is_some()
+            || matches!(
+                op.success,
+                crate::model::SuccessType::Single(crate::model::ResponseBody::Stream(_))
+            )
+    });
+    let streams = streams.then(|| quote!(pub use runtime::{Event, EventStream, JsonStream};));
     quote! {
         #doc
         #![forbid(unsafe_code)]
@@ -649,6 +660,7 @@ fn emit_lib(
             PollOptions, ResponseValue, RetryPolicy, TimeoutError, TimeoutKind, TlsRoots, TooLargeError,
             TransportError, UnknownValue, ValidationError, Violation,
         };
+        #streams
         #[cfg(feature = "blocking")]
         pub use runtime::blocking;
 
@@ -805,9 +817,14 @@ impl Uses {
                 walk(ty, &mut uses);
             }
             for r in &op.responses {
-                if let ResponseBody::Json(ty) = &r.body {
-                    walk(ty, &mut uses);
+                match &r.body {
+                    ResponseBody::Json(ty) => walk(ty, &mut uses),
+                    ResponseBody::Stream(s) => walk(&s.item, &mut uses),
+                    _ => {}
                 }
+            }
+            if let Some(s) = &op.stream {
+                walk(&s.item, &mut uses);
             }
         }
         uses

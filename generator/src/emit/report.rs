@@ -53,6 +53,17 @@ pub(crate) fn response(body: &ResponseBody) -> String {
         ResponseBody::Json(t) => short(t),
         ResponseBody::Text => "String".to_owned(),
         ResponseBody::Binary => "Bytes".to_owned(),
+        ResponseBody::Stream(stream) => {
+            let item = if stream.text {
+                "String".to_owned()
+            } else {
+                short(&stream.item)
+            };
+            match stream.framing {
+                crate::model::Framing::ServerSentEvents => format!("EventStream<{item}>"),
+                _ => format!("JsonStream<{item}>"),
+            }
+        }
     }
 }
 

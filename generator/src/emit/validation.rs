@@ -45,9 +45,14 @@ impl Validation {
         let mut stack: Vec<String> = Vec::new();
         for op in &api.operations {
             for r in &op.responses {
-                if let crate::model::ResponseBody::Json(ty) = &r.body {
-                    named_in(ty, &mut stack);
+                match &r.body {
+                    crate::model::ResponseBody::Json(ty) => named_in(ty, &mut stack),
+                    crate::model::ResponseBody::Stream(s) => named_in(&s.item, &mut stack),
+                    _ => {}
                 }
+            }
+            if let Some(s) = &op.stream {
+                named_in(&s.item, &mut stack);
             }
         }
         for w in &api.webhooks {

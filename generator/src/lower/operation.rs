@@ -7,9 +7,9 @@ use openapiv3::{Components, ReferenceOr, StatusCode};
 
 use super::context::Lowerer;
 use crate::model::{
-    BodyEncoding, ErrorBodyVariant, HttpMethod, Operation, ParamLocation, Parameter, PathSegment,
-    Primitive, QueryStyle, RequestBody, RequestContent, Response, ResponseBody, SecurityScheme,
-    StatusMatch, SuccessType, TypeRef,
+    BodyEncoding, ErrorBodyVariant, Framing, HttpMethod, Operation, ParamLocation, Parameter,
+    PathSegment, Primitive, QueryStyle, RequestBody, RequestContent, Response, ResponseBody,
+    SecurityScheme, StatusMatch, StreamBody, SuccessType, TypeRef,
 };
 use crate::names::{self, Namespace};
 use crate::read::diagnostics::Diagnostic;
@@ -141,8 +141,12 @@ impl<'a> Lowerer<'a> {
             .request_body
             .as_ref()
             .and_then(|b| self.request_body(&cx, b));
-        let responses = self.responses(&cx, &op.responses);
-        let success = success_type(&cx, &responses);
+        let mut responses = self.responses(&cx, &op.responses);
+        let success = success_type(&cx, &mut responses);
+        let stream = responses
+            .iter()
+            .filter(|r| r.status.is_success())
+            .find_map(|r| r.stream.clone());
         let security = self.security(&cx, op, schemes);
         let idempotency_key =
             self.idempotency_key(&cx.pointer, &params, idempotency_header.as_deref());
@@ -166,6 +170,7 @@ impl<'a> Lowerer<'a> {
             body,
             responses,
             success,
+            stream,
             security,
             pointer: cx.pointer,
             idempotency_key,
@@ -545,30 +550,31 @@ impl<'a> Lowerer<'a> {
                 StatusMatch::Range(c) => format!("{}Response{c}xx", cx.builder_name),
                 StatusMatch::Default => format!("{}ResponseDefault", cx.builder_name),
             });
-            let body = match pick_media(&response.content) {
-                None => ResponseBody::Empty,
-                Some((media_type, media)) => match encoding_of(media_type) {
-                    BodyEncoding::Json => match &media.schema {
-                        Some(schema) => {
-                            let media_ptr = join(&join(&ptr, "content"), media_type);
-                            ResponseBody::Json(self.lower_schema(
-                                schema,
-                                &join(&media_ptr, "schema"),
-                                &hint,
-                            ))
-                        }
-                        None => ResponseBody::Json(TypeRef::Json),
-                    },
-                    BodyEncoding::Text => ResponseBody::Text,
-                    BodyEncoding::Form | BodyEncoding::Multipart | BodyEncoding::Binary => {
-                        ResponseBody::Binary
-                    }
-                },
+            // A success may offer a stream: alone, it is the body; beside
+            // another media type, an alternative the builder's `stream()`
+            // asks for.
+            let offered = status
+                .is_success()
+                .then(|| {
+                    response
+                        .content
+                        .iter()
+                        .find(|(m, _)| Framing::of(m).is_some())
+                })
+                .flatten();
+            let stream =
+                offered.map(|(media_type, media)| self.stream_body(cx, media_type, media, &ptr));
+            let picked = pick_media(&response.content);
+            let picked_stream = picked.is_some_and(|(m, _)| Framing::of(m).is_some());
+            let (body, stream) = match (picked, stream) {
+                (Some(_), Some(stream)) if picked_stream => (ResponseBody::Stream(stream), None),
+                (picked, stream) => (self.response_body(picked, &ptr, &hint), stream),
             };
             out.push(Response {
                 status,
                 doc: Some(response.description.clone()).filter(|d| !d.trim().is_empty()),
                 body,
+                stream,
             });
         }
         // With no success response declared, `default` describes successes too.
@@ -579,6 +585,7 @@ impl<'a> Lowerer<'a> {
                 status: StatusMatch::Range(2),
                 doc: default.doc.clone(),
                 body: default.body.clone(),
+                stream: None,
             });
         }
         // With no response declared at all (invalid, but seen), a success is
@@ -588,10 +595,73 @@ impl<'a> Lowerer<'a> {
                 status: StatusMatch::Range(2),
                 doc: Some("Any success: the document declares no responses.".to_owned()),
                 body: ResponseBody::Binary,
+                stream: None,
             });
         }
         out.sort_by_key(|r| r.status);
         out
+    }
+
+    /// The body of a response in the media type `picked`.
+    fn response_body(
+        &mut self,
+        picked: Option<(&String, &openapiv3::MediaType)>,
+        ptr: &str,
+        hint: &str,
+    ) -> ResponseBody {
+        match picked {
+                None => ResponseBody::Empty,
+                Some((media_type, media)) => match encoding_of(media_type) {
+                    BodyEncoding::Json => match &media.schema {
+                        Some(schema) => {
+                            let media_ptr = join(&join(ptr, "content"), media_type);
+                            ResponseBody::Json(self.lower_schema(
+                                schema,
+                                &join(&media_ptr, "schema"),
+                                hint,
+                            ))
+                        }
+                        None => ResponseBody::Json(TypeRef::Json),
+                    },
+                    BodyEncoding::Text => ResponseBody::Text,
+                    BodyEncoding::Form | BodyEncoding::Multipart | BodyEncoding::Binary => {
+                        ResponseBody::Binary
+                    }
+                },
+        }
+    }
+
+    /// A streamed response in `media_type`: the media type's `schema` is
+    /// one item (as OpenAI and others document theirs in 3.0 and 3.1; a
+    /// 3.2 `itemSchema` was made so when read); for server-sent events,
+    /// one event's data, which is text when the schema says a string.
+    fn stream_body(
+        &mut self,
+        cx: &OpContext<'_>,
+        media_type: &str,
+        media: &openapiv3::MediaType,
+        ptr: &str,
+    ) -> StreamBody {
+        let framing = Framing::of(media_type).unwrap_or(Framing::JsonLines);
+        let events = framing == Framing::ServerSentEvents;
+        let hint = format!(
+            "{}{}",
+            cx.builder_name,
+            if events { "Event" } else { "Item" }
+        );
+        let at = join(&join(&join(ptr, "content"), media_type), "schema");
+        let item = match &media.schema {
+            Some(schema) => self.lower_schema(schema, &at, &hint),
+            None if events => TypeRef::Primitive(Primitive::String),
+            None => TypeRef::Json,
+        };
+        let text = events && item == TypeRef::Primitive(Primitive::String);
+        StreamBody {
+            framing,
+            media_type: media_type.to_owned(),
+            item,
+            text,
+        }
     }
 
     fn security(
@@ -708,11 +778,13 @@ fn status_match(code: &StatusCode) -> StatusMatch {
     }
 }
 
-/// The media type the client uses: JSON first, then form, text, anything.
+/// The media type the client uses: JSON first, then form, text, anything,
+/// and a stream last.
 fn pick_media(
     content: &IndexMap<String, openapiv3::MediaType>,
 ) -> Option<(&String, &openapiv3::MediaType)> {
     let rank = |m: &str| match encoding_of(m) {
+        _ if Framing::of(m).is_some() => 5,
         BodyEncoding::Json => 0,
         BodyEncoding::Form => 1,
         BodyEncoding::Multipart => 2,
@@ -742,7 +814,24 @@ fn encoding_of(media_type: &str) -> BodyEncoding {
     }
 }
 
-fn success_type(cx: &OpContext<'_>, responses: &[Response]) -> SuccessType {
+/// What a success returns. Successes that differ make an enum; a stream
+/// among them is then no variant, but the alternative `stream()` asks for.
+fn success_type(cx: &OpContext<'_>, responses: &mut [Response]) -> SuccessType {
+    let bodies: Vec<&ResponseBody> = responses
+        .iter()
+        .filter(|r| r.status.is_success())
+        .map(|r| &r.body)
+        .collect();
+    let differ = bodies.iter().any(|b| *b != bodies[0]);
+    if differ && bodies.iter().any(|b| matches!(b, ResponseBody::Stream(_))) {
+        for r in responses.iter_mut().filter(|r| r.status.is_success()) {
+            if let ResponseBody::Stream(stream) = &r.body {
+                r.stream = Some(stream.clone());
+                r.body = ResponseBody::Empty;
+            }
+        }
+    }
+    let responses = &*responses;
     let successes: Vec<(usize, &Response)> = responses
         .iter()
         .enumerate()
@@ -803,7 +892,9 @@ pub(super) fn error_bodies(operations: &[Operation]) -> Vec<ErrorBodyVariant> {
                 ResponseBody::Json(TypeRef::Named(n)) => n.clone(),
                 ResponseBody::Json(_) => "Json".to_owned(),
                 ResponseBody::Text => "Text".to_owned(),
-                ResponseBody::Binary | ResponseBody::Empty => "Bytes".to_owned(),
+                ResponseBody::Binary | ResponseBody::Empty | ResponseBody::Stream(_) => {
+                    "Bytes".to_owned()
+                }
             };
             ErrorBodyVariant {
                 name: names.claim(&base),

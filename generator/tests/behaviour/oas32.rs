@@ -164,3 +164,28 @@ fn a_method_of_the_apis_own_is_not_retried_and_its_error_keeps_the_body() {
     assert_eq!(err.raw_body().map(|b| b.as_ref()), Some(BAD_GATEWAY.2.as_bytes()));
     assert_eq!(server.seen.lock().unwrap().len(), 1, "LINK may not be idempotent: one attempt");
 }
+
+#[test]
+fn an_event_stream_item_schema_types_each_events_json_data() {
+    let server = Server::answering(vec![(
+        200,
+        "text/event-stream",
+        "event: changed\nid: 9\ndata: {\"id\":\"t1\",\"name\":\"One\"}\n\n",
+    )]);
+    let events: Vec<_> = server.client().watch_things().send().unwrap().into_inner().collect();
+    assert_eq!(events.len(), 1);
+    let event = events[0].as_ref().unwrap();
+    assert_eq!((event.event.as_str(), event.id.as_deref()), ("changed", Some("9")));
+    assert_eq!(event.data.name.as_deref(), Some("One"));
+    let request = server.request();
+    assert!(request.starts_with("GET /v1/things/changes HTTP/1.1\r\n"), "{request}");
+    assert!(request.to_ascii_lowercase().contains("\r\naccept: text/event-stream\r\n"), "{request}");
+}
+
+#[test]
+fn a_json_lines_item_schema_types_each_line() {
+    let server = Server::answering(vec![(200, "application/jsonl", "{\"id\":\"t1\"}\n{\"id\":\"t2\"}\n")]);
+    let ids: Vec<String> =
+        server.client().export_things().send().unwrap().into_inner().map(|t| t.unwrap().id).collect();
+    assert_eq!(ids, ["t1", "t2"]);
+}

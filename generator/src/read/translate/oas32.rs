@@ -18,7 +18,10 @@
 //! - `query` and `additionalOperations` stay where they are: the loader's
 //!   check types them and lowering reads them (their names are checked
 //!   here: an HTTP token, not a method a fixed member names);
-//! - `itemSchema` is translated as a schema by [`super::oas31`];
+//! - a sequential media type (`text/event-stream`, JSON Lines, JSON text
+//!   sequences) keeps one item's schema as `schema`, the form 3.0 and 3.1
+//!   documents use: its `itemSchema` (for events, the schema of their
+//!   `data`), or the `items` of a whole-content array ([`sequential`]);
 //! - tag `parent`/`kind`/`summary`, `deprecated` security schemes, the
 //!   OAuth device flow and response `summary` are members the typed model
 //!   ignores; lowering reads the ones that change the crate.
@@ -144,7 +147,162 @@ pub(crate) fn translate(root: &mut Value) -> Vec<Diagnostic> {
         }
     }
     responses(root, "");
+    sequential(root, &mut out);
     out
+}
+
+/// The media types whose content is a sequence of items.
+const SEQUENTIAL: &[&str] = &[
+    "text/event-stream",
+    "application/jsonl",
+    "application/x-ndjson",
+    "application/json-seq",
+];
+
+fn is_sequential(media_type: &str) -> bool {
+    let essence = media_type
+        .split(';')
+        .next()
+        .unwrap_or_default()
+        .trim()
+        .to_ascii_lowercase();
+    SEQUENTIAL.contains(&essence.as_str()) || essence.ends_with("+json-seq")
+}
+
+/// A sequential media type's items, as the one form lowering reads (that
+/// of 3.0 and 3.1 documents, where the media type's `schema` describes one
+/// item): its `itemSchema`, or the `items` of a `schema` that describes
+/// the whole content as an array. For `text/event-stream`, 3.2's item is
+/// the event (`data`, `event`, `id`, `retry`): the schema kept is that of
+/// its `data`, from `contentSchema` when the data is JSON.
+fn sequential(root: &mut Value, out: &mut Vec<Diagnostic>) {
+    let mut found = Vec::new();
+    media_types(root, "", &mut found);
+    for (at, media_type) in found {
+        let Some(media) = root.pointer(&at).and_then(Value::as_object) else {
+            continue;
+        };
+        let item = match (media.get("itemSchema"), media.get("schema")) {
+            (Some(item), _) => item.clone(),
+            (None, Some(schema))
+                if schema.get("type").and_then(Value::as_str) == Some("array")
+                    && schema.get("items").is_some_and(Value::is_object) =>
+            {
+                schema["items"].clone()
+            }
+            (None, Some(schema)) if media_type.to_ascii_lowercase().starts_with("text/event-stream") => {
+                schema.clone()
+            }
+            _ => continue,
+        };
+        let item = if media_type.to_ascii_lowercase().starts_with("text/event-stream") {
+            event_data(root, item, &at, out)
+        } else {
+            item
+        };
+        if let Some(Value::Object(media)) = root.pointer_mut(&at) {
+            media.remove("itemSchema");
+            media.insert("schema".to_owned(), item);
+        }
+    }
+}
+
+/// The pointers of every Media Type object of a sequential type, with the type.
+fn media_types(value: &Value, at: &str, out: &mut Vec<(String, String)>) {
+    match value {
+        Value::Object(map) => {
+            for (key, member) in map {
+                let here = join(at, key);
+                if key == "content"
+                    && !is_data_member(key, at)
+                    && let Value::Object(content) = member
+                {
+                    for (media_type, media) in content {
+                        if is_sequential(media_type) && media.is_object() {
+                            out.push((join(&here, media_type), media_type.clone()));
+                        }
+                    }
+                }
+                if !is_data_member(key, at) && !key.starts_with("x-") {
+                    media_types(member, &here, out);
+                }
+            }
+        }
+        Value::Array(items) => {
+            for (i, item) in items.iter().enumerate() {
+                media_types(item, &join(at, &i.to_string()), out);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// The schema of the `data` of the events `event` (an `itemSchema` of
+/// `text/event-stream`) describes: its `contentSchema` (JSON data), any JSON
+/// (a JSON `contentMediaType` alone), a schema of structured data written
+/// in its place, or text. An item schema without a `data` member, nor any
+/// other of an event's, is read as the data's, with a warning.
+fn event_data(root: &Value, event: Value, at: &str, out: &mut Vec<Diagnostic>) -> Value {
+    let mut data = None;
+    let mut fields = false;
+    let mut pending = vec![&event];
+    let mut seen = 0;
+    while let Some(schema) = pending.pop() {
+        seen += 1;
+        if seen > 32 {
+            break;
+        }
+        if let Some(props) = schema.get("properties").and_then(Value::as_object) {
+            fields |= ["event", "id", "retry"].iter().any(|k| props.contains_key(*k));
+            if data.is_none() {
+                data = props.get("data");
+            }
+        }
+        if let Some(target) = local(root, schema) {
+            pending.push(target);
+        }
+        if let Some(Value::Array(all)) = schema.get("allOf") {
+            pending.extend(all.iter());
+        }
+    }
+    let Some(data) = data else {
+        if fields {
+            return json!({"type": "string"});
+        }
+        out.push(Diagnostic::warning(
+            join(at, "itemSchema"),
+            "the item of `text/event-stream` is the event (`data`, `event`, `id`, `retry`); this schema names none of them: it is read as the schema of each event's `data`, decoded as JSON",
+        ));
+        return event;
+    };
+    if let Some(content) = data.get("contentSchema") {
+        return content.clone();
+    }
+    let json_media = data
+        .get("contentMediaType")
+        .and_then(Value::as_str)
+        .is_some_and(|m| m.to_ascii_lowercase().contains("json"));
+    if json_media {
+        return json!({});
+    }
+    let resolved = local(root, data).unwrap_or(data);
+    let structured = resolved.get("properties").is_some()
+        || matches!(
+            resolved.get("type").and_then(Value::as_str),
+            Some("object" | "array")
+        );
+    if structured {
+        data.clone()
+    } else {
+        json!({"type": "string"})
+    }
+}
+
+/// The schema a local `$ref` of `schema` names, if it has one.
+fn local<'v>(root: &'v Value, schema: &Value) -> Option<&'v Value> {
+    let reference = schema.get("$ref")?.as_str()?;
+    let fragment = reference.strip_prefix('#')?;
+    root.pointer(&pointer::percent_decode(fragment))
 }
 
 /// Checks the document against the official 3.2 schema: each violation, at
