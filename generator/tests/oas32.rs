@@ -129,3 +129,59 @@ fn a_version_beyond_3_2_is_refused_by_name() {
     );
     assert!(diagnostics.to_string().contains("3.2.x"), "{diagnostics}");
 }
+
+fn generate_text(text: &str) -> Result<generator::Generated, generator::Diagnostics> {
+    generator::generate(text, &Options::default())
+}
+
+const SHARED_MEDIA_TYPE: &str = r##"
+openapi: 3.2.0
+info: {title: Shared media types, version: 1.0.0}
+servers: [{url: "https://api.example.test"}]
+components:
+  schemas:
+    Pet:
+      type: object
+      required: [name]
+      properties:
+        name: {type: string}
+  mediaTypes:
+    Pets:
+      itemSchema: {$ref: "#/components/schemas/Pet"}
+    MorePets: {$ref: "#/components/mediaTypes/Pets"}
+paths:
+  /pets:
+    get:
+      operationId: listPets
+      responses:
+        "200":
+          description: The pets, one per line
+          content:
+            application/jsonl: {$ref: "#/components/mediaTypes/MorePets"}
+"##;
+
+#[test]
+fn a_media_type_reference_is_read_as_the_object_it_names() {
+    let generated = generate_text(SHARED_MEDIA_TYPE).unwrap();
+    let builders = &generated.files["src/builders.rs"];
+    assert!(
+        builders.contains("send_stream!(ListPets, JsonStream, crate::types::Pet)"),
+        "{builders}"
+    );
+    let dangling = SHARED_MEDIA_TYPE.replace(
+        "#/components/mediaTypes/MorePets\"}\n",
+        "#/components/mediaTypes/Nowhere\"}\n",
+    );
+    let errors = generate_text(&dangling).unwrap_err();
+    let error = errors
+        .items
+        .iter()
+        .find(|d| d.message.contains("Nowhere"))
+        .expect("an error names the reference");
+    assert_eq!(error.severity, Severity::Error);
+    assert_eq!(
+        error.pointer,
+        "/paths/~1pets/get/responses/200/content/application~1jsonl/$ref"
+    );
+    assert!(error.line.is_some());
+}

@@ -15,6 +15,10 @@
 //!   checked from scratch; then `cargo build --release` of a program that
 //!   calls one operation, with the crate whole and with only that
 //!   operation's feature, and the program's size.
+//! - `streams`: 1 GiB of server-sent events read by the generated client's
+//!   `EventStream` (the `streams` fixture's crate) and by a bare reqwest
+//!   loop that splits lines and decodes the same type: events per second,
+//!   and the resident memory along the way (`xtask/bench-streams/main.rs`).
 //! - `tls`: the TLS crypto providers side by side. The hexpay crate's
 //!   quickstart built from scratch (`cargo build --release`, dependencies
 //!   included) with ring and with aws-lc-rs: wall time, the binary's size,
@@ -72,8 +76,11 @@ pub fn run_all(args: &[&str]) -> anyhow::Result<()> {
     if args == ["tls"] {
         return tls();
     }
+    if args == ["streams"] {
+        return streams();
+    }
     if !args.is_empty() && !client_only && !generator_only && !compile_only {
-        bail!("usage: cargo xtask bench [generator|compile|client|tls]");
+        bail!("usage: cargo xtask bench [generator|compile|client|tls|streams]");
     }
     if args.is_empty() || generator_only {
         generation()?;
@@ -815,4 +822,52 @@ fn count_files(dir: &Path, extension: &str) -> usize {
             }
         })
         .sum()
+}
+
+/// `cargo xtask bench streams`: see the module's documentation.
+fn streams() -> anyhow::Result<()> {
+    let out = target_dir().join("bench-streams");
+    let krate = out.join("fixture-streams");
+    let program = out.join("run");
+    std::fs::create_dir_all(program.join("src"))?;
+    run(
+        "generate the streams fixture's crate",
+        cargo()
+            .args(["run", "--quiet", "--release", "-p", "generator", "--", "generate"])
+            .args(["--crate-name", "fixture-streams", "--spec"])
+            .arg(root().join("generator/tests/fixtures/streams.yaml"))
+            .arg("--out")
+            .arg(&krate),
+    )?;
+    std::fs::write(
+        program.join("Cargo.toml"),
+        "# Written by `cargo xtask bench streams`.\n[package]\nname = \"run\"\nversion = \"0.0.0\"\nedition = \"2024\"\npublish = false\n\n\
+         [dependencies]\nfixture-streams = { path = \"../fixture-streams\" }\n\
+         reqwest = { version = \"0.13\", default-features = false, features = [\"rustls-no-provider\"] }\n\
+         rustls = { version = \"0.23\", default-features = false, features = [\"std\", \"ring\"] }\n\
+         serde_json = \"1\"\n\
+         tokio = { version = \"1\", features = [\"macros\", \"rt-multi-thread\", \"net\", \"io-util\"] }\n",
+    )?;
+    let main = std::fs::read_to_string(root().join("xtask/bench-streams/main.rs"))?;
+    std::fs::write(program.join("src/main.rs"), main)?;
+    write_workspace(&out, &["fixture-streams".to_owned(), "run".to_owned()])?;
+    run(
+        "build the stream benchmark (release)",
+        cargo()
+            .args(["build", "--quiet", "--release", "--manifest-path"])
+            .arg(out.join("Cargo.toml"))
+            .arg("--target-dir")
+            .arg(target_dir()),
+    )?;
+    let binary = target_dir().join("release/run");
+    for way in ["client", "bare"] {
+        let status = Command::new(&binary)
+            .arg(way)
+            .status()
+            .context("cannot run the stream benchmark")?;
+        if !status.success() {
+            bail!("the stream benchmark ({way}) failed ({status})");
+        }
+    }
+    Ok(())
 }

@@ -22,6 +22,8 @@
 //!   sequences) keeps one item's schema as `schema`, the form 3.0 and 3.1
 //!   documents use: its `itemSchema` (for events, the schema of their
 //!   `data`), or the `items` of a whole-content array ([`sequential`]);
+//! - a Media Type object that is a `$ref` to `components/mediaTypes` is
+//!   replaced by the one it names;
 //! - tag `parent`/`kind`/`summary`, `deprecated` security schemes, the
 //!   OAuth device flow and response `summary` are members the typed model
 //!   ignores; lowering reads the ones that change the crate.
@@ -147,8 +149,82 @@ pub(crate) fn translate(root: &mut Value) -> Vec<Diagnostic> {
         }
     }
     responses(root, "");
+    media_type_refs(root, &mut out);
     sequential(root, &mut out);
     out
+}
+
+/// Every Media Type object that is a `$ref` to `components/mediaTypes`
+/// (new in 3.2) is replaced by the object it names; one that names none is
+/// a located error.
+fn media_type_refs(root: &mut Value, out: &mut Vec<Diagnostic>) {
+    let mut found = Vec::new();
+    content_entries(root, "", &mut |at, _, media| {
+        if media.get("$ref").is_some() {
+            found.push(at.to_owned());
+        }
+    });
+    for at in found {
+        let mut target = root.pointer(&at).cloned();
+        // A chain of references, followed a few steps.
+        for _ in 0..8 {
+            let Some(reference) = target
+                .as_ref()
+                .and_then(|t| t.get("$ref"))
+                .and_then(Value::as_str)
+            else {
+                break;
+            };
+            let named = reference
+                .strip_prefix('#')
+                .filter(|f| f.starts_with("/components/mediaTypes/"))
+                .and_then(|f| root.pointer(&pointer::percent_decode(f)));
+            match named {
+                Some(named) => target = Some(named.clone()),
+                None => {
+                    out.push(Diagnostic::error(
+                        join(&at, "$ref"),
+                        format!("`{reference}` names no member of `components/mediaTypes`"),
+                    ));
+                    target = None;
+                }
+            }
+        }
+        if let (Some(target), Some(place)) = (target, root.pointer_mut(&at)) {
+            *place = target;
+        }
+    }
+}
+
+/// Calls `each` with the pointer, media type and object of every entry of
+/// a `content` map.
+fn content_entries(value: &Value, at: &str, each: &mut dyn FnMut(&str, &str, &Value)) {
+    match value {
+        Value::Object(map) => {
+            for (key, member) in map {
+                let here = join(at, key);
+                if key == "content"
+                    && !is_data_member(key, at)
+                    && let Value::Object(content) = member
+                {
+                    for (media_type, media) in content {
+                        if media.is_object() {
+                            each(&join(&here, media_type), media_type, media);
+                        }
+                    }
+                }
+                if !is_data_member(key, at) && !key.starts_with("x-") {
+                    content_entries(member, &here, each);
+                }
+            }
+        }
+        Value::Array(items) => {
+            for (i, item) in items.iter().enumerate() {
+                content_entries(item, &join(at, &i.to_string()), each);
+            }
+        }
+        _ => {}
+    }
 }
 
 /// The media types whose content is a sequence of items.
@@ -177,7 +253,11 @@ fn is_sequential(media_type: &str) -> bool {
 /// its `data`, from `contentSchema` when the data is JSON.
 fn sequential(root: &mut Value, out: &mut Vec<Diagnostic>) {
     let mut found = Vec::new();
-    media_types(root, "", &mut found);
+    content_entries(root, "", &mut |at, media_type, _| {
+        if is_sequential(media_type) {
+            found.push((at.to_owned(), media_type.to_owned()));
+        }
+    });
     for (at, media_type) in found {
         let Some(media) = root.pointer(&at).and_then(Value::as_object) else {
             continue;
@@ -204,36 +284,6 @@ fn sequential(root: &mut Value, out: &mut Vec<Diagnostic>) {
             media.remove("itemSchema");
             media.insert("schema".to_owned(), item);
         }
-    }
-}
-
-/// The pointers of every Media Type object of a sequential type, with the type.
-fn media_types(value: &Value, at: &str, out: &mut Vec<(String, String)>) {
-    match value {
-        Value::Object(map) => {
-            for (key, member) in map {
-                let here = join(at, key);
-                if key == "content"
-                    && !is_data_member(key, at)
-                    && let Value::Object(content) = member
-                {
-                    for (media_type, media) in content {
-                        if is_sequential(media_type) && media.is_object() {
-                            out.push((join(&here, media_type), media_type.clone()));
-                        }
-                    }
-                }
-                if !is_data_member(key, at) && !key.starts_with("x-") {
-                    media_types(member, &here, out);
-                }
-            }
-        }
-        Value::Array(items) => {
-            for (i, item) in items.iter().enumerate() {
-                media_types(item, &join(at, &i.to_string()), out);
-            }
-        }
-        _ => {}
     }
 }
 
