@@ -523,10 +523,12 @@ impl Framing {
             .to_ascii_lowercase();
         match essence.as_str() {
             "text/event-stream" => Some(Framing::ServerSentEvents),
-            "application/jsonl" | "application/x-ndjson" | "application/ndjson"
-            | "application/x-jsonlines" | "application/jsonlines" | "application/json-lines" => {
-                Some(Framing::JsonLines)
-            }
+            "application/jsonl"
+            | "application/x-ndjson"
+            | "application/ndjson"
+            | "application/x-jsonlines"
+            | "application/jsonlines"
+            | "application/json-lines" => Some(Framing::JsonLines),
             s if s == "application/json-seq" || s.ends_with("+json-seq") => Some(Framing::JsonSeq),
             _ => None,
         }

@@ -833,7 +833,15 @@ fn streams() -> anyhow::Result<()> {
     run(
         "generate the streams fixture's crate",
         cargo()
-            .args(["run", "--quiet", "--release", "-p", "generator", "--", "generate"])
+            .args([
+                "run",
+                "--quiet",
+                "--release",
+                "-p",
+                "generator",
+                "--",
+                "generate",
+            ])
             .args(["--crate-name", "fixture-streams", "--spec"])
             .arg(root().join("generator/tests/fixtures/streams.yaml"))
             .arg("--out")

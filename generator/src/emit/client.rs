@@ -9,7 +9,7 @@ use super::validation::Validation;
 use crate::model::{
     Api, ErrorBodyVariant, Framing, HttpMethod, Operation, ParamLocation, PathSegment, Primitive,
     QueryStyle, RequestContent, ResponseBody, SecurityKind, StatusMatch, StreamBody, SuccessType,
-    TypeRef, TypeKind,
+    TypeKind, TypeRef,
 };
 use crate::names::ident;
 
@@ -590,11 +590,7 @@ fn stream_doc(api: &Api, op: &Operation, stream: &StreamBody) -> String {
         })
         .and_then(|def| match &def.kind {
             TypeKind::Struct { fields, .. } => fields.iter().find(|f| {
-                f.wire_name == "stream"
-                    && matches!(
-                        &f.ty,
-                        TypeRef::Primitive(Primitive::Bool)
-                    )
+                f.wire_name == "stream" && matches!(&f.ty, TypeRef::Primitive(Primitive::Bool))
             }),
             _ => None,
         });
@@ -709,12 +705,7 @@ fn error_dispatch(api: &Api, op: &Operation) -> TokenStream {
     }
 }
 
-fn emit_execute(
-    api: &Api,
-    op: &Operation,
-    validation: &Validation,
-    paths: Paths,
-) -> Execute {
+fn emit_execute(api: &Api, op: &Operation, validation: &Validation, paths: Paths) -> Execute {
     let (some, ok) = (paths.some(), paths.ok());
     let method = match &op.method {
         HttpMethod::Query | HttpMethod::Other(_) => {

@@ -636,7 +636,11 @@ fn emit_lib(
                 crate::model::SuccessType::Single(crate::model::ResponseBody::Stream(_))
             )
     });
-    let streams = streams.then(|| quote!(pub use runtime::{Event, EventStream, JsonStream};));
+    let streams = streams.then(|| {
+        quote!(
+            pub use runtime::{Event, EventStream, JsonStream};
+        )
+    });
     quote! {
         #doc
         #![forbid(unsafe_code)]

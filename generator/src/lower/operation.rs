@@ -610,24 +610,24 @@ impl<'a> Lowerer<'a> {
         hint: &str,
     ) -> ResponseBody {
         match picked {
-                None => ResponseBody::Empty,
-                Some((media_type, media)) => match encoding_of(media_type) {
-                    BodyEncoding::Json => match &media.schema {
-                        Some(schema) => {
-                            let media_ptr = join(&join(ptr, "content"), media_type);
-                            ResponseBody::Json(self.lower_schema(
-                                schema,
-                                &join(&media_ptr, "schema"),
-                                hint,
-                            ))
-                        }
-                        None => ResponseBody::Json(TypeRef::Json),
-                    },
-                    BodyEncoding::Text => ResponseBody::Text,
-                    BodyEncoding::Form | BodyEncoding::Multipart | BodyEncoding::Binary => {
-                        ResponseBody::Binary
+            None => ResponseBody::Empty,
+            Some((media_type, media)) => match encoding_of(media_type) {
+                BodyEncoding::Json => match &media.schema {
+                    Some(schema) => {
+                        let media_ptr = join(&join(ptr, "content"), media_type);
+                        ResponseBody::Json(self.lower_schema(
+                            schema,
+                            &join(&media_ptr, "schema"),
+                            hint,
+                        ))
                     }
+                    None => ResponseBody::Json(TypeRef::Json),
                 },
+                BodyEncoding::Text => ResponseBody::Text,
+                BodyEncoding::Form | BodyEncoding::Multipart | BodyEncoding::Binary => {
+                    ResponseBody::Binary
+                }
+            },
         }
     }
 

@@ -270,12 +270,19 @@ fn sequential(root: &mut Value, out: &mut Vec<Diagnostic>) {
             {
                 schema["items"].clone()
             }
-            (None, Some(schema)) if media_type.to_ascii_lowercase().starts_with("text/event-stream") => {
+            (None, Some(schema))
+                if media_type
+                    .to_ascii_lowercase()
+                    .starts_with("text/event-stream") =>
+            {
                 schema.clone()
             }
             _ => continue,
         };
-        let item = if media_type.to_ascii_lowercase().starts_with("text/event-stream") {
+        let item = if media_type
+            .to_ascii_lowercase()
+            .starts_with("text/event-stream")
+        {
             event_data(root, item, &at, out)
         } else {
             item
@@ -303,7 +310,9 @@ fn event_data(root: &Value, event: Value, at: &str, out: &mut Vec<Diagnostic>) -
             break;
         }
         if let Some(props) = schema.get("properties").and_then(Value::as_object) {
-            fields |= ["event", "id", "retry"].iter().any(|k| props.contains_key(*k));
+            fields |= ["event", "id", "retry"]
+                .iter()
+                .any(|k| props.contains_key(*k));
             if data.is_none() {
                 data = props.get("data");
             }
