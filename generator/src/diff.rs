@@ -28,8 +28,8 @@ use std::fmt::Write as _;
 
 use crate::emit::report::{body, field_type, response, returns, short};
 use crate::model::{
-    Api, Constraints, Field, Operation, ParamLocation, Parameter, RequestBody, SuccessType,
-    TypeDef, TypeKind, UnionVariant,
+    Api, Constraints, Field, Operation, ParamLocation, Parameter, RequestBody, ResponseBody,
+    SuccessType, TypeDef, TypeKind, UnionVariant,
 };
 
 /// What a change means for code written against the old crate.
@@ -452,6 +452,33 @@ fn operation(out: &mut Changes, subject: &str, old: &Operation, new: &Operation)
                 "code that names it no longer compiles",
             );
         }
+    }
+    // The stream `stream()` asks for, beside the JSON `send()` decodes.
+    let stream = |op: &Operation| {
+        op.stream
+            .clone()
+            .map(|s| response(&ResponseBody::Stream(s)))
+    };
+    match (stream(old), stream(new)) {
+        (None, Some(ty)) => out.push(
+            Impact::Compatible,
+            subject,
+            format!("`stream()` added, returning `{ty}`"),
+            "a method added to the request builder",
+        ),
+        (Some(ty), None) => out.push(
+            Impact::Breaking,
+            subject,
+            format!("`stream()` removed (it returned `{ty}`)"),
+            "code that calls it no longer compiles",
+        ),
+        (Some(a), Some(b)) if a != b => out.push(
+            Impact::Breaking,
+            subject,
+            format!("`stream()` returns `{a}` → `{b}`"),
+            "code that uses the stream's items as the old type no longer compiles",
+        ),
+        _ => {}
     }
     let statuses = |op: &Operation| -> BTreeMap<String, String> {
         op.responses

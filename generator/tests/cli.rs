@@ -389,3 +389,43 @@ fn diff_classifies_the_changes_between_two_documents() {
     assert!(!broken.status.success());
     assert!(stderr(&broken).contains("cannot read /nonexistent.yaml"));
 }
+
+#[test]
+fn diff_sees_a_stream_offered_beside_json() {
+    let dir = temp_dir("diff-stream");
+    std::fs::create_dir_all(&dir).unwrap();
+    let with = fixture("streams.yaml");
+    let text = std::fs::read_to_string(&with).unwrap();
+    let offered = "            text/event-stream:\n              schema:\n                $ref: '#/components/schemas/CreateChatCompletionStreamResponse'\n";
+    assert!(
+        text.contains(offered),
+        "the fixture offers a stream beside JSON"
+    );
+    let without = dir.join("without.yaml");
+    std::fs::write(&without, text.replace(offered, "")).unwrap();
+    let without = without.display().to_string();
+    let added = generator(&["diff", "--old", &without, "--new", &with]);
+    let stdout = String::from_utf8_lossy(&added.stdout);
+    let line = |out: &str, what: &str| -> String {
+        out.lines()
+            .find(|l| l.contains(what))
+            .unwrap_or_else(|| panic!("no line says {what}: {out}"))
+            .to_owned()
+    };
+    let added_line = line(
+        &stdout,
+        "`stream()` added, returning `EventStream<CreateChatCompletionStreamResponse>`",
+    );
+    assert!(
+        added_line.starts_with("  compatible  operation `createChatCompletion`"),
+        "{added_line}"
+    );
+    let removed = generator(&["diff", "--old", &with, "--new", &without]);
+    let stdout = String::from_utf8_lossy(&removed.stdout);
+    let removed_line = line(&stdout, "`stream()` removed");
+    assert!(
+        removed_line.starts_with("  breaking    operation `createChatCompletion`"),
+        "{removed_line}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}

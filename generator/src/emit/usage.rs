@@ -468,6 +468,19 @@ impl Synth<'_> {
                 None,
             ));
         }
+        if let SuccessType::Single(ResponseBody::Stream(stream)) = &op.success {
+            let (items, item) = match stream.framing {
+                crate::model::Framing::ServerSentEvents => ("events", "event"),
+                _ => ("items", "item"),
+            };
+            return Some(step(
+                format!(
+                    "{pre}// A stream, read as the server sends it: here, its first {item}s.\nlet mut {items} = {}?;\nfor _ in 0..3 {{\n    match {items}.next().await {{\n        Some({item}) => println!(\"{{:?}}\", {item}?),\n        None => break,\n    }}\n}}\n",
+                    awaited(&call)
+                ),
+                None,
+            ));
+        }
         if wait {
             let poll = op.poll.as_ref()?;
             let var = self.bind(var_type.as_deref());
