@@ -501,6 +501,17 @@ pub struct StreamBody {
     pub text: bool,
 }
 
+/// A media type without its parameters, in lower case: `text/plain;
+/// charset=utf-8` is `text/plain`.
+pub fn essence(media_type: &str) -> String {
+    media_type
+        .split(';')
+        .next()
+        .unwrap_or_default()
+        .trim()
+        .to_ascii_lowercase()
+}
+
 /// How a stream's items are delimited.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Framing {
@@ -515,13 +526,7 @@ pub enum Framing {
 impl Framing {
     /// The framing of a media type, when it is a stream's.
     pub fn of(media_type: &str) -> Option<Framing> {
-        let essence = media_type
-            .split(';')
-            .next()
-            .unwrap_or_default()
-            .trim()
-            .to_ascii_lowercase();
-        match essence.as_str() {
+        match essence(media_type).as_str() {
             "text/event-stream" => Some(Framing::ServerSentEvents),
             "application/jsonl"
             | "application/x-ndjson"

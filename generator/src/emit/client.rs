@@ -668,12 +668,34 @@ fn open_stream(api: &Api, op: &Operation, stream: &StreamBody, paths: Paths) -> 
 /// The error of each status that is not a success, as a function of the
 /// response (for a stream, whose successes the runtime reads).
 fn error_dispatch(api: &Api, op: &Operation) -> TokenStream {
+    let (arms, default) = status_arms(
+        op.responses
+            .iter()
+            .filter(|r| !r.status.is_success())
+            .map(|r| (r.status, error_handling(api, &r.body))),
+    );
+    let fallback = default.unwrap_or_else(|| quote!(response.error()));
+    if arms.is_empty() {
+        return quote!(|response: crate::runtime::RawResponse| #fallback);
+    }
+    quote! {
+        |response: crate::runtime::RawResponse| match response.status() {
+            #(#arms)*
+            _ => #fallback,
+        }
+    }
+}
+
+/// Match arms for statuses and their handling: exact codes with the same
+/// handling in one arm, then the ranges; and the handling of `default`.
+fn status_arms(
+    handled: impl Iterator<Item = (StatusMatch, TokenStream)>,
+) -> (Vec<TokenStream>, Option<TokenStream>) {
     let mut groups: Vec<(Vec<u16>, TokenStream)> = Vec::new();
     let mut ranges = Vec::new();
-    let mut fallback = quote!(response.error());
-    for r in op.responses.iter().filter(|r| !r.status.is_success()) {
-        let handling = error_handling(api, &r.body);
-        match r.status {
+    let mut default = None;
+    for (status, handling) in handled {
+        match status {
             StatusMatch::Code(c) => match groups
                 .iter_mut()
                 .find(|(_, h)| h.to_string() == handling.to_string())
@@ -686,23 +708,18 @@ fn error_dispatch(api: &Api, op: &Operation) -> TokenStream {
                 let hi = Literal::u16_unsuffixed(c * 100 + 99);
                 ranges.push(quote!(#lo..=#hi => #handling,));
             }
-            StatusMatch::Default => fallback = handling,
+            StatusMatch::Default => default = Some(handling),
         }
     }
-    if groups.is_empty() && ranges.is_empty() {
-        return quote!(|response: crate::runtime::RawResponse| #fallback);
-    }
-    let arms = groups.into_iter().map(|(codes, handling)| {
-        let codes = codes.into_iter().map(Literal::u16_unsuffixed);
-        quote!(#(#codes)|* => #handling,)
-    });
-    quote! {
-        |response: crate::runtime::RawResponse| match response.status() {
-            #(#arms)*
-            #(#ranges)*
-            _ => #fallback,
-        }
-    }
+    let mut arms: Vec<TokenStream> = groups
+        .into_iter()
+        .map(|(codes, handling)| {
+            let codes = codes.into_iter().map(Literal::u16_unsuffixed);
+            quote!(#(#codes)|* => #handling,)
+        })
+        .collect();
+    arms.extend(ranges);
+    (arms, default)
 }
 
 fn emit_execute(api: &Api, op: &Operation, validation: &Validation, paths: Paths) -> Execute {
@@ -1003,37 +1020,14 @@ fn file_fields(api: &Api, ty: &TypeRef) -> Vec<(String, proc_macro2::Ident)> {
 /// The match arms for declared statuses, and the handling of every other one.
 fn response_arms(api: &Api, op: &Operation, paths: Paths) -> (Vec<TokenStream>, TokenStream) {
     let err = paths.err();
-    // Group exact codes with the same handling into one arm; ranges follow,
-    // then `default` or the catch-all.
-    let mut groups: Vec<(Vec<u16>, TokenStream)> = Vec::new();
-    let mut ranges = Vec::new();
-    let mut fallback = None;
-    for (index, r) in op.responses.iter().enumerate() {
-        let handling = response_handling(api, op, index, paths);
-        match r.status {
-            StatusMatch::Code(c) => match groups
-                .iter_mut()
-                .find(|(_, h)| h.to_string() == handling.to_string())
-            {
-                Some((codes, _)) => codes.push(c),
-                None => groups.push((vec![c], handling)),
-            },
-            StatusMatch::Range(c) => {
-                let lo = Literal::u16_unsuffixed(c * 100);
-                let hi = Literal::u16_unsuffixed(c * 100 + 99);
-                ranges.push(quote!(#lo..=#hi => #handling,));
-            }
-            StatusMatch::Default => fallback = Some(handling),
-        }
-    }
-    let mut arms: Vec<TokenStream> = groups
-        .into_iter()
-        .map(|(codes, handling)| {
-            let codes = codes.into_iter().map(Literal::u16_unsuffixed);
-            quote!(#(#codes)|* => #handling,)
-        })
-        .collect();
-    arms.extend(ranges);
+    // Exact codes with the same handling in one arm; ranges follow, then
+    // `default` or the catch-all.
+    let (mut arms, fallback) = status_arms(
+        op.responses
+            .iter()
+            .enumerate()
+            .map(|(index, r)| (r.status, response_handling(api, op, index, paths))),
+    );
     if !declares_2xx_range(op) {
         let handling = undeclared_success(api, op, paths);
         arms.push(quote!(200..=299 => #handling,));

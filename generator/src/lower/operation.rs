@@ -795,12 +795,7 @@ fn pick_media(
 }
 
 fn encoding_of(media_type: &str) -> BodyEncoding {
-    let essence = media_type
-        .split(';')
-        .next()
-        .unwrap_or_default()
-        .trim()
-        .to_ascii_lowercase();
+    let essence = crate::model::essence(media_type);
     if essence == "application/json" || essence.ends_with("+json") {
         BodyEncoding::Json
     } else if essence == "application/x-www-form-urlencoded" {

@@ -227,22 +227,10 @@ fn content_entries(value: &Value, at: &str, each: &mut dyn FnMut(&str, &str, &Va
     }
 }
 
-/// The media types whose content is a sequence of items.
-const SEQUENTIAL: &[&str] = &[
-    "text/event-stream",
-    "application/jsonl",
-    "application/x-ndjson",
-    "application/json-seq",
-];
-
+/// Whether a media type's content is a sequence of items (the same list
+/// lowering reads as streams).
 fn is_sequential(media_type: &str) -> bool {
-    let essence = media_type
-        .split(';')
-        .next()
-        .unwrap_or_default()
-        .trim()
-        .to_ascii_lowercase();
-    SEQUENTIAL.contains(&essence.as_str()) || essence.ends_with("+json-seq")
+    crate::model::Framing::of(media_type).is_some()
 }
 
 /// A sequential media type's items, as the one form lowering reads (that
