@@ -37,6 +37,8 @@ pub struct Api {
     /// The requests the API sends to the user (3.1 `webhooks`, then 3.0
     /// `callbacks` of the operations), in document order.
     pub webhooks: Vec<Webhook>,
+    /// The parent of each nested tag (OpenAPI 3.2 `parent`), by tag name.
+    pub tag_parents: BTreeMap<String, String>,
 }
 
 /// A request the API sends to the user: a webhook, or an operation's callback.

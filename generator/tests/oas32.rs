@@ -185,3 +185,48 @@ fn a_media_type_reference_is_read_as_the_object_it_names() {
     );
     assert!(error.line.is_some());
 }
+
+#[test]
+fn a_nested_tags_feature_is_part_of_its_parents() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/oas32.yaml");
+    let options = Options {
+        features: generator::FeatureMode::PerTag,
+        ..Options::default()
+    };
+    let generated = generator::generate(&std::fs::read_to_string(path).unwrap(), &options).unwrap();
+    let manifest = &generated.files["Cargo.toml"];
+    assert!(
+        manifest.contains("\ncatalog = [\"search\"]\n"),
+        "{manifest}"
+    );
+    assert!(manifest.contains("\nsearch = []\n"), "{manifest}");
+
+    let tags = |parent_of_search: &str, parent_of_catalog: &str| {
+        format!(
+            "openapi: 3.2.0\ninfo: {{title: T, version: '1'}}\ntags:\n  - name: catalog\n    parent: {parent_of_catalog}\n  - name: search\n    parent: {parent_of_search}\npaths: {{}}\n"
+        )
+    };
+    let warned = |text: &str, pointer: &str, words: &str| {
+        let generated = generate_text(text).unwrap();
+        assert!(
+            generated
+                .warnings
+                .items
+                .iter()
+                .any(|d| d.pointer == pointer && d.message.contains(words) && d.line.is_some()),
+            "{:?}",
+            generated.warnings.items
+        );
+    };
+    warned(&tags("nowhere", "search"), "/tags/1/parent", "names no tag");
+    warned(
+        &tags("catalog", "search"),
+        "/tags/0/parent",
+        "its own ancestor",
+    );
+    warned(
+        &tags("catalog", "search"),
+        "/tags/1/parent",
+        "its own ancestor",
+    );
+}

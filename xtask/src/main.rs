@@ -357,6 +357,7 @@ fn fixtures() -> anyhow::Result<()> {
             .args(["--", "-D", "warnings"]),
     )?;
     gated_subsets(&out, "features")?;
+    gated_subsets(&out, "oas32")?;
     run(
         "fixture crates: cargo doc -D warnings",
         cargo()

@@ -62,6 +62,9 @@ pub struct Feature {
     pub source: String,
     /// Its operations, by index in [`Api::operations`].
     pub operations: Vec<usize>,
+    /// The features of the tags nested in its tag (OpenAPI 3.2 `parent`),
+    /// which it enables too.
+    pub includes: Vec<String>,
 }
 
 impl Feature {
@@ -72,6 +75,17 @@ impl Feature {
             .map(|&i| format!("`{}`", api.operations[i].method_name))
             .collect::<Vec<_>>()
             .join(", ")
+    }
+
+    /// What it compiles: [`Feature::methods`], and the features of the
+    /// tags nested in its tag.
+    pub fn contents(&self, api: &Api) -> String {
+        let mut out = self.methods(api);
+        if !self.includes.is_empty() {
+            let nested: Vec<String> = self.includes.iter().map(|i| format!("`{i}`")).collect();
+            out.push_str(&format!("; and those of {}", nested.join(", ")));
+        }
+        out
     }
 }
 
@@ -416,10 +430,25 @@ fn groups(api: &Api) -> Vec<Feature> {
                 name,
                 source,
                 operations,
+                includes: Vec::new(),
             }
         })
         .collect();
     out.sort_by(|a, b| a.name.cmp(&b.name));
+    // A tag's feature enables those of the tags nested in it.
+    let by_tag: BTreeMap<String, String> = out
+        .iter()
+        .map(|f| (f.source.clone(), f.name.clone()))
+        .collect();
+    for f in &mut out {
+        f.includes = api
+            .tag_parents
+            .iter()
+            .filter(|(_, parent)| **parent == f.source)
+            .filter_map(|(child, _)| by_tag.get(child).cloned())
+            .collect();
+        f.includes.sort();
+    }
     out
 }
 

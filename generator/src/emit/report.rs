@@ -151,7 +151,7 @@ pub fn api_report(
         out.push_str("- `full` (default): every feature below\n");
         out.push_str("- `both-ways`: every type both encodes and decodes\n");
         for f in &g.features {
-            let _ = writeln!(out, "- `{}`: {}", f.name, f.methods(api));
+            let _ = writeln!(out, "- `{}`: {}", f.name, f.contents(api));
         }
         if g.webhooks {
             out.push_str("- `webhooks`: the `webhooks` module\n");

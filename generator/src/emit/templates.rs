@@ -22,8 +22,9 @@ struct CargoToml<'a> {
     example: bool,
     /// Whether `examples/webhook_receiver.rs` is written.
     receiver: bool,
-    /// Each feature of operations and what it holds.
-    features: Vec<(String, String)>,
+    /// Each feature of operations, what it holds, and the features it
+    /// enables (quoted, separated by commas).
+    features: Vec<(String, String, String)>,
     /// `full`'s features, quoted and separated by commas.
     features_list: String,
 }
@@ -98,22 +99,32 @@ pub fn cargo_toml(
     gates: Option<&super::gates::Gates>,
 ) -> Result<String, String> {
     let features = gates.map_or_else(Vec::new, |g| {
-        let mut list: Vec<(String, String)> = g
+        let mut list: Vec<(String, String, String)> = g
             .features
             .iter()
             .map(|f| {
-                let what = if f.source.starts_with('/') {
+                let mut what = if f.source.starts_with('/') {
                     format!("The operations under `{}`.", f.source)
                 } else {
                     format!("The operations tagged `{}`.", f.source)
                 };
-                (f.name.clone(), what.replace('\n', " "))
+                if !f.includes.is_empty() {
+                    what.push_str(" With the tags nested in it.");
+                }
+                let includes = f
+                    .includes
+                    .iter()
+                    .map(|i| format!("\"{i}\""))
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                (f.name.clone(), what.replace('\n', " "), includes)
             })
             .collect();
         if g.webhooks {
             list.push((
                 "webhooks".to_owned(),
                 "The `webhooks` module and its payload types.".to_owned(),
+                String::new(),
             ));
         }
         list
@@ -160,7 +171,7 @@ pub fn readme(
         let mut list: Vec<(String, String)> = g
             .features
             .iter()
-            .map(|f| (f.name.clone(), f.methods(api)))
+            .map(|f| (f.name.clone(), f.contents(api)))
             .collect();
         if g.webhooks {
             list.push(("webhooks".to_owned(), "the `webhooks` module".to_owned()));

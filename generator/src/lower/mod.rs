@@ -52,6 +52,16 @@ pub fn lower(loaded: &crate::read::Loaded) -> Result<(Api, Vec<Diagnostic>), Vec
         error_bodies,
         lookaround: l.lookaround,
         webhooks,
+        tag_parents: doc
+            .tags
+            .iter()
+            .filter_map(|t| {
+                let parent = t
+                    .extensions
+                    .get(crate::read::translate::oas32::TAG_PARENT)?;
+                Some((t.name.clone(), parent.as_str()?.to_owned()))
+            })
+            .collect(),
     };
     Ok((api, l.warnings))
 }

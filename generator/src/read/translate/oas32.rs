@@ -24,9 +24,12 @@
 //!   `data`), or the `items` of a whole-content array ([`sequential`]);
 //! - a Media Type object that is a `$ref` to `components/mediaTypes` is
 //!   replaced by the one it names;
-//! - tag `parent`/`kind`/`summary`, `deprecated` security schemes, the
-//!   OAuth device flow and response `summary` are members the typed model
-//!   ignores; lowering reads the ones that change the crate.
+//! - tag `parent`, `kind` and `summary` become extensions ([`TAG_PARENT`]):
+//!   a nested tag's feature is part of its parent's; a parent that names
+//!   no tag, or a cycle, is a located warning;
+//! - `deprecated` security schemes, the OAuth device flow and response
+//!   `summary` are members the typed model ignores; lowering reads the
+//!   ones that change the crate.
 
 use std::sync::OnceLock;
 
@@ -149,9 +152,76 @@ pub(crate) fn translate(root: &mut Value) -> Vec<Diagnostic> {
         }
     }
     responses(root, "");
+    tags(root, &mut out);
     media_type_refs(root, &mut out);
     sequential(root, &mut out);
     out
+}
+
+/// The member that keeps a tag's `parent` (3.2) for lowering, which
+/// the typed model would drop; `kind` and `summary` are kept the same way.
+pub(crate) const TAG_PARENT: &str = "x-oas32-parent";
+
+/// Tags' `parent`, `kind` and `summary` become extensions the typed model
+/// keeps. A parent that names no tag, or that would make a tag its own
+/// ancestor, is a located warning and is not kept.
+fn tags(root: &mut Value, out: &mut Vec<Diagnostic>) {
+    let Some(Value::Array(tags)) = root.get_mut("tags") else {
+        return;
+    };
+    let names: Vec<Option<String>> = tags
+        .iter()
+        .map(|t| t.get("name").and_then(Value::as_str).map(str::to_owned))
+        .collect();
+    let parents: Vec<Option<String>> = tags
+        .iter()
+        .map(|t| t.get("parent").and_then(Value::as_str).map(str::to_owned))
+        .collect();
+    let index = |name: &str| names.iter().position(|n| n.as_deref() == Some(name));
+    for (i, tag) in tags.iter_mut().enumerate() {
+        let Value::Object(tag) = tag else { continue };
+        for (member, kept) in [("kind", "x-oas32-kind"), ("summary", "x-oas32-summary")] {
+            if let Some(value) = tag.remove(member) {
+                tag.insert(kept.to_owned(), value);
+            }
+        }
+        let Some(parent) = tag.remove("parent") else {
+            continue;
+        };
+        let at = join(&format!("/tags/{i}"), "parent");
+        let Some(name) = parent.as_str() else {
+            continue;
+        };
+        if index(name).is_none() {
+            out.push(Diagnostic::warning(
+                at,
+                format!(
+                    "tag parent `{name}` names no tag of `tags`: the tag is read as a top-level one"
+                ),
+            ));
+            continue;
+        }
+        // Up the chain of parents: back to this tag is a cycle.
+        let mut seen = vec![i];
+        let mut next = index(name);
+        let mut cycle = false;
+        while let Some(j) = next {
+            if seen.contains(&j) {
+                cycle = seen[0] == j || cycle;
+                break;
+            }
+            seen.push(j);
+            next = parents[j].as_deref().and_then(index);
+        }
+        if cycle {
+            out.push(Diagnostic::warning(
+                at,
+                format!("tag parent `{name}` makes the tag its own ancestor: the tag is read as a top-level one"),
+            ));
+            continue;
+        }
+        tag.insert(TAG_PARENT.to_owned(), parent);
+    }
 }
 
 /// Every Media Type object that is a `$ref` to `components/mediaTypes`
