@@ -23,6 +23,7 @@ use std::time::{Duration, Instant};
 
 pub use emit::gates::FeatureMode;
 pub use read::diagnostics::{self, Diagnostic, Diagnostics, Severity};
+pub use read::overlay::Overlay;
 
 /// How to generate.
 #[derive(Debug, Clone, Default)]
@@ -47,6 +48,9 @@ pub struct Options {
     /// Whether the crate gets a Cargo feature per group of operations
     /// (by default, for documents of more than 100 operations).
     pub features: FeatureMode,
+    /// OpenAPI Overlays (1.0, 1.1) applied, in order, to the document
+    /// before anything else reads it.
+    pub overlays: Vec<Overlay>,
 }
 
 /// A generated crate.
@@ -198,8 +202,13 @@ fn analyse(text: &str, options: &Options) -> Result<Analysed, Diagnostics> {
     let root_file = std::path::Path::new(file)
         .file_name()
         .and_then(|f| f.to_str());
-    let loaded = read::load_with(text, options.base_dir.as_deref(), root_file)
-        .map_err(|f| fail_in(f.problems, &f.sources))?;
+    let loaded = read::load_with(
+        text,
+        options.base_dir.as_deref(),
+        root_file,
+        &options.overlays,
+    )
+    .map_err(|f| fail_in(f.problems, &f.sources))?;
     let fail = |items: Vec<Diagnostic>| fail_in(items, &loaded.sources);
     let load_time = started.elapsed();
     let started = Instant::now();

@@ -48,10 +48,14 @@ enum Command {
 /// The arguments of `generate`.
 #[derive(clap::Args)]
 struct GenerateArgs {
-    /// The OpenAPI 3.0 or 3.1 document, YAML or JSON (other files it
+    /// The OpenAPI 3.0, 3.1 or 3.2 document, YAML or JSON (other files it
     /// `$ref`s are read relative to its directory).
     #[arg(long, value_name = "FILE")]
     spec: PathBuf,
+    /// An OpenAPI Overlay (1.0 or 1.1) to apply to the document before
+    /// anything reads it; repeat it to apply several, in order.
+    #[arg(long, value_name = "FILE")]
+    overlay: Vec<PathBuf>,
     /// The crate's directory.
     #[arg(long, value_name = "DIR")]
     out: PathBuf,
@@ -121,15 +125,23 @@ fn generate(args: GenerateArgs) -> anyhow::Result<ExitCode> {
         timings,
         strict,
         features,
+        overlay,
     } = args;
     let text = std::fs::read_to_string(&spec)
         .with_context(|| format!("cannot read {}", spec.display()))?;
     let source_name = spec.display().to_string();
-    let command = format!(
-        "generator generate --spec {} --out {}",
-        spec.display(),
-        out.display()
-    );
+    let mut overlays = Vec::new();
+    let mut command = format!("generator generate --spec {}", spec.display());
+    for path in &overlay {
+        let text = std::fs::read_to_string(path)
+            .with_context(|| format!("cannot read {}", path.display()))?;
+        overlays.push(generator::Overlay {
+            name: path.display().to_string(),
+            text,
+        });
+        command.push_str(&format!(" --overlay {}", path.display()));
+    }
+    command.push_str(&format!(" --out {}", out.display()));
     let options = generator::Options {
         source_name,
         crate_name,
@@ -146,6 +158,7 @@ fn generate(args: GenerateArgs) -> anyhow::Result<ExitCode> {
                 .map(std::path::Path::to_path_buf)
                 .unwrap_or_default(),
         ),
+        overlays,
     };
     let generated = match generator::generate(&text, &options) {
         Ok(g) => g,

@@ -429,3 +429,63 @@ fn diff_sees_a_stream_offered_beside_json() {
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn overlays_are_applied_in_order_and_named_in_the_header() {
+    let dir = temp_dir("overlay");
+    std::fs::create_dir_all(&dir).unwrap();
+    let first = dir.join("title.overlay.yaml");
+    std::fs::write(
+        &first,
+        "overlay: 1.0.0\ninfo: {title: Title, version: '1'}\nactions:\n- target: $.info\n  update: {title: Overlaid Pets}\n",
+    )
+    .unwrap();
+    let second = dir.join("nothing.overlay.yaml");
+    std::fs::write(
+        &second,
+        "overlay: 1.1.0\ninfo: {title: Nothing, version: '1'}\nactions:\n- target: $.nowhere\n  remove: true\n",
+    )
+    .unwrap();
+    let out = dir.join("crate");
+    let (first, second) = (first.display().to_string(), second.display().to_string());
+    let spec = fixture("enums.yaml");
+    let o = generator(&[
+        "generate",
+        "--spec",
+        &spec,
+        "--overlay",
+        &first,
+        "--overlay",
+        &second,
+        "--out",
+        &out.display().to_string(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    // The warning is in the overlay's file, at the line of the target.
+    assert!(
+        stderr(&o).contains(&format!(
+            "warning: {second}:4: at /actions/0/target: `$.nowhere` selects nothing"
+        )),
+        "{}",
+        stderr(&o)
+    );
+    let manifest = std::fs::read_to_string(out.join("Cargo.toml")).unwrap();
+    assert!(manifest.contains("name = \"overlaid-pets\""), "{manifest}");
+    assert!(
+        manifest.contains(&format!("--overlay {first} --overlay {second}")),
+        "{manifest}"
+    );
+    let strict = generator(&[
+        "generate",
+        "--spec",
+        &spec,
+        "--overlay",
+        &second,
+        "--strict",
+        "--check",
+        "--out",
+        &out.display().to_string(),
+    ]);
+    assert!(!strict.status.success(), "--strict refuses the warning");
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -93,6 +93,7 @@ fn options(name: &str) -> generator::Options {
         } else {
             generator::FeatureMode::default()
         },
+        overlays: Vec::new(),
     }
 }
 

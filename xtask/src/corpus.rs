@@ -172,6 +172,7 @@ pub fn generate(dir: &Path, path: &Path, out: &Path) -> anyhow::Result<Row> {
         strict: false,
         base_dir: path.parent().map(Path::to_path_buf),
         features: generator::FeatureMode::default(),
+        overlays: Vec::new(),
     };
     let started = Instant::now();
     let result = std::panic::catch_unwind(|| generator::generate(&text, &options));

@@ -256,9 +256,35 @@ pub fn xtask_codegen(root: &Path, mode: Mode) -> anyhow::Result<sync::Report> {
         strict: true,
         base_dir: Some(root.join("spec")),
         features: generator::FeatureMode::default(),
+        overlays: codegen_overlays(root)?,
     };
     let generated = generator::generate(&text, &options).map_err(|d| anyhow::anyhow!("{d}"))?;
     sync::sync(&root.join("generated"), &generated.files, mode).context("cannot sync generated/")
+}
+
+/// The overlays `cargo xtask codegen` applies to the spec: the files that
+/// `spec/overlays.txt` lists (one path per line, relative to `spec/`,
+/// applied in order; `#` starts a comment). None when it does not exist.
+fn codegen_overlays(root: &Path) -> anyhow::Result<Vec<generator::Overlay>> {
+    let list = root.join("spec/overlays.txt");
+    let Ok(text) = std::fs::read_to_string(&list) else {
+        return Ok(Vec::new());
+    };
+    let mut out = Vec::new();
+    for line in text.lines() {
+        let line = line.split('#').next().unwrap_or_default().trim();
+        if line.is_empty() {
+            continue;
+        }
+        let path = root.join("spec").join(line);
+        let text = std::fs::read_to_string(&path)
+            .with_context(|| format!("{}: cannot read {}", list.display(), path.display()))?;
+        out.push(generator::Overlay {
+            name: format!("spec/{line}"),
+            text,
+        });
+    }
+    Ok(out)
 }
 
 /// Makes `dir` a workspace of the generated crates `members` (folders of

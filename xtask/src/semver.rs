@@ -142,6 +142,7 @@ fn options(root: &Path) -> generator::Options {
         strict: false,
         base_dir: Some(root.join("spec")),
         features: generator::FeatureMode::default(),
+        overlays: Vec::new(),
     }
 }
 

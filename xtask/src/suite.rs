@@ -156,6 +156,7 @@ pub fn run() -> anyhow::Result<()> {
         // One operation per case: the runner decodes what requests carry,
         // so every type implements both serde traits.
         features: generator::FeatureMode::Off,
+        overlays: Vec::new(),
     };
     let generated = generator::generate(&text, &options).map_err(|d| {
         anyhow::anyhow!("the suite's document does not generate (target/suite/suite.json):\n{d}")

@@ -4,6 +4,7 @@
 //! only the stages before it, and the helpers at the bottom):
 //!
 //! 1. [`parse`]: text (YAML or JSON) → `serde_json::Value`;
+//!    then [`overlay`]: the caller's overlays, applied in order;
 //! 2. [`bundle`]: the other files its `$ref`s name, placed inside it;
 //! 3. [`translate`]: one translator per OpenAPI minor version, each into
 //!    the 3.0 form that lowering reads;
@@ -13,12 +14,15 @@
 //!    document through `serde_path_to_error`.
 //!
 //! At the bottom: [`diagnostics`] (located problems), [`source_map`]
-//! (pointer → line) and [`pointer`] (JSON pointers).
+//! (pointer → line), [`pointer`] (JSON pointers) and [`conformance`] (a
+//! value against an official JSON Schema).
 
 pub mod bundle;
 pub mod check;
+pub mod conformance;
 pub mod diagnostics;
 mod lenient;
+pub mod overlay;
 mod parse;
 pub mod pointer;
 pub mod source_map;
@@ -71,24 +75,35 @@ pub struct Failed {
 /// Parses and checks `text`, a document in one file. On failure, every
 /// problem found is returned.
 pub fn load(text: &str) -> Result<Loaded, Vec<Diagnostic>> {
-    load_with(text, None, None).map_err(|f| f.problems)
+    load_with(text, None, None, &[]).map_err(|f| f.problems)
 }
 
 /// Parses and checks `text`, reading the files its `$ref`s name from
 /// `base_dir` (the document's directory; `None`: a reference to another
 /// file is an error). `root_file`, the document's own file name, makes a
-/// reference back to it from another file a pointer into it.
+/// reference back to it from another file a pointer into it. `overlays`
+/// are applied to the parsed document, in order, before anything else
+/// reads it.
 pub fn load_with(
     text: &str,
     base_dir: Option<&Path>,
     root_file: Option<&str>,
+    overlays: &[overlay::Overlay],
 ) -> Result<Loaded, Failed> {
     let fail = |problems, sources| Failed { problems, sources };
     let mut value = parse(text).map_err(|p| fail(p, Vec::new()))?;
+    let mut overlaid = Vec::new();
+    for o in overlays {
+        overlaid.extend(overlay::apply(&mut value, o));
+        if overlaid.iter().any(|d| d.severity == Severity::Error) {
+            return Err(fail(overlaid, Vec::new()));
+        }
+    }
     let version = translate::version(&value).map_err(|p| fail(vec![p], Vec::new()))?;
     translate::prepare(&mut value, version);
     let (sources, deferred) = bundle::bundle(&mut value, base_dir, root_file);
-    let mut problems = translate::translate(&mut value, version);
+    let mut problems = overlaid;
+    problems.extend(translate::translate(&mut value, version));
     problems.extend(check::structure(&value));
     problems.extend(lenient::normalize(&mut value));
     if problems.iter().any(|d| d.severity == Severity::Error) {

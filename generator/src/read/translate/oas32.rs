@@ -441,36 +441,11 @@ fn conformance(root: &Value) -> Vec<Diagnostic> {
             "the OpenAPI 3.2 schema could not be compiled: the document is not checked against it",
         )];
     };
-    let mut found: Vec<(String, String)> = validator
-        .iter_errors(root)
-        .map(|e| (e.instance_path().as_str().to_owned(), e.to_string()))
-        .collect();
-    // The deepest place of each problem: a failure of a `oneOf` at a parent
-    // says less than the failures inside it.
-    found.sort();
-    found.dedup();
-    let deepest: Vec<&(String, String)> = found
-        .iter()
-        .filter(|(at, _)| {
-            !found
-                .iter()
-                .any(|(other, _)| other.starts_with(&format!("{at}/")))
-        })
-        .collect();
-    deepest
+    crate::read::conformance::violations(validator, root)
         .into_iter()
         .map(|(at, message)| {
-            let mut message = message.clone();
-            if message.len() > 300 {
-                let cut = (0..=300)
-                    .rev()
-                    .find(|i| message.is_char_boundary(*i))
-                    .unwrap_or(0);
-                message.truncate(cut);
-                message.push('…');
-            }
             Diagnostic::warning(
-                at.clone(),
+                at,
                 format!("does not follow the OpenAPI 3.2 schema: {message}"),
             )
         })
