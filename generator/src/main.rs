@@ -164,6 +164,10 @@ fn generate(args: GenerateArgs) -> anyhow::Result<ExitCode> {
         Ok(g) => g,
         Err(diagnostics) => {
             eprintln!("{diagnostics}");
+            let summary = diagnostics.summary();
+            if !summary.is_empty() {
+                eprintln!("{summary}");
+            }
             let errors = diagnostics
                 .items
                 .iter()
@@ -196,6 +200,10 @@ fn generate(args: GenerateArgs) -> anyhow::Result<ExitCode> {
     }
     for w in &generated.warnings.items {
         eprintln!("{}", w.display(&generated.warnings.file));
+    }
+    let summary = generated.warnings.summary();
+    if !summary.is_empty() {
+        eprintln!("{summary}");
     }
     let mode = if check { Mode::Check } else { Mode::Write };
     let report = sync::sync(&out, &generated.files, mode)

@@ -19,7 +19,7 @@ use crate::model::{
     Example, Field, HttpMethod, Pagination, ParamLocation, Parameter, Poll, Primitive,
     ResponseBody, SuccessType, TypeKind, TypeRef,
 };
-use crate::read::diagnostics::Diagnostic;
+use crate::read::diagnostics::{Cost, Diagnostic};
 use crate::read::pointer::join;
 
 /// The extension that marks an idempotency-key header.
@@ -113,7 +113,8 @@ impl Lowerer<'_> {
                 self.warnings.push(Diagnostic::warning(
                     join(pointer, "parameters"),
                     format!("idempotency header `{header}` is neither a string nor a UUID: the client cannot make keys for it, and does not retry the operation"),
-                ));
+                )
+.costing(Cost::Ignored));
                 None
             }
         }
@@ -137,10 +138,10 @@ impl Lowerer<'_> {
             let found = self.named_pagination(ext, params, &page);
             if found.is_err() {
                 let why = found.as_ref().err().cloned().unwrap_or_default();
-                self.warnings.push(Diagnostic::warning(
-                    ptr,
-                    format!("{why}; the operation is not paginated"),
-                ));
+                self.warnings.push(
+                    Diagnostic::warning(ptr, format!("{why}; the operation is not paginated"))
+                        .costing(Cost::Ignored),
+                );
             }
             return found.ok();
         }
@@ -248,7 +249,8 @@ pub(super) fn one_reading_per_page(
                         "the page type `{}` is read through other properties by an earlier operation; this operation is not paginated",
                         pg.page
                     ),
-                ));
+                )
+.costing(Cost::Ignored));
                 op.pagination = None;
             }
         }

@@ -14,7 +14,7 @@ mod webhooks;
 use openapiv3::{OpenAPI, ReferenceOr};
 
 use crate::model::{Api, SecurityKind, SecurityScheme};
-use crate::read::diagnostics::Diagnostic;
+use crate::read::diagnostics::{Cost, Diagnostic};
 use crate::read::pointer::join;
 
 pub(crate) use webhooks::linked_primitive;
@@ -88,10 +88,13 @@ impl Lowerer<'_> {
         for (name, scheme) in &components.security_schemes {
             let pointer = join("/components/securitySchemes", name);
             let ReferenceOr::Item(scheme) = scheme else {
-                self.warnings.push(Diagnostic::warning(
-                    pointer,
-                    "a $ref security scheme is not supported; it is ignored",
-                ));
+                self.warnings.push(
+                    Diagnostic::warning(
+                        pointer,
+                        "a $ref security scheme is not supported; it is ignored",
+                    )
+                    .costing(Cost::Ignored),
+                );
                 continue;
             };
             use openapiv3::{APIKeyLocation, SecurityScheme as S};
@@ -107,7 +110,8 @@ impl Lowerer<'_> {
                         self.warnings.push(Diagnostic::warning(
                             pointer,
                             format!("HTTP authentication scheme `{other}` is not supported; it is ignored"),
-                        ));
+                        )
+.costing(Cost::Ignored));
                         continue;
                     }
                 },

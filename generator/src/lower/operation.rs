@@ -12,7 +12,7 @@ use crate::model::{
     SecurityScheme, StatusMatch, StreamBody, SuccessType, TypeRef,
 };
 use crate::names::{self, Namespace};
-use crate::read::diagnostics::Diagnostic;
+use crate::read::diagnostics::{Cost, Diagnostic};
 use crate::read::pointer::join;
 
 /// Method names of the generated `Client` and blocking `Client` (the
@@ -95,7 +95,8 @@ impl<'a> Lowerer<'a> {
                             self.warnings.push(Diagnostic::warning(
                                 join(&pointer, "operationId"),
                                 format!("duplicate operationId `{id}`: already used at {first}; this operation's method gets another name"),
-                            ));
+                            )
+.costing(Cost::Renamed));
                         }
                         ids.entry(id.clone()).or_insert_with(|| pointer.clone());
                         id.clone()
@@ -415,7 +416,8 @@ impl<'a> Lowerer<'a> {
                     format!(
                         "path parameter `{name}` is not declared; it is taken as a required string"
                     ),
-                ));
+                )
+.costing(Cost::Nothing));
                 let at = params
                     .iter()
                     .take_while(|p| p.location == ParamLocation::Path)
@@ -448,13 +450,16 @@ impl<'a> Lowerer<'a> {
             let p = &params[i];
             let used = segments.contains(&PathSegment::Param(i));
             if p.location == ParamLocation::Path && !used {
-                self.warnings.push(Diagnostic::warning(
-                    cx.pointer.clone(),
-                    format!(
-                        "path parameter `{}` is not in the path template; it is ignored",
-                        p.wire_name
-                    ),
-                ));
+                self.warnings.push(
+                    Diagnostic::warning(
+                        cx.pointer.clone(),
+                        format!(
+                            "path parameter `{}` is not in the path template; it is ignored",
+                            p.wire_name
+                        ),
+                    )
+                    .costing(Cost::Ignored),
+                );
                 params.remove(i);
                 for s in &mut segments {
                     if let PathSegment::Param(j) = s
@@ -693,7 +698,8 @@ impl<'a> Lowerer<'a> {
                             self.warnings.push(Diagnostic::warning(
                                 ptr,
                                 format!("security scheme `{name}` is not declared in components; it is ignored"),
-                            ));
+                            )
+.costing(Cost::Ignored));
                         }
                         alternative.clear();
                         break;

@@ -16,7 +16,7 @@ use crate::model::{
     Constraints, EnumVariant, Field, Primitive, TypeDef, TypeKind, TypeRef, UnionVariant,
 };
 use crate::names::{self, Namespace};
-use crate::read::diagnostics::Diagnostic;
+use crate::read::diagnostics::{Cost, Diagnostic};
 use crate::read::pointer::{join, percent_decode, unescape};
 use crate::read::translate::oas31;
 
@@ -298,11 +298,16 @@ impl<'a> Lowerer<'a> {
                             named
                         }
                     }
+                    // The value can still travel, untyped: a warning, and
+                    // an error under `--strict`.
                     None => {
-                        self.errors.push(Diagnostic::error(
-                            join(pointer, "$ref"),
-                            format!("dangling $ref `{reference}`: no such schema in components"),
-                        ));
+                        self.warnings.push(
+                            Diagnostic::warning(
+                                join(pointer, "$ref"),
+                                format!("dangling $ref `{reference}`: no such schema in components; the value is typed as any JSON"),
+                            )
+                            .costing(Cost::AnyJson),
+                        );
                         TypeRef::Json
                     }
                 }
@@ -330,13 +335,16 @@ impl<'a> Lowerer<'a> {
         }
         let Some(value) = self.raw.pointer(&target) else {
             if !crate::read::pointer::is_unread(self.raw, &target) {
-                self.errors.push(Diagnostic::error(
-                    join(pointer, "$ref"),
-                    format!(
-                        "dangling $ref `{}`: no such place in the document",
-                        crate::read::pointer::display_ref(reference)
-                    ),
-                ));
+                self.warnings.push(
+                    Diagnostic::warning(
+                        join(pointer, "$ref"),
+                        format!(
+                            "dangling $ref `{}`: no such place in the document; the value is typed as any JSON",
+                            crate::read::pointer::display_ref(reference)
+                        ),
+                    )
+                    .costing(Cost::AnyJson),
+                );
             }
             return TypeRef::Json;
         };
@@ -359,13 +367,16 @@ impl<'a> Lowerer<'a> {
             return TypeRef::Named(name.clone());
         }
         if !self.resolving.insert(target.clone()) {
-            self.warnings.push(Diagnostic::warning(
-                join(pointer, "$ref"),
-                format!(
-                    "$ref `{}` refers to a place inside itself: read as any JSON value",
-                    crate::read::pointer::display_ref(reference)
-                ),
-            ));
+            self.warnings.push(
+                Diagnostic::warning(
+                    join(pointer, "$ref"),
+                    format!(
+                        "$ref `{}` refers to a place inside itself: read as any JSON value",
+                        crate::read::pointer::display_ref(reference)
+                    ),
+                )
+                .costing(Cost::AnyJson),
+            );
             return TypeRef::Json;
         }
         let hint = self.pointer_hint(&target);
@@ -676,7 +687,8 @@ impl<'a> Lowerer<'a> {
                     "a tuple of {} items is read as a list of JSON values (a Rust tuple has 1 to {MAX_TUPLE})",
                     prefix.len()
                 ),
-            ));
+            )
+.costing(Cost::AnyJson));
             return TypeRef::Array(Box::new(TypeRef::Json));
         }
         let mut items = Vec::with_capacity(prefix.len());
@@ -687,10 +699,13 @@ impl<'a> Lowerer<'a> {
                     items.push(self.lower_schema(&schema, &item_ptr, &format!("{name}{i}")))
                 }
                 Err(e) => {
-                    self.warnings.push(Diagnostic::warning(
-                        item_ptr,
-                        format!("not a schema ({e}): the item is read as a JSON value"),
-                    ));
+                    self.warnings.push(
+                        Diagnostic::warning(
+                            item_ptr,
+                            format!("not a schema ({e}): the item is read as a JSON value"),
+                        )
+                        .costing(Cost::AnyJson),
+                    );
                     items.push(TypeRef::Json);
                 }
             }
@@ -721,10 +736,15 @@ impl<'a> Lowerer<'a> {
         }
         for req in v.required {
             if !properties.contains_key(req) {
-                self.warnings.push(Diagnostic::warning(
-                    join(pointer, "required"),
-                    format!("required property `{req}` is not among `properties`; it is ignored"),
-                ));
+                self.warnings.push(
+                    Diagnostic::warning(
+                        join(pointer, "required"),
+                        format!(
+                            "required property `{req}` is not among `properties`; it is ignored"
+                        ),
+                    )
+                    .costing(Cost::Ignored),
+                );
             }
         }
         let additional = additional.inspect(|_value| {
@@ -737,7 +757,8 @@ impl<'a> Lowerer<'a> {
                     self.warnings.push(Diagnostic::warning(
                         join(pointer, "dependentRequired"),
                         format!("`{name}` is not among `properties`: the rule that names it is not checked"),
-                    ));
+                    )
+.costing(Cost::Unchecked));
                 }
             }
             dependent_required.push((first.clone(), needed.clone()));
@@ -829,10 +850,13 @@ impl<'a> Lowerer<'a> {
             let mut seen = std::collections::BTreeSet::new();
             for value in strings {
                 if !seen.insert(value) {
-                    self.warnings.push(Diagnostic::warning(
-                        join(pointer, "enum"),
-                        format!("duplicate enum value `{value}` is ignored"),
-                    ));
+                    self.warnings.push(
+                        Diagnostic::warning(
+                            join(pointer, "enum"),
+                            format!("duplicate enum value `{value}` is ignored"),
+                        )
+                        .costing(Cost::Nothing),
+                    );
                     continue;
                 }
                 variants.push(EnumVariant {
@@ -940,7 +964,8 @@ impl<'a> Lowerer<'a> {
             self.warnings.push(Diagnostic::warning(
                 join(pointer.trim_end_matches("/oneOf").trim_end_matches("/anyOf"), "discriminator"),
                 "a discriminator needs every alternative to be a $ref; the alternatives are tried in order instead",
-            ));
+            )
+.costing(Cost::Nothing));
             return Shape::Define(Box::new(TypeKind::Union {
                 variants,
                 discriminator: None,
@@ -1031,7 +1056,8 @@ impl<'a> Lowerer<'a> {
             self.warnings.push(Diagnostic::warning(
                 join(pointer, "allOf"),
                 "allOf of parts that are not all objects cannot be merged; it is kept as any JSON value",
-            ));
+            )
+.costing(Cost::AnyJson));
             return Shape::Use(TypeRef::Json);
         }
         if let Some(props) = v.properties {
@@ -1211,7 +1237,8 @@ impl Lowerer<'_> {
                         self.warnings.push(Diagnostic::warning(
                             at(j),
                             "rules beside a $ref in allOf are not checked: the referenced type keeps its own",
-                        ));
+                        )
+.costing(Cost::Unchecked));
                     }
                 }
                 Shape::Use(ty)
@@ -1229,7 +1256,8 @@ impl Lowerer<'_> {
                             self.warnings.push(Diagnostic::warning(
                                 at(i),
                                 format!("allOf parts contradict each other (`{a}` and `{b}`); it is kept as any JSON value"),
-                            ));
+                            )
+.costing(Cost::AnyJson));
                             return Some(Shape::Use(TypeRef::Json));
                         }
                         (None, Some(b)) => typ = Some(b),
@@ -1242,7 +1270,8 @@ impl Lowerer<'_> {
                         self.warnings.push(Diagnostic::warning(
                             join(&at(i), "pattern"),
                             format!("a second pattern `{p}` in allOf is not checked: only the first one is"),
-                        ));
+                        )
+.costing(Cost::Unchecked));
                     }
                 }
                 let primitive = primitive_of(typ, format.as_deref())?;
@@ -1281,10 +1310,13 @@ impl Lowerer<'_> {
             match fancy_regex::Regex::new(p) {
                 Ok(_) => self.lookaround = true,
                 Err(e) => {
-                    self.warnings.push(Diagnostic::warning(
-                        join(pointer, "pattern"),
-                        format!("pattern `{p}` is not checked before sending: {e}"),
-                    ));
+                    self.warnings.push(
+                        Diagnostic::warning(
+                            join(pointer, "pattern"),
+                            format!("pattern `{p}` is not checked before sending: {e}"),
+                        )
+                        .costing(Cost::Unchecked),
+                    );
                     c.pattern = None;
                 }
             }
@@ -1313,20 +1345,23 @@ impl Lowerer<'_> {
         };
         let ptr = join(pointer, TERMINAL_VALUES);
         let Some(list) = value.as_array() else {
-            self.warnings.push(Diagnostic::warning(
-                ptr,
-                "must be a list of the enum's values; it is ignored",
-            ));
+            self.warnings.push(
+                Diagnostic::warning(ptr, "must be a list of the enum's values; it is ignored")
+                    .costing(Cost::Ignored),
+            );
             return Vec::new();
         };
         let mut out = Vec::new();
         for item in list {
             match item.as_str() {
                 Some(t) if variants.iter().any(|v| v.wire_name == t) => out.push(t.to_owned()),
-                _ => self.warnings.push(Diagnostic::warning(
-                    ptr.clone(),
-                    format!("`{item}` is not one of the enum's values; it is ignored"),
-                )),
+                _ => self.warnings.push(
+                    Diagnostic::warning(
+                        ptr.clone(),
+                        format!("`{item}` is not one of the enum's values; it is ignored"),
+                    )
+                    .costing(Cost::Ignored),
+                ),
             }
         }
         out

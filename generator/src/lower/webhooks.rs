@@ -11,7 +11,7 @@ use crate::model::{
     RequestBody, RequestContent, ResponseBody, Shown, SuccessType, TypeKind, TypeRef, Webhook,
 };
 use crate::names::{self, Namespace};
-use crate::read::diagnostics::Diagnostic;
+use crate::read::diagnostics::{Cost, Diagnostic};
 use crate::read::pointer::join;
 
 /// Names the crate's `webhooks` module declares itself.
@@ -154,7 +154,8 @@ impl<'a> Lowerer<'a> {
                     self.warnings.push(Diagnostic::warning(
                         place,
                         "another link of the webhook already confirms its notifications; this one is not used",
-                    ));
+                    )
+.costing(Cost::Ignored));
                     continue;
                 }
                 let (link, link_ptr) = match self.lookup(link, "links", |c| &c.links, &place) {
@@ -166,10 +167,15 @@ impl<'a> Lowerer<'a> {
                 };
                 match self.confirm_link(name, link, &link_ptr, payload, operations) {
                     Ok(confirm) => found = Some(confirm),
-                    Err(why) => self.warnings.push(Diagnostic::warning(
-                        link_ptr,
-                        format!("{why}: no function confirms the webhook's notifications with it"),
-                    )),
+                    Err(why) => self.warnings.push(
+                        Diagnostic::warning(
+                            link_ptr,
+                            format!(
+                                "{why}: no function confirms the webhook's notifications with it"
+                            ),
+                        )
+                        .costing(Cost::Ignored),
+                    ),
                 }
             }
         }

@@ -28,6 +28,43 @@ pub struct Diagnostic {
     pub severity: Severity,
     /// What is wrong, lower-case, without a final period.
     pub message: String,
+    /// For a warning: what the reading it made costs the crate's users.
+    pub cost: Cost,
+}
+
+/// What a warning's reading costs the users of the crate: the kinds the
+/// summary after the warnings counts ([`Diagnostics::summary`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub enum Cost {
+    /// A value typed as any JSON (`serde_json::Value`): no Rust type, and
+    /// no check of its shape.
+    AnyJson,
+    /// A rule of the document that the client does not check before
+    /// sending.
+    Unchecked,
+    /// A name in the crate other than the one the document gives.
+    Renamed,
+    /// A part of the document left out of the crate.
+    Ignored,
+    /// Nothing the crate's users see: a slightly invalid part read as its
+    /// author meant it.
+    #[default]
+    Nothing,
+}
+
+impl Cost {
+    /// What it costs, for the summary: a noun phrase.
+    pub fn describe(self) -> &'static str {
+        match self {
+            Cost::AnyJson => {
+                "a value typed as any JSON (`serde_json::Value`): no Rust type, no check of its shape"
+            }
+            Cost::Unchecked => "a rule of the document not checked before sending",
+            Cost::Renamed => "a name in the crate that differs from the document's",
+            Cost::Ignored => "a part of the document left out of the crate",
+            Cost::Nothing => "read as the author meant it, no cost to the crate's users",
+        }
+    }
 }
 
 impl Diagnostic {
@@ -39,7 +76,14 @@ impl Diagnostic {
             pointer: pointer.into(),
             severity: Severity::Error,
             message: message.into(),
+            cost: Cost::Nothing,
         }
+    }
+
+    /// The same problem, with what its reading costs.
+    pub fn costing(mut self, cost: Cost) -> Diagnostic {
+        self.cost = cost;
+        self
     }
 
     /// A warning at `pointer`.
@@ -143,6 +187,28 @@ impl Diagnostics {
     /// Whether any item is an error.
     pub fn has_errors(&self) -> bool {
         self.items.iter().any(|d| d.severity == Severity::Error)
+    }
+
+    /// The warnings counted by what they cost, most costly first, one line
+    /// each (`  3 × typed as any JSON …`); empty without warnings.
+    pub fn summary(&self) -> String {
+        let mut counts: std::collections::BTreeMap<Cost, usize> = std::collections::BTreeMap::new();
+        for d in self
+            .items
+            .iter()
+            .filter(|d| d.severity == Severity::Warning)
+        {
+            *counts.entry(d.cost).or_default() += 1;
+        }
+        let total: usize = counts.values().sum();
+        if total == 0 {
+            return String::new();
+        }
+        let mut out = format!("{total} warning(s), by what they cost:");
+        for (cost, n) in counts {
+            out.push_str(&format!("\n  {n:>4} × {}", cost.describe()));
+        }
+        out
     }
 }
 

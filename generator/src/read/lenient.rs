@@ -5,7 +5,7 @@ use std::fmt::Write as _;
 
 use serde_json::Value;
 
-use super::diagnostics::Diagnostic;
+use super::diagnostics::{Cost, Diagnostic};
 use super::pointer::{self, escape_token, join};
 
 /// The readings of a document that is slightly off, each with a warning:
@@ -42,7 +42,7 @@ pub(super) fn normalize(root: &mut Value) -> Vec<Diagnostic> {
             }
         }
     }
-    walk(root, &mut String::new(), &mut out);
+    walk(root, &mut String::new(), false, &mut out);
     out
 }
 
@@ -55,7 +55,9 @@ pub const BIDI_CONTROLS: &[char] = &[
 /// The part of [`normalize`] that looks at every value. `at` is the
 /// value's pointer, one buffer for the whole walk (a pointer is made only
 /// for a diagnostic: a large document has millions of values).
-fn walk(value: &mut Value, at: &mut String, out: &mut Vec<Diagnostic>) {
+/// `data`: whether the value is below an example, a default, an enum or a
+/// const, whose members are the API's data, not the document's fields.
+fn walk(value: &mut Value, at: &mut String, data: bool, out: &mut Vec<Diagnostic>) {
     match value {
         Value::String(text) if text.contains(BIDI_CONTROLS) => out.push(Diagnostic::warning(
             at.as_str(),
@@ -83,7 +85,26 @@ fn walk(value: &mut Value, at: &mut String, out: &mut Vec<Diagnostic>) {
             if map.get("type").and_then(Value::as_str) == Some("integer") {
                 integer_schema(map, at, out);
             }
+            // `description: null` (or `summary`), where the specification
+            // wants a string: read as absent. Not where the keys are names
+            // (a property called `description`), nor in data.
+            let named = at
+                .rsplit('/')
+                .next()
+                .is_some_and(|parent| pointer::NAME_MAPS.contains(&parent));
+            if !data && !named {
+                for key in ["description", "summary"] {
+                    if map.get(key).is_some_and(Value::is_null) {
+                        out.push(Diagnostic::warning(
+                            join(at, key),
+                            format!("`{key}` must be a string: `null` is read as none"),
+                        ));
+                        map.insert(key.to_owned(), Value::String(String::new()));
+                    }
+                }
+            }
             for (key, member) in map.iter_mut() {
+                let is_data = data || pointer::is_data_member(key, at);
                 let len = at.len();
                 at.push('/');
                 if key.contains(['~', '/']) {
@@ -91,7 +112,7 @@ fn walk(value: &mut Value, at: &mut String, out: &mut Vec<Diagnostic>) {
                 } else {
                     at.push_str(key);
                 }
-                walk(member, at, out);
+                walk(member, at, is_data, out);
                 at.truncate(len);
             }
         }
@@ -99,7 +120,7 @@ fn walk(value: &mut Value, at: &mut String, out: &mut Vec<Diagnostic>) {
             for (i, item) in items.iter_mut().enumerate() {
                 let len = at.len();
                 let _ = write!(at, "/{i}");
-                walk(item, at, out);
+                walk(item, at, data, out);
                 at.truncate(len);
             }
         }
@@ -152,20 +173,26 @@ fn integer_schema(map: &mut serde_json::Map<String, Value>, at: &str, out: &mut 
         if let Some(v) = map.get(key)
             && !fits(v)
         {
-            out.push(Diagnostic::warning(
-                join(at, key),
-                format!("`{key}` {v} is not a 64-bit signed integer: it is not checked"),
-            ));
+            out.push(
+                Diagnostic::warning(
+                    join(at, key),
+                    format!("`{key}` {v} is not a 64-bit signed integer: it is not checked"),
+                )
+                .costing(Cost::Unchecked),
+            );
             map.remove(key);
         }
     }
     if let Some(Value::Array(values)) = map.get_mut("enum")
         && !values.iter().all(fits)
     {
-        out.push(Diagnostic::warning(
-            join(at, "enum"),
-            "values that are not 64-bit signed integers are left out of the enum",
-        ));
+        out.push(
+            Diagnostic::warning(
+                join(at, "enum"),
+                "values that are not 64-bit signed integers are left out of the enum",
+            )
+            .costing(Cost::Ignored),
+        );
         values.retain(fits);
     }
 }

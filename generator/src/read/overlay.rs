@@ -17,7 +17,7 @@ use std::sync::OnceLock;
 use serde_json::Value;
 use serde_json_path::JsonPath;
 
-use super::diagnostics::{Diagnostic, Severity};
+use super::diagnostics::{Cost, Diagnostic, Severity};
 use super::pointer::join;
 use super::source_map;
 
@@ -145,10 +145,13 @@ fn action_on(
         return;
     };
     if paths.is_empty() {
-        out.push(Diagnostic::warning(
-            join(at, "target"),
-            format!("`{target}` selects nothing in the document: the action changes nothing"),
-        ));
+        out.push(
+            Diagnostic::warning(
+                join(at, "target"),
+                format!("`{target}` selects nothing in the document: the action changes nothing"),
+            )
+            .costing(Cost::Ignored),
+        );
         return;
     }
     if action.get("remove").and_then(Value::as_bool) == Some(true) {
@@ -332,10 +335,13 @@ fn remove(document: &mut Value, mut paths: Vec<Vec<Step>>, at: &str, out: &mut V
     paths.sort();
     for path in paths.into_iter().rev() {
         let Some((last, parent)) = path.split_last() else {
-            out.push(Diagnostic::warning(
-                join(at, "target"),
-                "the document's root cannot be removed: the action changes nothing",
-            ));
+            out.push(
+                Diagnostic::warning(
+                    join(at, "target"),
+                    "the document's root cannot be removed: the action changes nothing",
+                )
+                .costing(Cost::Ignored),
+            );
             continue;
         };
         match (document.pointer_mut(&pointer_of(parent)), last) {

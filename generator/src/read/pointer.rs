@@ -69,30 +69,33 @@ pub fn is_unread(root: &Value, pointer: &str) -> bool {
 /// Whether the member `key` of the object at `at` holds data (an example, a
 /// default, an enum's or a const's values) rather than parts of the
 /// document. A member of a map of names (`properties`, `responses`, …) is
+/// The members whose keys are names the document chooses (a schema's
+/// `properties`, `components/schemas`, …), not the specification's fields.
+pub const NAME_MAPS: &[&str] = &[
+    "properties",
+    "patternProperties",
+    "$defs",
+    "definitions",
+    "schemas",
+    "responses",
+    "parameters",
+    "headers",
+    "examples",
+    "callbacks",
+    "webhooks",
+    "paths",
+    "pathItems",
+    "securitySchemes",
+    "requestBodies",
+    "links",
+    "content",
+    "encoding",
+    "mapping",
+    "variables",
+];
+
 /// always a part: a property may be called `default`, and so is a response.
 pub fn is_data_member(key: &str, at: &str) -> bool {
-    const NAME_MAPS: &[&str] = &[
-        "properties",
-        "patternProperties",
-        "$defs",
-        "definitions",
-        "schemas",
-        "responses",
-        "parameters",
-        "headers",
-        "examples",
-        "callbacks",
-        "webhooks",
-        "paths",
-        "pathItems",
-        "securitySchemes",
-        "requestBodies",
-        "links",
-        "content",
-        "encoding",
-        "mapping",
-        "variables",
-    ];
     let mut tokens = at.rsplit('/');
     let parent = tokens.next().unwrap_or_default();
     // An Example object's `value` (under `examples/<name>`).

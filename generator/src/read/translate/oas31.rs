@@ -15,7 +15,7 @@
 
 use serde_json::{Map, Value, json};
 
-use crate::read::diagnostics::Diagnostic;
+use crate::read::diagnostics::{Cost, Diagnostic};
 use crate::read::pointer::{is_data_member, join};
 
 /// The member that carries a `const` value to lowering.
@@ -76,7 +76,8 @@ fn mutual_tls(root: &mut Value, out: &mut Vec<Diagnostic>) {
         out.push(Diagnostic::warning(
             join("/components/securitySchemes", name),
             "a `mutualTLS` scheme: the client presents a TLS certificate, which the generated client does not set up; give it one through `ClientBuilder::configure_http` (reqwest's `identity`)",
-        ));
+        )
+.costing(Cost::Ignored));
     }
     if names.is_empty() {
         return;
@@ -428,10 +429,13 @@ fn schema(value: &mut Value, at: &str, out: &mut Vec<Diagnostic>) {
             .map(|k| format!("`{k}`"))
             .collect::<Vec<_>>()
             .join(", ");
-        out.push(Diagnostic::warning(
-            join(at, unexpressed[0]),
-            format!("{list} cannot be expressed in a Rust type: documented, not checked"),
-        ));
+        out.push(
+            Diagnostic::warning(
+                join(at, unexpressed[0]),
+                format!("{list} cannot be expressed in a Rust type: documented, not checked"),
+            )
+            .costing(Cost::Unchecked),
+        );
         let note = format!("Not checked by the client: this schema's {list}.");
         let description = match map.get("description").and_then(Value::as_str) {
             Some(d) => format!("{d}\n\n{note}"),
@@ -706,7 +710,8 @@ fn items(map: &mut Map<String, Value>, at: &str, out: &mut Vec<Diagnostic>) {
         out.push(Diagnostic::warning(
             join(at, "prefixItems"),
             "`prefixItems` that fewer or more items may follow (without `minItems` and `maxItems` of their count, or `items: false`) cannot be a Rust tuple: the items are read as JSON values",
-        ));
+        )
+.costing(Cost::AnyJson));
         map.insert("items".to_owned(), json!({}));
         if closed {
             // Nothing after the prefix: at most that many items.
@@ -740,7 +745,8 @@ fn properties(map: &mut Map<String, Value>, at: &str, out: &mut Vec<Diagnostic>)
                 out.push(Diagnostic::warning(
                     join(at, "patternProperties"),
                     "several `patternProperties`: other properties may have any of their types, their names are not checked",
-                ));
+                )
+.costing(Cost::Unchecked));
             }
         } else {
             out.push(Diagnostic::warning(
