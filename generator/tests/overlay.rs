@@ -192,16 +192,39 @@ fn generate_applies_overlays_in_order_before_reading() {
                - target: $.paths['/things'].get.operationId\n  update: fetchThings\n"
             .to_owned(),
     };
+    // Unrepaired, the dangling `$ref` leaves the response untyped.
+    let as_published = generator::generate(VENDOR, &Options::default()).unwrap();
     assert!(
-        generator::generate(VENDOR, &Options::default()).is_err(),
-        "the dangling $ref is refused"
+        as_published
+            .warnings
+            .summary()
+            .contains("1 × a value typed as any JSON")
+    );
+    let strict = Options {
+        strict: true,
+        ..Options::default()
+    };
+    assert!(
+        generator::generate(VENDOR, &strict).is_err(),
+        "--strict refuses it"
     );
     let options = Options {
         overlays: vec![fix, rename],
+        strict: true,
         ..Options::default()
     };
     let generated = generator::generate(VENDOR, &options).unwrap();
+    assert!(
+        generated.warnings.items.is_empty(),
+        "{:?}",
+        generated.warnings
+    );
     assert!(generated.files["src/client.rs"].contains("pub fn fetch_things("));
+    assert!(
+        generated.files["src/builders.rs"].contains("crate::ResponseFuture<crate::types::Things>"),
+        "{}",
+        generated.files["src/builders.rs"]
+    );
 
     let broken = Overlay {
         name: "broken.overlay.yaml".to_owned(),

@@ -265,7 +265,7 @@ pub fn xtask_codegen(root: &Path, mode: Mode) -> anyhow::Result<sync::Report> {
 /// The overlays `cargo xtask codegen` applies to the spec: the files that
 /// `spec/overlays.txt` lists (one path per line, relative to `spec/`,
 /// applied in order; `#` starts a comment). None when it does not exist.
-fn codegen_overlays(root: &Path) -> anyhow::Result<Vec<generator::Overlay>> {
+pub(crate) fn codegen_overlays(root: &Path) -> anyhow::Result<Vec<generator::Overlay>> {
     let list = root.join("spec/overlays.txt");
     let Ok(text) = std::fs::read_to_string(&list) else {
         return Ok(Vec::new());

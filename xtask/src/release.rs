@@ -66,6 +66,9 @@ fn model(root: &Path, path: &str, strict: bool) -> anyhow::Result<generator::mod
         source_name: path.to_owned(),
         strict,
         base_dir: file.parent().map(Path::to_path_buf),
+        // The released spec and today's are compared through the same
+        // repairs.
+        overlays: crate::codegen_overlays(root)?,
         ..generator::Options::default()
     };
     generator::model(&text, &options).map_err(|d| anyhow::anyhow!("{d}"))
