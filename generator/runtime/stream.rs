@@ -165,12 +165,6 @@ impl<T> Stream for EventStream<T> {
             Poll::Ready(None) => return Poll::Ready(None),
             Poll::Pending => return Poll::Pending,
         };
-        if &item.data[..] == b"[DONE]" {
-            // The end marker is no item.
-            this.core.items -= 1;
-            this.core.end();
-            return Poll::Ready(None);
-        }
         let data = match (this.decode)(&item.data) {
             Ok(data) => data,
             Err(why) => return Poll::Ready(Some(Err(this.core.undecoded(item.data, why)))),
@@ -351,7 +345,7 @@ impl Core {
             if !matches!(self.state, State::Done | State::Opening(_))
                 && let Some(item) = self.framer.next()
             {
-                return Poll::Ready(Some(Ok(self.given(item))));
+                return self.give(item);
             }
             match &mut self.state {
                 State::Done => return Poll::Ready(None),
@@ -361,7 +355,7 @@ impl Core {
                     Poll::Ready(Err(e)) => return self.fail(e),
                 },
                 State::Ended => match self.framer.finish() {
-                    Ok(Some(item)) => return Poll::Ready(Some(Ok(self.given(item)))),
+                    Ok(Some(item)) => return self.give(item),
                     Ok(None) => {
                         self.state = State::Done;
                         return Poll::Ready(None);
@@ -417,10 +411,16 @@ impl Core {
         }
     }
 
-    fn given(&mut self, item: RawItem) -> RawItem {
+    /// Gives `item` to the caller; the data `[DONE]` of an event (which
+    /// no JSON item can be) ends the stream instead.
+    fn give(&mut self, item: RawItem) -> Poll<Option<Result<RawItem, Error>>> {
+        if self.framer.framing() == Framing::ServerSentEvents && &item.data[..] == b"[DONE]" {
+            self.end();
+            return Poll::Ready(None);
+        }
         self.items += 1;
         self.failures = 0;
-        item
+        Poll::Ready(Some(Ok(item)))
     }
 
     fn fail(&mut self, e: Error) -> Poll<Option<Result<RawItem, Error>>> {
@@ -572,7 +572,7 @@ async fn connect(
         Ok(Ok(body)) => body,
         Ok(Err(BodyError::Read(e))) => return Err(with_call(Error::transport(e.without_url(), true), opened.call)),
         Ok(Err(BodyError::TooLarge { head, .. })) => head,
-        Err(_) => Bytes::new(),
+        Err(_) => return Err(with_call(Error::timeout(TimeoutKind::Idle, wait, None), opened.call)),
     };
     let shown = content_type.as_deref().unwrap_or("no content type");
     Err(Error::Decode(Box::new(DecodeError {

@@ -424,3 +424,26 @@ fn the_async_stream_reads_the_same() {
         assert_eq!(events.items_read(), 2);
     });
 }
+
+#[test]
+fn a_stream_redirected_to_another_origin_is_not_followed() {
+    let elsewhere = Server::start(|_, s| whole(s, 200, "text/event-stream", "data: {\"kind\":\"forged\"}\n\n"));
+    let target = format!("{}/events", elsewhere.base);
+    let server = Server::start(move |i, s| match i {
+        // Same origin first: followed.
+        0 => {
+            let answer = "HTTP/1.1 307 Temporary Redirect\r\nlocation: /v1/events?moved=1\r\ncontent-length: 0\r\nconnection: close\r\n\r\n";
+            let _ = s.write_all(answer.as_bytes());
+        }
+        _ => {
+            let answer = format!("HTTP/1.1 302 Found\r\nlocation: {target}\r\ncontent-length: 0\r\nconnection: close\r\n\r\n");
+            let _ = s.write_all(answer.as_bytes());
+        }
+    });
+    let e = server.client().watch_events().send().unwrap_err();
+    assert_eq!(e.http_status().map(|s| s.as_u16()), Some(302), "{e}");
+    let requests = server.requests();
+    assert_eq!(requests.len(), 2, "{requests:?}");
+    assert!(requests[1].starts_with("GET /v1/events?moved=1 HTTP/1.1\r\n"), "{}", requests[1]);
+    assert!(elsewhere.requests().is_empty(), "nothing, token included, reaches the other origin");
+}

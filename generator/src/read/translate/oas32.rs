@@ -207,7 +207,8 @@ fn tags(root: &mut Value, out: &mut Vec<Diagnostic>) {
         let mut cycle = false;
         while let Some(j) = next {
             if seen.contains(&j) {
-                cycle = seen[0] == j || cycle;
+                // Back to this tag; a cycle further up is its own tags'.
+                cycle = seen[0] == j;
                 break;
             }
             seen.push(j);
