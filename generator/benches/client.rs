@@ -1,4 +1,4 @@
-//! Figures for the generated `hexpay` client (`cargo bench -p generator
+//! Figures for the generated `hexpay` client (`cargo bench -p openapi-rust-codegen
 //! --bench client`, or `cargo xtask bench`):
 //!
 //! - the per-request overhead of the generated client against a hand-written

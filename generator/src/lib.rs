@@ -1,14 +1,19 @@
-//! Generates an async Rust client crate from an OpenAPI 3.0 document.
+#![doc = include_str!("../README.md")]
+//!
+//! ## How it works
 //!
 //! Three stages, each with its own input and output:
 //!
-//! 1. [`load`]: text → `openapiv3::OpenAPI` (YAML or JSON), with located errors;
-//! 2. [`lower`]: `openapiv3` → [`model::Api`], our own model, every `$ref`
-//!    resolved and every name chosen;
+//! 1. [`read`]: text → a bundled, version-translated document (YAML or
+//!    JSON, overlays applied, every file a `$ref` names read), with located
+//!    errors;
+//! 2. [`lower`]: that document → [`model::Api`], our own model, every
+//!    `$ref` resolved and every name chosen;
 //! 3. [`emit`]: [`model::Api`] → the crate's files, as strings.
 //!
 //! [`generate`] runs all three; [`sync`] writes the files to a directory (or
-//! checks that it is up to date).
+//! checks that it is up to date). `ARCHITECTURE.md` in the repository
+//! gives the invariants between the stages.
 
 pub mod diff;
 pub mod emit;

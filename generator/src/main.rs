@@ -1,18 +1,18 @@
-//! `generator generate --spec FILE --out DIR`: writes a client crate.
+//! `openapi-rust-codegen generate --spec FILE --out DIR`: writes a client crate.
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::Context as _;
 use clap::{Parser, Subcommand};
-use generator::sync::{self, Mode};
+use openapi_rust_codegen::sync::{self, Mode};
 
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 #[derive(Parser)]
 #[command(
-    name = "generator",
+    name = "openapi-rust-codegen",
     version,
     about = "Generates an async Rust client crate from an OpenAPI 3.0 or 3.1 document",
     long_about = "Generates an async Rust client crate from an OpenAPI document.\n\nReads OpenAPI 3.0.x, 3.1.x and 3.2.x documents (YAML or JSON), and the files their `$ref`s name, relative to the document's directory. Swagger 2.0 documents are refused: convert them to OpenAPI 3 first."
@@ -114,7 +114,7 @@ fn run() -> anyhow::Result<ExitCode> {
     }
 }
 
-/// `generator generate`: writes (or checks) a crate.
+/// `openapi-rust-codegen generate`: writes (or checks) a crate.
 fn generate(args: GenerateArgs) -> anyhow::Result<ExitCode> {
     let GenerateArgs {
         spec,
@@ -131,27 +131,27 @@ fn generate(args: GenerateArgs) -> anyhow::Result<ExitCode> {
         .with_context(|| format!("cannot read {}", spec.display()))?;
     let source_name = spec.display().to_string();
     let mut overlays = Vec::new();
-    let mut command = format!("generator generate --spec {}", spec.display());
+    let mut command = format!("openapi-rust-codegen generate --spec {}", spec.display());
     for path in &overlay {
         let text = std::fs::read_to_string(path)
             .with_context(|| format!("cannot read {}", path.display()))?;
-        overlays.push(generator::Overlay {
+        overlays.push(openapi_rust_codegen::Overlay {
             name: path.display().to_string(),
             text,
         });
         command.push_str(&format!(" --overlay {}", path.display()));
     }
     command.push_str(&format!(" --out {}", out.display()));
-    let options = generator::Options {
+    let options = openapi_rust_codegen::Options {
         source_name,
         crate_name,
         crate_version,
         command,
         strict,
         features: match features {
-            Features::Auto => generator::FeatureMode::Auto,
-            Features::PerTag => generator::FeatureMode::PerTag,
-            Features::Off => generator::FeatureMode::Off,
+            Features::Auto => openapi_rust_codegen::FeatureMode::Auto,
+            Features::PerTag => openapi_rust_codegen::FeatureMode::PerTag,
+            Features::Off => openapi_rust_codegen::FeatureMode::Off,
         },
         base_dir: Some(
             spec.parent()
@@ -160,7 +160,7 @@ fn generate(args: GenerateArgs) -> anyhow::Result<ExitCode> {
         ),
         overlays,
     };
-    let generated = match generator::generate(&text, &options) {
+    let generated = match openapi_rust_codegen::generate(&text, &options) {
         Ok(g) => g,
         Err(diagnostics) => {
             eprintln!("{diagnostics}");
@@ -171,7 +171,7 @@ fn generate(args: GenerateArgs) -> anyhow::Result<ExitCode> {
             let errors = diagnostics
                 .items
                 .iter()
-                .filter(|d| d.severity == generator::Severity::Error)
+                .filter(|d| d.severity == openapi_rust_codegen::Severity::Error)
                 .count();
             eprintln!("error: {} not generated: {errors} error(s)", spec.display());
             return Ok(ExitCode::FAILURE);
@@ -247,17 +247,17 @@ fn peak_memory() -> Option<String> {
     Some(format!("{:.1} MB", kb as f64 / 1024.0))
 }
 
-/// `generator diff`: the changes between two documents.
+/// `openapi-rust-codegen diff`: the changes between two documents.
 fn diff(old: &Path, new: &Path, version: Option<&str>, markdown: bool) -> anyhow::Result<ExitCode> {
-    let model = |path: &Path| -> anyhow::Result<Option<generator::model::Api>> {
+    let model = |path: &Path| -> anyhow::Result<Option<openapi_rust_codegen::model::Api>> {
         let text = std::fs::read_to_string(path)
             .with_context(|| format!("cannot read {}", path.display()))?;
-        let options = generator::Options {
+        let options = openapi_rust_codegen::Options {
             source_name: path.display().to_string(),
             base_dir: Some(path.parent().map(Path::to_path_buf).unwrap_or_default()),
-            ..generator::Options::default()
+            ..openapi_rust_codegen::Options::default()
         };
-        match generator::model(&text, &options) {
+        match openapi_rust_codegen::model(&text, &options) {
             Ok(api) => Ok(Some(api)),
             Err(diagnostics) => {
                 eprintln!("{diagnostics}");
@@ -269,17 +269,19 @@ fn diff(old: &Path, new: &Path, version: Option<&str>, markdown: bool) -> anyhow
         eprintln!("error: the documents must generate to be compared");
         return Ok(ExitCode::FAILURE);
     };
-    let changes = generator::diff::compare(&before, &after);
+    let changes = openapi_rust_codegen::diff::compare(&before, &after);
     if markdown {
-        print!("{}", generator::diff::markdown(&changes));
+        print!("{}", openapi_rust_codegen::diff::markdown(&changes));
     } else if changes.is_empty() {
         println!("no change to the crate's API");
     } else {
-        println!("{}", generator::diff::summary(&changes));
-        print!("{}", generator::diff::text(&changes));
+        println!("{}", openapi_rust_codegen::diff::summary(&changes));
+        print!("{}", openapi_rust_codegen::diff::text(&changes));
     }
-    if let (Some(version), Some(largest)) = (version, generator::diff::largest(&changes)) {
-        let next = generator::diff::next_version(version, largest).map_err(anyhow::Error::msg)?;
+    if let (Some(version), Some(largest)) = (version, openapi_rust_codegen::diff::largest(&changes))
+    {
+        let next = openapi_rust_codegen::diff::next_version(version, largest)
+            .map_err(anyhow::Error::msg)?;
         println!("\nthe crate needs {next} (was {version})");
     }
     Ok(ExitCode::SUCCESS)

@@ -2,7 +2,7 @@
 //! generated crate out; every bad document in, a committed snapshot of its
 //! diagnostics out.
 //!
-//! Update the snapshots with `UPDATE_EXPECT=1 cargo test -p generator --test golden`,
+//! Update the snapshots with `UPDATE_EXPECT=1 cargo test -p openapi-rust-codegen --test golden`,
 //! then read the diff. The crates are also written to `target/fixtures/`,
 //! where `cargo xtask fixtures` checks that each builds without a warning.
 
@@ -24,7 +24,7 @@ const CORPUS: &[&str] = &[
     "oxide-propolis-server.json",
 ];
 
-const COMMAND: &str = "`UPDATE_EXPECT=1 cargo test -p generator --test golden`";
+const COMMAND: &str = "`UPDATE_EXPECT=1 cargo test -p openapi-rust-codegen --test golden`";
 
 fn manifest_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -78,8 +78,8 @@ fn good_documents() -> Vec<(String, PathBuf)> {
     out
 }
 
-fn options(name: &str) -> generator::Options {
-    generator::Options {
+fn options(name: &str) -> openapi_rust_codegen::Options {
+    openapi_rust_codegen::Options {
         source_name: name.to_owned(),
         crate_name: Some(format!("fixture-{name}")),
         crate_version: Some("0.0.0".to_owned()),
@@ -89,9 +89,9 @@ fn options(name: &str) -> generator::Options {
         // Too small for the default: these fixtures ask for features
         // (`oas32`'s nested tags make a feature that enables another).
         features: if name == "features" || name == "oas32" {
-            generator::FeatureMode::PerTag
+            openapi_rust_codegen::FeatureMode::PerTag
         } else {
-            generator::FeatureMode::default()
+            openapi_rust_codegen::FeatureMode::default()
         },
         overlays: Vec::new(),
     }
@@ -99,7 +99,7 @@ fn options(name: &str) -> generator::Options {
 
 /// The snapshot of a generated crate: warnings, then every file but the
 /// runtime module (the same in every crate, and checked on its own).
-fn snapshot(generated: &generator::Generated) -> String {
+fn snapshot(generated: &openapi_rust_codegen::Generated) -> String {
     let mut out = String::new();
     if !generated.warnings.items.is_empty() {
         out.push_str(&format!("==== warnings ====\n{}\n\n", generated.warnings));
@@ -121,14 +121,14 @@ fn fixtures_generate_as_their_snapshots() {
         let text = std::fs::read_to_string(&path).expect("a readable document");
         let mut opts = options(&name);
         opts.base_dir = path.parent().map(Path::to_path_buf);
-        let generated = generator::generate(&text, &opts)
+        let generated = openapi_rust_codegen::generate(&text, &opts)
             .unwrap_or_else(|d| panic!("{name} did not generate:\n{d}"));
         expect_file![format!("golden/{name}.snap")].assert_eq(&snapshot(&generated));
         // Written for `cargo xtask fixtures`, which builds them.
-        generator::sync::sync(
+        openapi_rust_codegen::sync::sync(
             &fixtures_out.join(&name),
             &generated.files,
-            generator::sync::Mode::Write,
+            openapi_rust_codegen::sync::Mode::Write,
         )
         .expect("target/fixtures is writable");
         names.insert(name);
@@ -163,7 +163,7 @@ fn bad_documents_fail_with_their_diagnostics() {
         opts.source_name = file_name;
         opts.strict = true;
         opts.base_dir = path.parent().map(Path::to_path_buf);
-        match generator::generate(&text, &opts) {
+        match openapi_rust_codegen::generate(&text, &opts) {
             Ok(_) => panic!("{name} generated, but it is a bad document"),
             Err(d) => {
                 assert!(d.has_errors(), "{name}: a failure must carry an error");
@@ -184,12 +184,12 @@ fn every_reported_place_is_in_its_document() {
     let mut checked = 0;
     for (name, path) in docs {
         let text = std::fs::read_to_string(&path).expect("a readable document");
-        let Ok(value) = generator::read::parse(&text) else {
+        let Ok(value) = openapi_rust_codegen::read::parse(&text) else {
             continue;
         };
         let mut opts = options(&name);
         opts.base_dir = path.parent().map(Path::to_path_buf);
-        let diagnostics = match generator::generate(&text, &opts) {
+        let diagnostics = match openapi_rust_codegen::generate(&text, &opts) {
             Ok(generated) => generated.warnings.items,
             Err(d) => d.items,
         };
@@ -201,7 +201,7 @@ fn every_reported_place_is_in_its_document() {
                     else {
                         continue;
                     };
-                    generator::read::parse(&text).expect("a part that parses")
+                    openapi_rust_codegen::read::parse(&text).expect("a part that parses")
                 }
                 None => value.clone(),
             };
@@ -221,15 +221,17 @@ fn every_reported_place_is_in_its_document() {
 fn generation_is_deterministic() {
     let spec = manifest_dir().join("../spec/hexpay.yaml");
     let text = std::fs::read_to_string(spec).expect("the HexPay spec");
-    let first = generator::generate(&text, &options("hexpay")).expect("the spec generates");
+    let first =
+        openapi_rust_codegen::generate(&text, &options("hexpay")).expect("the spec generates");
     for _ in 0..3 {
-        let again = generator::generate(&text, &options("hexpay")).expect("the spec generates");
+        let again =
+            openapi_rust_codegen::generate(&text, &options("hexpay")).expect("the spec generates");
         assert_eq!(first.files, again.files);
     }
     // The same document as JSON gives the same crate.
     let value: serde_json::Value = serde_yaml::from_str(&text).expect("the spec is YAML");
     let json = serde_json::to_string_pretty(&value).expect("JSON serializes");
     let from_json =
-        generator::generate(&json, &options("hexpay")).expect("the JSON form generates");
+        openapi_rust_codegen::generate(&json, &options("hexpay")).expect("the JSON form generates");
     assert_eq!(first.files, from_json.files);
 }

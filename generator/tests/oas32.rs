@@ -5,7 +5,7 @@
 
 use std::path::{Path, PathBuf};
 
-use generator::{Options, Severity};
+use openapi_rust_codegen::{Options, Severity};
 
 fn documents(dir: &str) -> Vec<PathBuf> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -21,13 +21,15 @@ fn documents(dir: &str) -> Vec<PathBuf> {
     out
 }
 
-fn generate(path: &Path) -> Result<generator::Generated, generator::Diagnostics> {
+fn generate(
+    path: &Path,
+) -> Result<openapi_rust_codegen::Generated, openapi_rust_codegen::Diagnostics> {
     let text = std::fs::read_to_string(path).unwrap();
     let options = Options {
         source_name: path.file_name().unwrap().to_string_lossy().into_owned(),
         ..Options::default()
     };
-    generator::generate(&text, &options)
+    openapi_rust_codegen::generate(&text, &options)
 }
 
 #[test]
@@ -120,7 +122,7 @@ fn every_pass_document_is_read_without_an_error() {
 #[test]
 fn a_version_beyond_3_2_is_refused_by_name() {
     let text = "openapi: 3.3.0\ninfo: {title: t, version: '1'}\npaths: {}\n";
-    let diagnostics = generator::generate(text, &Options::default()).unwrap_err();
+    let diagnostics = openapi_rust_codegen::generate(text, &Options::default()).unwrap_err();
     assert!(
         diagnostics
             .to_string()
@@ -130,8 +132,10 @@ fn a_version_beyond_3_2_is_refused_by_name() {
     assert!(diagnostics.to_string().contains("3.2.x"), "{diagnostics}");
 }
 
-fn generate_text(text: &str) -> Result<generator::Generated, generator::Diagnostics> {
-    generator::generate(text, &Options::default())
+fn generate_text(
+    text: &str,
+) -> Result<openapi_rust_codegen::Generated, openapi_rust_codegen::Diagnostics> {
+    openapi_rust_codegen::generate(text, &Options::default())
 }
 
 const SHARED_MEDIA_TYPE: &str = r##"
@@ -190,10 +194,11 @@ fn a_media_type_reference_is_read_as_the_object_it_names() {
 fn a_nested_tags_feature_is_part_of_its_parents() {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/oas32.yaml");
     let options = Options {
-        features: generator::FeatureMode::PerTag,
+        features: openapi_rust_codegen::FeatureMode::PerTag,
         ..Options::default()
     };
-    let generated = generator::generate(&std::fs::read_to_string(path).unwrap(), &options).unwrap();
+    let generated =
+        openapi_rust_codegen::generate(&std::fs::read_to_string(path).unwrap(), &options).unwrap();
     let manifest = &generated.files["Cargo.toml"];
     assert!(
         manifest.contains("\ncatalog = [\"search\"]\n"),

@@ -7,8 +7,8 @@
 
 use std::path::{Path, PathBuf};
 
-use generator::read::overlay::{Overlay, apply};
-use generator::{Options, Severity};
+use openapi_rust_codegen::read::overlay::{Overlay, apply};
+use openapi_rust_codegen::{Options, Severity};
 use serde_json::{Value, json};
 
 fn dir(rel: &str) -> PathBuf {
@@ -48,8 +48,9 @@ fn every_compliant_set_gives_its_output() {
     let mut wrong = Vec::new();
     for set in &sets {
         let name = set.file_name().unwrap().to_string_lossy().into_owned();
-        let mut document = generator::read::parse(&read(&set.join("openapi.yaml"))).unwrap();
-        let expected = generator::read::parse(&read(&set.join("output.yaml"))).unwrap();
+        let mut document =
+            openapi_rust_codegen::read::parse(&read(&set.join("openapi.yaml"))).unwrap();
+        let expected = openapi_rust_codegen::read::parse(&read(&set.join("output.yaml"))).unwrap();
         let problems = apply(&mut document, &overlay(&set.join("overlay.yaml")));
         if problems.iter().any(|d| d.severity == Severity::Error) {
             wrong.push(format!("{name}: {problems:?}"));
@@ -102,7 +103,7 @@ fn the_schema_tests_are_accepted_and_refused_as_named() {
     assert!(unexpected.is_empty(), "{}", unexpected.join("\n"));
 }
 
-fn apply_text(document: &mut Value, text: &str) -> Vec<generator::Diagnostic> {
+fn apply_text(document: &mut Value, text: &str) -> Vec<openapi_rust_codegen::Diagnostic> {
     apply(
         document,
         &Overlay {
@@ -193,7 +194,7 @@ fn generate_applies_overlays_in_order_before_reading() {
             .to_owned(),
     };
     // Unrepaired, the dangling `$ref` leaves the response untyped.
-    let as_published = generator::generate(VENDOR, &Options::default()).unwrap();
+    let as_published = openapi_rust_codegen::generate(VENDOR, &Options::default()).unwrap();
     assert!(
         as_published
             .warnings
@@ -205,7 +206,7 @@ fn generate_applies_overlays_in_order_before_reading() {
         ..Options::default()
     };
     assert!(
-        generator::generate(VENDOR, &strict).is_err(),
+        openapi_rust_codegen::generate(VENDOR, &strict).is_err(),
         "--strict refuses it"
     );
     let options = Options {
@@ -213,7 +214,7 @@ fn generate_applies_overlays_in_order_before_reading() {
         strict: true,
         ..Options::default()
     };
-    let generated = generator::generate(VENDOR, &options).unwrap();
+    let generated = openapi_rust_codegen::generate(VENDOR, &options).unwrap();
     assert!(
         generated.warnings.items.is_empty(),
         "{:?}",
@@ -234,7 +235,7 @@ fn generate_applies_overlays_in_order_before_reading() {
         overlays: vec![broken],
         ..Options::default()
     };
-    let errors = generator::generate(VENDOR, &options).unwrap_err();
+    let errors = openapi_rust_codegen::generate(VENDOR, &options).unwrap_err();
     assert!(
         errors
             .items

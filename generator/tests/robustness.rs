@@ -11,7 +11,7 @@
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};
 
-use generator::read::pointer::escape_token;
+use openapi_rust_codegen::read::pointer::escape_token;
 use serde_json::{Value, json};
 
 /// Mutants of each document.
@@ -177,7 +177,7 @@ fn unescape(token: &str) -> String {
 /// integer beyond 64 bits as the nearest float).
 fn load(path: &Path) -> Value {
     let text = std::fs::read_to_string(path).unwrap();
-    generator::read::parse(&text)
+    openapi_rust_codegen::read::parse(&text)
         .unwrap_or_else(|d| panic!("{} does not parse: {d:?}", path.display()))
 }
 
@@ -195,12 +195,14 @@ fn mutated_documents_never_panic() {
             let mut doc = original.clone();
             mutate(&mut doc, &mut Rng::new(seed + 1));
             let text = serde_json::to_string_pretty(&doc).unwrap();
-            let options = generator::Options {
+            let options = openapi_rust_codegen::Options {
                 source_name: "mutant.json".to_owned(),
                 command: "test".to_owned(),
                 ..Default::default()
             };
-            match catch_unwind(AssertUnwindSafe(|| generator::generate(&text, &options))) {
+            match catch_unwind(AssertUnwindSafe(|| {
+                openapi_rust_codegen::generate(&text, &options)
+            })) {
                 Ok(Ok(_)) => generated += 1,
                 Ok(Err(diagnostics)) => {
                     refused += 1;

@@ -7,7 +7,7 @@
 //! - `cargo check` of each generated crate with its dependencies already
 //!   built: the wall time of checking the crate alone, from scratch (no
 //!   incremental state).
-//! - The generated client's benchmark (`cargo bench -p generator --bench
+//! - The generated client's benchmark (`cargo bench -p openapi-rust-codegen --bench
 //!   client`): per-request overhead and the paginator's memory.
 //! - `compile`: before and after in one run. The crates of the generator as
 //!   it was before features and lean decoding ([`BASELINE`], built from
@@ -91,7 +91,14 @@ pub fn run_all(args: &[&str]) -> anyhow::Result<()> {
     if args.is_empty() || client_only {
         run(
             "client benchmark (release)",
-            cargo().args(["bench", "--quiet", "-p", "generator", "--bench", "client"]),
+            cargo().args([
+                "bench",
+                "--quiet",
+                "-p",
+                crate::GENERATOR,
+                "--bench",
+                "client",
+            ]),
         )?;
     }
     Ok(())
@@ -105,12 +112,12 @@ fn generation() -> anyhow::Result<()> {
             "--quiet",
             "--release",
             "-p",
-            "generator",
+            crate::GENERATOR,
             "--bin",
-            "generator",
+            crate::GENERATOR,
         ]),
     )?;
-    let binary = target_dir().join("release/generator");
+    let binary = target_dir().join("release").join(crate::GENERATOR);
     let out = target_dir().join("bench");
     std::fs::create_dir_all(&out)?;
     let docs = documents()?;
@@ -343,11 +350,17 @@ const ONE_CALL_DOCUMENTS: &[(&str, &str, &str)] = &[
 fn compile() -> anyhow::Result<()> {
     let out = target_dir().join("bench-compile");
     std::fs::create_dir_all(&out)?;
-    let now = build_generator("today's generator", &root(), &target_dir())?;
+    let now = build_generator(
+        "today's generator",
+        crate::GENERATOR,
+        &root(),
+        &target_dir(),
+    )?;
     let base_src = out.join("baseline-src");
     let baseline = match export_baseline(&base_src) {
         Ok(()) => Some(build_generator(
             &format!("the generator at {BASELINE}"),
+            "generator",
             &base_src,
             &out.join("baseline-target"),
         )?),
@@ -571,26 +584,24 @@ fn export_baseline(src: &Path) -> anyhow::Result<()> {
 }
 
 /// Builds the generator of the workspace at `src` (release) into `target`;
-/// returns the binary.
-fn build_generator(label: &str, src: &Path, target: &Path) -> anyhow::Result<std::path::PathBuf> {
+/// returns the binary. `name` is its package and binary (`generator`
+/// before the package was named for publishing).
+fn build_generator(
+    label: &str,
+    name: &str,
+    src: &Path,
+    target: &Path,
+) -> anyhow::Result<std::path::PathBuf> {
     run(
         &format!("build {label} (release)"),
         cargo()
-            .args([
-                "build",
-                "--quiet",
-                "--release",
-                "-p",
-                "generator",
-                "--bin",
-                "generator",
-            ])
+            .args(["build", "--quiet", "--release", "-p", name, "--bin", name])
             .arg("--manifest-path")
             .arg(src.join("Cargo.toml"))
             .arg("--target-dir")
             .arg(target),
     )?;
-    Ok(target.join("release/generator"))
+    Ok(target.join("release").join(name))
 }
 
 fn generate(generator: &Path, doc: &Path, package: &str, dir: &Path) -> anyhow::Result<()> {
@@ -838,7 +849,7 @@ fn streams() -> anyhow::Result<()> {
                 "--quiet",
                 "--release",
                 "-p",
-                "generator",
+                crate::GENERATOR,
                 "--",
                 "generate",
             ])

@@ -2,7 +2,7 @@
 //! version of each of its dependencies (a user on reqwest 0.13 should not
 //! compile a second HTTP stack for an SDK on 0.12).
 //!
-//! For each dependency of `templates/Cargo.toml`, `cargo info` (run outside
+//! For each dependency of `generator/templates/Cargo.toml.txt`, `cargo info` (run outside
 //! the workspace, so that it reports the newest release rather than the
 //! locked one) gives the newest version on crates.io. A requirement whose
 //! major version (for `0.x`, its minor) is older fails the task, unless
@@ -101,7 +101,7 @@ fn waivers() -> anyhow::Result<BTreeMap<String, String>> {
 
 /// `cargo xtask deps`.
 pub fn run() -> anyhow::Result<()> {
-    let template = std::fs::read_to_string(root().join("templates/Cargo.toml"))?;
+    let template = std::fs::read_to_string(root().join("generator/templates/Cargo.toml.txt"))?;
     let waived = waivers()?;
     let mut problems = Vec::new();
     for (name, requirement) in requirements(&template) {

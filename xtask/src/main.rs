@@ -17,6 +17,9 @@ mod release;
 mod semver;
 mod suite;
 
+/// The generator's package and binary (`generator/`).
+pub(crate) const GENERATOR: &str = "openapi-rust-codegen";
+
 const USAGE: &str = "\
 usage: cargo xtask <task>
 
@@ -38,6 +41,9 @@ tasks:
                      the dependencies its API exposes, cargo publish --dry-run), then print the tag
                      and release notes; uploads nothing
   fixtures           generate every golden fixture into target/ and check that each crate builds without a warning
+  install            package the generator as `cargo publish` would, `cargo install --locked` it from
+                     the package outside the workspace, and generate a crate with the installed binary
+                     and with the library's example program (the same crate)
   corpus [NAME...]   generate a crate from every corpus document, 3.0 and 3.1 (or those named), check
                      each with warnings denied, print a table and compare with the folders' EXPECTATIONS.tsv
                      (--dir DIR reads the documents from DIR instead; --lints also runs clippy and
@@ -55,7 +61,7 @@ tasks:
   conformance        lint spec/hexpay.yaml with Redocly CLI, then run examples/quickstart.rs and the
                      conformance tests against Stoplight Prism serving the spec (both pinned, from npm)
   test               run every check: formatting, drift, clippy, tests, conformance, docs, fixtures,
-                     the JSON Schema Test Suite, packaging, corpus
+                     the JSON Schema Test Suite, packaging, installing the generator, corpus
 ";
 
 fn main() -> std::process::ExitCode {
@@ -66,6 +72,7 @@ fn main() -> std::process::ExitCode {
         ["release"] => release::release(&root()),
         ["semver", rest @ ..] => semver::run(rest),
         ["fixtures"] => fixtures(),
+        ["install"] => install_check(),
         ["corpus", rest @ ..] => corpus::run(rest),
         ["suite"] => suite::run(),
         ["deps"] => deps::run(),
@@ -363,7 +370,7 @@ pub(crate) fn run(step: &str, cmd: &mut Command) -> anyhow::Result<()> {
 fn fixtures() -> anyhow::Result<()> {
     run(
         "golden tests (write the fixture crates)",
-        cargo().args(["test", "--quiet", "-p", "generator", "--test", "golden"]),
+        cargo().args(["test", "--quiet", "-p", GENERATOR, "--test", "golden"]),
     )?;
     let out = target_dir().join("fixtures");
     let behaviour = behaviour_crates(&out)?;
@@ -579,9 +586,17 @@ fn test() -> anyhow::Result<()> {
     let passed = passed + lookaround_passed;
     conformance::run_all()?;
     run(
-        "cargo doc (hexpay, warnings denied)",
+        "cargo doc (hexpay and the generator, warnings denied)",
         cargo()
-            .args(["doc", "--quiet", "--no-deps", "-p", "hexpay"])
+            .args([
+                "doc",
+                "--quiet",
+                "--no-deps",
+                "-p",
+                "hexpay",
+                "-p",
+                GENERATOR,
+            ])
             .env("RUSTDOCFLAGS", "-D warnings"),
     )?;
     fixtures()?;
@@ -593,6 +608,7 @@ fn test() -> anyhow::Result<()> {
         "cargo package (hexpay)",
         cargo().args(["package", "--quiet", "--allow-dirty", "-p", "hexpay"]),
     )?;
+    install_check()?;
     println!("==> corpus");
     let corpus_started = Instant::now();
     corpus::run(&[])?;
@@ -606,6 +622,169 @@ fn test() -> anyhow::Result<()> {
     );
     println!("tests: {passed} passed, {failed} failed");
     Ok(())
+}
+
+/// The generator as a user gets it: packaged as `cargo publish` would
+/// ship it, unpacked outside the workspace, installed from there with
+/// `cargo install --locked`, and run on a document whose parts are in
+/// other files, then `--check`ed. The library's example program must write
+/// the same crate (but for the command each header names).
+fn install_check() -> anyhow::Result<()> {
+    let scratch = std::env::temp_dir().join(format!("{GENERATOR}-install-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&scratch);
+    std::fs::create_dir_all(&scratch)?;
+    let result = install_in(&scratch);
+    let _ = std::fs::remove_dir_all(&scratch);
+    result
+}
+
+fn install_in(scratch: &Path) -> anyhow::Result<()> {
+    run(
+        &format!("cargo package ({GENERATOR})"),
+        cargo().args([
+            "package",
+            "--quiet",
+            "--allow-dirty",
+            "--no-verify",
+            "-p",
+            GENERATOR,
+        ]),
+    )?;
+    let version = toml_version(&root().join("generator/Cargo.toml"))?;
+    let archive = target_dir()
+        .join("package")
+        .join(format!("{GENERATOR}-{version}.crate"));
+    run(
+        "unpack the package outside the workspace",
+        Command::new("tar")
+            .arg("xzf")
+            .arg(&archive)
+            .arg("-C")
+            .arg(scratch),
+    )?;
+    let unpacked = scratch.join(format!("{GENERATOR}-{version}"));
+    for file in [
+        "templates/Cargo.toml.txt",
+        "runtime/client.rs",
+        "README.md",
+        "Cargo.lock",
+    ] {
+        if !unpacked.join(file).is_file() {
+            bail!("the package lacks {file}");
+        }
+    }
+    // Debug and the shared target directory: what the tests built is
+    // reused; the release build is the same code under another profile.
+    run(
+        &format!("cargo install --locked --path <unpacked {GENERATOR}>"),
+        cargo()
+            .args(["install", "--quiet", "--locked", "--debug", "--path"])
+            .arg(&unpacked)
+            .arg("--root")
+            .arg(scratch.join("root"))
+            .arg("--target-dir")
+            .arg(target_dir()),
+    )?;
+    let binary = scratch.join("root/bin").join(GENERATOR);
+    let spec = root().join("generator/tests/fixtures/multi-file.yaml");
+    let by_cli = scratch.join("by-cli");
+    run(
+        &format!("{GENERATOR} --version"),
+        Command::new(&binary).arg("--version"),
+    )?;
+    for check in [false, true] {
+        let mut command = Command::new(&binary);
+        command
+            .args(["generate", "--spec"])
+            .arg(&spec)
+            .arg("--out")
+            .arg(&by_cli);
+        if check {
+            command.arg("--check");
+        }
+        run(
+            &format!(
+                "installed {GENERATOR} generate{} (multi-file.yaml)",
+                if check { " --check" } else { "" }
+            ),
+            &mut command,
+        )?;
+    }
+    let by_library = scratch.join("by-library");
+    run(
+        "examples/generate.rs (the library) on the same document",
+        cargo()
+            .args([
+                "run",
+                "--quiet",
+                "-p",
+                GENERATOR,
+                "--example",
+                "generate",
+                "--",
+            ])
+            .arg(&spec)
+            .arg(&by_library),
+    )?;
+    let cli = generated_files(&by_cli)?;
+    let library = generated_files(&by_library)?;
+    if cli.keys().ne(library.keys()) {
+        bail!(
+            "the CLI wrote {:?}, the library {:?}",
+            cli.keys().collect::<Vec<_>>(),
+            library.keys().collect::<Vec<_>>()
+        );
+    }
+    for (path, text) in &cli {
+        if library[path] != *text {
+            bail!("{path} differs between the CLI's crate and the library's");
+        }
+    }
+    if !cli.contains_key("src/lib.rs") || !cli.contains_key("Cargo.toml") {
+        bail!("the installed generator wrote no crate: {:?}", cli.keys());
+    }
+    println!(
+        "    {} files, the same from the CLI and the library",
+        cli.len()
+    );
+    Ok(())
+}
+
+/// The `version` of a manifest's `[package]`.
+fn toml_version(manifest: &Path) -> anyhow::Result<String> {
+    let text = std::fs::read_to_string(manifest)?;
+    text.lines()
+        .find_map(|l| l.strip_prefix("version = \""))
+        .and_then(|v| v.strip_suffix('"'))
+        .map(str::to_owned)
+        .with_context(|| format!("no version in {}", manifest.display()))
+}
+
+/// Every file under `dir` by relative path, without the lines that name
+/// the command that wrote it (each file's header, the crate docs' line).
+fn generated_files(dir: &Path) -> anyhow::Result<std::collections::BTreeMap<String, String>> {
+    let mut files = std::collections::BTreeMap::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(at) = stack.pop() {
+        for entry in std::fs::read_dir(&at)? {
+            let path = entry?.path();
+            if path.is_dir() {
+                stack.push(path);
+            } else {
+                let relative = path.strip_prefix(dir)?.to_string_lossy().replace('\\', "/");
+                let text = std::fs::read_to_string(&path)?;
+                let kept: Vec<&str> = text
+                    .lines()
+                    .filter(|l| {
+                        !l.contains("@generated")
+                            && !l.contains("generated from the API's OpenAPI document by")
+                    })
+                    .collect();
+                files.insert(relative, kept.join("\n"));
+            }
+        }
+    }
+    Ok(files)
 }
 
 /// Runs every test of the workspace, echoing the output, and counts them.

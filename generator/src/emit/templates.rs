@@ -9,7 +9,7 @@ use super::CrateInfo;
 use crate::model::{Api, ParamLocation};
 
 #[derive(Template)]
-#[template(path = "Cargo.toml", escape = "none")]
+#[template(path = "Cargo.toml.txt", escape = "none")]
 struct CargoToml<'a> {
     header: String,
     name: &'a str,
@@ -30,7 +30,7 @@ struct CargoToml<'a> {
 }
 
 #[derive(Template)]
-#[template(path = "README.md", escape = "none")]
+#[template(path = "README.md.txt", escape = "none")]
 struct Readme<'a> {
     header: String,
     name: &'a str,

@@ -8,13 +8,13 @@
 //! 2. [`bundle`]: the other files its `$ref`s name, placed inside it;
 //! 3. [`translate`]: one translator per OpenAPI minor version, each into
 //!    the 3.0 form that lowering reads;
-//! 4. [`lenient`]: the readings of what real documents get slightly wrong,
+//! 4. `lenient`: the readings of what real documents get slightly wrong,
 //!    each with a warning;
 //! 5. [`check`]: what the typed model would accept silently, then the typed
 //!    document through `serde_path_to_error`.
 //!
 //! At the bottom: [`diagnostics`] (located problems), [`source_map`]
-//! (pointer → line), [`pointer`] (JSON pointers) and [`conformance`] (a
+//! (pointer → line), [`mod@pointer`] (JSON pointers) and [`conformance`] (a
 //! value against an official JSON Schema).
 
 pub mod bundle;

@@ -2,8 +2,8 @@
 //! same form, the 3.0 structures that `openapiv3` reads and lowering lowers.
 //!
 //! A 3.0 document is that form already. A 3.1 document is rewritten by
-//! [`oas31`]; a 3.2 document by [`oas32`] into the 3.1 form, then by
-//! [`oas31`]. Nothing after this stage learns which version a document was:
+//! `oas31`; a 3.2 document by `oas32` into the 3.1 form, then by
+//! `oas31`. Nothing after this stage learns which version a document was:
 //! what the 3.0 form cannot say travels in `x-oas31-*` and `x-oas32-*`
 //! members that lowering reads.
 
