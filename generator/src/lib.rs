@@ -15,6 +15,7 @@
 //! checks that it is up to date). `ARCHITECTURE.md` in the repository
 //! gives the invariants between the stages.
 
+pub mod build;
 pub mod diff;
 pub mod emit;
 pub mod lower;
@@ -27,6 +28,7 @@ use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
 pub use emit::gates::FeatureMode;
+pub use emit::module::Host;
 pub use read::diagnostics::{self, Diagnostic, Diagnostics, Severity};
 pub use read::overlay::Overlay;
 
@@ -56,6 +58,30 @@ pub struct Options {
     /// OpenAPI Overlays (1.0, 1.1) applied, in order, to the document
     /// before anything else reads it.
     pub overlays: Vec<Overlay>,
+    /// What to write: a crate (the default), or a module of another crate.
+    pub output: Output,
+}
+
+/// What [`generate`] writes.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum Output {
+    /// A crate of its own: `Cargo.toml`, `README.md`, `src/`, `examples/`.
+    #[default]
+    Crate,
+    /// A module of the caller's crate, at the path `path` (`crate::vendor`),
+    /// as the files of a directory (`mod.rs`, `types.rs`, `runtime/…`) that
+    /// `mod vendor;` declares. The module holds its own runtime.
+    Module {
+        /// Where the module is in its crate: `crate::vendor`.
+        path: String,
+    },
+    /// The same module as one file, `NAME.rs` (the path's last segment),
+    /// that declares `pub mod NAME { … }`: what a build script writes into
+    /// `OUT_DIR` for `include!` where the path's parent is (see [`build`]).
+    File {
+        /// Where the module is in its crate: `crate::vendor`.
+        path: String,
+    },
 }
 
 /// A generated crate.
@@ -72,6 +98,9 @@ pub struct Generated {
     /// The other files of the document that were read, by path relative to
     /// its directory.
     pub sources: Vec<String>,
+    /// For [`Output::Module`] and [`Output::File`], what the crate that
+    /// holds the module needs in its manifest and its root.
+    pub host: Option<Host>,
 }
 
 /// How long each stage of [`generate`] took.
@@ -139,16 +168,44 @@ pub fn generate(text: &str, options: &Options) -> Result<Generated, Diagnostics>
             ),
         )]));
     }
+    let module = match &options.output {
+        Output::Crate => None,
+        Output::Module { path } => Some((path, false)),
+        Output::File { path } => Some((path, true)),
+    };
+    let module = match module {
+        None => None,
+        Some((path, single_file)) => match emit::module::ModulePath::parse(path) {
+            Ok(path) => Some((path, single_file)),
+            Err(message) => return Err(fail(vec![Diagnostic::error("", message)])),
+        },
+    };
     let info = emit::CrateInfo {
         name: &crate_name,
         version: &crate_version,
         command: &options.command,
         source: file,
-        features: options.features,
+        // A module's features would be its crate's: none unless asked.
+        features: match (&module, options.features) {
+            (Some(_), FeatureMode::Auto) => FeatureMode::Off,
+            (_, mode) => mode,
+        },
     };
     let started = Instant::now();
-    let files =
+    let mut files =
         emit::emit(&api, &info).map_err(|message| fail(vec![Diagnostic::error("", message)]))?;
+    let mut host = None;
+    if let Some((path, single_file)) = &module {
+        let (moved, needs) = emit::module::relayout(
+            files,
+            path,
+            &crate_name.replace('-', "_"),
+            &options.command,
+            *single_file,
+        );
+        files = moved;
+        host = Some(needs);
+    }
     let timings = Timings {
         load: load_time,
         lower: lower_time,
@@ -164,6 +221,7 @@ pub fn generate(text: &str, options: &Options) -> Result<Generated, Diagnostics>
         timings,
         counts,
         sources: sources.iter().map(|s| s.name.clone()).collect(),
+        host,
     })
 }
 

@@ -79,6 +79,12 @@ struct GenerateArgs {
     /// operations.
     #[arg(long, value_enum, default_value_t = Features::Auto)]
     features: Features,
+    /// Write a module of another crate instead of a crate: PATH is where
+    /// it is declared (`crate::vendor`, with `pub mod vendor;`), and --out
+    /// its directory (`src/vendor`). Prints the features and dependencies
+    /// the crate's Cargo.toml needs.
+    #[arg(long, value_name = "PATH")]
+    module: Option<String>,
 }
 
 /// When the crate gets a Cargo feature per group of operations.
@@ -126,6 +132,7 @@ fn generate(args: GenerateArgs) -> anyhow::Result<ExitCode> {
         strict,
         features,
         overlay,
+        module,
     } = args;
     let text = std::fs::read_to_string(&spec)
         .with_context(|| format!("cannot read {}", spec.display()))?;
@@ -140,6 +147,9 @@ fn generate(args: GenerateArgs) -> anyhow::Result<ExitCode> {
             text,
         });
         command.push_str(&format!(" --overlay {}", path.display()));
+    }
+    if let Some(path) = &module {
+        command.push_str(&format!(" --module {path}"));
     }
     command.push_str(&format!(" --out {}", out.display()));
     let options = openapi_rust_codegen::Options {
@@ -159,6 +169,10 @@ fn generate(args: GenerateArgs) -> anyhow::Result<ExitCode> {
                 .unwrap_or_default(),
         ),
         overlays,
+        output: match module {
+            Some(path) => openapi_rust_codegen::Output::Module { path },
+            None => openapi_rust_codegen::Output::Crate,
+        },
     };
     let generated = match openapi_rust_codegen::generate(&text, &options) {
         Ok(g) => g,
@@ -229,6 +243,18 @@ fn generate(args: GenerateArgs) -> anyhow::Result<ExitCode> {
     }
     for f in &report.removed {
         println!("removed {}", out.join(f).display());
+    }
+    if let Some(host) = &generated.host {
+        println!(
+            "\nThe crate that holds the module needs, in its Cargo.toml:\n\n{}",
+            host.manifest.trim_end()
+        );
+        if !host.crate_attributes.is_empty() {
+            println!(
+                "\nand at the top of its root (src/lib.rs or src/main.rs):\n\n{}",
+                host.crate_attributes.join("\n")
+            );
+        }
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -94,6 +94,7 @@ fn options(name: &str) -> openapi_rust_codegen::Options {
             openapi_rust_codegen::FeatureMode::default()
         },
         overlays: Vec::new(),
+        output: openapi_rust_codegen::Output::Crate,
     }
 }
 

@@ -173,6 +173,7 @@ pub fn generate(dir: &Path, path: &Path, out: &Path) -> anyhow::Result<Row> {
         base_dir: path.parent().map(Path::to_path_buf),
         features: generator::FeatureMode::default(),
         overlays: Vec::new(),
+        output: generator::Output::Crate,
     };
     let started = Instant::now();
     let result = std::panic::catch_unwind(|| generator::generate(&text, &options));

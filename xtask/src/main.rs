@@ -264,6 +264,7 @@ pub fn xtask_codegen(root: &Path, mode: Mode) -> anyhow::Result<sync::Report> {
         base_dir: Some(root.join("spec")),
         features: generator::FeatureMode::default(),
         overlays: codegen_overlays(root)?,
+        output: generator::Output::Crate,
     };
     let generated = generator::generate(&text, &options).map_err(|d| anyhow::anyhow!("{d}"))?;
     sync::sync(&root.join("generated"), &generated.files, mode).context("cannot sync generated/")
@@ -373,7 +374,8 @@ fn fixtures() -> anyhow::Result<()> {
         cargo().args(["test", "--quiet", "-p", GENERATOR, "--test", "golden"]),
     )?;
     let out = target_dir().join("fixtures");
-    let behaviour = behaviour_crates(&out)?;
+    let mut behaviour = behaviour_crates(&out)?;
+    behaviour.push(module_host(&out)?);
     let mut members: Vec<String> = std::fs::read_dir(&out)
         .with_context(|| format!("cannot read {}", out.display()))?
         .filter_map(Result::ok)
@@ -538,6 +540,104 @@ fn behaviour_crates(out: &Path) -> anyhow::Result<Vec<String>> {
         packages.push(package);
     }
     Ok(packages)
+}
+
+/// The crate `module-host` in `out`: two generated clients as modules of
+/// one crate, each with its own runtime. `crate::hexpay` (spec/hexpay.yaml)
+/// is written into `src/hexpay/` here, as `generate --module` writes it;
+/// `crate::streams` (fixtures/streams.yaml) is written into `OUT_DIR` by
+/// the crate's build script through the library's `build::Module`, and
+/// `include!`d. Its manifest merges the features and dependencies each
+/// module asks of its host; its test (`generator/tests/host/wire.rs`)
+/// calls both over loopback. Returns the package name.
+fn module_host(out: &Path) -> anyhow::Result<String> {
+    const PACKAGE: &str = "module-host";
+    let krate = out.join(PACKAGE);
+    std::fs::create_dir_all(krate.join("src"))?;
+    std::fs::create_dir_all(krate.join("tests"))?;
+    let fixture = root().join("generator/tests/fixtures/streams.yaml");
+    std::fs::copy(&fixture, krate.join("streams.yaml"))?;
+    let host_of =
+        |spec: &Path, output: generator::Output| -> anyhow::Result<generator::Generated> {
+            let text = std::fs::read_to_string(spec)?;
+            let options = generator::Options {
+                source_name: spec
+                    .file_name()
+                    .unwrap_or_default()
+                    .to_string_lossy()
+                    .into_owned(),
+                command: "`cargo xtask fixtures`".to_owned(),
+                base_dir: spec.parent().map(Path::to_path_buf),
+                output,
+                ..generator::Options::default()
+            };
+            generator::generate(&text, &options).map_err(|d| anyhow::anyhow!("{d}"))
+        };
+    let hexpay = host_of(
+        &root().join("spec/hexpay.yaml"),
+        generator::Output::Module {
+            path: "crate::hexpay".to_owned(),
+        },
+    )?;
+    sync::sync(&krate.join("src/hexpay"), &hexpay.files, Mode::Write)?;
+    let streams = host_of(
+        &fixture,
+        generator::Output::File {
+            path: "crate::streams".to_owned(),
+        },
+    )?;
+    let mut features = std::collections::BTreeMap::new();
+    let mut dependencies = std::collections::BTreeMap::new();
+    let mut attributes = std::collections::BTreeSet::new();
+    for generated in [&hexpay, &streams] {
+        let host = generated.host.clone().context("a module's host")?;
+        attributes.extend(host.crate_attributes);
+        let mut section = None;
+        for line in host.manifest.lines() {
+            if line.starts_with('[') {
+                section = Some(line.to_owned());
+                continue;
+            }
+            let Some((key, _)) = line.split_once(" = ") else {
+                continue;
+            };
+            let into = match section.as_deref() {
+                Some("[features]") => &mut features,
+                Some("[dependencies]") => &mut dependencies,
+                _ => continue,
+            };
+            into.entry(key.to_owned())
+                .or_insert_with(|| line.to_owned());
+        }
+    }
+    let lines = |m: &std::collections::BTreeMap<String, String>| {
+        m.values().cloned().collect::<Vec<_>>().join("\n")
+    };
+    std::fs::write(
+        krate.join("Cargo.toml"),
+        format!(
+            "# Written by `cargo xtask fixtures`.\n[package]\nname = \"{PACKAGE}\"\nversion = \"0.0.0\"\nedition = \"2024\"\npublish = false\n\n[features]\n{}\n\n[dependencies]\n{}\n\n[build-dependencies]\nopenapi-rust-codegen = {{ path = {:?} }}\n\n[dev-dependencies]\ntokio = {{ version = \"1\", features = [\"rt\"] }}\n",
+            lines(&features),
+            lines(&dependencies),
+            root().join("generator").display().to_string(),
+        ),
+    )?;
+    std::fs::write(
+        krate.join("build.rs"),
+        "//! Writes the `streams` client into `OUT_DIR`.\n\nfn main() {\n    openapi_rust_codegen::build::Module::new(\"streams.yaml\", \"crate::streams\")\n        .write()\n        .unwrap_or_else(|e| panic!(\"{e}\"));\n}\n",
+    )?;
+    let attributes: String = attributes.iter().map(|a| format!("{a}\n")).collect();
+    std::fs::write(
+        krate.join("src/lib.rs"),
+        format!(
+            "//! Two generated clients as modules of one crate.\n{attributes}\npub mod hexpay;\n\ninclude!(concat!(env!(\"OUT_DIR\"), \"/streams.rs\"));\n"
+        ),
+    )?;
+    std::fs::copy(
+        root().join("generator/tests/host/wire.rs"),
+        krate.join("tests/wire.rs"),
+    )?;
+    Ok(PACKAGE.to_owned())
 }
 
 /// Every check the project has, in the order a failure is cheapest to find.

@@ -143,6 +143,7 @@ fn options(root: &Path) -> generator::Options {
         base_dir: Some(root.join("spec")),
         features: generator::FeatureMode::default(),
         overlays: Vec::new(),
+        output: generator::Output::Crate,
     }
 }
 

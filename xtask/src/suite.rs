@@ -157,6 +157,7 @@ pub fn run() -> anyhow::Result<()> {
         // so every type implements both serde traits.
         features: generator::FeatureMode::Off,
         overlays: Vec::new(),
+        output: generator::Output::Crate,
     };
     let generated = generator::generate(&text, &options).map_err(|d| {
         anyhow::anyhow!("the suite's document does not generate (target/suite/suite.json):\n{d}")

@@ -7,6 +7,7 @@
 mod client;
 mod docs;
 pub mod gates;
+pub mod module;
 mod paths;
 mod receiver;
 pub(crate) mod report;

@@ -1,0 +1,182 @@
+//! Generation from a build script: the client as a module written into
+//! `OUT_DIR`, for `include!`, regenerated when the document changes.
+//!
+//! ```no_run
+//! // In build.rs's `main`, with `openapi-rust-codegen` among the
+//! // [build-dependencies]:
+//! openapi_rust_codegen::build::Module::new("vendor/api.yaml", "crate::vendor")
+//!     .overlay("vendor/fixes.overlay.yaml")
+//!     .write()
+//!     .unwrap_or_else(|e| panic!("{e}"));
+//! ```
+//!
+//! ```ignore
+//! // src/lib.rs: declares `pub mod vendor`
+//! include!(concat!(env!("OUT_DIR"), "/vendor.rs"));
+//! ```
+//!
+//! The crate needs the module's dependencies and features in its own
+//! `Cargo.toml`: the CLI prints them (`openapi-rust-codegen generate --spec
+//! vendor/api.yaml --module crate::vendor --out DIR`), and so does
+//! [`crate::Generated::host`] for [`crate::Output::File`]. The module holds
+//! its own copy of the runtime support code.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use crate::{Diagnostics, Generated, Options, Output, Overlay};
+
+/// A module to generate from a build script.
+#[derive(Debug, Clone)]
+pub struct Module {
+    spec: PathBuf,
+    path: String,
+    overlays: Vec<PathBuf>,
+    strict: bool,
+    crate_name: Option<String>,
+}
+
+/// Why a module could not be generated.
+#[derive(Debug)]
+pub enum BuildError {
+    /// An environment variable Cargo sets for build scripts is missing:
+    /// not run by Cargo.
+    NotInBuildScript(&'static str),
+    /// A file could not be read or written.
+    Io {
+        /// The file.
+        path: PathBuf,
+        /// What went wrong.
+        error: std::io::Error,
+    },
+    /// The document (or an overlay) gives no correct client: every
+    /// problem, located.
+    Document(Diagnostics),
+}
+
+impl fmt::Display for BuildError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            BuildError::NotInBuildScript(var) => write!(
+                f,
+                "`{var}` is not set: `build::Module::write` runs in a build script, under Cargo"
+            ),
+            BuildError::Io { path, error } => write!(f, "{}: {error}", path.display()),
+            BuildError::Document(d) => write!(f, "{d}"),
+        }
+    }
+}
+
+impl std::error::Error for BuildError {}
+
+impl Module {
+    /// The module at `path` (`crate::vendor`, whose file is `vendor.rs`)
+    /// from the document `spec`, relative to the package's directory.
+    pub fn new(spec: impl Into<PathBuf>, path: impl Into<String>) -> Module {
+        Module {
+            spec: spec.into(),
+            path: path.into(),
+            overlays: Vec::new(),
+            strict: false,
+            crate_name: None,
+        }
+    }
+
+    /// Applies an OpenAPI Overlay (relative to the package's directory)
+    /// after those given before.
+    pub fn overlay(mut self, path: impl Into<PathBuf>) -> Module {
+        self.overlays.push(path.into());
+        self
+    }
+
+    /// Refuses a document the generator would read leniently.
+    pub fn strict(mut self) -> Module {
+        self.strict = true;
+        self
+    }
+
+    /// The API's name in the module's docs (default: the document's title).
+    pub fn crate_name(mut self, name: impl Into<String>) -> Module {
+        self.crate_name = Some(name.into());
+        self
+    }
+
+    /// Generates the module into `OUT_DIR` and returns its file. Tells
+    /// Cargo to run the build script again when the document, a file it
+    /// references or an overlay changes, and passes the warnings on
+    /// (`cargo:warning`).
+    pub fn write(&self) -> Result<PathBuf, BuildError> {
+        let var = |name: &'static str| {
+            std::env::var_os(name)
+                .map(PathBuf::from)
+                .ok_or(BuildError::NotInBuildScript(name))
+        };
+        let package = var("CARGO_MANIFEST_DIR")?;
+        let out = var("OUT_DIR")?;
+        let generated = self.generate_in(
+            &package,
+            Output::File {
+                path: self.path.clone(),
+            },
+        )?;
+        for warning in &generated.warnings.items {
+            for line in warning
+                .display(&generated.warnings.file)
+                .to_string()
+                .lines()
+            {
+                println!("cargo:warning={line}");
+            }
+        }
+        let mut written = None;
+        for (name, text) in &generated.files {
+            let path = out.join(name);
+            // Unchanged text is not written again: nothing downstream rebuilds.
+            if std::fs::read_to_string(&path).ok().as_deref() != Some(text.as_str()) {
+                std::fs::write(&path, text).map_err(|error| BuildError::Io {
+                    path: path.clone(),
+                    error,
+                })?;
+            }
+            written = Some(path);
+        }
+        written.ok_or_else(|| BuildError::Io {
+            path: out,
+            error: std::io::Error::other("nothing was generated"),
+        })
+    }
+
+    fn generate_in(&self, package: &Path, output: Output) -> Result<Generated, BuildError> {
+        let read = |relative: &Path| {
+            let path = package.join(relative);
+            println!("cargo:rerun-if-changed={}", path.display());
+            std::fs::read_to_string(&path).map_err(|error| BuildError::Io { path, error })
+        };
+        let text = read(&self.spec)?;
+        let mut overlays = Vec::new();
+        for path in &self.overlays {
+            overlays.push(Overlay {
+                name: path.display().to_string(),
+                text: read(path)?,
+            });
+        }
+        let base_dir = package.join(&self.spec).parent().map(Path::to_path_buf);
+        let options = Options {
+            source_name: self.spec.display().to_string(),
+            crate_name: self.crate_name.clone(),
+            command: "its crate's build script".to_owned(),
+            strict: self.strict,
+            base_dir: base_dir.clone(),
+            overlays,
+            output,
+            ..Options::default()
+        };
+        let generated = crate::generate(&text, &options).map_err(BuildError::Document)?;
+        if let Some(dir) = base_dir {
+            for source in &generated.sources {
+                println!("cargo:rerun-if-changed={}", dir.join(source).display());
+            }
+        }
+        Ok(generated)
+    }
+}

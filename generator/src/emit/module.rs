@@ -1,0 +1,355 @@
+//! A generated crate's files → the same client as a module of another
+//! crate: a directory (`mod.rs` and its submodules) or one file for
+//! `include!` (a build script's `OUT_DIR`).
+//!
+//! The code is the crate's, unchanged but for its paths: every `crate::`
+//! becomes the module's path (`crate::vendor::`), in code and in doc links
+//! alike. What only a crate can hold is given to the holding crate instead
+//! ([`Host`]): the `[features]` and `[dependencies]` of the manifest, and a
+//! crate attribute (`recursion_limit`).
+
+use std::collections::BTreeMap;
+
+/// Where a generated module goes, checked: `crate::a::b`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ModulePath {
+    /// The whole path, `crate::vendor`.
+    path: String,
+}
+
+impl ModulePath {
+    /// `path` when it is `crate` followed by one or more identifiers that
+    /// can name a module; why not otherwise.
+    pub fn parse(path: &str) -> Result<ModulePath, String> {
+        let mut segments = path.split("::");
+        let problem = || {
+            format!(
+                "`{path}` cannot be a module's path: write `crate::NAME` (or `crate::a::NAME`), each segment a lowercase Rust identifier"
+            )
+        };
+        if segments.next() != Some("crate") {
+            return Err(problem());
+        }
+        let mut count = 0;
+        for segment in segments {
+            count += 1;
+            let identifier = segment.starts_with(|c: char| c.is_ascii_lowercase() || c == '_')
+                && segment
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+                && segment != "_"
+                && !crate::names::is_keyword(segment);
+            if !identifier {
+                return Err(problem());
+            }
+        }
+        if count == 0 {
+            return Err(problem());
+        }
+        Ok(ModulePath {
+            path: path.to_owned(),
+        })
+    }
+
+    /// The module's own name: the last segment.
+    pub fn name(&self) -> &str {
+        self.path.rsplit("::").next().unwrap_or_default()
+    }
+
+    /// The whole path.
+    pub fn as_str(&self) -> &str {
+        &self.path
+    }
+}
+
+/// What the crate that holds a generated module needs.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Host {
+    /// The `[features]` and `[dependencies]` its `Cargo.toml` needs, as
+    /// TOML: the generated crate's own, for the holding crate to merge.
+    pub manifest: String,
+    /// Attributes its crate root needs, such as `#![recursion_limit = "256"]`.
+    pub crate_attributes: Vec<String>,
+}
+
+/// The crate's `files` as the module at `path`: a directory's files
+/// (`mod.rs`, `types.rs`, `runtime/…`), or, with `single_file`, the one
+/// file `NAME.rs` that declares `pub mod NAME { … }`. `crate_ident` is the
+/// crate's name in its docs (`use hexpay::prelude::*`).
+pub fn relayout(
+    files: BTreeMap<String, String>,
+    path: &ModulePath,
+    crate_ident: &str,
+    command: &str,
+    single_file: bool,
+) -> (BTreeMap<String, String>, Host) {
+    let mut host = Host::default();
+    let mut module = BTreeMap::new();
+    for (name, text) in files {
+        if name == "Cargo.toml" {
+            host.manifest = manifest_sections(&text, crate_ident, path.as_str());
+            continue;
+        }
+        let Some(rest) = name.strip_prefix("src/") else {
+            // The README, the API report and the examples are the crate's;
+            // the formatting guard stays beside a directory's files.
+            if name == "rustfmt.toml" && !single_file {
+                module.insert(name, text);
+            }
+            continue;
+        };
+        let rest = if rest == "lib.rs" { "mod.rs" } else { rest };
+        let mut text = repath_code(&text, path.as_str(), command);
+        if rest == "mod.rs" {
+            text = module_root(&text, path.as_str(), crate_ident, &mut host);
+        }
+        if rest.starts_with("runtime/") {
+            text = without_unit_tests(&text);
+        }
+        module.insert(rest.to_owned(), text);
+    }
+    if !single_file {
+        return (module, host);
+    }
+    let root = module.get("mod.rs").cloned().unwrap_or_default();
+    let (header, body) = split_header(&root);
+    let mut out = String::with_capacity(module.values().map(String::len).sum::<usize>() + 256);
+    out.push_str(header);
+    out.push_str(&format!("pub mod {} {{\n", path.name()));
+    out.push_str(&inline(body, "", &module));
+    out.push_str("}\n");
+    let mut single = BTreeMap::new();
+    single.insert(format!("{}.rs", path.name()), out);
+    (single, host)
+}
+
+/// The `[features]` and `[dependencies]` sections of a generated manifest,
+/// a blank line between them, with the crate's name in its comments made
+/// the module's path.
+fn manifest_sections(manifest: &str, crate_ident: &str, path: &str) -> String {
+    let mut sections: Vec<String> = Vec::new();
+    let mut keep = false;
+    for line in manifest.lines() {
+        if line.starts_with('[') {
+            keep = line == "[features]" || line == "[dependencies]";
+            if keep {
+                sections.push(String::new());
+            }
+        }
+        if let (true, Some(section)) = (keep, sections.last_mut()) {
+            section.push_str(&line.replace(&format!("`{crate_ident}::"), &format!("`{path}::")));
+            section.push('\n');
+        }
+    }
+    let sections: Vec<&str> = sections.iter().map(|s| s.trim_end()).collect();
+    let mut out = sections.join("\n\n");
+    out.push('\n');
+    out
+}
+
+/// [`repath`], but for the command that regenerates the module (in each
+/// header and the docs), which may itself name the module's path
+/// (`--module crate::vendor`) and must stay as it was given.
+fn repath_code(text: &str, root: &str, command: &str) -> String {
+    let command = command.trim_matches('`');
+    if command.is_empty() || !command.contains("crate::") {
+        return repath(text, root);
+    }
+    const HOLD: &str = "\u{0}command\u{0}";
+    repath(&text.replace(command, HOLD), root).replace(HOLD, command)
+}
+
+/// `text` with every path from the crate root (`crate::x`) taken from
+/// `root` instead. A `crate` that is part of a longer word (`my_crate::`),
+/// a macro's `$crate` or a visibility (`pub(crate)`) is left alone.
+pub fn repath(text: &str, root: &str) -> String {
+    const FROM: &str = "crate::";
+    let mut out = String::with_capacity(text.len() + text.len() / 32);
+    let mut rest = text;
+    while let Some(i) = rest.find(FROM) {
+        let before = rest[..i].chars().next_back();
+        let standalone = !before.is_some_and(|c| c.is_alphanumeric() || c == '_' || c == '$');
+        out.push_str(&rest[..i]);
+        if standalone {
+            out.push_str(root);
+            out.push_str("::");
+        } else {
+            out.push_str(FROM);
+        }
+        rest = &rest[i + FROM.len()..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// The crate root's text made a module's: a crate attribute goes to the
+/// host, and the quickstart names the module (and, since a doctest is a
+/// crate of its own that cannot name it, is not compiled).
+fn module_root(text: &str, path: &str, crate_ident: &str, host: &mut Host) -> String {
+    let mut out = String::with_capacity(text.len());
+    let crate_use = format!("{crate_ident}::");
+    for line in text.lines() {
+        let trimmed = line.trim();
+        if trimmed.starts_with("#![recursion_limit") {
+            host.crate_attributes.push(trimmed.to_owned());
+            continue;
+        }
+        if let Some(doc) = line.strip_prefix("//!") {
+            let doc = doc
+                .replace("```no_run", "```ignore")
+                .replace(" `examples/quickstart.rs` is this code as a program.", "")
+                .replace(&format!("use {crate_use}"), &format!("use {path}::"));
+            out.push_str("//!");
+            out.push_str(&doc);
+        } else {
+            out.push_str(line);
+        }
+        out.push('\n');
+    }
+    out
+}
+
+/// The runtime's own unit tests (`#[cfg(test)]` then `mod tests {`, to
+/// the `}` that closes it at the start of a line) taken out: the holding
+/// crate's `cargo test` runs its own tests, not the generator's.
+fn without_unit_tests(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut lines = text.lines().peekable();
+    while let Some(line) = lines.next() {
+        if line == "#[cfg(test)]" && lines.peek() == Some(&"mod tests {") {
+            for inner in lines.by_ref() {
+                if inner == "}" {
+                    break;
+                }
+            }
+            continue;
+        }
+        out.push_str(line);
+        out.push('\n');
+    }
+    out
+}
+
+/// The first line, when it is the generator's header, and the rest.
+fn split_header(text: &str) -> (&str, &str) {
+    match text.split_once('\n') {
+        Some((first, rest)) if first.contains(crate::sync::DO_NOT_EDIT) => {
+            (&text[..first.len() + 1], rest.trim_start_matches('\n'))
+        }
+        _ => ("", text),
+    }
+}
+
+/// `body` (the file at `dir`, such as `runtime/mod.rs` in `runtime/`) with
+/// each declaration of a submodule whose file is among `files`
+/// (`pub mod types;`) replaced by the module written out in braces.
+fn inline(body: &str, dir: &str, files: &BTreeMap<String, String>) -> String {
+    let mut out = String::with_capacity(body.len());
+    for line in body.lines() {
+        let declared = line
+            .strip_suffix(';')
+            .and_then(|l| {
+                l.strip_prefix("pub mod ")
+                    .map(|n| ("pub ", n))
+                    .or_else(|| {
+                        l.strip_prefix("pub(crate) mod ")
+                            .map(|n| ("pub(crate) ", n))
+                    })
+                    .or_else(|| l.strip_prefix("mod ").map(|n| ("", n)))
+            })
+            .filter(|(_, n)| n.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'));
+        let found = declared.and_then(|(vis, name)| {
+            let file = format!("{dir}{name}.rs");
+            let folder = format!("{dir}{name}/mod.rs");
+            // Both spellings keep their submodules in `name/`.
+            files
+                .get(&file)
+                .or_else(|| files.get(&folder))
+                .map(|t| (vis, name, t, format!("{dir}{name}/")))
+        });
+        match found {
+            Some((vis, name, text, sub_dir)) => {
+                let (_, sub_body) = split_header(text);
+                out.push_str(&format!("{vis}mod {name} {{\n"));
+                out.push_str(&inline(sub_body, &sub_dir, files));
+                out.push_str("}\n");
+            }
+            None => {
+                out.push_str(line);
+                out.push('\n');
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_runtime_s_unit_tests_stay_out_of_a_module() {
+        let text = "fn a() {}\n#[cfg(test)]\nmod tests {\n    #[test]\n    fn t() {\n    }\n}\nfn b() {}\n";
+        assert_eq!(without_unit_tests(text), "fn a() {}\nfn b() {}\n");
+    }
+
+    #[test]
+    fn module_paths() {
+        assert_eq!(ModulePath::parse("crate::vendor").unwrap().name(), "vendor");
+        assert_eq!(ModulePath::parse("crate::apis::v2").unwrap().name(), "v2");
+        for bad in [
+            "crate",
+            "vendor",
+            "crate::",
+            "crate::Vendor",
+            "crate::type",
+            "crate::a-b",
+            "crate::_",
+            "self::x",
+            "crate::1a",
+        ] {
+            assert!(ModulePath::parse(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn only_paths_from_the_root_move() {
+        assert_eq!(
+            repath(
+                "use crate::types::X; pub(crate) fn f() {} $crate::y my_crate::z [a](crate::Error) crate::",
+                "crate::vendor"
+            ),
+            "use crate::vendor::types::X; pub(crate) fn f() {} $crate::y my_crate::z [a](crate::vendor::Error) crate::vendor::"
+        );
+    }
+
+    #[test]
+    fn submodules_are_written_in_braces_with_their_attributes_kept() {
+        let mut files = BTreeMap::new();
+        files.insert(
+            "mod.rs".to_owned(),
+            "//! Root.\n#[cfg(x)]\npub mod a;\nmod b;\nfn f() {}\n".to_owned(),
+        );
+        files.insert(
+            "a.rs".to_owned(),
+            "// @generated by x from y. Do not edit.\n\n//! A.\nmod c;\n".to_owned(),
+        );
+        files.insert("a/c.rs".to_owned(), "fn c() {}\n".to_owned());
+        files.insert("b/mod.rs".to_owned(), "mod d;\n".to_owned());
+        files.insert("b/d.rs".to_owned(), "fn d() {}\n".to_owned());
+        let text = inline(&files["mod.rs"], "", &files);
+        assert_eq!(
+            text,
+            "//! Root.\n#[cfg(x)]\npub mod a {\n//! A.\nmod c {\nfn c() {}\n}\n}\nmod b {\nmod d {\nfn d() {}\n}\n}\nfn f() {}\n"
+        );
+    }
+
+    #[test]
+    fn the_host_gets_features_and_dependencies() {
+        let manifest = "# header\n[package]\nname = \"x\"\n\n[features]\n# `x::blocking::Client`\nblocking = []\n\n[dependencies]\nserde = \"1\"\n\n[package.metadata.docs.rs]\nall-features = true\n";
+        assert_eq!(
+            manifest_sections(manifest, "x", "crate::v"),
+            "[features]\n# `crate::v::blocking::Client`\nblocking = []\n\n[dependencies]\nserde = \"1\"\n"
+        );
+    }
+}
