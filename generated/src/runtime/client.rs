@@ -585,18 +585,24 @@ impl Call {
         // Another spelling of the key's header (`Idempotency-Key` beside
         // `X-Idempotency-Key`): a server that honours it would act on a key
         // the client never reports.
-        if let Idempotency::Key(_, header) = &self.idempotency {
-            if same_spelling(name, "Idempotency-Key") || same_spelling(name, header) {
-                let setter = self
-                    .headers
-                    .iter()
-                    .find(|(wire, _)| wire.eq_ignore_ascii_case(header))
-                    .map_or("idempotency_key", |(_, setter)| setter);
-                return Some(format!(
-                    "is a spelling of the idempotency key, which this operation sends as `{header}`: \
-                     set it with the request builder's `.{setter}()`, not `extra_header`"
-                ));
-            }
+        // (One condition per `if`, not a let chain: the crate's minimum
+        // Rust is older than let chains, a holding crate's may not be.)
+        let key_header = match &self.idempotency {
+            Idempotency::Key(_, header) => Some(header),
+            _ => None,
+        };
+        if let Some(header) =
+            key_header.filter(|h| same_spelling(name, "Idempotency-Key") || same_spelling(name, h))
+        {
+            let setter = self
+                .headers
+                .iter()
+                .find(|(wire, _)| wire.eq_ignore_ascii_case(header))
+                .map_or("idempotency_key", |(_, setter)| setter);
+            return Some(format!(
+                "is a spelling of the idempotency key, which this operation sends as `{header}`: \
+                 set it with the request builder's `.{setter}()`, not `extra_header`"
+            ));
         }
         let api_key = self.auth.iter().flat_map(|alt| alt.iter()).any(|a| match a {
             Auth::ApiKeyHeader(n) => n.eq_ignore_ascii_case(name),

@@ -86,6 +86,14 @@ impl Certificate {
 }
 
 /// The crypto provider every connection uses.
+///
+/// rustls deprecates ring's provider (since 0.23.48) because ring has no
+/// post-quantum key exchange; it stays the default here for its build
+/// (no CMake, no assembler beyond the C compiler), and the `aws-lc-rs`
+/// feature gives the hybrid post-quantum exchange. The deprecation is
+/// allowed so that a crate holding this code as a module compiles without
+/// a warning against any rustls 0.23.
+#[allow(deprecated)]
 fn provider() -> Arc<rustls::crypto::CryptoProvider> {
     #[cfg(feature = "aws-lc-rs")]
     return Arc::new(rustls::crypto::aws_lc_rs::default_provider());
