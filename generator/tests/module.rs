@@ -188,3 +188,49 @@ fn a_module_path_must_be_one_rust_can_declare() {
         );
     }
 }
+
+#[test]
+fn every_fixture_makes_one_file_that_parses_with_every_path_moved() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+    let mut names: Vec<String> = std::fs::read_dir(&dir)
+        .unwrap()
+        .filter_map(Result::ok)
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".yaml"))
+        .collect();
+    names.sort();
+    assert!(names.len() > 15, "{names:?}");
+    for name in &names {
+        let (text, mut options) = fixture(name);
+        // Per-tag features too: their gates must survive the move.
+        if name == "features.yaml" || name == "oas32.yaml" {
+            options.features = openapi_rust_codegen::FeatureMode::PerTag;
+        }
+        options.output = Output::File {
+            path: "crate::apis::vendor".to_owned(),
+        };
+        let generated = generate(&text, &options).unwrap_or_else(|e| panic!("{name}: {e}"));
+        let file = &generated.files["vendor.rs"];
+        let parsed = syn::parse_file(file).unwrap_or_else(|e| panic!("{name}: {e}"));
+        assert_eq!(parsed.items.len(), 1, "{name}");
+        let stray = stray_root_paths(file, "apis::vendor::");
+        assert!(stray.is_empty(), "{name}: {stray:?}");
+        // No submodule left to a file that `include!` cannot reach.
+        fn declared_out_of_line(items: &[syn::Item], found: &mut Vec<String>) {
+            for item in items {
+                if let syn::Item::Mod(m) = item {
+                    match &m.content {
+                        Some((_, inner)) => declared_out_of_line(inner, found),
+                        None => found.push(m.ident.to_string()),
+                    }
+                }
+            }
+        }
+        let mut out_of_line = Vec::new();
+        declared_out_of_line(&parsed.items, &mut out_of_line);
+        assert!(
+            out_of_line.is_empty(),
+            "{name}: `mod {out_of_line:?};` in one file"
+        );
+    }
+}
