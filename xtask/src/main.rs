@@ -754,10 +754,13 @@ fn install_in(scratch: &Path) -> anyhow::Result<()> {
     let archive = target_dir()
         .join("package")
         .join(format!("{GENERATOR}-{version}.crate"));
+    // `--touch`: the files' times are the unpacking's, not the archive's
+    // (which are older than what a previous run built from another
+    // unpacking, and would let cargo take that build as fresh).
     run(
         "unpack the package outside the workspace",
         Command::new("tar")
-            .arg("xzf")
+            .args(["--touch", "-xzf"])
             .arg(&archive)
             .arg("-C")
             .arg(scratch),
