@@ -234,3 +234,40 @@ fn every_fixture_makes_one_file_that_parses_with_every_path_moved() {
         );
     }
 }
+
+#[test]
+fn a_wire_value_that_reads_like_a_path_is_kept() {
+    let text = r#"
+openapi: 3.0.3
+info: {title: Paths, version: 1.0.0}
+paths:
+  /things:
+    get:
+      operationId: listThings
+      parameters:
+        - {name: kind, in: query, schema: {type: string, enum: ["crate::widget", gadget], default: "crate::widget"}}
+        - {name: code, in: query, schema: {type: string, pattern: "^crate::[a-z]+$"}}
+      responses:
+        '200':
+          description: The things.
+          content:
+            application/json:
+              schema: {type: string}
+"#;
+    let options = Options {
+        source_name: "paths.yaml".to_owned(),
+        command: "`test`".to_owned(),
+        output: Output::Module {
+            path: "crate::vendor".to_owned(),
+        },
+        ..Options::default()
+    };
+    let generated = generate(text, &options).unwrap();
+    let all: String = generated.files.values().cloned().collect();
+    assert!(
+        all.contains("\"crate::widget\""),
+        "the enum's wire value is data"
+    );
+    assert!(!all.contains("\"crate::vendor::widget\""));
+    assert!(all.contains("^crate::[a-z]+$"), "the pattern is data");
+}

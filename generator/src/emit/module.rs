@@ -4,7 +4,8 @@
 //!
 //! The code is the crate's, unchanged but for its paths: every `crate::`
 //! becomes the module's path (`crate::vendor::`), in code and in doc links
-//! alike. What only a crate can hold is given to the holding crate instead
+//! alike, but never inside a string of generated code (an enum's wire
+//! value or a pattern may read `crate::x`). What only a crate can hold is given to the holding crate instead
 //! ([`Host`]): the `[features]` and `[dependencies]` of the manifest, and a
 //! crate attribute (`recursion_limit`).
 
@@ -99,7 +100,11 @@ pub fn relayout(
             continue;
         };
         let rest = if rest == "lib.rs" { "mod.rs" } else { rest };
-        let mut text = repath_code(&text, path.as_str(), command);
+        // The runtime is ours, and its strings are doc links built by its
+        // macros (`concat!("[`X`](crate::types::", …)`); the strings of
+        // generated code come from the document.
+        let runtime = rest.starts_with("runtime/");
+        let mut text = repath_code(&text, path.as_str(), command, runtime);
         if rest == "mod.rs" {
             text = module_root(&text, path.as_str(), crate_ident, &mut host);
         }
@@ -150,25 +155,55 @@ fn manifest_sections(manifest: &str, crate_ident: &str, path: &str) -> String {
 /// [`repath`], but for the command that regenerates the module (in each
 /// header and the docs), which may itself name the module's path
 /// (`--module crate::vendor`) and must stay as it was given.
-fn repath_code(text: &str, root: &str, command: &str) -> String {
+///
+/// `in_strings`: whether string literals are moved too (the runtime's,
+/// which are ours), or kept as the data they are (generated code's).
+fn repath_code(text: &str, root: &str, command: &str, in_strings: bool) -> String {
+    let moved = |text: &str| {
+        if in_strings {
+            repath_words(text, root)
+        } else {
+            repath(text, root)
+        }
+    };
     let command = command.trim_matches('`');
     if command.is_empty() || !command.contains("crate::") {
-        return repath(text, root);
+        return moved(text);
     }
     const HOLD: &str = "\u{0}command\u{0}";
-    repath(&text.replace(command, HOLD), root).replace(HOLD, command)
+    moved(&text.replace(command, HOLD)).replace(HOLD, command)
 }
 
-/// `text` with every path from the crate root (`crate::x`) taken from
-/// `root` instead. A `crate` that is part of a longer word (`my_crate::`),
-/// a macro's `$crate` or a visibility (`pub(crate)`) is left alone.
+/// `text` (Rust source) with every path from the crate root (`crate::x`)
+/// taken from `root` instead, in code and comments (doc links) but never
+/// in a string or character literal: those are data (an enum's wire
+/// value may be `"crate::x"`). A `crate` that is part of a longer word
+/// (`my_crate::`), a macro's `$crate` or a visibility (`pub(crate)`) is
+/// left alone.
 pub fn repath(text: &str, root: &str) -> String {
+    let mut out = String::with_capacity(text.len() + text.len() / 32);
+    let mut last = 0;
+    for (start, end) in literals(text) {
+        out.push_str(&repath_words(&text[last..start], root));
+        out.push_str(&text[start..end]);
+        last = end;
+    }
+    out.push_str(&repath_words(&text[last..], root));
+    out
+}
+
+/// [`repath`] on text that holds no literal.
+fn repath_words(text: &str, root: &str) -> String {
     const FROM: &str = "crate::";
     let mut out = String::with_capacity(text.len() + text.len() / 32);
     let mut rest = text;
+    let mut before = None;
     while let Some(i) = rest.find(FROM) {
-        let before = rest[..i].chars().next_back();
-        let standalone = !before.is_some_and(|c| c.is_alphanumeric() || c == '_' || c == '$');
+        let prev = rest[..i]
+            .chars()
+            .next_back()
+            .or(if i == 0 { before } else { None });
+        let standalone = !prev.is_some_and(|c| c.is_alphanumeric() || c == '_' || c == '$');
         out.push_str(&rest[..i]);
         if standalone {
             out.push_str(root);
@@ -176,9 +211,121 @@ pub fn repath(text: &str, root: &str) -> String {
         } else {
             out.push_str(FROM);
         }
+        before = Some(':');
         rest = &rest[i + FROM.len()..];
     }
     out.push_str(rest);
+    out
+}
+
+/// The byte ranges of the string and character literals of Rust source
+/// `text` (`"…"`, `b"…"`, `r#"…"#`, `'x'`, `'\n'`), comments stepped over
+/// (an apostrophe or a quote in a comment starts nothing) and lifetimes
+/// told apart from characters.
+fn literals(text: &str) -> Vec<(usize, usize)> {
+    let b = text.as_bytes();
+    let len = b.len();
+    let ident = |c: u8| c.is_ascii_alphanumeric() || c == b'_';
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < len {
+        let token_start = i == 0 || !ident(b[i - 1]);
+        match b[i] {
+            b'/' if b.get(i + 1) == Some(&b'/') => {
+                while i < len && b[i] != b'\n' {
+                    i += 1;
+                }
+            }
+            b'/' if b.get(i + 1) == Some(&b'*') => {
+                let mut depth = 0usize;
+                while i < len {
+                    if b[i..].starts_with(b"/*") {
+                        depth += 1;
+                        i += 2;
+                    } else if b[i..].starts_with(b"*/") {
+                        depth -= 1;
+                        i += 2;
+                        if depth == 0 {
+                            break;
+                        }
+                    } else {
+                        i += 1;
+                    }
+                }
+            }
+            b'"' => {
+                let start = i;
+                i += 1;
+                while i < len {
+                    match b[i] {
+                        b'\\' => i += 2,
+                        b'"' => {
+                            i += 1;
+                            break;
+                        }
+                        _ => i += 1,
+                    }
+                }
+                out.push((start, i.min(len)));
+            }
+            b'r' | b'b' if token_start => {
+                // `r"…"`, `r#"…"#`, `br"…"`: no escapes, closed by the quote
+                // and as many hashes.
+                let start = i;
+                let mut j = i + usize::from(b[i] == b'b');
+                if b.get(j) != Some(&b'r') {
+                    i += 1;
+                    continue;
+                }
+                j += 1;
+                let hashes = b[j..].iter().take_while(|&&c| c == b'#').count();
+                j += hashes;
+                if b.get(j) != Some(&b'"') {
+                    // A raw identifier (`r#type`) or a word.
+                    i += 1;
+                    continue;
+                }
+                j += 1;
+                while j < len
+                    && !(b[j] == b'"'
+                        && b[j + 1..]
+                            .iter()
+                            .take(hashes)
+                            .filter(|&&c| c == b'#')
+                            .count()
+                            == hashes)
+                {
+                    j += 1;
+                }
+                let end = (j + 1 + hashes).min(len);
+                out.push((start, end));
+                i = end;
+            }
+            b'\'' => {
+                // `'\''`, `'\u{1F600}'`: an escape, then the closing quote.
+                if b.get(i + 1) == Some(&b'\\') {
+                    let start = i;
+                    let mut j = i + 3;
+                    while j < len && b[j] != b'\'' {
+                        j += 1;
+                    }
+                    out.push((start, (j + 1).min(len)));
+                    i = j + 1;
+                    continue;
+                }
+                // `'x'` (one character, of any width), else a lifetime.
+                match text[i + 1..].chars().next() {
+                    Some(c) if b.get(i + 1 + c.len_utf8()) == Some(&b'\'') => {
+                        let end = i + 2 + c.len_utf8();
+                        out.push((i, end));
+                        i = end;
+                    }
+                    _ => i += 1,
+                }
+            }
+            _ => i += 1,
+        }
+    }
     out
 }
 
@@ -320,6 +467,17 @@ mod tests {
                 "crate::vendor"
             ),
             "use crate::vendor::types::X; pub(crate) fn f() {} $crate::y my_crate::z [a](crate::vendor::Error) crate::vendor::"
+        );
+    }
+
+    #[test]
+    fn literals_are_data_and_keep_their_paths() {
+        let text = r##"const A: &str = "crate::x \" crate::y"; // the API's [`B`](crate::B)
+#[serde(rename = r#"crate::"z""#)] C(crate::C), fn f<'a>(x: &'a crate::D) -> char { '"' } '\'' crate::E b"crate::F" /* 'c' "crate::G */ crate::H"##;
+        assert_eq!(
+            repath(text, "crate::v"),
+            r##"const A: &str = "crate::x \" crate::y"; // the API's [`B`](crate::v::B)
+#[serde(rename = r#"crate::"z""#)] C(crate::v::C), fn f<'a>(x: &'a crate::v::D) -> char { '"' } '\'' crate::v::E b"crate::F" /* 'c' "crate::v::G */ crate::v::H"##
         );
     }
 
