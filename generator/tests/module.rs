@@ -21,15 +21,20 @@ fn fixture(name: &str) -> (String, Options) {
     (text, options)
 }
 
-/// Each `crate::` of `text` that is not followed by `root`'s rest.
+/// Each path from the crate root in `text` (`crate::x`, or `crate` and
+/// `::x` apart, as prettyplease breaks a macro's tokens) that does not go
+/// on with `rest`.
 fn stray_root_paths(text: &str, rest: &str) -> Vec<String> {
     let mut stray = Vec::new();
-    for (i, _) in text.match_indices("crate::") {
+    for (i, _) in text.match_indices("crate") {
         let before = text[..i].chars().next_back();
         if before.is_some_and(|c| c.is_alphanumeric() || c == '_' || c == '$') {
             continue;
         }
-        let after = &text[i + "crate::".len()..];
+        let after = text[i + "crate".len()..].trim_start();
+        let Some(after) = after.strip_prefix("::") else {
+            continue;
+        };
         if !after.starts_with(rest) {
             stray.push(after.chars().take(40).collect());
         }
@@ -270,4 +275,33 @@ paths:
     );
     assert!(!all.contains("\"crate::vendor::widget\""));
     assert!(all.contains("^crate::[a-z]+$"), "the pattern is data");
+}
+
+#[test]
+fn a_real_document_s_long_macro_calls_move_too() {
+    // GitHub's operation names are long enough that prettyplease breaks
+    // the runtime macros' arguments between `crate` and `::builders::…`.
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/corpus");
+    let text = std::fs::read_to_string(dir.join("github.json")).unwrap();
+    let options = Options {
+        source_name: "github.json".to_owned(),
+        command: "`test`".to_owned(),
+        output: Output::File {
+            path: "crate::github".to_owned(),
+        },
+        ..Options::default()
+    };
+    let generated = generate(&text, &options).unwrap();
+    let file = &generated.files["github.rs"];
+    let stray = stray_root_paths(file, "github::");
+    assert!(
+        stray.is_empty(),
+        "{} stray, such as {:?}",
+        stray.len(),
+        &stray[..stray.len().min(3)]
+    );
+    assert!(
+        file.contains("crate::github::builders::"),
+        "the split paths are joined"
+    );
 }
