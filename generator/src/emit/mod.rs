@@ -836,9 +836,39 @@ impl Uses {
     }
 }
 
+/// `text` with each path that prettyplease broke after its `crate` (it
+/// lays a macro's arguments out as loose tokens: `X, crate\n    ::builders::Y`)
+/// on one line again.
+fn join_split_root_paths(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.contains("crate\n") {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut lines = text.lines().peekable();
+    while let Some(line) = lines.next() {
+        out.push_str(line);
+        let ends_with_crate = line.strip_suffix("crate").is_some_and(|rest| {
+            !rest.ends_with(|c: char| c.is_alphanumeric() || c == '_' || c == '$')
+        });
+        if ends_with_crate
+            && lines
+                .peek()
+                .is_some_and(|next| next.trim_start().starts_with("::"))
+        {
+            if let Some(next) = lines.next() {
+                out.push_str(next.trim_start());
+            }
+        }
+        out.push('\n');
+    }
+    std::borrow::Cow::Owned(out)
+}
+
 /// Puts a blank line between items, which prettyplease writes back to back,
 /// so that generated files read (and diff) like hand-written ones.
 fn space_items(text: &str) -> String {
+    let text = join_split_root_paths(text);
+    let text = text.as_ref();
     const ITEM_STARTS: &[&str] = &[
         "///",
         "#[",
@@ -917,6 +947,16 @@ fn space_items(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_root_path_broken_by_prettyplease_is_one_again() {
+        assert_eq!(
+            join_split_root_paths(
+                "send!(\n    X, crate\n    ::builders::Y\n);\nlet my_crate\n    ::z;\n"
+            ),
+            "send!(\n    X, crate::builders::Y\n);\nlet my_crate\n    ::z;\n"
+        );
+    }
 
     #[test]
     fn bidi_controls_are_found_among_other_three_byte_characters() {
