@@ -850,14 +850,11 @@ fn join_split_root_paths(text: &str) -> std::borrow::Cow<'_, str> {
         let ends_with_crate = line.strip_suffix("crate").is_some_and(|rest| {
             !rest.ends_with(|c: char| c.is_alphanumeric() || c == '_' || c == '$')
         });
-        if ends_with_crate
-            && lines
-                .peek()
-                .is_some_and(|next| next.trim_start().starts_with("::"))
-        {
-            if let Some(next) = lines.next() {
-                out.push_str(next.trim_start());
-            }
+        let next = ends_with_crate
+            .then(|| lines.next_if(|next| next.trim_start().starts_with("::")))
+            .flatten();
+        if let Some(next) = next {
+            out.push_str(next.trim_start());
         }
         out.push('\n');
     }
