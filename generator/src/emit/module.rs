@@ -76,7 +76,8 @@ pub struct Host {
 /// The crate's `files` as the module at `path`: a directory's files
 /// (`mod.rs`, `types.rs`, `runtime/…`), or, with `single_file`, the one
 /// file `NAME.rs` that declares `pub mod NAME { … }`. `crate_ident` is the
-/// crate's name in its docs (`use hexpay::prelude::*`).
+/// crate's name in its docs (`use hexpay::prelude::*`); `command`, the
+/// regenerate command the headers and docs name, is kept as it is.
 pub fn relayout(
     files: BTreeMap<String, String>,
     path: &ModulePath,
@@ -108,7 +109,7 @@ pub fn relayout(
         if rest == "mod.rs" {
             text = module_root(&text, path.as_str(), crate_ident, &mut host);
         }
-        if rest.starts_with("runtime/") {
+        if runtime {
             text = without_unit_tests(&text);
         }
         module.insert(rest.to_owned(), text);
