@@ -41,6 +41,9 @@ tasks:
                      the dependencies its API exposes, cargo publish --dry-run), then print the tag
                      and release notes; uploads nothing
   fixtures           generate every golden fixture into target/ and check that each crate builds without a warning
+  modules [NAME...]  generate corpus documents (default: github, paypal, prefect, oxide-nexus) as
+                     modules of one crate with --module, and check it with clippy and rustdoc,
+                     warnings denied (minutes: not in `test`)
   install            package the generator as `cargo publish` would, `cargo install --locked` it from
                      the package outside the workspace, and generate a crate with the installed binary
                      and with the library's example program (the same crate)
@@ -73,6 +76,7 @@ fn main() -> std::process::ExitCode {
         ["semver", rest @ ..] => semver::run(rest),
         ["fixtures"] => fixtures(),
         ["install"] => install_check(),
+        ["modules", rest @ ..] => modules(rest),
         ["corpus", rest @ ..] => corpus::run(rest),
         ["suite"] => suite::run(),
         ["deps"] => deps::run(),
@@ -586,10 +590,39 @@ fn module_host(out: &Path) -> anyhow::Result<String> {
             path: "crate::streams".to_owned(),
         },
     )?;
+    let (manifest, attributes) = host_needs(&[&hexpay, &streams])?;
+    std::fs::write(
+        krate.join("Cargo.toml"),
+        format!(
+            "# Written by `cargo xtask fixtures`.\n[package]\nname = \"{PACKAGE}\"\nversion = \"0.0.0\"\nedition = \"2024\"\npublish = false\n\n{manifest}\n[build-dependencies]\nopenapi-rust-codegen = {{ path = {:?} }}\n\n[dev-dependencies]\ntokio = {{ version = \"1\", features = [\"rt\"] }}\n",
+            root().join("generator").display().to_string(),
+        ),
+    )?;
+    std::fs::write(
+        krate.join("build.rs"),
+        "//! Writes the `streams` client into `OUT_DIR`.\n\nfn main() {\n    openapi_rust_codegen::build::Module::new(\"streams.yaml\", \"crate::streams\")\n        .write()\n        .unwrap_or_else(|e| panic!(\"{e}\"));\n}\n",
+    )?;
+    std::fs::write(
+        krate.join("src/lib.rs"),
+        format!(
+            "//! Two generated clients as modules of one crate.\n{attributes}\npub mod hexpay;\n\ninclude!(concat!(env!(\"OUT_DIR\"), \"/streams.rs\"));\n"
+        ),
+    )?;
+    std::fs::copy(
+        root().join("generator/tests/host/wire.rs"),
+        krate.join("tests/wire.rs"),
+    )?;
+    Ok(PACKAGE.to_owned())
+}
+
+/// What a crate holding the modules `generated` needs: the `[features]`
+/// and `[dependencies]` sections, merged (a key's first spelling wins),
+/// and the crate attributes, one per line.
+fn host_needs(generated: &[&generator::Generated]) -> anyhow::Result<(String, String)> {
     let mut features = std::collections::BTreeMap::new();
     let mut dependencies = std::collections::BTreeMap::new();
     let mut attributes = std::collections::BTreeSet::new();
-    for generated in [&hexpay, &streams] {
+    for generated in generated {
         let host = generated.host.clone().context("a module's host")?;
         attributes.extend(host.crate_attributes);
         let mut section = None;
@@ -611,33 +644,104 @@ fn module_host(out: &Path) -> anyhow::Result<String> {
         }
     }
     let lines = |m: &std::collections::BTreeMap<String, String>| {
-        m.values().cloned().collect::<Vec<_>>().join("\n")
+        m.values().map(|l| format!("{l}\n")).collect::<String>()
     };
+    Ok((
+        format!(
+            "[features]\n{}\n[dependencies]\n{}",
+            lines(&features),
+            lines(&dependencies)
+        ),
+        attributes.iter().map(|a| format!("{a}\n")).collect(),
+    ))
+}
+
+/// `cargo xtask modules [NAME...]`: corpus documents (by default GitHub's,
+/// PayPal's, Prefect's and Oxide Nexus's, large and of both versions) as
+/// modules of one crate, `target/modules-host`, checked with clippy and
+/// rustdoc, warnings denied: what `--module` gives real documents, side
+/// by side in one crate.
+fn modules(names: &[&str]) -> anyhow::Result<()> {
+    let defaults = [
+        "github.json",
+        "paypal-payments-v2.json",
+        "prefect.json",
+        "oxide-nexus.json",
+    ];
+    let names: Vec<&str> = if names.is_empty() {
+        defaults.to_vec()
+    } else {
+        names.to_vec()
+    };
+    let krate = target_dir().join("modules-host");
+    let _ = std::fs::remove_dir_all(krate.join("src"));
+    std::fs::create_dir_all(krate.join("src"))?;
+    let started = Instant::now();
+    let mut generated = Vec::new();
+    let mut declared = String::new();
+    for name in &names {
+        let spec = [
+            "generator/tests/corpus",
+            "generator/tests/corpus-31",
+            "generator/tests/corpus-32",
+        ]
+        .iter()
+        .map(|d| root().join(d).join(name))
+        .find(|p| p.is_file())
+        .with_context(|| format!("no corpus document {name}"))?;
+        let module = name.split('.').next().unwrap_or_default().replace('-', "_");
+        let text = std::fs::read_to_string(&spec)?;
+        let options = generator::Options {
+            source_name: name.to_string(),
+            command: "`cargo xtask modules`".to_owned(),
+            base_dir: spec.parent().map(Path::to_path_buf),
+            output: generator::Output::Module {
+                path: format!("crate::{module}"),
+            },
+            ..generator::Options::default()
+        };
+        let g = generator::generate(&text, &options).map_err(|d| anyhow::anyhow!("{name}: {d}"))?;
+        sync::sync(&krate.join("src").join(&module), &g.files, Mode::Write)?;
+        declared.push_str(&format!("pub mod {module};\n"));
+        generated.push(g);
+    }
+    let refs: Vec<&generator::Generated> = generated.iter().collect();
+    let (manifest, attributes) = host_needs(&refs)?;
     std::fs::write(
         krate.join("Cargo.toml"),
         format!(
-            "# Written by `cargo xtask fixtures`.\n[package]\nname = \"{PACKAGE}\"\nversion = \"0.0.0\"\nedition = \"2024\"\npublish = false\n\n[features]\n{}\n\n[dependencies]\n{}\n\n[build-dependencies]\nopenapi-rust-codegen = {{ path = {:?} }}\n\n[dev-dependencies]\ntokio = {{ version = \"1\", features = [\"rt\"] }}\n",
-            lines(&features),
-            lines(&dependencies),
-            root().join("generator").display().to_string(),
+            "# Written by `cargo xtask modules`.\n[package]\nname = \"modules-host\"\nversion = \"0.0.0\"\nedition = \"2024\"\npublish = false\n\n[workspace]\n\n{manifest}"
         ),
     )?;
-    std::fs::write(
-        krate.join("build.rs"),
-        "//! Writes the `streams` client into `OUT_DIR`.\n\nfn main() {\n    openapi_rust_codegen::build::Module::new(\"streams.yaml\", \"crate::streams\")\n        .write()\n        .unwrap_or_else(|e| panic!(\"{e}\"));\n}\n",
-    )?;
-    let attributes: String = attributes.iter().map(|a| format!("{a}\n")).collect();
+    std::fs::copy(root().join("Cargo.lock"), krate.join("Cargo.lock"))?;
     std::fs::write(
         krate.join("src/lib.rs"),
-        format!(
-            "//! Two generated clients as modules of one crate.\n{attributes}\npub mod hexpay;\n\ninclude!(concat!(env!(\"OUT_DIR\"), \"/streams.rs\"));\n"
-        ),
+        format!("//! Corpus documents as modules of one crate.\n{attributes}\n{declared}"),
     )?;
-    std::fs::copy(
-        root().join("generator/tests/host/wire.rs"),
-        krate.join("tests/wire.rs"),
+    println!(
+        "    {} modules generated in {:.1} s",
+        names.len(),
+        started.elapsed().as_secs_f64()
+    );
+    let manifest_path = krate.join("Cargo.toml");
+    run(
+        "modules-host: cargo clippy -D warnings",
+        cargo()
+            .args(["clippy", "--quiet", "--manifest-path"])
+            .arg(&manifest_path)
+            .arg("--target-dir")
+            .arg(target_dir())
+            .args(["--", "-D", "warnings"]),
     )?;
-    Ok(PACKAGE.to_owned())
+    run(
+        "modules-host: cargo doc -D warnings",
+        cargo()
+            .args(["doc", "--quiet", "--no-deps", "--manifest-path"])
+            .arg(&manifest_path)
+            .arg("--target-dir")
+            .arg(target_dir())
+            .env("RUSTDOCFLAGS", "-D warnings"),
+    )
 }
 
 /// Every check the project has, in the order a failure is cheapest to find.
