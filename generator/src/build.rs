@@ -111,14 +111,12 @@ impl Module {
                 .map(PathBuf::from)
                 .ok_or(BuildError::NotInBuildScript(name))
         };
-        let package = var("CARGO_MANIFEST_DIR")?;
-        let out = var("OUT_DIR")?;
-        let generated = self.generate_in(
-            &package,
-            Output::File {
-                path: self.path.clone(),
-            },
-        )?;
+        self.write_into(&var("CARGO_MANIFEST_DIR")?, &var("OUT_DIR")?)
+    }
+
+    /// [`Module::write`] for the package at `package`, into `out`.
+    fn write_into(&self, package: &Path, out: &Path) -> Result<PathBuf, BuildError> {
+        let generated = self.generate_in(package)?;
         for warning in &generated.warnings.items {
             for line in warning
                 .display(&generated.warnings.file)
@@ -141,12 +139,12 @@ impl Module {
             written = Some(path);
         }
         written.ok_or_else(|| BuildError::Io {
-            path: out,
+            path: out.to_path_buf(),
             error: std::io::Error::other("nothing was generated"),
         })
     }
 
-    fn generate_in(&self, package: &Path, output: Output) -> Result<Generated, BuildError> {
+    fn generate_in(&self, package: &Path) -> Result<Generated, BuildError> {
         let read = |relative: &Path| {
             let path = package.join(relative);
             println!("cargo:rerun-if-changed={}", path.display());
@@ -168,7 +166,9 @@ impl Module {
             strict: self.strict,
             base_dir: base_dir.clone(),
             overlays,
-            output,
+            output: Output::File {
+                path: self.path.clone(),
+            },
             ..Options::default()
         };
         let generated = crate::generate(&text, &options).map_err(BuildError::Document)?;
@@ -178,5 +178,72 @@ impl Module {
             }
         }
         Ok(generated)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn scratch(name: &str) -> PathBuf {
+        let dir = std::env::temp_dir().join(format!("build-module-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(dir.join("out")).unwrap();
+        dir
+    }
+
+    const DOCUMENT: &str = "openapi: 3.0.3\ninfo: {title: T, version: 1.0.0}\npaths:\n  /a:\n    get:\n      operationId: getA\n      responses:\n        '204': {description: Done}\n";
+
+    #[test]
+    fn the_module_is_written_once_and_not_again_when_unchanged() {
+        let dir = scratch("unchanged");
+        std::fs::write(dir.join("api.yaml"), DOCUMENT).unwrap();
+        let module = Module::new("api.yaml", "crate::api");
+        let file = module.write_into(&dir, &dir.join("out")).unwrap();
+        assert_eq!(file, dir.join("out/api.rs"));
+        assert!(
+            std::fs::read_to_string(&file)
+                .unwrap()
+                .contains("pub mod api {")
+        );
+        let before = std::fs::metadata(&file).unwrap().modified().unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        module.write_into(&dir, &dir.join("out")).unwrap();
+        let after = std::fs::metadata(&file).unwrap().modified().unwrap();
+        assert_eq!(before, after, "unchanged text is not written again");
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn a_broken_document_or_a_missing_file_writes_nothing_and_says_where() {
+        let dir = scratch("broken");
+        std::fs::write(
+            dir.join("api.yaml"),
+            DOCUMENT.replace("'204'", "'204': {}\n        bad"),
+        )
+        .unwrap();
+        match Module::new("api.yaml", "crate::api").write_into(&dir, &dir.join("out")) {
+            Err(BuildError::Document(d)) => assert!(d.to_string().contains("api.yaml:"), "{d}"),
+            other => panic!("expected a located error, got {other:?}"),
+        }
+        match Module::new("missing.yaml", "crate::api").write_into(&dir, &dir.join("out")) {
+            Err(e @ BuildError::Io { .. }) => {
+                assert!(e.to_string().contains("missing.yaml"), "{e}")
+            }
+            other => panic!("expected the missing file named, got {other:?}"),
+        }
+        std::fs::write(dir.join("good.yaml"), DOCUMENT).unwrap();
+        match Module::new("good.yaml", "api").write_into(&dir, &dir.join("out")) {
+            Err(BuildError::Document(d)) => {
+                assert!(d.to_string().contains("cannot be a module's path"), "{d}")
+            }
+            other => panic!("expected the path refused, got {other:?}"),
+        }
+        assert_eq!(
+            std::fs::read_dir(dir.join("out")).unwrap().count(),
+            0,
+            "nothing written"
+        );
+        let _ = std::fs::remove_dir_all(&dir);
     }
 }

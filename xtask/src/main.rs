@@ -958,7 +958,7 @@ fn install_in(scratch: &Path) -> anyhow::Result<()> {
 }
 
 /// The `version` of a manifest's `[package]`.
-fn toml_version(manifest: &Path) -> anyhow::Result<String> {
+pub(crate) fn toml_version(manifest: &Path) -> anyhow::Result<String> {
     let text = std::fs::read_to_string(manifest)?;
     text.lines()
         .find_map(|l| l.strip_prefix("version = \""))

@@ -278,12 +278,7 @@ pub fn release(root: &Path) -> anyhow::Result<()> {
     let version = crate_version(root)?;
     let changelog = std::fs::read_to_string(root.join(CHANGELOG))?;
     check_changelog(&changelog)?;
-    let manifest = std::fs::read_to_string(root.join("generated/Cargo.toml"))?;
-    let in_manifest = manifest
-        .lines()
-        .find_map(|l| l.strip_prefix("version = \""))
-        .and_then(|l| l.strip_suffix('"'))
-        .context("generated/Cargo.toml has no version")?;
+    let in_manifest = crate::toml_version(&root.join("generated/Cargo.toml"))?;
     if in_manifest != version {
         bail!(
             "generated/Cargo.toml says {in_manifest}, {CHANGELOG} says {version}: run `cargo xtask codegen`"
