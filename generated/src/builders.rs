@@ -20,9 +20,9 @@ pub struct ListPayments<M = crate::Async> {
 impl<M> ListPayments<M> {
     pub(crate) fn new(client: crate::Client, mode: M) -> Self {
         Self {
+            options: client.request_options(),
             client,
             mode,
-            options: ::std::default::Default::default(),
             limit: None,
             cursor: None,
         }
@@ -90,7 +90,7 @@ impl<M> ListPayments<M> {
     }
 }
 
-crate::runtime::send!(ListPayments, crate::types::PaymentList);
+crate::runtime::send!(ListPayments, crate::types::PaymentList, crate::Api);
 
 impl<M: ::std::clone::Clone + ::std::marker::Send + 'static> ListPayments<M> {
     fn into_pages(self) -> crate::Pages<crate::types::PaymentList> {
@@ -106,7 +106,7 @@ impl<M: ::std::clone::Clone + ::std::marker::Send + 'static> ListPayments<M> {
     }
 }
 
-crate::runtime::paginate!(ListPayments, PaymentList);
+crate::runtime::paginate!(ListPayments, crate::types::PaymentList, crate::Api);
 
 /// A `createPayment` request, made by [`Client::create_payment`](crate::Client::create_payment).
 #[derive(Debug, Clone)]
@@ -127,9 +127,9 @@ impl<M> CreatePayment<M> {
         body: crate::types::CreatePaymentRequest,
     ) -> Self {
         Self {
+            options: client.request_options(),
             client,
             mode,
-            options: ::std::default::Default::default(),
             idempotency_key: crate::IdempotencyKey::new_v4(),
             body,
         }
@@ -202,7 +202,7 @@ impl<M> CreatePayment<M> {
     }
 }
 
-crate::runtime::send!(CreatePayment, crate::types::Payment);
+crate::runtime::send!(CreatePayment, crate::types::Payment, crate::Api);
 
 /// A `getPayment` request, made by [`Client::get_payment`](crate::Client::get_payment).
 #[derive(Debug, Clone)]
@@ -218,9 +218,9 @@ pub struct GetPayment<M = crate::Async> {
 impl<M> GetPayment<M> {
     pub(crate) fn new(client: crate::Client, mode: M, payment_id: String) -> Self {
         Self {
+            options: client.request_options(),
             client,
             mode,
-            options: ::std::default::Default::default(),
             payment_id,
         }
     }
@@ -276,10 +276,10 @@ impl<M> GetPayment<M> {
     }
 }
 
-crate::runtime::send!(GetPayment, crate::types::Payment);
+crate::runtime::send!(GetPayment, crate::types::Payment, crate::Api);
 
 crate::runtime::wait_until_terminal!(
-    GetPayment, Payment, "getPayment", status, PaymentStatus
+    GetPayment, crate::types::Payment, "getPayment", status, PaymentStatus, crate::types::PaymentStatus, crate::Api
 );
 
 /// A `getPaymentStatus` request, made by [`Client::get_payment_status`](crate::Client::get_payment_status).
@@ -296,9 +296,9 @@ pub struct GetPaymentStatus<M = crate::Async> {
 impl<M> GetPaymentStatus<M> {
     pub(crate) fn new(client: crate::Client, mode: M, payment_id: String) -> Self {
         Self {
+            options: client.request_options(),
             client,
             mode,
-            options: ::std::default::Default::default(),
             payment_id,
         }
     }
@@ -355,10 +355,13 @@ impl<M> GetPaymentStatus<M> {
     }
 }
 
-crate::runtime::send!(GetPaymentStatus, crate::types::PaymentStatusResponse);
+crate::runtime::send!(
+    GetPaymentStatus, crate::types::PaymentStatusResponse, crate::Api
+);
 
 crate::runtime::wait_until_terminal!(
-    GetPaymentStatus, PaymentStatusResponse, "getPaymentStatus", status, PaymentStatus
+    GetPaymentStatus, crate::types::PaymentStatusResponse, "getPaymentStatus", status,
+    PaymentStatus, crate::types::PaymentStatus, crate::Api
 );
 
 /// A `cancelPayment` request, made by [`Client::cancel_payment`](crate::Client::cancel_payment).
@@ -376,9 +379,9 @@ pub struct CancelPayment<M = crate::Async> {
 impl<M> CancelPayment<M> {
     pub(crate) fn new(client: crate::Client, mode: M, payment_id: String) -> Self {
         Self {
+            options: client.request_options(),
             client,
             mode,
-            options: ::std::default::Default::default(),
             payment_id,
             idempotency_key: crate::IdempotencyKey::new_v4(),
         }
@@ -463,7 +466,7 @@ impl<M> CancelPayment<M> {
     }
 }
 
-crate::runtime::send!(CancelPayment, crate::types::Payment);
+crate::runtime::send!(CancelPayment, crate::types::Payment, crate::Api);
 
 /// A `listPaymentMethods` request, made by [`Client::list_payment_methods`](crate::Client::list_payment_methods).
 #[derive(Debug, Clone)]
@@ -478,9 +481,9 @@ pub struct ListPaymentMethods<M = crate::Async> {
 impl<M> ListPaymentMethods<M> {
     pub(crate) fn new(client: crate::Client, mode: M) -> Self {
         Self {
+            options: client.request_options(),
             client,
             mode,
-            options: ::std::default::Default::default(),
         }
     }
 
@@ -518,4 +521,4 @@ impl<M> ListPaymentMethods<M> {
     }
 }
 
-crate::runtime::send!(ListPaymentMethods, crate::types::PaymentMethodList);
+crate::runtime::send!(ListPaymentMethods, crate::types::PaymentMethodList, crate::Api);

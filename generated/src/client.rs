@@ -4,6 +4,13 @@
 //! blocking client, with the `blocking` feature).
 
 impl crate::Client {
+    /// A builder, starting from the API's own server (if the document names one).
+    pub fn builder() -> crate::ClientBuilder {
+        crate::runtime::ClientBuilder::new()
+    }
+}
+
+impl crate::Client {
     /// A client for `https://api.hexpay.io` that authenticates with the bearer `token`.
     ///
     /// Use [`Client::builder`](crate::Client::builder) for anything else

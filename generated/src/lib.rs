@@ -118,10 +118,10 @@ pub use reqwest;
 pub use chrono;
 pub use uuid;
 pub use runtime::{
-    ApiError, Async, CallInfo, Certificate, Client, ClientBuilder, DecodeError, Error,
-    FilePart, IdempotencyKey, Items, Page, Pages, ResponseFuture, PollOptions,
-    ResponseValue, RetryPolicy, TimeoutError, TimeoutKind, TlsRoots, TooLargeError,
-    TransportError, UnknownValue, ValidationError, Violation,
+    ApiDefinition, ApiError, Async, CallInfo, Certificate, Client, ClientBuilder,
+    DecodeError, Error, FilePart, IdempotencyKey, Items, Page, Pages, ResponseFuture,
+    PollOptions, ResponseValue, RetryPolicy, TimeoutError, TimeoutKind, TlsRoots,
+    TooLargeError, TransportError, UnknownValue, ValidationError, Violation,
 };
 
 #[cfg(feature = "blocking")]
@@ -145,14 +145,22 @@ pub mod prelude {
 /// its API (see `CHANGELOG.md`); this one is sent in the user agent.
 pub const API_VERSION: &str = "1.0.0";
 
-/// The server requests go to unless the client is given another.
-pub(crate) const DEFAULT_BASE_URL: ::std::option::Option<&str> = ::std::option::Option::Some(
-    "https://api.hexpay.io",
-);
+/// This API, as the runtime's types name it: [`Client`] is
+/// `Client<Api>`, [`Error`] is `Error<Api>`, without writing it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub struct Api;
 
-/// The API-key headers the document declares: their values are never
-/// shown (in `Debug` output, errors or traces).
-pub(crate) const SENSITIVE_HEADERS: &[&str] = &[];
+impl crate::runtime::ApiDefinition for Api {
+    type ErrorBody = ErrorBody;
+
+    const DEFAULT_BASE_URL: ::std::option::Option<&'static str> = ::std::option::Option::Some(
+        "https://api.hexpay.io",
+    );
+
+    const API_VERSION: &'static str = API_VERSION;
+
+    const SENSITIVE_HEADERS: &'static [&'static str] = &[];
+}
 
 /// The decoded body of an error response, as the API declares it.
 pub type ErrorBody = crate::types::ErrorResponse;

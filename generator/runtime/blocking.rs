@@ -8,7 +8,7 @@
 //! events or JSON items, give an [`Iterator`] instead of a stream.
 //!
 //! A blocking call made inside an async runtime would stall it: it is refused
-//! with [`Error::InvalidRequest`](crate::Error::InvalidRequest) instead. Use
+//! with [`Error::InvalidRequest`](super::Error::InvalidRequest) instead. Use
 //! the async client there.
 
 use std::future::Future;
@@ -16,17 +16,24 @@ use std::sync::Arc;
 
 use futures_core::Stream;
 
+use super::DefaultApi;
+use super::api::ApiDefinition;
 use super::error::Error;
 
 /// A client whose calls block. Cheap to clone: clones share the connection
 /// pool and the runtime.
-#[derive(Clone)]
-pub struct Client {
-    inner: crate::Client,
+pub struct Client<A: ApiDefinition = DefaultApi> {
+    inner: super::Client<A>,
     runtime: Arc<Runtime>,
 }
 
-impl std::fmt::Debug for Client {
+impl<A: ApiDefinition> Clone for Client<A> {
+    fn clone(&self) -> Self {
+        Client { inner: self.inner.clone(), runtime: Arc::clone(&self.runtime) }
+    }
+}
+
+impl<A: ApiDefinition> std::fmt::Debug for Client<A> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("blocking::Client").field("inner", &self.inner).finish_non_exhaustive()
     }
@@ -44,9 +51,9 @@ impl Drop for Runtime {
     }
 }
 
-impl Client {
+impl<A: ApiDefinition> Client<A> {
     /// A blocking client that makes the same calls as `client`.
-    pub fn from_async(client: crate::Client) -> Result<Client, Error> {
+    pub fn from_async(client: super::Client<A>) -> Result<Client<A>, Error<A>> {
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(1)
             .thread_name(concat!(env!("CARGO_PKG_NAME"), "-blocking"))
@@ -57,7 +64,7 @@ impl Client {
     }
 
     /// The async client behind this one.
-    pub fn as_async(&self) -> &crate::Client {
+    pub fn as_async(&self) -> &super::Client<A> {
         &self.inner
     }
 
@@ -66,9 +73,9 @@ impl Client {
     }
 }
 
-impl crate::ClientBuilder {
+impl<A: ApiDefinition> super::ClientBuilder<A> {
     /// Checks the configuration and builds a blocking client.
-    pub fn build_blocking(self) -> Result<Client, Error> {
+    pub fn build_blocking(self) -> Result<Client<A>, Error<A>> {
         Client::from_async(self.build()?)
     }
 }
@@ -89,7 +96,7 @@ impl std::fmt::Debug for Blocking {
 
 impl Blocking {
     /// Runs `future` to completion on the client's runtime.
-    pub(crate) fn block_on<T>(&self, future: impl Future<Output = Result<T, Error>>) -> Result<T, Error> {
+    pub(crate) fn block_on<T, A: ApiDefinition>(&self, future: impl Future<Output = Result<T, Error<A>>>) -> Result<T, Error<A>> {
         if tokio::runtime::Handle::try_current().is_ok() {
             return Err(Error::invalid(
                 "blocking client",
@@ -122,40 +129,40 @@ impl<S> std::fmt::Debug for Iter<S> {
     }
 }
 
-impl<P: crate::Page> Iter<crate::Pages<P>> {
-    /// The cursor of the next page (see [`Pages::cursor`](crate::Pages::cursor)).
+impl<P: super::Page, A: ApiDefinition> Iter<super::Pages<P, A>> {
+    /// The cursor of the next page (see [`Pages::cursor`](super::Pages::cursor)).
     pub fn cursor(&self) -> Option<&str> {
         self.stream.cursor()
     }
 }
 
-impl<P: crate::Page> Iter<crate::Items<P>> {
+impl<P: super::Page, A: ApiDefinition> Iter<super::Items<P, A>> {
     /// The cursor of the page the next item comes from (see
-    /// [`Items::cursor`](crate::Items::cursor)).
+    /// [`Items::cursor`](super::Items::cursor)).
     pub fn cursor(&self) -> Option<&str> {
         self.stream.cursor()
     }
 }
 
-impl<T> Iter<super::stream::EventStream<T>> {
+impl<T, A: ApiDefinition> Iter<super::stream::EventStream<T, A>> {
     /// The last event id the server gave (see the stream's `last_event_id`).
     pub fn last_event_id(&self) -> Option<&str> {
         self.stream.last_event_id()
     }
 }
 
-impl<T, S> Iterator for Iter<S>
+impl<T, A: ApiDefinition, S> Iterator for Iter<S>
 where
-    S: Stream<Item = Result<T, Error>> + Unpin,
+    S: Stream<Item = Result<T, Error<A>>> + Unpin,
 {
-    type Item = Result<T, Error>;
+    type Item = Result<T, Error<A>>;
 
     fn next(&mut self) -> Option<Self::Item> {
         if self.done {
             return None;
         }
         let stream = &mut self.stream;
-        let next = self.runtime.block_on(async { Ok(futures_util::StreamExt::next(stream).await) });
+        let next = self.runtime.block_on::<_, A>(async { Ok(futures_util::StreamExt::next(stream).await) });
         match next {
             Ok(Some(item)) => Some(item),
             Ok(None) => {

@@ -2,6 +2,7 @@
 //! attempt, its credentials, its time limits, and the waits between them.
 
 use std::fmt;
+use std::marker::PhantomData;
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
 
@@ -9,17 +10,25 @@ use reqwest::Method;
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 use tracing::Instrument as _;
 
-use super::error::{BoxError, CallInfo, Error, TimeoutKind, TooLargeError, TransportError, is_retryable_status};
+use super::DefaultApi;
+use super::api::ApiDefinition;
+use super::error::{BoxError, CallInfo, Error, TimeoutKind, TooLargeError, TransportError, ValidationError, is_retryable_status};
 use super::request::{Auth, RawResponse, Request, header_name, is_sensitive};
 use super::retry::{RetryPolicy, after_retry_after, retry_after};
 use super::tls::{self, Certificate, TlsRoots};
 use super::values::{IdempotencyKey, ResponseValue};
 
-/// A client for the API. Cheap to clone: clones share one configuration and
-/// one connection pool.
-#[derive(Clone)]
-pub struct Client {
+/// A client for the API `A`. Cheap to clone: clones share one configuration
+/// and one connection pool.
+pub struct Client<A: ApiDefinition = DefaultApi> {
     inner: Arc<Inner>,
+    api: PhantomData<fn() -> A>,
+}
+
+impl<A: ApiDefinition> Clone for Client<A> {
+    fn clone(&self) -> Self {
+        Client { inner: Arc::clone(&self.inner), api: PhantomData }
+    }
 }
 
 struct Inner {
@@ -58,13 +67,13 @@ enum Token {
 
 /// The `Authorization` value of a bearer token, marked sensitive. Whitespace
 /// around the token (the line break of a token read from a file) is dropped.
-fn bearer_header(token: &str) -> Result<HeaderValue, Error> {
+fn bearer_header(token: &str) -> Result<HeaderValue, ValidationError> {
     let token = token.trim();
     if token.is_empty() {
-        return Err(Error::invalid("bearer token", "is empty"));
+        return Err(ValidationError::one("bearer token", "is empty"));
     }
     let mut value = HeaderValue::from_str(&format!("Bearer {token}"))
-        .map_err(|_| Error::invalid("bearer token", "must be visible ASCII without line breaks"))?;
+        .map_err(|_| ValidationError::one("bearer token", "must be visible ASCII without line breaks"))?;
     value.set_sensitive(true);
     Ok(value)
 }
@@ -82,7 +91,7 @@ struct Credentials {
 
 impl Credentials {
     /// The `Authorization` value for the next attempt.
-    fn bearer(&self) -> Result<Option<HeaderValue>, Error> {
+    fn bearer(&self) -> Result<Option<HeaderValue>, ValidationError> {
         match &self.bearer {
             None => Ok(None),
             Some(Token::Fixed(_)) => Ok(self.bearer_header.clone()),
@@ -106,7 +115,7 @@ impl fmt::Debug for Credentials {
     }
 }
 
-impl fmt::Debug for Client {
+impl<A: ApiDefinition> fmt::Debug for Client<A> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let i = &self.inner;
         f.debug_struct("Client")
@@ -120,27 +129,7 @@ impl fmt::Debug for Client {
     }
 }
 
-impl Client {
-    /// A builder, starting from the API's own server (if the document names one).
-    pub fn builder() -> ClientBuilder {
-        ClientBuilder {
-            base_url: crate::DEFAULT_BASE_URL.map(str::to_owned),
-            allow_http: false,
-            credentials: Credentials::default(),
-            http: None,
-            timeout: Some(Duration::from_secs(60)),
-            connect_timeout: Some(Duration::from_secs(10)),
-            deadline: None,
-            retry: RetryPolicy::default(),
-            user_agent: None,
-            max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
-            idle_timeout: Some(DEFAULT_IDLE_TIMEOUT),
-            tls_roots: TlsRoots::default(),
-            root_certificates: Vec::new(),
-            configure_http: None,
-        }
-    }
-
+impl<A: ApiDefinition> Client<A> {
     /// The base URL requests go to.
     pub fn base_url(&self) -> &str {
         &self.inner.base_url
@@ -162,15 +151,21 @@ impl Client {
     }
 
     /// A request to `path` (already encoded) on this client's server.
-    pub(crate) fn request(&self, path: &str) -> Result<Request, Error> {
+    pub(crate) fn request(&self, path: &str) -> Result<Request, ValidationError> {
         Request::new(&self.inner.base, path)
+    }
+
+    /// The settings of one call, before the call sets any: a request
+    /// builder's start.
+    pub(crate) fn request_options(&self) -> RequestOptions {
+        RequestOptions { sensitive: A::SENSITIVE_HEADERS, ..RequestOptions::default() }
     }
 }
 
 /// Configures a [`Client`].
-#[derive(Clone)]
 #[must_use]
-pub struct ClientBuilder {
+pub struct ClientBuilder<A: ApiDefinition = DefaultApi> {
+    api: PhantomData<fn() -> A>,
     base_url: Option<String>,
     allow_http: bool,
     credentials: Credentials,
@@ -191,7 +186,29 @@ pub struct ClientBuilder {
 /// ([`ClientBuilder::configure_http`]).
 type ConfigureHttp = Arc<dyn Fn(reqwest::ClientBuilder) -> reqwest::ClientBuilder + Send + Sync>;
 
-impl fmt::Debug for ClientBuilder {
+impl<A: ApiDefinition> Clone for ClientBuilder<A> {
+    fn clone(&self) -> Self {
+        ClientBuilder {
+            api: PhantomData,
+            base_url: self.base_url.clone(),
+            allow_http: self.allow_http,
+            credentials: self.credentials.clone(),
+            http: self.http.clone(),
+            timeout: self.timeout,
+            connect_timeout: self.connect_timeout,
+            deadline: self.deadline,
+            retry: self.retry,
+            user_agent: self.user_agent.clone(),
+            max_response_bytes: self.max_response_bytes,
+            idle_timeout: self.idle_timeout,
+            tls_roots: self.tls_roots,
+            root_certificates: self.root_certificates.clone(),
+            configure_http: self.configure_http.clone(),
+        }
+    }
+}
+
+impl<A: ApiDefinition> fmt::Debug for ClientBuilder<A> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ClientBuilder")
             .field("base_url", &self.base_url)
@@ -210,7 +227,29 @@ impl fmt::Debug for ClientBuilder {
     }
 }
 
-impl ClientBuilder {
+impl<A: ApiDefinition> ClientBuilder<A> {
+    /// A builder, starting from the API's own server (if the document names
+    /// one). The API's `Client::builder()` calls it.
+    pub(crate) fn new() -> Self {
+        ClientBuilder {
+            api: PhantomData,
+            base_url: A::DEFAULT_BASE_URL.map(str::to_owned),
+            allow_http: false,
+            credentials: Credentials::default(),
+            http: None,
+            timeout: Some(Duration::from_secs(60)),
+            connect_timeout: Some(Duration::from_secs(10)),
+            deadline: None,
+            retry: RetryPolicy::default(),
+            user_agent: None,
+            max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
+            idle_timeout: Some(DEFAULT_IDLE_TIMEOUT),
+            tls_roots: TlsRoots::default(),
+            root_certificates: Vec::new(),
+            configure_http: None,
+        }
+    }
+
     /// Sends requests to `url` instead of the API's own server.
     pub fn base_url(mut self, url: impl Into<String>) -> Self {
         self.base_url = Some(url.into());
@@ -304,7 +343,7 @@ impl ClientBuilder {
     /// [`timeout`](ClientBuilder::timeout) ends with its head; after that,
     /// this limit runs from the last bytes received (a heartbeat comment
     /// counts) and a stream past it ends with
-    /// [`TimeoutKind::Idle`](crate::TimeoutKind::Idle) (or, for a stream of
+    /// [`TimeoutKind::Idle`](super::TimeoutKind::Idle) (or, for a stream of
     /// server-sent events that can resume, resumes). `Duration::MAX`: no limit.
     pub fn stream_idle_timeout(mut self, limit: Duration) -> Self {
         self.idle_timeout = Some(limit);
@@ -372,7 +411,7 @@ impl ClientBuilder {
     }
 
     /// Checks the configuration and builds the client.
-    pub fn build(self) -> Result<Client, Error> {
+    pub fn build(self) -> Result<Client<A>, Error<A>> {
         let base_url = self
             .base_url
             .ok_or_else(|| Error::invalid("base URL", "the API document names no server: set one with `ClientBuilder::base_url`"))?;
@@ -391,7 +430,7 @@ impl ClientBuilder {
         if parsed.query().is_some() || parsed.fragment().is_some() {
             return Err(Error::invalid("base URL", "cannot have a query or a fragment"));
         }
-        let user_agent = self.user_agent.unwrap_or_else(default_user_agent);
+        let user_agent = self.user_agent.unwrap_or_else(|| user_agent_for(A::API_VERSION));
         let user_agent = HeaderValue::from_str(&user_agent).map_err(|e| Error::invalid("user agent", e.to_string()))?;
         let mut credentials = self.credentials;
         if let Some(Token::Fixed(token)) = &credentials.bearer {
@@ -440,6 +479,7 @@ impl ClientBuilder {
             }
         };
         Ok(Client {
+            api: PhantomData,
             inner: Arc::new(Inner {
                 base_url,
                 base,
@@ -460,6 +500,9 @@ impl ClientBuilder {
 /// Settings of one call that override the client's.
 #[derive(Clone, Default)]
 pub(crate) struct RequestOptions {
+    /// The API's key headers ([`ApiDefinition::SENSITIVE_HEADERS`]): their
+    /// values are never shown.
+    pub(crate) sensitive: &'static [&'static str],
     pub(crate) timeout: Option<Duration>,
     pub(crate) deadline: Option<Duration>,
     pub(crate) retry: Option<RetryPolicy>,
@@ -474,7 +517,7 @@ impl fmt::Debug for RequestOptions {
             .headers
             .iter()
             .map(|(name, value)| {
-                let sensitive = header_name(name).map_or(true, |n| is_sensitive(&n));
+                let sensitive = header_name(name).map_or(true, |n| is_sensitive(&n, self.sensitive));
                 (name.as_str(), if sensitive { "<redacted>" } else { value.as_str() })
             })
             .collect();
@@ -556,16 +599,16 @@ impl Call {
 
     /// The call's extra headers, checked once: valid names and values, and
     /// none that the client or the operation sets itself.
-    pub(crate) fn extra_headers(&self) -> Result<HeaderMap, Error> {
+    pub(crate) fn extra_headers(&self) -> Result<HeaderMap, ValidationError> {
         let mut out = HeaderMap::new();
         for (name, value) in &self.options.headers {
             let header = header_name(name)?;
             if let Some(why) = self.owner(&header) {
-                return Err(Error::invalid(name.as_str(), why));
+                return Err(ValidationError::one(name.as_str(), why));
             }
             let mut value = HeaderValue::from_str(value.trim())
-                .map_err(|_| Error::invalid(name.as_str(), "a header value must be visible ASCII without line breaks"))?;
-            if is_sensitive(&header) {
+                .map_err(|_| ValidationError::one(name.as_str(), "a header value must be visible ASCII without line breaks"))?;
+            if is_sensitive(&header, self.options.sensitive) {
                 value.set_sensitive(true);
             }
             out.insert(header, value);
@@ -634,45 +677,47 @@ fn same_spelling(a: &str, b: &str) -> bool {
 }
 
 /// The future of [`Client::execute`].
-pub(crate) type ExecuteFuture =
-    std::pin::Pin<Box<dyn std::future::Future<Output = Result<RawResponse, Error>> + Send + 'static>>;
+pub(crate) type ExecuteFuture<A> =
+    std::pin::Pin<Box<dyn std::future::Future<Output = Result<RawResponse, Error<A>>> + Send + 'static>>;
 
 /// A call on its way: the request (with its retries), then the response
 /// decoded as the operation declares. What `send` returns and `.await` on a
 /// request builder awaits. It owns what it needs (`'static`), so it can be
 /// spawned or returned from a function.
 #[must_use = "a call does nothing until it is awaited"]
-pub struct ResponseFuture<T> {
-    pending: Pending<T>,
+pub struct ResponseFuture<T, A: ApiDefinition = DefaultApi> {
+    pending: Pending<T, A>,
 }
 
-enum Pending<T> {
+/// A boxed future of a decoded response (a stream being opened).
+pub(crate) type BoxedResponse<T, A> =
+    std::pin::Pin<Box<dyn std::future::Future<Output = Result<ResponseValue<T>, Error<A>>> + Send + 'static>>;
+
+enum Pending<T, A: ApiDefinition> {
     /// A response read whole, then decoded.
-    Whole { sending: ExecuteFuture, decode: fn(RawResponse) -> Result<ResponseValue<T>, Error> },
+    Whole { sending: ExecuteFuture<A>, decode: fn(RawResponse) -> Result<ResponseValue<T>, Error<A>> },
     /// Anything else: a stream being opened.
-    Other(std::pin::Pin<Box<dyn std::future::Future<Output = Result<ResponseValue<T>, Error>> + Send + 'static>>),
+    Other(BoxedResponse<T, A>),
 }
 
-impl<T> ResponseFuture<T> {
-    pub(crate) fn new(sending: ExecuteFuture, decode: fn(RawResponse) -> Result<ResponseValue<T>, Error>) -> Self {
+impl<T, A: ApiDefinition> ResponseFuture<T, A> {
+    pub(crate) fn new(sending: ExecuteFuture<A>, decode: fn(RawResponse) -> Result<ResponseValue<T>, Error<A>>) -> Self {
         ResponseFuture { pending: Pending::Whole { sending, decode } }
     }
 
-    pub(crate) fn boxed(
-        future: std::pin::Pin<Box<dyn std::future::Future<Output = Result<ResponseValue<T>, Error>> + Send + 'static>>,
-    ) -> Self {
+    pub(crate) fn boxed(future: BoxedResponse<T, A>) -> Self {
         ResponseFuture { pending: Pending::Other(future) }
     }
 }
 
-impl<T> fmt::Debug for ResponseFuture<T> {
+impl<T, A: ApiDefinition> fmt::Debug for ResponseFuture<T, A> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ResponseFuture").finish_non_exhaustive()
     }
 }
 
-impl<T> std::future::Future for ResponseFuture<T> {
-    type Output = Result<ResponseValue<T>, Error>;
+impl<T, A: ApiDefinition> std::future::Future for ResponseFuture<T, A> {
+    type Output = Result<ResponseValue<T>, Error<A>>;
 
     fn poll(self: std::pin::Pin<&mut Self>, cx: &mut std::task::Context<'_>) -> std::task::Poll<Self::Output> {
         match &mut self.get_mut().pending {
@@ -689,9 +734,9 @@ impl<T> std::future::Future for ResponseFuture<T> {
 /// What one attempt ended with. One lives at a time, on the stack of the
 /// retry loop: boxing the response would cost an allocation per attempt.
 #[allow(clippy::large_enum_variant)]
-enum Attempt {
+enum Attempt<A: ApiDefinition> {
     Response(Answer),
-    Failed(Error),
+    Failed(Error<A>),
 }
 
 /// How an attempt reads a success response.
@@ -743,7 +788,7 @@ pub(crate) struct Opened {
     pub(crate) call: CallInfo,
 }
 
-impl Client {
+impl<A: ApiDefinition> Client<A> {
     /// Sends `request` as `call`: attempts it, retries it as the policy and
     /// the operation's idempotency allow, and returns the last response read
     /// whole (whatever its status) or the last failure.
@@ -756,7 +801,7 @@ impl Client {
     /// compiler proves it `Send` once rather than once per operation, and
     /// each operation's own future stays small. It owns the client (a shared
     /// handle), so it borrows nothing.
-    pub(crate) fn execute(self, call: Call, request: Result<Request, Error>) -> ExecuteFuture {
+    pub(crate) fn execute(self, call: Call, request: Result<Request, Error<A>>) -> ExecuteFuture<A> {
         Box::pin(async move {
             let prepared = request.and_then(|request| Ok((request, call.extra_headers()?)));
             let (request, extra) = prepared.map_err(|e| with_call(e, call.info(0)))?;
@@ -809,7 +854,7 @@ impl Client {
         request: &Request,
         extra: &HeaderMap,
         reading: Reading,
-    ) -> Result<Answer, Error> {
+    ) -> Result<Answer, Error<A>> {
         let inner = &*self.inner;
         let started = Instant::now();
         let deadline = call.options.deadline.or(inner.deadline);
@@ -880,7 +925,7 @@ impl Client {
 
     /// Whether the call may be sent again after `failure` (`None`: after a
     /// retryable status, which means the server received it).
-    pub(crate) fn may_repeat(&self, call: &Call, failure: Option<&Error>) -> bool {
+    pub(crate) fn may_repeat(&self, call: &Call, failure: Option<&Error<A>>) -> bool {
         match call.idempotency {
             Idempotency::Method | Idempotency::Key(..) => true,
             Idempotency::Unsafe => matches!(failure, Some(Error::Transport(t)) if !t.sent),
@@ -897,7 +942,7 @@ impl Client {
         limit: Option<Duration>,
         kind: TimeoutKind,
         reading: Reading,
-    ) -> Result<Answer, Error> {
+    ) -> Result<Answer, Error<A>> {
         let inner = &*self.inner;
         // Errors never carry the URL in their message (it may hold ids; an
         // API key in the query, too): the route is in the call's details,
@@ -986,7 +1031,7 @@ impl Client {
         let status = response.status();
         let mut headers = std::mem::take(response.headers_mut());
         for (name, value) in headers.iter_mut() {
-            if is_sensitive(name) {
+            if is_sensitive(name, A::SENSITIVE_HEADERS) {
                 value.set_sensitive(true);
             }
         }
@@ -1030,7 +1075,7 @@ impl Client {
         request: &Request,
         extra: &HeaderMap,
         redirected: Option<reqwest::Url>,
-    ) -> Result<(reqwest::Url, HeaderMap), Error> {
+    ) -> Result<(reqwest::Url, HeaderMap), ValidationError> {
         let inner = &*self.inner;
         let mut url = redirected.unwrap_or_else(|| request.url.clone());
         let mut headers = request.headers.clone();
@@ -1045,7 +1090,7 @@ impl Client {
         }
         if !cookies.is_empty() {
             let mut value =
-                HeaderValue::from_str(&cookies.join("; ")).map_err(|_| Error::invalid("cookies", "must be visible ASCII"))?;
+                HeaderValue::from_str(&cookies.join("; ")).map_err(|_| ValidationError::one("cookies", "must be visible ASCII"))?;
             value.set_sensitive(true);
             headers.insert(reqwest::header::COOKIE, value);
         }
@@ -1065,7 +1110,7 @@ impl Client {
         url: &mut reqwest::Url,
         headers: &mut HeaderMap,
         cookies: &mut Vec<String>,
-    ) -> Result<(), Error> {
+    ) -> Result<(), ValidationError> {
         let creds = &self.inner.credentials;
         let has = |a: &Auth| match a {
             Auth::Bearer => creds.bearer.is_some(),
@@ -1090,7 +1135,7 @@ impl Client {
                 Auth::ApiKeyHeader(name) => {
                     let key = creds.api_key.clone().unwrap_or_default();
                     let mut value = HeaderValue::from_str(&key)
-                        .map_err(|_| Error::invalid("API key", "must be visible ASCII without line breaks"))?;
+                        .map_err(|_| ValidationError::one("API key", "must be visible ASCII without line breaks"))?;
                     value.set_sensitive(true);
                     headers.insert(header_name(name)?, value);
                 }
@@ -1101,7 +1146,7 @@ impl Client {
                 Auth::ApiKeyCookie(name) => {
                     let key = creds.api_key.clone().unwrap_or_default();
                     cookies.push(super::request::cookie_pair(name, &key).map_err(|_| {
-                        Error::invalid("API key", "a cookie value cannot hold `;`, `,`, spaces, quotes or control characters")
+                        ValidationError::one("API key", "a cookie value cannot hold `;`, `,`, spaces, quotes or control characters")
                     })?);
                 }
             }
@@ -1181,22 +1226,16 @@ pub(crate) async fn read_body(response: &mut reqwest::Response, limit: u64) -> R
 }
 
 /// `e` with the call's details.
-pub(crate) fn with_call(mut e: Error, info: CallInfo) -> Error {
+pub(crate) fn with_call<A: ApiDefinition>(mut e: Error<A>, info: CallInfo) -> Error<A> {
     *e.call_mut() = info;
     e
 }
 
-
-/// `hexpay/1.1.0 api/1.0.0`: the crate and its version, then the version of
-/// the API document it was generated from, reduced to the characters a
-/// product token may hold.
-fn default_user_agent() -> String {
-    user_agent_for(crate::API_VERSION)
-}
-
-/// [`default_user_agent`] for the API version `api_version`, whatever the
-/// document wrote there (a date, spaces, non-ASCII letters, nothing): the
-/// result is always a valid header value.
+/// The default user agent, `hexpay/1.1.0 api/1.0.0`: the crate and its
+/// version, then the version of the API document it was generated from
+/// (`api_version`), reduced to the characters a product token may hold.
+/// Whatever the document wrote there (a date, spaces, non-ASCII letters,
+/// nothing), the result is always a valid header value.
 fn user_agent_for(api_version: &str) -> String {
     let api: String = api_version
         .chars()

@@ -7,8 +7,9 @@ use bytes::Bytes;
 use reqwest::StatusCode;
 use reqwest::header::HeaderMap;
 
+use super::api::ApiDefinition;
 use super::values::IdempotencyKey;
-use crate::ErrorBody;
+use super::DefaultApi;
 
 /// A boxed error from below (the HTTP stack, the runtime).
 pub(crate) type BoxError = Box<dyn std::error::Error + Send + Sync + 'static>;
@@ -54,11 +55,11 @@ impl CallInfo {
 /// sent ([`Error::InvalidRequest`]).
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
-pub enum Error {
+pub enum Error<A: ApiDefinition = DefaultApi> {
     /// The server answered with a status that is not a success (or one the
     /// API does not declare), whatever its body.
     #[error("{0}")]
-    Api(Box<ApiError>),
+    Api(Box<ApiError<A>>),
     /// The request could not be sent, or the response could not be read.
     #[error("{0}")]
     Transport(Box<TransportError>),
@@ -72,13 +73,13 @@ pub enum Error {
     #[error("{0}")]
     InvalidRequest(Box<ValidationError>),
     /// A response was larger than the client's limit
-    /// ([`ClientBuilder::max_response_bytes`](crate::ClientBuilder::max_response_bytes)):
+    /// ([`ClientBuilder::max_response_bytes`](super::ClientBuilder::max_response_bytes)):
     /// it was not read further, and the call was not retried.
     #[error("{0}")]
     TooLarge(Box<TooLargeError>),
 }
 
-impl Error {
+impl<A: ApiDefinition> Error<A> {
     /// The response's HTTP status, when there was a response.
     pub fn http_status(&self) -> Option<StatusCode> {
         match self {
@@ -91,7 +92,7 @@ impl Error {
 
     /// The decoded error body, when the API declares one for the status and
     /// the body decoded as declared.
-    pub fn body(&self) -> Option<&ErrorBody> {
+    pub fn body(&self) -> Option<&A::ErrorBody> {
         match self {
             Error::Api(e) => e.body.as_ref(),
             _ => None,
@@ -171,15 +172,15 @@ impl Error {
     }
 
     /// A request refused before sending: `field` breaks `rule`.
-    pub(crate) fn invalid(field: impl Into<String>, rule: impl Into<String>) -> Error {
+    pub(crate) fn invalid(field: impl Into<String>, rule: impl Into<String>) -> Self {
         Error::InvalidRequest(Box::new(ValidationError::one(field, rule)))
     }
 
-    pub(crate) fn transport(source: impl Into<BoxError>, sent: bool) -> Error {
+    pub(crate) fn transport(source: impl Into<BoxError>, sent: bool) -> Self {
         Error::Transport(Box::new(TransportError { source: source.into(), sent, url: None, call: CallInfo::default(), retryable: true }))
     }
 
-    pub(crate) fn timeout(kind: TimeoutKind, limit: Duration, source: Option<BoxError>) -> Error {
+    pub(crate) fn timeout(kind: TimeoutKind, limit: Duration, source: Option<BoxError>) -> Self {
         Error::Timeout(Box::new(TimeoutError { kind, limit, source, call: CallInfo::default() }))
     }
 }
@@ -196,7 +197,7 @@ pub(crate) fn request_id(headers: &HeaderMap) -> Option<&str> {
 /// A status that is not a success, with everything the server sent.
 #[derive(Debug)]
 #[non_exhaustive]
-pub struct ApiError {
+pub struct ApiError<A: ApiDefinition = DefaultApi> {
     /// The HTTP status.
     pub status: StatusCode,
     /// The response headers (credentials among them marked sensitive, so
@@ -206,7 +207,7 @@ pub struct ApiError {
     /// the API declares no body for the status, or when the body is not what
     /// it declares (an HTML page from a proxy, an empty body): then
     /// [`ApiError::body_error`] says why.
-    pub body: Option<ErrorBody>,
+    pub body: Option<A::ErrorBody>,
     /// Why the body did not decode as the API declares it for this status.
     pub body_error: Option<BoxError>,
     /// The raw body, as received.
@@ -215,7 +216,7 @@ pub struct ApiError {
     pub call: CallInfo,
 }
 
-impl ApiError {
+impl<A: ApiDefinition> ApiError<A> {
     /// The server's request id (`x-request-id` or `request-id`), when it sent one.
     pub fn request_id(&self) -> Option<&str> {
         request_id(&self.headers)
@@ -233,7 +234,7 @@ impl ApiError {
     }
 }
 
-impl fmt::Display for ApiError {
+impl<A: ApiDefinition> fmt::Display for ApiError<A> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{} answered {} after {} attempt(s)", self.call.describe(), self.status, self.call.attempts)?;
         if let Some(id) = self.request_id() {
@@ -311,7 +312,7 @@ pub enum TimeoutKind {
     /// A wait for a resource to reach a state passed its deadline.
     Wait,
     /// A streamed response sent nothing for longer than its idle limit
-    /// ([`ClientBuilder::stream_idle_timeout`](crate::ClientBuilder::stream_idle_timeout)).
+    /// ([`ClientBuilder::stream_idle_timeout`](super::ClientBuilder::stream_idle_timeout)).
     Idle,
 }
 
@@ -363,7 +364,7 @@ pub struct TooLargeError {
     /// The response headers.
     pub headers: HeaderMap,
     /// The limit, in bytes
-    /// ([`ClientBuilder::max_response_bytes`](crate::ClientBuilder::max_response_bytes)).
+    /// ([`ClientBuilder::max_response_bytes`](super::ClientBuilder::max_response_bytes)).
     pub limit: u64,
     /// The size the response announced (`Content-Length`), when it did.
     pub announced: Option<u64>,
@@ -478,8 +479,8 @@ impl fmt::Display for ValidationError {
 
 impl std::error::Error for ValidationError {}
 
-impl From<ValidationError> for Error {
-    fn from(e: ValidationError) -> Error {
+impl<A: ApiDefinition> From<ValidationError> for Error<A> {
+    fn from(e: ValidationError) -> Self {
         Error::InvalidRequest(Box::new(e))
     }
 }

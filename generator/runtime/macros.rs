@@ -28,7 +28,7 @@ macro_rules! string_enum {
             fn from_wire(value: ::std::string::String) -> Self {
                 match value.as_str() {
                     $( $wire => Self::$variant, )*
-                    _ => Self::$catch_all(crate::UnknownValue::new(value)),
+                    _ => Self::$catch_all(crate::runtime::UnknownValue::new(value)),
                 }
             }
         }
@@ -66,12 +66,12 @@ macro_rules! string_enum {
         }
 
         impl ::std::str::FromStr for $name {
-            type Err = crate::ValidationError;
+            type Err = crate::runtime::ValidationError;
 
             /// One of the values the API document lists; any other is refused.
             fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
                 match Self::from_wire(value.to_owned()) {
-                    Self::$catch_all(_) => ::std::result::Result::Err(crate::ValidationError::one("", $rule)),
+                    Self::$catch_all(_) => ::std::result::Result::Err(crate::runtime::ValidationError::one("", $rule)),
                     known => ::std::result::Result::Ok(known),
                 }
             }
@@ -144,21 +144,21 @@ macro_rules! decode_struct {
 macro_rules! request_options {
     () => {
         /// The limit on each attempt of this call, instead of the client's
-        /// [`timeout`](crate::ClientBuilder::timeout).
+        /// [`timeout`](crate::runtime::ClientBuilder::timeout).
         pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
             self.options.timeout = ::std::option::Option::Some(timeout);
             self
         }
 
         /// The limit on this whole call, retries included, instead of the
-        /// client's [`deadline`](crate::ClientBuilder::deadline).
+        /// client's [`deadline`](crate::runtime::ClientBuilder::deadline).
         pub fn request_deadline(mut self, deadline: ::std::time::Duration) -> Self {
             self.options.deadline = ::std::option::Option::Some(deadline);
             self
         }
 
         /// At most `retries` retries of this call, instead of what the
-        /// client's [`RetryPolicy`](crate::RetryPolicy) allows (0: no retry).
+        /// client's [`RetryPolicy`](crate::runtime::RetryPolicy) allows (0: no retry).
         pub fn max_retries(mut self, retries: u32) -> Self {
             self.options.max_retries = ::std::option::Option::Some(retries);
             self
@@ -169,7 +169,7 @@ macro_rules! request_options {
         /// itself (`Authorization`, `Content-Type`, the operation's header
         /// parameters and idempotency key, API keys) have their own setters:
         /// naming one here fails the call with
-        /// [`Error::InvalidRequest`](crate::Error::InvalidRequest) before
+        /// [`Error::InvalidRequest`](crate::runtime::Error::InvalidRequest) before
         /// anything is sent, as does a name or value that cannot travel in a
         /// header. Values of headers that may hold credentials are never
         /// shown by `Debug`.
@@ -185,21 +185,22 @@ macro_rules! request_options {
 }
 
 /// How a request builder (with an `execute` method) is sent: `send` and
-/// `.await` in async mode, a blocking `send` in blocking mode.
+/// `.await` in async mode, a blocking `send` in blocking mode. `$api` (last,
+/// as in every macro here) is the API's marker type ([`ApiDefinition`](crate::runtime::ApiDefinition)).
 macro_rules! send {
-    ($builder:ident, $output:ty) => {
+    ($builder:ident, $output:ty, $api:ty) => {
         impl $builder {
             /// Sends the request; the future resolves to the decoded response.
             /// The builder is consumed: clone it first to send the same
             /// request (with the same idempotency key) again.
-            pub fn send(self) -> crate::ResponseFuture<$output> {
+            pub fn send(self) -> crate::runtime::ResponseFuture<$output, $api> {
                 self.execute()
             }
         }
 
         impl ::std::future::IntoFuture for $builder {
-            type Output = ::std::result::Result<crate::ResponseValue<$output>, crate::Error>;
-            type IntoFuture = crate::ResponseFuture<$output>;
+            type Output = ::std::result::Result<crate::runtime::ResponseValue<$output>, crate::runtime::Error<$api>>;
+            type IntoFuture = crate::runtime::ResponseFuture<$output, $api>;
 
             fn into_future(self) -> Self::IntoFuture {
                 self.execute()
@@ -207,9 +208,9 @@ macro_rules! send {
         }
 
         #[cfg(feature = "blocking")]
-        impl $builder<crate::blocking::Blocking> {
+        impl $builder<crate::runtime::blocking::Blocking> {
             /// Sends the request and decodes the response, blocking until done.
-            pub fn send(self) -> ::std::result::Result<crate::ResponseValue<$output>, crate::Error> {
+            pub fn send(self) -> ::std::result::Result<crate::runtime::ResponseValue<$output>, crate::runtime::Error<$api>> {
                 let mode = self.mode.clone();
                 mode.block_on(self.execute())
             }
@@ -221,23 +222,23 @@ macro_rules! send {
 /// `execute` opens it; `$kind<$item>` is the stream's type) is sent: `send` and `.await` in async mode; in
 /// blocking mode, a blocking `send` whose stream is an iterator.
 macro_rules! send_stream {
-    ($builder:ident, $kind:ident, $item:ty) => {
-        crate::runtime::send_stream!(@ $builder, crate::$kind<$item>);
+    ($builder:ident, $kind:ident, $item:ty, $api:ty) => {
+        crate::runtime::send_stream!(@ $builder, crate::runtime::$kind<$item, $api>, $api);
     };
-    (@ $builder:ident, $stream:ty) => {
+    (@ $builder:ident, $stream:ty, $api:ty) => {
         impl $builder {
             /// Sends the request; the future resolves once the response's
             /// head has come, to the stream of its items, each read when
             /// the stream reaches it. The builder is consumed: clone it
             /// first to send the same request again.
-            pub fn send(self) -> crate::ResponseFuture<$stream> {
+            pub fn send(self) -> crate::runtime::ResponseFuture<$stream, $api> {
                 self.execute()
             }
         }
 
         impl ::std::future::IntoFuture for $builder {
-            type Output = ::std::result::Result<crate::ResponseValue<$stream>, crate::Error>;
-            type IntoFuture = crate::ResponseFuture<$stream>;
+            type Output = ::std::result::Result<crate::runtime::ResponseValue<$stream>, crate::runtime::Error<$api>>;
+            type IntoFuture = crate::runtime::ResponseFuture<$stream, $api>;
 
             fn into_future(self) -> Self::IntoFuture {
                 self.execute()
@@ -245,12 +246,15 @@ macro_rules! send_stream {
         }
 
         #[cfg(feature = "blocking")]
-        impl $builder<crate::blocking::Blocking> {
+        impl $builder<crate::runtime::blocking::Blocking> {
             /// Sends the request, blocking until the response's head has
             /// come; its items are an iterator that blocks for each.
             pub fn send(
                 self,
-            ) -> ::std::result::Result<crate::ResponseValue<crate::blocking::Iter<$stream>>, crate::Error> {
+            ) -> ::std::result::Result<
+                crate::runtime::ResponseValue<crate::runtime::blocking::Iter<$stream>>,
+                crate::runtime::Error<$api>,
+            > {
                 let mode = self.mode.clone();
                 let iter = mode.clone();
                 mode.block_on(self.execute()).map(|response| response.map(|stream| iter.iter(stream)))
@@ -263,24 +267,27 @@ macro_rules! send_stream {
 /// JSON or a stream (`Accept` says which): `stream()` (its
 /// `execute_stream` opens it), beside `send` for the JSON.
 macro_rules! stream {
-    ($builder:ident, $kind:ident, $item:ty, $doc:literal) => {
-        crate::runtime::stream!(@ $builder, crate::$kind<$item>, $doc);
+    ($builder:ident, $kind:ident, $item:ty, $doc:literal, $api:ty) => {
+        crate::runtime::stream!(@ $builder, crate::runtime::$kind<$item, $api>, $doc, $api);
     };
-    (@ $builder:ident, $stream:ty, $doc:literal) => {
+    (@ $builder:ident, $stream:ty, $doc:literal, $api:ty) => {
         impl $builder {
             #[doc = $doc]
-            pub fn stream(self) -> crate::ResponseFuture<$stream> {
+            pub fn stream(self) -> crate::runtime::ResponseFuture<$stream, $api> {
                 self.execute_stream()
             }
         }
 
         #[cfg(feature = "blocking")]
-        impl $builder<crate::blocking::Blocking> {
+        impl $builder<crate::runtime::blocking::Blocking> {
             /// The async `stream`, blocking until the response's head has
             /// come; its items are an iterator that blocks for each.
             pub fn stream(
                 self,
-            ) -> ::std::result::Result<crate::ResponseValue<crate::blocking::Iter<$stream>>, crate::Error> {
+            ) -> ::std::result::Result<
+                crate::runtime::ResponseValue<crate::runtime::blocking::Iter<$stream>>,
+                crate::runtime::Error<$api>,
+            > {
                 let mode = self.mode.clone();
                 let iter = mode.clone();
                 mode.block_on(self.execute_stream()).map(|response| response.map(|stream| iter.iter(stream)))
@@ -290,11 +297,11 @@ macro_rules! stream {
 }
 
 /// Cursor pagination for a request builder whose response is the page type
-/// `$page` (a [`Page`](crate::Page)) and which has an `into_pages` method:
+/// `$page` (a [`Page`](crate::runtime::Page)) and which has an `into_pages` method:
 /// `pages()` and `items()`, as streams in async mode and iterators in
 /// blocking mode.
 macro_rules! paginate {
-    ($builder:ident, $page:ident) => {
+    ($builder:ident, $page:ty, $api:ty) => {
         impl $builder {
             /// Every page, each fetched (under the retry policy) when the
             /// stream reaches it, following the next cursor until a page has
@@ -302,7 +309,7 @@ macro_rules! paginate {
             /// resume a listing by setting the cursor the stream's `cursor()`
             /// gave. The stream ends after the first error, and with an error
             /// when the server hands out a cursor it already followed.
-            pub fn pages(self) -> crate::Pages<crate::types::$page> {
+            pub fn pages(self) -> crate::runtime::Pages<$page, $api> {
                 self.into_pages()
             }
 
@@ -311,40 +318,40 @@ macro_rules! paginate {
             /// `cursor()` tells where to resume. The stream ends after the
             /// first error, and with an error when the server hands out a
             /// cursor it already followed.
-            pub fn items(self) -> crate::Items<crate::types::$page> {
-                crate::Items::new(self.into_pages())
+            pub fn items(self) -> crate::runtime::Items<$page, $api> {
+                crate::runtime::Items::new(self.into_pages())
             }
         }
 
         #[cfg(feature = "blocking")]
-        impl $builder<crate::blocking::Blocking> {
+        impl $builder<crate::runtime::blocking::Blocking> {
             /// Every page, as an iterator that fetches each page when it
             /// reaches it (see the async `pages`).
-            pub fn pages(self) -> crate::blocking::Iter<crate::Pages<crate::types::$page>> {
+            pub fn pages(self) -> crate::runtime::blocking::Iter<crate::runtime::Pages<$page, $api>> {
                 let mode = self.mode.clone();
                 mode.iter(self.into_pages())
             }
 
             /// Every item of every page, as an iterator that fetches each page
             /// when it reaches it (see the async `items`).
-            pub fn items(self) -> crate::blocking::Iter<crate::Items<crate::types::$page>> {
+            pub fn items(self) -> crate::runtime::blocking::Iter<crate::runtime::Items<$page, $api>> {
                 let mode = self.mode.clone();
-                mode.iter(crate::Items::new(self.into_pages()))
+                mode.iter(crate::runtime::Items::new(self.into_pages()))
             }
         }
     };
 }
 
 /// `wait_until_terminal` for a request builder whose response `$response`
-/// has a status field `$field` of the enum `$status`, whose `is_terminal`
-/// knows its final values.
+/// has a status field `$field` of the enum `$status` (at `$status_path`),
+/// whose `is_terminal` knows its final values.
 macro_rules! wait_until_terminal {
-    ($builder:ident, $response:ident, $operation:literal, $field:ident, $status:ident) => {
+    ($builder:ident, $response:ty, $operation:literal, $field:ident, $status:ident, $status_path:path, $api:ty) => {
         impl<M: ::std::clone::Clone> $builder<M> {
             async fn wait(
                 self,
-                options: crate::PollOptions,
-            ) -> ::std::result::Result<crate::ResponseValue<crate::types::$response>, crate::Error> {
+                options: crate::runtime::PollOptions,
+            ) -> ::std::result::Result<crate::runtime::ResponseValue<$response>, crate::runtime::Error<$api>> {
                 crate::runtime::poll_until(
                     $operation,
                     options,
@@ -355,7 +362,7 @@ macro_rules! wait_until_terminal {
                             ::std::option::Option::Some(request.options.deadline.map_or(left, |d| d.min(left)));
                         request.execute()
                     },
-                    |response: &crate::types::$response| response.$field.is_terminal(),
+                    |response: &$response| response.$field.is_terminal(),
                 )
                 .await
             }
@@ -364,30 +371,30 @@ macro_rules! wait_until_terminal {
         impl $builder {
             #[doc = concat!(
                 "Calls the operation until the response's `", stringify!($field), "` is final (see\n",
-                "[`", stringify!($status), "::is_terminal`](crate::types::", stringify!($status), "::is_terminal)),\n",
+                "[`", stringify!($status), "::is_terminal`](", stringify!($status_path), "::is_terminal)),\n",
                 "waiting longer between calls each time, and returns that response.\n\n",
                 "The deadline of `options` bounds the whole wait: each call, its retries\n",
                 "included, gets only the time left, and when the deadline passes the wait\n",
-                "ends with [`TimeoutKind::Wait`](crate::TimeoutKind::Wait). A call that fails\n",
+                "ends with [`TimeoutKind::Wait`](crate::runtime::TimeoutKind::Wait). A call that fails\n",
                 "in a way that may pass (a connection failure, a timeout, 408, 429 or 5xx\n",
                 "after its own retries) does not end the wait: polling goes on until the\n",
                 "deadline. Any other error (a 404, a response that does not decode) ends it.",
             )]
             pub async fn wait_until_terminal(
                 self,
-                options: crate::PollOptions,
-            ) -> ::std::result::Result<crate::ResponseValue<crate::types::$response>, crate::Error> {
+                options: crate::runtime::PollOptions,
+            ) -> ::std::result::Result<crate::runtime::ResponseValue<$response>, crate::runtime::Error<$api>> {
                 self.wait(options).await
             }
         }
 
         #[cfg(feature = "blocking")]
-        impl $builder<crate::blocking::Blocking> {
+        impl $builder<crate::runtime::blocking::Blocking> {
             /// The async `wait_until_terminal`, blocking until it is done.
             pub fn wait_until_terminal(
                 self,
-                options: crate::PollOptions,
-            ) -> ::std::result::Result<crate::ResponseValue<crate::types::$response>, crate::Error> {
+                options: crate::runtime::PollOptions,
+            ) -> ::std::result::Result<crate::runtime::ResponseValue<$response>, crate::runtime::Error<$api>> {
                 let mode = self.mode.clone();
                 mode.block_on(self.wait(options))
             }

@@ -4,6 +4,7 @@ use std::future::Future;
 use std::time::{Duration, Instant};
 
 use super::client::with_call;
+use super::api::ApiDefinition;
 use super::error::{BoxError, CallInfo, Error, TimeoutKind};
 use super::values::ResponseValue;
 
@@ -59,27 +60,26 @@ impl PollOptions {
 
 /// What a wait has seen so far, kept outside the polling future so that it
 /// is still there when the deadline cuts that future off.
-#[derive(Default)]
-struct Progress {
+struct Progress<A: ApiDefinition> {
     polls: u32,
     last_call: Option<CallInfo>,
-    last_error: Option<Error>,
+    last_error: Option<Error<A>>,
 }
 
 /// Calls `fetch` (with the time left) until `done` says the value is final,
 /// waiting between calls as `options` say; the last response, or a `Wait`
 /// timeout at the deadline.
-pub(crate) async fn poll_until<T, Fut>(
+pub(crate) async fn poll_until<T, A: ApiDefinition, Fut>(
     operation: &'static str,
     options: PollOptions,
     fetch: impl Fn(Duration) -> Fut,
     done: fn(&T) -> bool,
-) -> Result<ResponseValue<T>, Error>
+) -> Result<ResponseValue<T>, Error<A>>
 where
-    Fut: Future<Output = Result<ResponseValue<T>, Error>>,
+    Fut: Future<Output = Result<ResponseValue<T>, Error<A>>>,
 {
     let started = Instant::now();
-    let mut progress = Progress::default();
+    let mut progress = Progress { polls: 0, last_call: None, last_error: None };
     let polling = poll_loop(started, options, &fetch, done, &mut progress);
     let outcome = match started.checked_add(options.deadline) {
         Some(end) => tokio::time::timeout_at(end.into(), polling).await.ok(),
@@ -97,15 +97,15 @@ where
 }
 
 /// The polls: `Some` with the outcome, or `None` when no poll fits before the deadline.
-async fn poll_loop<T, Fut>(
+async fn poll_loop<T, A: ApiDefinition, Fut>(
     started: Instant,
     options: PollOptions,
     fetch: &impl Fn(Duration) -> Fut,
     done: fn(&T) -> bool,
-    progress: &mut Progress,
-) -> Option<Result<ResponseValue<T>, Error>>
+    progress: &mut Progress<A>,
+) -> Option<Result<ResponseValue<T>, Error<A>>>
 where
-    Fut: Future<Output = Result<ResponseValue<T>, Error>>,
+    Fut: Future<Output = Result<ResponseValue<T>, Error<A>>>,
 {
     let mut interval = options.initial_interval;
     loop {
@@ -142,6 +142,6 @@ where
 
 /// Whether a failed poll may pass: what a retry could fix, or the poll's
 /// share of the wait running out (the wait's own deadline then follows).
-fn transient(e: &Error) -> bool {
+fn transient<A: ApiDefinition>(e: &Error<A>) -> bool {
     e.is_retryable() || matches!(e, Error::Timeout(t) if t.kind == TimeoutKind::Deadline)
 }

@@ -4,9 +4,9 @@ use bytes::Bytes;
 use reqwest::StatusCode;
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 
-use super::error::{BoxError, CallInfo, DecodeError, Error};
+use super::api::ApiDefinition;
+use super::error::{BoxError, CallInfo, DecodeError, Error, ValidationError};
 use super::values::{FilePart, ResponseValue};
-use crate::ErrorBody;
 
 /// How one security scheme sends its credential.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -53,18 +53,18 @@ impl Request {
     /// a path that parsing would turn into another one (fewer or more
     /// segments than were written) is refused, so that a request reaches
     /// the route its operation names or is not sent.
-    pub(crate) fn new(base: &reqwest::Url, path: &str) -> Result<Request, Error> {
+    pub(crate) fn new(base: &reqwest::Url, path: &str) -> Result<Request, ValidationError> {
         let mut url = base.clone();
         let written = format!("{}{path}", base.path().trim_end_matches('/'));
         url.set_path(&written);
         if url.path().matches('/').count() != written.matches('/').count() {
-            return Err(Error::invalid("path", format!("`{path}` would not reach its route: URL parsing rewrites it")));
+            return Err(ValidationError::one("path", format!("`{path}` would not reach its route: URL parsing rewrites it")));
         }
         Ok(Request { url, headers: HeaderMap::new(), cookies: Vec::new(), body: None })
     }
 
     /// Adds a query parameter, written in `style`.
-    pub(crate) fn query<T: serde::Serialize + ?Sized>(&mut self, name: &str, value: &T, style: QueryStyle) -> Result<(), Error> {
+    pub(crate) fn query<T: serde::Serialize + ?Sized>(&mut self, name: &str, value: &T, style: QueryStyle) -> Result<(), ValidationError> {
         let value = to_json(name, value)?;
         if matches!(style, QueryStyle::QuerystringJson) {
             let text = value.to_string();
@@ -109,31 +109,31 @@ impl Request {
     }
 
     /// Adds a header parameter.
-    pub(crate) fn header<T: serde::Serialize + ?Sized>(&mut self, name: &'static str, value: &T) -> Result<(), Error> {
+    pub(crate) fn header<T: serde::Serialize + ?Sized>(&mut self, name: &'static str, value: &T) -> Result<(), ValidationError> {
         let value = simple(&to_json(name, value)?);
         let value = HeaderValue::from_str(&value)
-            .map_err(|_| Error::invalid(name, "a header value must be visible ASCII without line breaks"))?;
+            .map_err(|_| ValidationError::one(name, "a header value must be visible ASCII without line breaks"))?;
         self.headers.append(header_name(name)?, value);
         Ok(())
     }
 
     /// Adds a cookie parameter.
-    pub(crate) fn cookie<T: serde::Serialize + ?Sized>(&mut self, name: &str, value: &T) -> Result<(), Error> {
+    pub(crate) fn cookie<T: serde::Serialize + ?Sized>(&mut self, name: &str, value: &T) -> Result<(), ValidationError> {
         let value = simple(&to_json(name, value)?);
         self.cookies.push(cookie_pair(name, &value)?);
         Ok(())
     }
 
     /// Sets a JSON body.
-    pub(crate) fn json<T: serde::Serialize + ?Sized>(&mut self, content_type: &'static str, body: &T) -> Result<(), Error> {
-        let bytes = serde_json::to_vec(body).map_err(|e| Error::invalid("body", e.to_string()))?;
+    pub(crate) fn json<T: serde::Serialize + ?Sized>(&mut self, content_type: &'static str, body: &T) -> Result<(), ValidationError> {
+        let bytes = serde_json::to_vec(body).map_err(|e| ValidationError::one("body", e.to_string()))?;
         self.body = Some((HeaderValue::from_static(content_type), Bytes::from(bytes)));
         Ok(())
     }
 
     /// Sets a form body (`application/x-www-form-urlencoded`): an object's
     /// properties as pairs, arrays exploded, nested objects as JSON.
-    pub(crate) fn form<T: serde::Serialize + ?Sized>(&mut self, body: &T) -> Result<(), Error> {
+    pub(crate) fn form<T: serde::Serialize + ?Sized>(&mut self, body: &T) -> Result<(), ValidationError> {
         let value = to_json("body", body)?;
         let mut out = form_urlencoded::Serializer::new(String::new());
         if let serde_json::Value::Object(map) = &value {
@@ -158,11 +158,11 @@ impl Request {
         &mut self,
         body: &T,
         files: &[(&str, Vec<&FilePart>)],
-    ) -> Result<(), Error> {
+    ) -> Result<(), ValidationError> {
         let mut parts: Vec<(&str, PartBody<'_>)> = Vec::new();
         let value = to_json("body", body)?;
         let serde_json::Value::Object(map) = &value else {
-            return Err(Error::invalid("body", "a multipart body must be an object"));
+            return Err(ValidationError::one("body", "a multipart body must be an object"));
         };
         for (name, v) in map {
             if files.iter().any(|(f, _)| f == name) {
@@ -188,7 +188,7 @@ impl Request {
         }
         let (boundary, bytes) = encode_multipart(&parts);
         let content_type = HeaderValue::from_str(&format!("multipart/form-data; boundary={boundary}"))
-            .map_err(|_| Error::invalid("body", "cannot name the multipart boundary"))?;
+            .map_err(|_| ValidationError::one("body", "cannot name the multipart boundary"))?;
         self.body = Some((content_type, Bytes::from(bytes)));
         Ok(())
     }
@@ -197,13 +197,13 @@ impl Request {
 /// `name=value` for a `Cookie` header, when neither can end the pair or
 /// start another (RFC 6265: a name is a token; a value holds no `;`, `,`,
 /// space, quote, backslash or control character).
-pub(crate) fn cookie_pair(name: &str, value: &str) -> Result<String, Error> {
+pub(crate) fn cookie_pair(name: &str, value: &str) -> Result<String, ValidationError> {
     let token = !name.is_empty() && name.bytes().all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b));
     if !token {
-        return Err(Error::invalid(name, "a cookie name must be a token (letters, digits and `!#$%&'*+-.^_`|~`)"));
+        return Err(ValidationError::one(name, "a cookie name must be a token (letters, digits and `!#$%&'*+-.^_`|~`)"));
     }
     if value.contains([';', ',', ' ', '"', '\\']) || value.chars().any(char::is_control) {
-        return Err(Error::invalid(name, "a cookie value cannot hold `;`, `,`, spaces, quotes or control characters"));
+        return Err(ValidationError::one(name, "a cookie value cannot hold `;`, `,`, spaces, quotes or control characters"));
     }
     Ok(format!("{name}={value}"))
 }
@@ -314,12 +314,12 @@ impl RawResponse {
         ResponseValue::new(inner, self.status, self.headers, self.call)
     }
 
-    fn decode_error(self, source: impl Into<Box<dyn std::error::Error + Send + Sync>>) -> Error {
+    fn decode_error<A: ApiDefinition>(self, source: impl Into<Box<dyn std::error::Error + Send + Sync>>) -> Error<A> {
         Error::Decode(Box::new(DecodeError { status: self.status, headers: self.headers, raw: self.body, source: source.into(), call: self.call }))
     }
 
     /// Decodes a JSON body.
-    pub(crate) fn json<T: serde::de::DeserializeOwned>(self) -> Result<ResponseValue<T>, Error> {
+    pub(crate) fn json<T: serde::de::DeserializeOwned, A: ApiDefinition>(self) -> Result<ResponseValue<T>, Error<A>> {
         match serde_json::from_slice(&self.body) {
             Ok(v) => Ok(self.value(v)),
             Err(e) => Err(self.decode_error(e)),
@@ -327,12 +327,12 @@ impl RawResponse {
     }
 
     /// A body the API declares empty (whatever was sent is dropped).
-    pub(crate) fn empty(self) -> Result<ResponseValue<()>, Error> {
+    pub(crate) fn empty<A: ApiDefinition>(self) -> Result<ResponseValue<()>, Error<A>> {
         Ok(self.value(()))
     }
 
     /// A text body.
-    pub(crate) fn text(self) -> Result<ResponseValue<String>, Error> {
+    pub(crate) fn text<A: ApiDefinition>(self) -> Result<ResponseValue<String>, Error<A>> {
         match String::from_utf8(self.body.to_vec()) {
             Ok(s) => Ok(self.value(s)),
             Err(e) => Err(self.decode_error(e)),
@@ -340,12 +340,12 @@ impl RawResponse {
     }
 
     /// A body of bytes.
-    pub(crate) fn bytes(self) -> Result<ResponseValue<Bytes>, Error> {
+    pub(crate) fn bytes<A: ApiDefinition>(self) -> Result<ResponseValue<Bytes>, Error<A>> {
         let body = self.body.clone();
         Ok(self.value(body))
     }
 
-    fn api_error(self, body: Result<Option<ErrorBody>, BoxError>) -> Error {
+    fn api_error<A: ApiDefinition>(self, body: Result<Option<A::ErrorBody>, BoxError>) -> Error<A> {
         let (body, body_error) = match body {
             Ok(body) => (body, None),
             Err(why) => (None, Some(why)),
@@ -363,7 +363,7 @@ impl RawResponse {
     /// An error status whose body the API declares as JSON. A body that is
     /// not that JSON (a gateway's HTML page, an empty body) still makes an
     /// [`Error::Api`], without a decoded body and with the reason.
-    pub(crate) fn error_json<T: serde::de::DeserializeOwned>(self, wrap: fn(T) -> ErrorBody) -> Error {
+    pub(crate) fn error_json<T: serde::de::DeserializeOwned, A: ApiDefinition>(self, wrap: fn(T) -> A::ErrorBody) -> Error<A> {
         let body = match serde_json::from_slice(&self.body) {
             Ok(v) => Ok(Some(wrap(v))),
             Err(e) => Err(undecoded(&self.headers, &self.body, e)),
@@ -372,7 +372,7 @@ impl RawResponse {
     }
 
     /// An error status whose body the API declares as text.
-    pub(crate) fn error_text(self, wrap: fn(String) -> ErrorBody) -> Error {
+    pub(crate) fn error_text<A: ApiDefinition>(self, wrap: fn(String) -> A::ErrorBody) -> Error<A> {
         let body = match std::str::from_utf8(&self.body) {
             Ok(s) => Ok(Some(wrap(s.to_owned()))),
             Err(e) => Err(e.into()),
@@ -381,20 +381,20 @@ impl RawResponse {
     }
 
     /// An error status whose body the API declares as bytes.
-    pub(crate) fn error_bytes(self, wrap: fn(Bytes) -> ErrorBody) -> Error {
+    pub(crate) fn error_bytes<A: ApiDefinition>(self, wrap: fn(Bytes) -> A::ErrorBody) -> Error<A> {
         let body = self.body.clone();
         self.api_error(Ok(Some(wrap(body))))
     }
 
     /// An error status the API declares without a body, or does not declare.
-    pub(crate) fn error(self) -> Error {
+    pub(crate) fn error<A: ApiDefinition>(self) -> Error<A> {
         self.api_error(Ok(None))
     }
 
     /// A success status the operation does not declare, where it declares
     /// several successes that decode differently: which one this is cannot be
     /// told, so it is a [`Error::Decode`] that keeps the body.
-    pub(crate) fn undeclared_success(self) -> Error {
+    pub(crate) fn undeclared_success<A: ApiDefinition>(self) -> Error<A> {
         let why = format!("the API declares no response for status {}", self.status);
         self.decode_error(why)
     }
@@ -418,15 +418,15 @@ fn undecoded(headers: &HeaderMap, body: &[u8], e: serde_json::Error) -> BoxError
 /// or a proxy or server that decodes and normalises the path, would
 /// resolve it away and send the request, credentials and all, to another
 /// route (`/v1/payments/../cancel` is `/v1/cancel`).
-pub(crate) fn path_param<T: serde::Serialize + ?Sized>(name: &str, value: &T) -> Result<String, Error> {
+pub(crate) fn path_param<T: serde::Serialize + ?Sized>(name: &str, value: &T) -> Result<String, ValidationError> {
     const SEGMENT: &percent_encoding::AsciiSet =
         &percent_encoding::NON_ALPHANUMERIC.remove(b'-').remove(b'_').remove(b'~').remove(b'.');
     let text = simple(&to_json(name, value)?);
     if text.is_empty() {
-        return Err(Error::invalid(name, "a path parameter cannot be empty"));
+        return Err(ValidationError::one(name, "a path parameter cannot be empty"));
     }
     if is_dot_segment(&text) {
-        return Err(Error::invalid(
+        return Err(ValidationError::one(
             name,
             "a path parameter cannot be `.` or `..`, in any spelling: the path would resolve to another route",
         ));
@@ -458,8 +458,8 @@ fn is_dot_segment(text: &str) -> bool {
     false
 }
 
-fn to_json<T: serde::Serialize + ?Sized>(name: &str, value: &T) -> Result<serde_json::Value, Error> {
-    serde_json::to_value(value).map_err(|e| Error::invalid(name, e.to_string()))
+fn to_json<T: serde::Serialize + ?Sized>(name: &str, value: &T) -> Result<serde_json::Value, ValidationError> {
+    serde_json::to_value(value).map_err(|e| ValidationError::one(name, e.to_string()))
 }
 
 /// A scalar as text: strings without quotes, other values as JSON.
@@ -492,19 +492,20 @@ fn simple(value: &serde_json::Value) -> String {
     }
 }
 
-pub(crate) fn header_name(name: &str) -> Result<HeaderName, Error> {
-    HeaderName::from_bytes(name.trim().as_bytes()).map_err(|_| Error::invalid(name, "not a valid header name"))
+pub(crate) fn header_name(name: &str) -> Result<HeaderName, ValidationError> {
+    HeaderName::from_bytes(name.trim().as_bytes()).map_err(|_| ValidationError::one(name, "not a valid header name"))
 }
 
 /// Whether a header may carry a credential, so that its value is never
 /// shown (`Debug` of a request builder, of an error's headers): the
 /// standard ones, the API-key headers the document declares, and any whose
-/// name says it holds a secret.
-pub(crate) fn is_sensitive(name: &HeaderName) -> bool {
+/// name says it holds a secret. `declared` are the API's key headers, in
+/// lowercase ([`ApiDefinition::SENSITIVE_HEADERS`]).
+pub(crate) fn is_sensitive(name: &HeaderName, declared: &[&str]) -> bool {
     const WORDS: &[&str] = &["auth", "token", "secret", "password", "passwd", "api-key", "apikey", "api_key", "session", "signature", "credential"];
     let name = name.as_str();
     matches!(name, "cookie" | "set-cookie")
-        || crate::SENSITIVE_HEADERS.iter().any(|h| h.eq_ignore_ascii_case(name))
+        || declared.iter().any(|h| h.eq_ignore_ascii_case(name))
         || WORDS.iter().any(|w| name.contains(w))
 }
 
@@ -528,7 +529,7 @@ mod tests {
             "\u{FF0E}\u{FF0E}", ".\u{FF0E}", "\u{2025}", "\u{2024}", "\u{FE52}.", "%EF%BC%8E",
         ] {
             let err = path_param("paymentID", dots).unwrap_err();
-            assert!(matches!(&err, Error::InvalidRequest(v) if v.field() == "paymentID"), "{dots:?}: {err}");
+            assert_eq!(err.field(), "paymentID", "{dots:?}: {err}");
         }
         for kept in ["...", ". ", " .", "a.", ".a", "%2E%2E%2E", "%", "%2", "%%2E", "\u{FF0E}\u{FF0E}\u{FF0E}"] {
             assert!(path_param("paymentID", kept).is_ok(), "{kept:?}");

@@ -4,9 +4,9 @@
 //!
 //! A stream holds one item at most (the one being read; see
 //! `framing.rs`), whatever the response's length, and no item larger than
-//! [`ClientBuilder::max_response_bytes`](crate::ClientBuilder::max_response_bytes).
+//! [`ClientBuilder::max_response_bytes`](super::ClientBuilder::max_response_bytes).
 //! Its time limits are the attempt's up to the response's head, then an
-//! idle limit ([`ClientBuilder::stream_idle_timeout`](crate::ClientBuilder::stream_idle_timeout))
+//! idle limit ([`ClientBuilder::stream_idle_timeout`](super::ClientBuilder::stream_idle_timeout))
 //! on each wait for bytes.
 //!
 //! A stream that breaks (a connection cut, a body cut inside an item, the
@@ -27,6 +27,8 @@ use reqwest::StatusCode;
 use reqwest::header::{HeaderMap, HeaderValue};
 
 use super::client::{Answer, BodyError, Call, Client, Opened, Reading, ResponseFuture, read_body, with_call};
+use super::DefaultApi;
+use super::api::ApiDefinition;
 use super::error::{BoxError, CallInfo, DecodeError, Error, TimeoutKind, TooLargeError, TransportError};
 use super::framing::{Framer, Framing, RawItem};
 use super::request::{RawResponse, Request};
@@ -47,7 +49,7 @@ pub(crate) fn text_item(bytes: &[u8]) -> Result<String, BoxError> {
 }
 
 /// The error mapping of a call's statuses that are not successes.
-pub(crate) type OnError = fn(RawResponse) -> Error;
+pub(crate) type OnError<A> = fn(RawResponse) -> Error<A>;
 
 /// One server-sent event, its data decoded.
 #[derive(Debug, Clone, PartialEq)]
@@ -79,8 +81,8 @@ pub struct Event<T> {
 /// ([`Error::TooLarge`]), or a server silent past the idle limit
 /// ([`TimeoutKind::Idle`]).
 #[must_use = "a stream does nothing until it is read"]
-pub struct EventStream<T> {
-    core: Core,
+pub struct EventStream<T, A: ApiDefinition = DefaultApi> {
+    core: Core<A>,
     decode: DecodeItem<T>,
 }
 
@@ -93,12 +95,12 @@ pub struct EventStream<T> {
 /// bytes in [`raw_body`](Error::raw_body), and the stream goes on; any
 /// other error ends it, as for an [`EventStream`].
 #[must_use = "a stream does nothing until it is read"]
-pub struct JsonStream<T> {
-    core: Core,
+pub struct JsonStream<T, A: ApiDefinition = DefaultApi> {
+    core: Core<A>,
     decode: DecodeItem<T>,
 }
 
-impl<T> std::fmt::Debug for EventStream<T> {
+impl<T, A: ApiDefinition> std::fmt::Debug for EventStream<T, A> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let mut out = f.debug_struct("EventStream");
         self.core.describe(&mut out);
@@ -106,7 +108,7 @@ impl<T> std::fmt::Debug for EventStream<T> {
     }
 }
 
-impl<T> std::fmt::Debug for JsonStream<T> {
+impl<T, A: ApiDefinition> std::fmt::Debug for JsonStream<T, A> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let mut out = f.debug_struct("JsonStream");
         self.core.describe(&mut out);
@@ -114,9 +116,9 @@ impl<T> std::fmt::Debug for JsonStream<T> {
     }
 }
 
-impl<T> EventStream<T> {
+impl<T, A: ApiDefinition> EventStream<T, A> {
     /// The next event: `None` once the stream has ended.
-    pub async fn next(&mut self) -> Option<Result<Event<T>, Error>> {
+    pub async fn next(&mut self) -> Option<Result<Event<T>, Error<A>>> {
         std::future::poll_fn(|cx| Pin::new(&mut *self).poll_next(cx)).await
     }
 
@@ -137,9 +139,9 @@ impl<T> EventStream<T> {
     }
 }
 
-impl<T> JsonStream<T> {
+impl<T, A: ApiDefinition> JsonStream<T, A> {
     /// The next item: `None` once the stream has ended.
-    pub async fn next(&mut self) -> Option<Result<T, Error>> {
+    pub async fn next(&mut self) -> Option<Result<T, Error<A>>> {
         std::future::poll_fn(|cx| Pin::new(&mut *self).poll_next(cx)).await
     }
 
@@ -154,8 +156,8 @@ impl<T> JsonStream<T> {
     }
 }
 
-impl<T> Stream for EventStream<T> {
-    type Item = Result<Event<T>, Error>;
+impl<T, A: ApiDefinition> Stream for EventStream<T, A> {
+    type Item = Result<Event<T>, Error<A>>;
 
     fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
         let this = self.get_mut();
@@ -178,8 +180,8 @@ impl<T> Stream for EventStream<T> {
     }
 }
 
-impl<T> Stream for JsonStream<T> {
-    type Item = Result<T, Error>;
+impl<T, A: ApiDefinition> Stream for JsonStream<T, A> {
+    type Item = Result<T, Error<A>>;
 
     fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
         let this = self.get_mut();
@@ -197,13 +199,13 @@ impl<T> Stream for JsonStream<T> {
 
 /// Opens a stream of server-sent events: what `send` (or `stream`) of an
 /// operation that answers with one returns.
-pub(crate) fn events<T: Send + 'static>(
-    client: Client,
+pub(crate) fn events<T: Send + 'static, A: ApiDefinition>(
+    client: Client<A>,
     call: Call,
-    request: Result<Request, Error>,
+    request: Result<Request, Error<A>>,
     decode: DecodeItem<T>,
-    on_error: OnError,
-) -> ResponseFuture<EventStream<T>> {
+    on_error: OnError<A>,
+) -> ResponseFuture<EventStream<T, A>, A> {
     ResponseFuture::boxed(Box::pin(async move {
         let opened = Core::open(client, call, request, Framing::ServerSentEvents, on_error).await?;
         Ok(opened.map(|core| EventStream { core, decode }))
@@ -213,14 +215,14 @@ pub(crate) fn events<T: Send + 'static>(
 /// Opens a stream of JSON items (`framing`: JSON Lines or JSON text
 /// sequences, as the operation declares; the response's own `Content-Type`
 /// decides when it names one of them).
-pub(crate) fn json_items<T: Send + 'static>(
-    client: Client,
+pub(crate) fn json_items<T: Send + 'static, A: ApiDefinition>(
+    client: Client<A>,
     call: Call,
-    request: Result<Request, Error>,
+    request: Result<Request, Error<A>>,
     framing: Framing,
     decode: DecodeItem<T>,
-    on_error: OnError,
-) -> ResponseFuture<JsonStream<T>> {
+    on_error: OnError<A>,
+) -> ResponseFuture<JsonStream<T, A>, A> {
     ResponseFuture::boxed(Box::pin(async move {
         let opened = Core::open(client, call, request, framing, on_error).await?;
         Ok(opened.map(|core| JsonStream { core, decode }))
@@ -228,32 +230,32 @@ pub(crate) fn json_items<T: Send + 'static>(
 }
 
 /// What sending the call again needs.
-struct Source {
-    client: Client,
+struct Source<A: ApiDefinition> {
+    client: Client<A>,
     call: Call,
     request: Request,
     extra: HeaderMap,
-    on_error: OnError,
+    on_error: OnError<A>,
     declared: Framing,
 }
 
-type Opening = Pin<Box<dyn Future<Output = Result<(Opened, Framing), Error>> + Send + 'static>>;
+type Opening<A> = Pin<Box<dyn Future<Output = Result<(Opened, Framing), Error<A>>> + Send + 'static>>;
 
-enum State {
+enum State<A: ApiDefinition> {
     Reading(reqwest::Body),
     /// The body has ended: what the framer still holds is read out.
     Ended,
     /// Sending the call again (after a wait).
-    Opening(Opening),
+    Opening(Opening<A>),
     Done,
 }
 
 /// What every stream does, whatever its item type: reading, framing, time
 /// limits, reconnecting.
-struct Core {
-    source: Box<Source>,
+struct Core<A: ApiDefinition> {
+    source: Box<Source<A>>,
     framer: Framer,
-    state: State,
+    state: State<A>,
     /// The status and headers of the response being read.
     status: StatusCode,
     headers: HeaderMap,
@@ -272,14 +274,14 @@ struct Core {
     resumable: bool,
 }
 
-impl Core {
+impl<A: ApiDefinition> Core<A> {
     async fn open(
-        client: Client,
+        client: Client<A>,
         call: Call,
-        request: Result<Request, Error>,
+        request: Result<Request, Error<A>>,
         declared: Framing,
-        on_error: OnError,
-    ) -> Result<ResponseValue<Core>, Error> {
+        on_error: OnError<A>,
+    ) -> Result<ResponseValue<Core<A>>, Error<A>> {
         let prepared = request.and_then(|request| Ok((request, call.extra_headers()?)));
         let (mut request, extra) = prepared.map_err(|e| with_call(e, call.info(0)))?;
         if declared == Framing::ServerSentEvents {
@@ -325,7 +327,7 @@ impl Core {
     }
 
     /// The error of an item that does not decode, keeping its bytes.
-    fn undecoded(&self, raw: Bytes, why: BoxError) -> Error {
+    fn undecoded(&self, raw: Bytes, why: BoxError) -> Error<A> {
         let what = match self.framer.framing() {
             Framing::ServerSentEvents => "an event's data",
             _ => "an item",
@@ -340,7 +342,7 @@ impl Core {
     }
 
     /// The next item, framed but not decoded.
-    fn poll_item(&mut self, cx: &mut Context<'_>) -> Poll<Option<Result<RawItem, Error>>> {
+    fn poll_item(&mut self, cx: &mut Context<'_>) -> Poll<Option<Result<RawItem, Error<A>>>> {
         loop {
             if !matches!(self.state, State::Done | State::Opening(_))
                 && let Some(item) = self.framer.next()
@@ -413,7 +415,7 @@ impl Core {
 
     /// Gives `item` to the caller; the data `[DONE]` of an event (which
     /// no JSON item can be) ends the stream instead.
-    fn give(&mut self, item: RawItem) -> Poll<Option<Result<RawItem, Error>>> {
+    fn give(&mut self, item: RawItem) -> Poll<Option<Result<RawItem, Error<A>>>> {
         if self.framer.framing() == Framing::ServerSentEvents && &item.data[..] == b"[DONE]" {
             self.end();
             return Poll::Ready(None);
@@ -423,7 +425,7 @@ impl Core {
         Poll::Ready(Some(Ok(item)))
     }
 
-    fn fail(&mut self, e: Error) -> Poll<Option<Result<RawItem, Error>>> {
+    fn fail(&mut self, e: Error<A>) -> Poll<Option<Result<RawItem, Error<A>>>> {
         self.state = State::Done;
         Poll::Ready(Some(Err(e)))
     }
@@ -444,7 +446,7 @@ impl Core {
     }
 
     /// A read that failed.
-    fn broken(&self, source: BoxError) -> Error {
+    fn broken(&self, source: BoxError) -> Error<A> {
         Error::Transport(Box::new(TransportError {
             source: format!("the {} stream broke after {} item(s): {source}", self.framer.framing().name(), self.items).into(),
             sent: true,
@@ -455,7 +457,7 @@ impl Core {
     }
 
     /// A response that ended inside an item: what came of it is kept.
-    fn cut(&self, partial: Bytes) -> Error {
+    fn cut(&self, partial: Bytes) -> Error<A> {
         Error::Decode(Box::new(DecodeError {
             status: self.status,
             headers: self.headers.clone(),
@@ -471,7 +473,7 @@ impl Core {
         }))
     }
 
-    fn too_large(&mut self) -> Error {
+    fn too_large(&mut self) -> Error<A> {
         let received = self.framer.held() as u64;
         let mut head = self.framer.restart();
         head.truncate(64 * 1024);
@@ -491,7 +493,7 @@ impl Core {
     /// retry as the policy and the operation's idempotency allow; after it,
     /// only a stream of server-sent events of a `GET` that gave an event
     /// id, resumed after it.
-    fn reopen(&mut self, why: Error) -> Result<(), Error> {
+    fn reopen(&mut self, why: Error<A>) -> Result<(), Error<A>> {
         let source = &*self.source;
         let resume = self.resumable && self.framer.last_id().is_some();
         let fresh = self.items == 0 && source.client.may_repeat(&source.call, Some(&why));
@@ -534,14 +536,14 @@ impl Core {
 /// stream of `declared`'s kind (or none), read as the stream; any other
 /// success is an [`Error::Decode`] that keeps its body; any other status
 /// the operation's error.
-async fn connect(
-    client: &Client,
+async fn connect<A: ApiDefinition>(
+    client: &Client<A>,
     call: &Call,
     request: &Request,
     extra: &HeaderMap,
     declared: Framing,
-    on_error: OnError,
-) -> Result<(Opened, Framing), Error> {
+    on_error: OnError<A>,
+) -> Result<(Opened, Framing), Error<A>> {
     let mut opened = match client.attempts(call, request, extra, Reading::Stream).await? {
         Answer::Whole(raw) => return Err(on_error(raw)),
         Answer::Open(opened) => opened,

@@ -15,22 +15,22 @@ use std::sync::Arc;
 use rustls::pki_types::CertificateDer;
 use rustls::pki_types::pem::PemObject as _;
 
-use super::error::Error;
+use super::error::ValidationError;
 
 /// Which root certificates the client trusts (see
-/// [`ClientBuilder::tls_roots`](crate::ClientBuilder::tls_roots)).
+/// [`ClientBuilder::tls_roots`](super::ClientBuilder::tls_roots)).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub enum TlsRoots {
     /// Mozilla's roots, compiled into the program (the default): the same
     /// on every machine, a minimal container without a certificate store
     /// included. Roots added with
-    /// [`add_root_certificate`](crate::ClientBuilder::add_root_certificate)
+    /// [`add_root_certificate`](super::ClientBuilder::add_root_certificate)
     /// are trusted as well.
     #[default]
     Bundled,
     /// Only the roots added with
-    /// [`add_root_certificate`](crate::ClientBuilder::add_root_certificate):
+    /// [`add_root_certificate`](super::ClientBuilder::add_root_certificate):
     /// for a server whose certificate a private CA signs, trusting nothing else.
     Added,
     /// The operating system's verifier and certificate store (on Linux,
@@ -61,23 +61,23 @@ impl Certificate {
 
     /// The one certificate of a PEM text (`-----BEGIN CERTIFICATE-----`).
     /// Fails when the text holds no certificate or more than one.
-    pub fn from_pem(pem: &[u8]) -> Result<Certificate, Error> {
+    pub fn from_pem(pem: &[u8]) -> Result<Certificate, ValidationError> {
         let mut all = Certificate::from_pem_bundle(pem)?;
         match all.len() {
             1 => Ok(all.remove(0)),
-            n => Err(Error::invalid("root certificate", format!("expected one PEM certificate, found {n}"))),
+            n => Err(ValidationError::one("root certificate", format!("expected one PEM certificate, found {n}"))),
         }
     }
 
     /// Every certificate of a PEM text (a CA bundle). Fails when a section
     /// is not valid PEM, or when there is no certificate at all.
-    pub fn from_pem_bundle(pem: &[u8]) -> Result<Vec<Certificate>, Error> {
+    pub fn from_pem_bundle(pem: &[u8]) -> Result<Vec<Certificate>, ValidationError> {
         let all = CertificateDer::pem_slice_iter(pem)
             .map(|c| c.map(|der| Certificate { der }))
             .collect::<Result<Vec<_>, _>>()
-            .map_err(|e| Error::invalid("root certificate", format!("not a PEM certificate: {e}")))?;
+            .map_err(|e| ValidationError::one("root certificate", format!("not a PEM certificate: {e}")))?;
         if all.is_empty() {
-            return Err(Error::invalid("root certificate", "the text holds no `BEGIN CERTIFICATE` section"));
+            return Err(ValidationError::one("root certificate", "the text holds no `BEGIN CERTIFICATE` section"));
         }
         Ok(all)
     }
@@ -101,12 +101,12 @@ fn provider() -> Arc<rustls::crypto::CryptoProvider> {
 
 /// The rustls configuration of a client: TLS 1.2 and 1.3, `roots` plus
 /// `added`, HTTP/2 and HTTP/1.1 offered by ALPN.
-pub(crate) fn config(roots: TlsRoots, added: &[Certificate]) -> Result<rustls::ClientConfig, Error> {
+pub(crate) fn config(roots: TlsRoots, added: &[Certificate]) -> Result<rustls::ClientConfig, ValidationError> {
     let provider = provider();
     let builder = rustls::ClientConfig::builder_with_provider(provider.clone())
         .with_protocol_versions(&[&rustls::version::TLS13, &rustls::version::TLS12])
-        .map_err(|e| Error::invalid("TLS", e.to_string()))?;
-    let store = |bundled: bool| -> Result<rustls::RootCertStore, Error> {
+        .map_err(|e| ValidationError::one("TLS", e.to_string()))?;
+    let store = |bundled: bool| -> Result<rustls::RootCertStore, ValidationError> {
         let mut store = rustls::RootCertStore::empty();
         if bundled {
             store.extend(webpki_roots::TLS_SERVER_ROOTS.iter().cloned());
@@ -114,7 +114,7 @@ pub(crate) fn config(roots: TlsRoots, added: &[Certificate]) -> Result<rustls::C
         for (i, cert) in added.iter().enumerate() {
             store
                 .add(cert.der.clone())
-                .map_err(|e| Error::invalid("root certificate", format!("certificate {} cannot be a root: {e}", i + 1)))?;
+                .map_err(|e| ValidationError::one("root certificate", format!("certificate {} cannot be a root: {e}", i + 1)))?;
         }
         Ok(store)
     };
@@ -122,7 +122,7 @@ pub(crate) fn config(roots: TlsRoots, added: &[Certificate]) -> Result<rustls::C
         TlsRoots::Bundled => builder.with_root_certificates(store(true)?),
         TlsRoots::Added => {
             if added.is_empty() {
-                return Err(Error::invalid(
+                return Err(ValidationError::one(
                     "TLS roots",
                     "`TlsRoots::Added` trusts only added roots, and none was added (`ClientBuilder::add_root_certificate`)",
                 ));
@@ -135,7 +135,7 @@ pub(crate) fn config(roots: TlsRoots, added: &[Certificate]) -> Result<rustls::C
                 added.iter().map(|c| c.der.clone()),
                 provider,
             )
-            .map_err(|e| Error::invalid("TLS roots", format!("the platform's verifier: {e}")))?;
+            .map_err(|e| ValidationError::one("TLS roots", format!("the platform's verifier: {e}")))?;
             builder.dangerous().with_custom_certificate_verifier(Arc::new(verifier))
         }
     }

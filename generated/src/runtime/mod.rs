@@ -3,18 +3,22 @@
 //! Support code shared by every operation: the client and its configuration,
 //! the retry loop, request building, response decoding, validation,
 //! pagination, polling, streamed responses and the error type. Nothing here depends on the API;
-//! the generator copies these files as they are into every crate it writes.
+//! the generator copies these files as they are into every crate it writes,
+//! or writes them once as a module that several APIs of one crate share.
 //!
-//! Its one contract with the generated code: the crate root defines
-//! `ErrorBody` (the decoded body of an error response), `DEFAULT_BASE_URL`
-//! (the document's server, if any) and `SENSITIVE_HEADERS` (the API-key
-//! headers the document declares, whose values are never shown).
+//! Its one contract with the generated code: the types that meet an API
+//! (`Client`, `Error`, the streams) are generic over an
+//! [`ApiDefinition`], which the API's code implements for its marker type
+//! (its error body, server, version and key headers). In a crate of one
+//! API, that marker is the types' default ([`DefaultApi`]), so the crate's
+//! `Client` is `Client<Api>` without naming it.
 
 // One API uses only some of the parameter styles, body kinds, security
 // schemes and helpers this module supports; the rest is dead code for that
 // API alone, and its re-exports and macros go unused.
 #![allow(dead_code, unused_imports, unused_macros)]
 
+mod api;
 #[cfg(feature = "blocking")]
 pub mod blocking;
 mod client;
@@ -32,6 +36,7 @@ mod tls;
 mod validate;
 mod values;
 
+pub use api::ApiDefinition;
 pub use client::{Client, ClientBuilder, ResponseFuture};
 pub use confirm::{Confirmed, Difference};
 pub use error::{
@@ -58,3 +63,7 @@ pub(crate) use pagination::pages;
 pub(crate) use poll::poll_until;
 pub(crate) use request::{Auth, QueryStyle, RawResponse, Request, file_parts, path_param};
 pub(crate) use validate::{Format, Pattern, Rules, UniqueItems, Validate, Validator};
+
+/// The API of the runtime's generic types when none is named: the crate's
+/// own. (A runtime that several APIs share has no default.)
+pub(crate) type DefaultApi = crate::Api;

@@ -13,6 +13,8 @@ use std::task::{Context, Poll};
 
 use futures_core::Stream;
 
+use super::DefaultApi;
+use super::api::ApiDefinition;
 use super::client::ResponseFuture;
 use super::error::{DecodeError, Error};
 use super::values::ResponseValue;
@@ -30,14 +32,14 @@ pub trait Page {
 }
 
 /// Fetches the page at a cursor (`None`: the first page).
-type Fetch<P> = Box<dyn Fn(Option<String>) -> ResponseFuture<P> + Send>;
+type Fetch<P, A> = Box<dyn Fn(Option<String>) -> ResponseFuture<P, A> + Send>;
 
 /// What a stream of pages does next.
-enum Next {
+enum Next<A: ApiDefinition> {
     /// Fetch the page at this cursor (`None`: the first page).
     Fetch(Option<String>),
     /// The last page read cannot be followed: this error comes next.
-    Fail(Error),
+    Fail(Error<A>),
     /// Nothing more.
     Done,
 }
@@ -52,11 +54,11 @@ enum Next {
 /// It owns what it needs (`'static`): return it from a function, or keep it
 /// in a struct.
 #[must_use = "a stream does nothing until it is read"]
-pub struct Pages<P> {
-    fetch: Fetch<P>,
-    next: Next,
+pub struct Pages<P, A: ApiDefinition = DefaultApi> {
+    fetch: Fetch<P, A>,
+    next: Next<A>,
     /// The page being fetched, and its cursor.
-    in_flight: Option<(Option<String>, ResponseFuture<P>)>,
+    in_flight: Option<(Option<String>, ResponseFuture<P, A>)>,
     /// The cursor of the last page returned.
     last: Option<String>,
     /// A hash of every cursor followed.
@@ -65,20 +67,20 @@ pub struct Pages<P> {
     read: u64,
 }
 
-impl<P> std::fmt::Debug for Pages<P> {
+impl<P, A: ApiDefinition> std::fmt::Debug for Pages<P, A> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Pages").field("cursor", &self.cursor()).field("pages_read", &self.read).finish_non_exhaustive()
     }
 }
 
-impl<P: Page> Pages<P> {
+impl<P: Page, A: ApiDefinition> Pages<P, A> {
     /// The next page: `None` after the last page, or after an error.
-    pub async fn next(&mut self) -> Option<Result<ResponseValue<P>, Error>> {
+    pub async fn next(&mut self) -> Option<Result<ResponseValue<P>, Error<A>>> {
         std::future::poll_fn(|cx| Pin::new(&mut *self).poll_next(cx)).await
     }
 }
 
-impl<P> Pages<P> {
+impl<P, A: ApiDefinition> Pages<P, A> {
     /// Where the stream stands: the cursor of the next page it fetches (or is
     /// fetching). `None` before the first page when the listing starts at the
     /// beginning, and once the stream has ended. Save it to resume later by
@@ -95,8 +97,8 @@ impl<P> Pages<P> {
     }
 }
 
-impl<P: Page> Stream for Pages<P> {
-    type Item = Result<ResponseValue<P>, Error>;
+impl<P: Page, A: ApiDefinition> Stream for Pages<P, A> {
+    type Item = Result<ResponseValue<P>, Error<A>>;
 
     fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
         let this = &mut *self;
@@ -143,7 +145,7 @@ impl<P: Page> Stream for Pages<P> {
 
 /// The error that ends a listing whose server handed out a cursor it had
 /// already given: the `read`th page, read at `cursor`, points back to `next`.
-fn cycle<P>(page: &ResponseValue<P>, cursor: Option<&str>, next: &str, read: u64) -> Error {
+fn cycle<P, A: ApiDefinition>(page: &ResponseValue<P>, cursor: Option<&str>, next: &str, read: u64) -> Error<A> {
     let at = cursor.map_or_else(|| "the first page".to_owned(), |c| format!("the page at cursor `{c}`"));
     Error::Decode(Box::new(DecodeError {
         status: page.http_status(),
@@ -159,7 +161,10 @@ fn cycle<P>(page: &ResponseValue<P>, cursor: Option<&str>, next: &str, read: u64
 
 /// The pages that `fetch` gets, starting at `first` (no cursor: the first
 /// page), following each page's next cursor until a page has none.
-pub(crate) fn pages<P: Page>(first: Option<String>, fetch: impl Fn(Option<String>) -> ResponseFuture<P> + Send + 'static) -> Pages<P> {
+pub(crate) fn pages<P: Page, A: ApiDefinition>(
+    first: Option<String>,
+    fetch: impl Fn(Option<String>) -> ResponseFuture<P, A> + Send + 'static,
+) -> Pages<P, A> {
     Pages {
         fetch: Box::new(fetch),
         next: Next::Fetch(first),
@@ -174,19 +179,19 @@ pub(crate) fn pages<P: Page>(first: Option<String>, fetch: impl Fn(Option<String
 /// The items of every page, in order, as a stream. It owns what it needs
 /// (`'static`).
 #[must_use = "a stream does nothing until it is read"]
-pub struct Items<P: Page> {
-    pages: Pages<P>,
+pub struct Items<P: Page, A: ApiDefinition = DefaultApi> {
+    pages: Pages<P, A>,
     buffer: VecDeque<P::Item>,
 }
 
-impl<P: Page> std::fmt::Debug for Items<P> {
+impl<P: Page, A: ApiDefinition> std::fmt::Debug for Items<P, A> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Items").field("cursor", &self.cursor()).field("buffered", &self.buffer.len()).finish_non_exhaustive()
     }
 }
 
-impl<P: Page> Items<P> {
-    pub(crate) fn new(pages: Pages<P>) -> Self {
+impl<P: Page, A: ApiDefinition> Items<P, A> {
+    pub(crate) fn new(pages: Pages<P, A>) -> Self {
         Items { pages, buffer: VecDeque::new() }
     }
 
@@ -200,16 +205,16 @@ impl<P: Page> Items<P> {
     }
 }
 
-impl<P: Page<Item: Unpin>> Items<P> {
+impl<P: Page<Item: Unpin>, A: ApiDefinition> Items<P, A> {
     /// The next item: `None` after the last item of the last page, or after
     /// an error.
-    pub async fn next(&mut self) -> Option<Result<P::Item, Error>> {
+    pub async fn next(&mut self) -> Option<Result<P::Item, Error<A>>> {
         std::future::poll_fn(|cx| Pin::new(&mut *self).poll_next(cx)).await
     }
 }
 
-impl<P: Page<Item: Unpin>> Stream for Items<P> {
-    type Item = Result<P::Item, Error>;
+impl<P: Page<Item: Unpin>, A: ApiDefinition> Stream for Items<P, A> {
+    type Item = Result<P::Item, Error<A>>;
 
     fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
         loop {

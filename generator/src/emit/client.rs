@@ -315,9 +315,9 @@ fn emit_builder(api: &Api, op: &Operation, validation: &Validation, paths: Paths
     let send = match &op.success {
         SuccessType::Single(ResponseBody::Stream(stream)) => {
             let (kind, item) = stream_parts(stream, paths);
-            quote!(crate::runtime::send_stream!(#name, #kind, #item);)
+            quote!(crate::runtime::send_stream!(#name, #kind, #item, crate::Api);)
         }
-        _ => quote!(crate::runtime::send!(#name, #output);),
+        _ => quote!(crate::runtime::send!(#name, #output, crate::Api);),
     };
     let alternative = op.stream.as_ref().zip(stream_body).map(|(stream, body)| {
         let ty = stream_type(stream, paths);
@@ -329,7 +329,7 @@ fn emit_builder(api: &Api, op: &Operation, validation: &Validation, paths: Paths
                     #body
                 }
             },
-            quote!(crate::runtime::stream!(#name, #kind, #item, #doc);),
+            quote!(crate::runtime::stream!(#name, #kind, #item, #doc, crate::Api);),
         )
     });
     let (execute_stream, stream_macro) = alternative.unzip();
@@ -371,7 +371,7 @@ fn emit_builder(api: &Api, op: &Operation, validation: &Validation, paths: Paths
         impl<M> #name<M> {
             #allow_many
             pub(crate) fn new(client: crate::Client, mode: M, #(#ctor_args),*) -> Self {
-                Self { client, mode, options: ::std::default::Default::default(), #(#ctor_inits,)* }
+                Self { options: client.request_options(), client, mode, #(#ctor_inits,)* }
             }
 
             #(#setters)*
@@ -496,7 +496,7 @@ fn emit_pagination(op: &Operation, paths: Paths) -> Option<TokenStream> {
             }
         }
 
-        crate::runtime::paginate!(#name, #page);
+        crate::runtime::paginate!(#name, crate::types::#page, crate::Api);
     })
 }
 
@@ -512,7 +512,9 @@ fn emit_poll(op: &Operation) -> Option<TokenStream> {
     let field = ident(&poll.field);
     let status = ident(&poll.status_type);
     let wire_id = op.wire_id.as_str();
-    Some(quote!(crate::runtime::wait_until_terminal!(#name, #response, #wire_id, #field, #status);))
+    Some(quote!(crate::runtime::wait_until_terminal!(
+        #name, crate::types::#response, #wire_id, #field, #status, crate::types::#status, crate::Api
+    );))
 }
 
 fn emit_success_enum(op: &Operation, paths: Paths) -> Option<TokenStream> {
@@ -1070,7 +1072,7 @@ fn response_handling(api: &Api, op: &Operation, index: usize, paths: Paths) -> T
             ResponseBody::Empty => quote!(response.empty()),
             ResponseBody::Json(t) if matches!(op.success, SuccessType::Enum { .. }) => {
                 let t = paths.ty(t);
-                quote!(response.json::<#t>())
+                quote!(response.json::<#t, _>())
             }
             ResponseBody::Json(_) => quote!(response.json()),
             ResponseBody::Text => quote!(response.text()),

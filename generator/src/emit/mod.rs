@@ -26,6 +26,7 @@ use crate::model::{Api, SecurityKind};
 
 /// The runtime support module (`src/runtime/`), copied as it is into every crate.
 const RUNTIME: &[(&str, &str)] = &[
+    ("api.rs", include_str!("../../runtime/api.rs")),
     ("blocking.rs", include_str!("../../runtime/blocking.rs")),
     ("client.rs", include_str!("../../runtime/client.rs")),
     ("confirm.rs", include_str!("../../runtime/confirm.rs")),
@@ -660,7 +661,7 @@ fn emit_lib(
         #chrono
         pub use uuid;
         pub use runtime::{
-            ApiError, Async, CallInfo, Certificate, Client, ClientBuilder, DecodeError, Error, FilePart,
+            ApiDefinition, ApiError, Async, CallInfo, Certificate, Client, ClientBuilder, DecodeError, Error, FilePart,
             IdempotencyKey, Items, Page, Pages, ResponseFuture,
             PollOptions, ResponseValue, RetryPolicy, TimeoutError, TimeoutKind, TlsRoots, TooLargeError,
             TransportError, UnknownValue, ValidationError, Violation,
@@ -680,12 +681,17 @@ fn emit_lib(
         /// its API (see `CHANGELOG.md`); this one is sent in the user agent.
         pub const API_VERSION: &str = #api_version;
 
-        /// The server requests go to unless the client is given another.
-        pub(crate) const DEFAULT_BASE_URL: ::std::option::Option<&str> = #base_url;
+        /// This API, as the runtime's types name it: [`Client`] is
+        /// `Client<Api>`, [`Error`] is `Error<Api>`, without writing it.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+        pub struct Api;
 
-        /// The API-key headers the document declares: their values are never
-        /// shown (in `Debug` output, errors or traces).
-        pub(crate) const SENSITIVE_HEADERS: &[&str] = &[#(#sensitive),*];
+        impl crate::runtime::ApiDefinition for Api {
+            type ErrorBody = ErrorBody;
+            const DEFAULT_BASE_URL: ::std::option::Option<&'static str> = #base_url;
+            const API_VERSION: &'static str = API_VERSION;
+            const SENSITIVE_HEADERS: &'static [&'static str] = &[#(#sensitive),*];
+        }
 
         #error_body
 
@@ -775,6 +781,14 @@ fn emit_client(
     quote! {
         //! The operations, as methods of [`Client`](crate::Client) (and of the
         //! blocking client, with the `blocking` feature).
+
+        impl crate::Client {
+            /// A builder, starting from the API's own server (if the document names one).
+            pub fn builder() -> crate::ClientBuilder {
+                crate::runtime::ClientBuilder::new()
+            }
+        }
+
         #new
         #methods
     }
