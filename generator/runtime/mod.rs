@@ -8,7 +8,7 @@
 //! (`Client`, `Error`, the streams) are generic over an
 //! [`ApiDefinition`], which the API's code implements for its marker type
 //! (its error body, server, version and key headers). In a crate of one
-//! API, that marker is the types' default ([`DefaultApi`]), so the crate's
+//! API, that marker is the default of the generic types, so the crate's
 //! `Client` is `Client<Api>` without naming it.
 
 // One API uses only some of the parameter styles, body kinds, security

@@ -18,8 +18,23 @@
 //! The crate needs the module's dependencies and features in its own
 //! `Cargo.toml`: the CLI prints them (`openapi-rust-codegen generate --spec
 //! vendor/api.yaml --module crate::vendor --out DIR`), and so does
-//! [`crate::Generated::host`] for [`crate::Output::File`]. The module holds
-//! its own copy of the runtime support code.
+//! [`crate::Generated::host`] for [`crate::Output::File`].
+//!
+//! Such a module holds its own copy of the runtime support code. A crate
+//! that calls several APIs shares one runtime between them instead: write
+//! it with [`Runtime`], and give its path to each [`Module::runtime`].
+//!
+//! ```no_run
+//! use openapi_rust_codegen::build::{Module, Runtime};
+//!
+//! Runtime::new("crate::openapi_runtime").write().unwrap_or_else(|e| panic!("{e}"));
+//! for (spec, path) in [("vendor/a.yaml", "crate::a"), ("vendor/b.yaml", "crate::b")] {
+//!     Module::new(spec, path)
+//!         .runtime("crate::openapi_runtime")
+//!         .write()
+//!         .unwrap_or_else(|e| panic!("{e}"));
+//! }
+//! ```
 
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -34,6 +49,71 @@ pub struct Module {
     overlays: Vec<PathBuf>,
     strict: bool,
     crate_name: Option<String>,
+    runtime: Option<String>,
+}
+
+/// The runtime that the modules of one crate share, to generate from a
+/// build script (see the [module's docs](self)).
+#[derive(Debug, Clone)]
+pub struct Runtime {
+    path: String,
+}
+
+impl Runtime {
+    /// The runtime at `path` (`crate::openapi_runtime`, whose file is
+    /// `openapi_runtime.rs`).
+    pub fn new(path: impl Into<String>) -> Runtime {
+        Runtime { path: path.into() }
+    }
+
+    /// Writes the runtime into `OUT_DIR` (when its text changed) and
+    /// returns its file.
+    pub fn write(&self) -> Result<PathBuf, BuildError> {
+        self.write_into(&env_dir("OUT_DIR")?)
+    }
+
+    /// [`Runtime::write`] into `out`.
+    fn write_into(&self, out: &Path) -> Result<PathBuf, BuildError> {
+        let output = Output::File {
+            path: self.path.clone(),
+        };
+        let generated =
+            crate::runtime_module(&output, "its crate's build script").map_err(|message| {
+                BuildError::Document(Diagnostics::new(
+                    "runtime",
+                    "",
+                    vec![crate::Diagnostic::error("", message)],
+                ))
+            })?;
+        write_files(&generated, out)
+    }
+}
+
+/// A directory Cargo names in a build script's environment.
+fn env_dir(name: &'static str) -> Result<PathBuf, BuildError> {
+    std::env::var_os(name)
+        .map(PathBuf::from)
+        .ok_or(BuildError::NotInBuildScript(name))
+}
+
+/// Writes each file of `generated` into `out` whose text changed (so that
+/// nothing downstream rebuilds otherwise), and returns the last.
+fn write_files(generated: &Generated, out: &Path) -> Result<PathBuf, BuildError> {
+    let mut written = None;
+    for (name, text) in &generated.files {
+        let path = out.join(name);
+        if std::fs::read_to_string(&path).ok().as_deref() != Some(text.as_str()) {
+            std::fs::write(&path, text).map_err(|error| BuildError::Io {
+                path: path.clone(),
+                error,
+            })?;
+        }
+        written = Some(path);
+    }
+    written.ok_or_else(|| BuildError::Io {
+        path: out.to_path_buf(),
+        error: std::io::Error::other("nothing was generated"),
+    })
 }
 
 /// Why a module could not be generated.
@@ -79,7 +159,15 @@ impl Module {
             overlays: Vec::new(),
             strict: false,
             crate_name: None,
+            runtime: None,
         }
+    }
+
+    /// Uses the shared runtime at `path` (written by [`Runtime`]) instead
+    /// of a copy of its own.
+    pub fn runtime(mut self, path: impl Into<String>) -> Module {
+        self.runtime = Some(path.into());
+        self
     }
 
     /// Applies an OpenAPI Overlay (relative to the package's directory)
@@ -106,12 +194,7 @@ impl Module {
     /// references or an overlay changes, and passes the warnings on
     /// (`cargo:warning`).
     pub fn write(&self) -> Result<PathBuf, BuildError> {
-        let var = |name: &'static str| {
-            std::env::var_os(name)
-                .map(PathBuf::from)
-                .ok_or(BuildError::NotInBuildScript(name))
-        };
-        self.write_into(&var("CARGO_MANIFEST_DIR")?, &var("OUT_DIR")?)
+        self.write_into(&env_dir("CARGO_MANIFEST_DIR")?, &env_dir("OUT_DIR")?)
     }
 
     /// [`Module::write`] for the package at `package`, into `out`.
@@ -126,22 +209,7 @@ impl Module {
                 println!("cargo:warning={line}");
             }
         }
-        let mut written = None;
-        for (name, text) in &generated.files {
-            let path = out.join(name);
-            // Unchanged text is not written again: nothing downstream rebuilds.
-            if std::fs::read_to_string(&path).ok().as_deref() != Some(text.as_str()) {
-                std::fs::write(&path, text).map_err(|error| BuildError::Io {
-                    path: path.clone(),
-                    error,
-                })?;
-            }
-            written = Some(path);
-        }
-        written.ok_or_else(|| BuildError::Io {
-            path: out.to_path_buf(),
-            error: std::io::Error::other("nothing was generated"),
-        })
+        write_files(&generated, out)
     }
 
     fn generate_in(&self, package: &Path) -> Result<Generated, BuildError> {
@@ -169,6 +237,7 @@ impl Module {
             output: Output::File {
                 path: self.path.clone(),
             },
+            runtime: self.runtime.clone(),
             ..Options::default()
         };
         let generated = crate::generate(&text, &options).map_err(BuildError::Document)?;
@@ -239,11 +308,47 @@ mod tests {
             }
             other => panic!("expected the path refused, got {other:?}"),
         }
+        match Module::new("good.yaml", "crate::api")
+            .runtime("crate::api::runtime")
+            .write_into(&dir, &dir.join("out"))
+        {
+            Err(BuildError::Document(d)) => {
+                assert!(d.to_string().contains("cannot be inside the module"), "{d}")
+            }
+            other => panic!("expected the runtime's path refused, got {other:?}"),
+        }
+        match Runtime::new("openapi_runtime").write_into(&dir.join("out")) {
+            Err(BuildError::Document(d)) => {
+                assert!(d.to_string().contains("cannot be a module's path"), "{d}")
+            }
+            other => panic!("expected the path refused, got {other:?}"),
+        }
         assert_eq!(
             std::fs::read_dir(dir.join("out")).unwrap().count(),
             0,
             "nothing written"
         );
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn a_shared_runtime_and_its_module_name_one_another() {
+        let dir = scratch("shared");
+        std::fs::write(dir.join("api.yaml"), DOCUMENT).unwrap();
+        let runtime = Runtime::new("crate::rt")
+            .write_into(&dir.join("out"))
+            .unwrap();
+        assert_eq!(runtime, dir.join("out/rt.rs"));
+        let runtime = std::fs::read_to_string(runtime).unwrap();
+        assert!(runtime.contains("pub mod rt {"), "one module, in braces");
+        assert!(!runtime.contains("DefaultApi"), "no default API");
+        let module = Module::new("api.yaml", "crate::api")
+            .runtime("crate::rt")
+            .write_into(&dir, &dir.join("out"))
+            .unwrap();
+        let module = std::fs::read_to_string(module).unwrap();
+        assert!(module.contains("pub type Client = crate::rt::Client<Api>;"));
+        assert!(!module.contains("mod runtime"), "no runtime of its own");
         let _ = std::fs::remove_dir_all(&dir);
     }
 }

@@ -60,6 +60,13 @@ pub struct Options {
     pub overlays: Vec<Overlay>,
     /// What to write: a crate (the default), or a module of another crate.
     pub output: Output,
+    /// For a module ([`Output::Module`], [`Output::File`]): the path of a
+    /// runtime that several generated modules of the crate share
+    /// (`crate::openapi_runtime`), written once by [`runtime_module`]. The
+    /// module then holds no runtime of its own, and its types (`Client`,
+    /// `Error`) are the shared runtime's, given its API. `None`: the module
+    /// holds its own runtime.
+    pub runtime: Option<String>,
 }
 
 /// What [`generate`] writes.
@@ -70,7 +77,8 @@ pub enum Output {
     Crate,
     /// A module of the caller's crate, at the path `path` (`crate::vendor`),
     /// as the files of a directory (`mod.rs`, `types.rs`, `runtime/…`) that
-    /// `mod vendor;` declares. The module holds its own runtime.
+    /// `mod vendor;` declares. The module holds its own runtime, unless
+    /// [`Options::runtime`] names a shared one.
     Module {
         /// Where the module is in its crate: `crate::vendor`.
         path: String,
@@ -180,6 +188,30 @@ pub fn generate(text: &str, options: &Options) -> Result<Generated, Diagnostics>
             Err(message) => return Err(fail(vec![Diagnostic::error("", message)])),
         },
     };
+    let runtime = match (&options.runtime, &module) {
+        (None, _) => None,
+        (Some(_), None) => {
+            return Err(fail(vec![Diagnostic::error(
+                "",
+                "a shared runtime is for a module of another crate: a crate holds its own",
+            )]));
+        }
+        (Some(runtime), Some((path, _))) => match emit::module::ModulePath::parse(runtime) {
+            Err(message) => return Err(fail(vec![Diagnostic::error("", message)])),
+            Ok(runtime) if runtime.within(path) || path.within(&runtime) => {
+                return Err(fail(vec![Diagnostic::error(
+                    "",
+                    format!(
+                        "the shared runtime `{}` cannot be inside the module `{}`, nor hold it: \
+                         give it a path of its own (`crate::openapi_runtime`)",
+                        runtime.as_str(),
+                        path.as_str()
+                    ),
+                )]));
+            }
+            Ok(runtime) => Some(runtime),
+        },
+    };
     let info = emit::CrateInfo {
         name: &crate_name,
         version: &crate_version,
@@ -190,6 +222,7 @@ pub fn generate(text: &str, options: &Options) -> Result<Generated, Diagnostics>
             (Some(_), FeatureMode::Auto) => FeatureMode::Off,
             (_, mode) => mode,
         },
+        shared_runtime: runtime.is_some(),
     };
     let started = Instant::now();
     let mut files =
@@ -199,6 +232,7 @@ pub fn generate(text: &str, options: &Options) -> Result<Generated, Diagnostics>
         let (moved, needs) = emit::module::relayout(
             files,
             path,
+            runtime.as_ref(),
             &crate_name.replace('-', "_"),
             &options.command,
             *single_file,
@@ -222,6 +256,40 @@ pub fn generate(text: &str, options: &Options) -> Result<Generated, Diagnostics>
         counts,
         sources: sources.iter().map(|s| s.name.clone()).collect(),
         host,
+    })
+}
+
+/// The runtime as a module that several generated modules of one crate
+/// share: `output` says where ([`Output::Module`], a directory;
+/// [`Output::File`], one file for `include!`), and each module that uses
+/// it is generated with [`Options::runtime`] naming the same path.
+/// `command` is the command that writes it again, for the files' headers.
+///
+/// Its files depend on the generator's version alone, not on any document:
+/// write it again when the generator changes, with the modules.
+pub fn runtime_module(output: &Output, command: &str) -> Result<Generated, String> {
+    let (path, single_file) = match output {
+        Output::Crate => {
+            return Err(
+                "a shared runtime is a module: give its path (`crate::openapi_runtime`)".to_owned(),
+            );
+        }
+        Output::Module { path } => (path, false),
+        Output::File { path } => (path, true),
+    };
+    let path = emit::module::ModulePath::parse(path)?;
+    let started = Instant::now();
+    let (files, host) = emit::module::shared_runtime(&path, command, single_file)?;
+    Ok(Generated {
+        files,
+        warnings: Diagnostics::new("runtime", "", Vec::new()),
+        timings: Timings {
+            emit: started.elapsed(),
+            ..Timings::default()
+        },
+        counts: Counts::default(),
+        sources: Vec::new(),
+        host: Some(host),
     })
 }
 

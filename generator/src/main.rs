@@ -26,6 +26,20 @@ struct Cli {
 enum Command {
     /// Generate a crate (or check that one is up to date).
     Generate(GenerateArgs),
+    /// Write the runtime that several modules of one crate share (each
+    /// generated with `--module … --runtime PATH`), or check it.
+    Runtime {
+        /// Where the runtime is declared (`crate::openapi_runtime`, with
+        /// `mod openapi_runtime;`).
+        #[arg(long, value_name = "PATH")]
+        module: String,
+        /// Its directory (`src/openapi_runtime`).
+        #[arg(long, value_name = "DIR")]
+        out: PathBuf,
+        /// Write nothing; exit with status 1 if the directory is not up to date.
+        #[arg(long)]
+        check: bool,
+    },
     /// List what changed for the crate's users between two versions of a
     /// document, each change breaking, compatible or internal, and the
     /// version bump the largest needs.
@@ -85,6 +99,11 @@ struct GenerateArgs {
     /// the crate's Cargo.toml needs.
     #[arg(long, value_name = "PATH")]
     module: Option<String>,
+    /// With --module: the module uses the runtime at PATH
+    /// (`crate::openapi_runtime`), which the `runtime` command writes and
+    /// other modules of the crate share, instead of holding its own.
+    #[arg(long, value_name = "PATH", requires = "module")]
+    runtime: Option<String>,
 }
 
 /// When the crate gets a Cargo feature per group of operations.
@@ -111,6 +130,7 @@ fn main() -> ExitCode {
 fn run() -> anyhow::Result<ExitCode> {
     match Cli::parse().command {
         Command::Generate(args) => generate(args),
+        Command::Runtime { module, out, check } => runtime(module, &out, check),
         Command::Diff {
             old,
             new,
@@ -133,6 +153,7 @@ fn generate(args: GenerateArgs) -> anyhow::Result<ExitCode> {
         features,
         overlay,
         module,
+        runtime,
     } = args;
     let text = std::fs::read_to_string(&spec)
         .with_context(|| format!("cannot read {}", spec.display()))?;
@@ -150,6 +171,9 @@ fn generate(args: GenerateArgs) -> anyhow::Result<ExitCode> {
     }
     if let Some(path) = &module {
         command.push_str(&format!(" --module {path}"));
+    }
+    if let Some(path) = &runtime {
+        command.push_str(&format!(" --runtime {path}"));
     }
     command.push_str(&format!(" --out {}", out.display()));
     let options = openapi_rust_codegen::Options {
@@ -173,6 +197,7 @@ fn generate(args: GenerateArgs) -> anyhow::Result<ExitCode> {
             Some(path) => openapi_rust_codegen::Output::Module { path },
             None => openapi_rust_codegen::Output::Crate,
         },
+        runtime,
     };
     let generated = match openapi_rust_codegen::generate(&text, &options) {
         Ok(g) => g,
@@ -219,8 +244,34 @@ fn generate(args: GenerateArgs) -> anyhow::Result<ExitCode> {
     if !summary.is_empty() {
         eprintln!("{summary}");
     }
+    write(&out, &generated, check)
+}
+
+/// `openapi-rust-codegen runtime`: writes (or checks) a shared runtime.
+fn runtime(module: String, out: &Path, check: bool) -> anyhow::Result<ExitCode> {
+    let command = format!(
+        "openapi-rust-codegen runtime --module {module} --out {}",
+        out.display()
+    );
+    let output = openapi_rust_codegen::Output::Module { path: module };
+    match openapi_rust_codegen::runtime_module(&output, &command) {
+        Ok(generated) => write(out, &generated, check),
+        Err(message) => {
+            eprintln!("error: {message}");
+            Ok(ExitCode::FAILURE)
+        }
+    }
+}
+
+/// Writes `generated` into `out` (or, with `check`, says whether it is
+/// there already), and what a module's holding crate needs.
+fn write(
+    out: &Path,
+    generated: &openapi_rust_codegen::Generated,
+    check: bool,
+) -> anyhow::Result<ExitCode> {
     let mode = if check { Mode::Check } else { Mode::Write };
-    let report = sync::sync(&out, &generated.files, mode)
+    let report = sync::sync(out, &generated.files, mode)
         .with_context(|| format!("cannot write {}", out.display()))?;
     if check {
         if report.is_clean() {

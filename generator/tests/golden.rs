@@ -95,6 +95,7 @@ fn options(name: &str) -> openapi_rust_codegen::Options {
         },
         overlays: Vec::new(),
         output: openapi_rust_codegen::Output::Crate,
+        runtime: None,
     }
 }
 

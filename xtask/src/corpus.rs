@@ -174,6 +174,7 @@ pub fn generate(dir: &Path, path: &Path, out: &Path) -> anyhow::Result<Row> {
         features: generator::FeatureMode::default(),
         overlays: Vec::new(),
         output: generator::Output::Crate,
+        runtime: None,
     };
     let started = Instant::now();
     let result = std::panic::catch_unwind(|| generator::generate(&text, &options));

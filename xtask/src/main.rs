@@ -269,6 +269,7 @@ pub fn xtask_codegen(root: &Path, mode: Mode) -> anyhow::Result<sync::Report> {
         features: generator::FeatureMode::default(),
         overlays: codegen_overlays(root)?,
         output: generator::Output::Crate,
+        runtime: None,
     };
     let generated = generator::generate(&text, &options).map_err(|d| anyhow::anyhow!("{d}"))?;
     sync::sync(&root.join("generated"), &generated.files, mode).context("cannot sync generated/")
@@ -561,27 +562,34 @@ fn module_host(out: &Path) -> anyhow::Result<String> {
     std::fs::create_dir_all(krate.join("tests"))?;
     let fixture = root().join("generator/tests/fixtures/streams.yaml");
     std::fs::copy(&fixture, krate.join("streams.yaml"))?;
-    let host_of =
-        |spec: &Path, output: generator::Output| -> anyhow::Result<generator::Generated> {
-            let text = std::fs::read_to_string(spec)?;
-            let options = generator::Options {
-                source_name: spec
-                    .file_name()
-                    .unwrap_or_default()
-                    .to_string_lossy()
-                    .into_owned(),
-                command: "`cargo xtask fixtures`".to_owned(),
-                base_dir: spec.parent().map(Path::to_path_buf),
-                output,
-                ..generator::Options::default()
-            };
-            generator::generate(&text, &options).map_err(|d| anyhow::anyhow!("{d}"))
+    const RUNTIME: &str = "crate::openapi_runtime";
+    let host_of = |spec: &Path,
+                   output: generator::Output,
+                   runtime: Option<&str>|
+     -> anyhow::Result<generator::Generated> {
+        let text = std::fs::read_to_string(spec)?;
+        let options = generator::Options {
+            source_name: spec
+                .file_name()
+                .unwrap_or_default()
+                .to_string_lossy()
+                .into_owned(),
+            command: "`cargo xtask fixtures`".to_owned(),
+            base_dir: spec.parent().map(Path::to_path_buf),
+            output,
+            runtime: runtime.map(str::to_owned),
+            ..generator::Options::default()
         };
+        generator::generate(&text, &options).map_err(|d| anyhow::anyhow!("{d}"))
+    };
+    // Two APIs that share one runtime (written by the build script), and
+    // one that holds its own.
     let hexpay = host_of(
         &root().join("spec/hexpay.yaml"),
         generator::Output::Module {
             path: "crate::hexpay".to_owned(),
         },
+        Some(RUNTIME),
     )?;
     sync::sync(&krate.join("src/hexpay"), &hexpay.files, Mode::Write)?;
     let streams = host_of(
@@ -589,8 +597,28 @@ fn module_host(out: &Path) -> anyhow::Result<String> {
         generator::Output::File {
             path: "crate::streams".to_owned(),
         },
+        Some(RUNTIME),
     )?;
-    let (manifest, attributes) = host_needs(&[&hexpay, &streams])?;
+    let standalone = host_of(
+        &root().join("generator/tests/fixtures/pagination.yaml"),
+        generator::Output::Module {
+            path: "crate::standalone".to_owned(),
+        },
+        None,
+    )?;
+    sync::sync(
+        &krate.join("src/standalone"),
+        &standalone.files,
+        Mode::Write,
+    )?;
+    let runtime = generator::runtime_module(
+        &generator::Output::File {
+            path: RUNTIME.to_owned(),
+        },
+        "`cargo xtask fixtures`",
+    )
+    .map_err(anyhow::Error::msg)?;
+    let (manifest, attributes) = host_needs(&[&hexpay, &streams, &standalone, &runtime])?;
     std::fs::write(
         krate.join("Cargo.toml"),
         format!(
@@ -600,12 +628,12 @@ fn module_host(out: &Path) -> anyhow::Result<String> {
     )?;
     std::fs::write(
         krate.join("build.rs"),
-        "//! Writes the `streams` client into `OUT_DIR`.\n\nfn main() {\n    openapi_rust_codegen::build::Module::new(\"streams.yaml\", \"crate::streams\")\n        .write()\n        .unwrap_or_else(|e| panic!(\"{e}\"));\n}\n",
+        "//! Writes the shared runtime and the `streams` client into `OUT_DIR`.\n\nuse openapi_rust_codegen::build::{Module, Runtime};\n\nfn main() {\n    Runtime::new(\"crate::openapi_runtime\").write().unwrap_or_else(|e| panic!(\"{e}\"));\n    Module::new(\"streams.yaml\", \"crate::streams\")\n        .runtime(\"crate::openapi_runtime\")\n        .write()\n        .unwrap_or_else(|e| panic!(\"{e}\"));\n}\n",
     )?;
     std::fs::write(
         krate.join("src/lib.rs"),
         format!(
-            "//! Two generated clients as modules of one crate.\n{attributes}\npub mod hexpay;\n\ninclude!(concat!(env!(\"OUT_DIR\"), \"/streams.rs\"));\n"
+            "//! Three generated clients as modules of one crate: two share a runtime.\n{attributes}\npub mod hexpay;\npub mod standalone;\n\ninclude!(concat!(env!(\"OUT_DIR\"), \"/openapi_runtime.rs\"));\ninclude!(concat!(env!(\"OUT_DIR\"), \"/streams.rs\"));\n"
         ),
     )?;
     std::fs::copy(
@@ -698,6 +726,7 @@ fn modules(names: &[&str]) -> anyhow::Result<()> {
             output: generator::Output::Module {
                 path: format!("crate::{module}"),
             },
+            runtime: Some("crate::openapi_runtime".to_owned()),
             ..generator::Options::default()
         };
         let g = generator::generate(&text, &options).map_err(|d| anyhow::anyhow!("{name}: {d}"))?;
@@ -705,6 +734,21 @@ fn modules(names: &[&str]) -> anyhow::Result<()> {
         declared.push_str(&format!("pub mod {module};\n"));
         generated.push(g);
     }
+    // One runtime, shared by every module.
+    let runtime = generator::runtime_module(
+        &generator::Output::Module {
+            path: "crate::openapi_runtime".to_owned(),
+        },
+        "`cargo xtask modules`",
+    )
+    .map_err(anyhow::Error::msg)?;
+    sync::sync(
+        &krate.join("src/openapi_runtime"),
+        &runtime.files,
+        Mode::Write,
+    )?;
+    declared.push_str("pub mod openapi_runtime;\n");
+    generated.push(runtime);
     let refs: Vec<&generator::Generated> = generated.iter().collect();
     let (manifest, attributes) = host_needs(&refs)?;
     std::fs::write(

@@ -144,6 +144,7 @@ fn options(root: &Path) -> generator::Options {
         features: generator::FeatureMode::default(),
         overlays: Vec::new(),
         output: generator::Output::Crate,
+        runtime: None,
     }
 }
 

@@ -158,6 +158,7 @@ pub fn run() -> anyhow::Result<()> {
         features: generator::FeatureMode::Off,
         overlays: Vec::new(),
         output: generator::Output::Crate,
+        runtime: None,
     };
     let generated = generator::generate(&text, &options).map_err(|d| {
         anyhow::anyhow!("the suite's document does not generate (target/suite/suite.json):\n{d}")

@@ -10,7 +10,7 @@
 //! events or JSON items, give an [`Iterator`] instead of a stream.
 //!
 //! A blocking call made inside an async runtime would stall it: it is refused
-//! with [`Error::InvalidRequest`](super::Error::InvalidRequest) instead. Use
+//! with [`Error::InvalidRequest`] instead. Use
 //! the async client there.
 
 use std::future::Future;

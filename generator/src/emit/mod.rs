@@ -25,7 +25,7 @@ use quote::quote;
 use crate::model::{Api, SecurityKind};
 
 /// The runtime support module (`src/runtime/`), copied as it is into every crate.
-const RUNTIME: &[(&str, &str)] = &[
+pub(crate) const RUNTIME: &[(&str, &str)] = &[
     ("api.rs", include_str!("../../runtime/api.rs")),
     ("blocking.rs", include_str!("../../runtime/blocking.rs")),
     ("client.rs", include_str!("../../runtime/client.rs")),
@@ -57,6 +57,11 @@ pub struct CrateInfo<'a> {
     pub source: &'a str,
     /// Whether operations are gated by Cargo features.
     pub features: gates::FeatureMode,
+    /// Whether the crate's code uses a runtime that other APIs share
+    /// (written apart, by [`module::shared_runtime`]) instead of its own:
+    /// `crate::runtime::` then names that runtime, which has no default
+    /// API, and the crate root names its types with aliases.
+    pub shared_runtime: bool,
 }
 
 /// Items per chunk of a large module. Chunks are formatted in parallel; the
@@ -395,8 +400,10 @@ pub fn emit(api: &Api, info: &CrateInfo<'_>) -> Result<BTreeMap<String, String>,
         }
         files.insert(path.to_owned(), file);
     }
-    for (name, text) in RUNTIME {
-        files.insert(format!("src/runtime/{name}"), format!("{header}{text}"));
+    if !info.shared_runtime {
+        for (name, text) in RUNTIME {
+            files.insert(format!("src/runtime/{name}"), format!("{header}{text}"));
+        }
     }
     // prettyplease lays the code out; a workspace-wide `cargo fmt` must not
     // rewrite it (which would make the crate stale).
@@ -638,11 +645,38 @@ fn emit_lib(
                 crate::model::SuccessType::Single(crate::model::ResponseBody::Stream(_))
             )
     });
-    let streams = streams.then(|| {
+    let runtime_mod = (!info.shared_runtime).then(|| {
         quote!(
-            pub use runtime::{Event, EventStream, JsonStream};
+            mod runtime;
         )
     });
+    let runtime_names = if info.shared_runtime {
+        shared_runtime_names(streams)
+    } else {
+        let streams = streams.then(|| {
+            quote!(
+                pub use runtime::{Event, EventStream, JsonStream};
+            )
+        });
+        quote! {
+            pub use runtime::{
+                ApiDefinition, ApiError, Async, CallInfo, Certificate, Client, ClientBuilder, DecodeError, Error, FilePart,
+                IdempotencyKey, Items, Page, Pages, ResponseFuture,
+                PollOptions, ResponseValue, RetryPolicy, TimeoutError, TimeoutKind, TlsRoots, TooLargeError,
+                TransportError, UnknownValue, ValidationError, Violation,
+            };
+            #streams
+            #[cfg(feature = "blocking")]
+            pub use runtime::blocking;
+        }
+    };
+    // A shared runtime validates the types of other crates itself (for
+    // every API that shares it: two impls would clash).
+    let (chrono_rules, uuid_rules) = if info.shared_runtime {
+        (None, None)
+    } else {
+        (chrono_rules, Some(uuid_rules))
+    };
     quote! {
         #doc
         #![forbid(unsafe_code)]
@@ -652,7 +686,7 @@ fn emit_lib(
 
         pub mod builders;
         mod client;
-        mod runtime;
+        #runtime_mod
         pub mod types;
         #webhooks_mod
 
@@ -660,15 +694,7 @@ fn emit_lib(
         pub use reqwest;
         #chrono
         pub use uuid;
-        pub use runtime::{
-            ApiDefinition, ApiError, Async, CallInfo, Certificate, Client, ClientBuilder, DecodeError, Error, FilePart,
-            IdempotencyKey, Items, Page, Pages, ResponseFuture,
-            PollOptions, ResponseValue, RetryPolicy, TimeoutError, TimeoutKind, TlsRoots, TooLargeError,
-            TransportError, UnknownValue, ValidationError, Violation,
-        };
-        #streams
-        #[cfg(feature = "blocking")]
-        pub use runtime::blocking;
+        #runtime_names
 
         /// What most programs need, in one import: `use <crate>::prelude::*;`.
         pub mod prelude {
@@ -794,6 +820,63 @@ fn emit_client(
     }
 }
 
+/// The crate root's names for the types of a runtime it shares with other
+/// APIs: the types that meet an API are aliases given this API's marker
+/// (the runtime has no default), the others the runtime's own.
+fn shared_runtime_names(streams: bool) -> TokenStream {
+    let streams = streams.then(|| {
+        quote! {
+            pub use crate::runtime::Event;
+
+            /// A stream of server-sent events of this API.
+            pub type EventStream<T> = crate::runtime::EventStream<T, Api>;
+
+            /// A stream of JSON items of this API.
+            pub type JsonStream<T> = crate::runtime::JsonStream<T, Api>;
+        }
+    });
+    quote! {
+        pub use crate::runtime::{
+            ApiDefinition, Async, CallInfo, Certificate, DecodeError, FilePart, IdempotencyKey, Page,
+            PollOptions, ResponseValue, RetryPolicy, TimeoutError, TimeoutKind, TlsRoots, TooLargeError,
+            TransportError, UnknownValue, ValidationError, Violation,
+        };
+
+        /// A client for this API: cheap to clone (clones share one
+        /// configuration and one connection pool).
+        pub type Client = crate::runtime::Client<Api>;
+
+        /// Configures a [`Client`].
+        pub type ClientBuilder = crate::runtime::ClientBuilder<Api>;
+
+        /// Everything that can go wrong with a call of this API.
+        pub type Error = crate::runtime::Error<Api>;
+
+        /// A status that is not a success, with everything the server sent.
+        pub type ApiError = crate::runtime::ApiError<Api>;
+
+        /// A call of this API on its way.
+        pub type ResponseFuture<T> = crate::runtime::ResponseFuture<T, Api>;
+
+        /// The pages of a listing of this API.
+        pub type Pages<P> = crate::runtime::Pages<P, Api>;
+
+        /// The items of a listing of this API.
+        pub type Items<P> = crate::runtime::Items<P, Api>;
+
+        #streams
+
+        /// The same operations, synchronously (cargo feature `blocking`).
+        #[cfg(feature = "blocking")]
+        pub mod blocking {
+            pub use crate::runtime::blocking::{Blocking, Iter};
+
+            /// A client of this API whose calls block.
+            pub type Client = crate::runtime::blocking::Client<super::Api>;
+        }
+    }
+}
+
 /// Optional dependencies the crate needs.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Uses {
@@ -859,16 +942,22 @@ fn join_split_root_paths(text: &str) -> std::borrow::Cow<'_, str> {
     }
     let mut out = String::with_capacity(text.len());
     let mut lines = text.lines().peekable();
+    let ends_with_crate = |line: &str| {
+        line.strip_suffix("crate").is_some_and(|rest| {
+            !rest.ends_with(|c: char| c.is_alphanumeric() || c == '_' || c == '$')
+        })
+    };
     while let Some(line) = lines.next() {
         out.push_str(line);
-        let ends_with_crate = line.strip_suffix("crate").is_some_and(|rest| {
-            !rest.ends_with(|c: char| c.is_alphanumeric() || c == '_' || c == '$')
-        });
-        let next = ends_with_crate
-            .then(|| lines.next_if(|next| next.trim_start().starts_with("::")))
-            .flatten();
-        if let Some(next) = next {
-            out.push_str(next.trim_start());
+        // A joined line may end with a split path of its own (a macro's
+        // arguments: `X, crate` / `::types::Y, crate` / `::Api`).
+        let mut last = line;
+        while ends_with_crate(last) {
+            let Some(next) = lines.next_if(|next| next.trim_start().starts_with("::")) else {
+                break;
+            };
+            last = next.trim_start();
+            out.push_str(last);
         }
         out.push('\n');
     }
@@ -966,6 +1055,11 @@ mod tests {
                 "send!(\n    X, crate\n    ::builders::Y\n);\nlet my_crate\n    ::z;\n"
             ),
             "send!(\n    X, crate::builders::Y\n);\nlet my_crate\n    ::z;\n"
+        );
+        // Two in a row: the second starts on the line that ends the first.
+        assert_eq!(
+            join_split_root_paths("send!(\n    X, crate\n    ::types::Y, crate\n    ::Api\n);\n"),
+            "send!(\n    X, crate::types::Y, crate::Api\n);\n"
         );
     }
 

@@ -1,16 +1,18 @@
-//! A crate that holds two generated clients as modules: `hexpay`, written
-//! into `src/hexpay/` (`generate --module crate::hexpay`), and `streams`,
-//! written by the crate's build script into `OUT_DIR` and `include!`d.
-//! Each runtime is the module's own, and both work side by side: what
-//! reaches the wire is read off a loopback socket. `cargo xtask fixtures`
-//! writes the crate and copies this file into its `tests/`.
+//! A crate that holds three generated clients as modules: `hexpay`,
+//! written into `src/hexpay/` (`generate --module crate::hexpay --runtime
+//! crate::openapi_runtime`), and `streams`, written by the crate's build
+//! script into `OUT_DIR` and `include!`d, share one runtime
+//! (`crate::openapi_runtime`, also written by the build script);
+//! `standalone` holds its own. They work side by side: what reaches the
+//! wire is read off a loopback socket. `cargo xtask fixtures` writes the
+//! crate and copies this file into its `tests/`.
 
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::sync::mpsc;
 use std::time::Duration;
 
-use module_host::{hexpay, streams};
+use module_host::{hexpay, openapi_runtime, standalone, streams};
 
 /// A server that answers each connection in turn with the next of
 /// `answers`, and sends back what each request was.
@@ -134,4 +136,36 @@ fn the_module_a_build_script_wrote_streams_events() {
     assert!(request.starts_with("POST /v1/chat/completions HTTP/1.1\r\n"), "{request}");
     assert_eq!(header(&request, "accept"), Some("text/event-stream"));
     assert_eq!(header(&request, "authorization"), Some("Bearer token-2"));
+}
+
+#[test]
+fn the_apis_that_share_a_runtime_share_its_types_and_keep_their_own() {
+    // One runtime: a policy, a key or a certificate made for one API is the
+    // other's type too (these lines compile only because it is).
+    let policy: hexpay::RetryPolicy = streams::RetryPolicy::default().with_max_retries(0);
+    let key: openapi_runtime::IdempotencyKey = hexpay::IdempotencyKey::new_v4();
+    let _: streams::IdempotencyKey = key;
+    let client = streams::Client::builder()
+        .base_url("https://streams.test")
+        .retry_policy(policy)
+        .build()
+        .unwrap();
+    assert_eq!(client.retry_policy().max_retries, 0);
+    // Each API keeps its own server, error body and client: the same
+    // runtime type, given a different API.
+    assert_eq!(hexpay::Client::builder().build().unwrap().base_url(), "https://api.hexpay.io");
+    assert_eq!(streams::Client::builder().build().unwrap().base_url(), "https://api.streams.test/v1");
+    assert_ne!(
+        std::any::TypeId::of::<hexpay::Client>(),
+        std::any::TypeId::of::<streams::Client>(),
+    );
+    assert_eq!(
+        std::any::TypeId::of::<hexpay::Client>(),
+        std::any::TypeId::of::<openapi_runtime::Client<hexpay::Api>>(),
+    );
+    // The module that holds its own runtime has its own types.
+    assert_ne!(
+        std::any::TypeId::of::<standalone::RetryPolicy>(),
+        std::any::TypeId::of::<hexpay::RetryPolicy>(),
+    );
 }
