@@ -42,7 +42,7 @@ tasks:
                      and release notes; uploads nothing
   fixtures           generate every golden fixture into target/ and check that each crate builds without a warning
   modules [NAME...]  generate corpus documents (default: github, paypal, prefect, oxide-nexus) as
-                     modules of one crate with --module, and check it with clippy and rustdoc,
+                     modules of one crate on one shared runtime, and check it with clippy and rustdoc,
                      warnings denied (minutes: not in `test`)
   install            package the generator as `cargo publish` would, `cargo install --locked` it from
                      the package outside the workspace, and generate a crate with the installed binary
@@ -831,7 +831,9 @@ fn test() -> anyhow::Result<()> {
     )?;
     let (lookaround_passed, _) =
         cargo_test_args(&["-p", "hexpay", "--lib", "--features", "lookaround"])?;
-    let passed = passed + lookaround_passed;
+    // The generator's documentation examples (its README is its crate docs).
+    let (doc_passed, _) = cargo_test_args(&["-p", GENERATOR, "--doc"])?;
+    let passed = passed + lookaround_passed + doc_passed;
     conformance::run_all()?;
     run(
         "cargo doc (hexpay and the generator, warnings denied)",
