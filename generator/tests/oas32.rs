@@ -169,7 +169,7 @@ fn a_media_type_reference_is_read_as_the_object_it_names() {
     let generated = generate_text(SHARED_MEDIA_TYPE).unwrap();
     let builders = &generated.files["src/builders.rs"];
     assert!(
-        builders.contains("send_stream!(ListPets, JsonStream, crate::types::Pet)"),
+        builders.contains("send_stream!(ListPets, JsonStream, crate::types::Pet, crate::Api)"),
         "{builders}"
     );
     let dangling = SHARED_MEDIA_TYPE.replace(
