@@ -22,15 +22,10 @@ use super::error::Error;
 
 /// A client whose calls block. Cheap to clone: clones share the connection
 /// pool and the runtime.
+#[derive(Clone)]
 pub struct Client<A: ApiDefinition = DefaultApi> {
     inner: super::Client<A>,
     runtime: Arc<Runtime>,
-}
-
-impl<A: ApiDefinition> Clone for Client<A> {
-    fn clone(&self) -> Self {
-        Client { inner: self.inner.clone(), runtime: Arc::clone(&self.runtime) }
-    }
 }
 
 impl<A: ApiDefinition> std::fmt::Debug for Client<A> {

@@ -21,6 +21,19 @@ fn fixture(name: &str) -> (String, Options) {
     (text, options)
 }
 
+/// The fixtures' file names, in order.
+fn fixture_names() -> Vec<String> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+    let mut names: Vec<String> = std::fs::read_dir(&dir)
+        .unwrap()
+        .filter_map(Result::ok)
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".yaml"))
+        .collect();
+    names.sort();
+    names
+}
+
 /// Each path from the crate root in `text` (`crate::x`, or `crate` and
 /// `::x` apart, as prettyplease breaks a macro's tokens) that does not go
 /// on with `rest`.
@@ -201,14 +214,7 @@ fn a_module_path_must_be_one_rust_can_declare() {
 
 #[test]
 fn every_fixture_makes_one_file_that_parses_with_every_path_moved() {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
-    let mut names: Vec<String> = std::fs::read_dir(&dir)
-        .unwrap()
-        .filter_map(Result::ok)
-        .map(|e| e.file_name().to_string_lossy().into_owned())
-        .filter(|n| n.ends_with(".yaml"))
-        .collect();
-    names.sort();
+    let names = fixture_names();
     assert!(names.len() > 15, "{names:?}");
     for name in &names {
         let (text, mut options) = fixture(name);
@@ -313,14 +319,7 @@ fn a_real_document_s_long_macro_calls_move_too() {
 
 #[test]
 fn modules_that_share_a_runtime_hold_none_and_name_it() {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
-    let mut names: Vec<String> = std::fs::read_dir(&dir)
-        .unwrap()
-        .filter_map(Result::ok)
-        .map(|e| e.file_name().to_string_lossy().into_owned())
-        .filter(|n| n.ends_with(".yaml"))
-        .collect();
-    names.sort();
+    let names = fixture_names();
     for name in &names {
         let (text, mut options) = fixture(name);
         if name == "features.yaml" || name == "oas32.yaml" {

@@ -22,15 +22,10 @@ use super::values::{IdempotencyKey, ResponseValue};
 
 /// A client for the API `A`. Cheap to clone: clones share one configuration
 /// and one connection pool.
+#[derive(Clone)]
 pub struct Client<A: ApiDefinition = DefaultApi> {
     inner: Arc<Inner>,
     api: PhantomData<fn() -> A>,
-}
-
-impl<A: ApiDefinition> Clone for Client<A> {
-    fn clone(&self) -> Self {
-        Client { inner: Arc::clone(&self.inner), api: PhantomData }
-    }
 }
 
 struct Inner {
@@ -165,6 +160,7 @@ impl<A: ApiDefinition> Client<A> {
 }
 
 /// Configures a [`Client`].
+#[derive(Clone)]
 #[must_use]
 pub struct ClientBuilder<A: ApiDefinition = DefaultApi> {
     api: PhantomData<fn() -> A>,
@@ -187,28 +183,6 @@ pub struct ClientBuilder<A: ApiDefinition = DefaultApi> {
 /// The caller's changes to the HTTP client the client builds
 /// ([`ClientBuilder::configure_http`]).
 type ConfigureHttp = Arc<dyn Fn(reqwest::ClientBuilder) -> reqwest::ClientBuilder + Send + Sync>;
-
-impl<A: ApiDefinition> Clone for ClientBuilder<A> {
-    fn clone(&self) -> Self {
-        ClientBuilder {
-            api: PhantomData,
-            base_url: self.base_url.clone(),
-            allow_http: self.allow_http,
-            credentials: self.credentials.clone(),
-            http: self.http.clone(),
-            timeout: self.timeout,
-            connect_timeout: self.connect_timeout,
-            deadline: self.deadline,
-            retry: self.retry,
-            user_agent: self.user_agent.clone(),
-            max_response_bytes: self.max_response_bytes,
-            idle_timeout: self.idle_timeout,
-            tls_roots: self.tls_roots,
-            root_certificates: self.root_certificates.clone(),
-            configure_http: self.configure_http.clone(),
-        }
-    }
-}
 
 impl<A: ApiDefinition> fmt::Debug for ClientBuilder<A> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

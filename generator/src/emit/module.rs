@@ -130,19 +130,26 @@ pub fn relayout(
         }
         module.insert(rest.to_owned(), text);
     }
-    if !single_file {
-        return (module, host);
+    if single_file {
+        (one_file(&module, path), host)
+    } else {
+        (module, host)
     }
+}
+
+/// A module's files as the one file `NAME.rs` that declares `pub mod NAME
+/// { … }`, its submodules written in braces.
+fn one_file(module: &BTreeMap<String, String>, path: &ModulePath) -> BTreeMap<String, String> {
     let root = module.get("mod.rs").cloned().unwrap_or_default();
     let (header, body) = split_header(&root);
     let mut out = String::with_capacity(module.values().map(String::len).sum::<usize>() + 256);
     out.push_str(header);
     out.push_str(&format!("pub mod {} {{\n", path.name()));
-    out.push_str(&inline(body, "", &module));
+    out.push_str(&inline(body, "", module));
     out.push_str("}\n");
     let mut single = BTreeMap::new();
     single.insert(format!("{}.rs", path.name()), out);
-    (single, host)
+    single
 }
 
 /// The runtime as a module that the generated modules of one crate share
@@ -178,19 +185,11 @@ pub fn shared_runtime(
         manifest: manifest_sections(&manifest, "runtime", path.as_str()),
         crate_attributes: Vec::new(),
     };
-    if !single_file {
-        return Ok((module, host));
+    if single_file {
+        Ok((one_file(&module, path), host))
+    } else {
+        Ok((module, host))
     }
-    let root = module.get("mod.rs").cloned().unwrap_or_default();
-    let (header, body) = split_header(&root);
-    let mut out = String::with_capacity(module.values().map(String::len).sum::<usize>() + 256);
-    out.push_str(header);
-    out.push_str(&format!("pub mod {} {{\n", path.name()));
-    out.push_str(&inline(body, "", &module));
-    out.push_str("}\n");
-    let mut single = BTreeMap::new();
-    single.insert(format!("{}.rs", path.name()), out);
-    Ok((single, host))
 }
 
 /// The checks of other crates' types that requests may carry inside checked
