@@ -713,6 +713,24 @@ enum Attempt<A: ApiDefinition> {
     Failed(Error<A>),
 }
 
+impl<A: ApiDefinition> Attempt<A> {
+    /// What the call ends with, when this is its last attempt.
+    fn into_result(self) -> Result<Answer, Error<A>> {
+        match self {
+            Attempt::Response(answer) => Ok(answer),
+            Attempt::Failed(e) => Err(e),
+        }
+    }
+
+    /// Says the call made `attempts` attempts.
+    fn set_attempts(&mut self, call: &Call, attempts: u32) {
+        match self {
+            Attempt::Response(answer) => answer.set_call(call.info(attempts)),
+            Attempt::Failed(e) => *e.call_mut() = call.info(attempts),
+        }
+    }
+}
+
 /// How an attempt reads a success response.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Reading {
@@ -835,12 +853,21 @@ impl<A: ApiDefinition> Client<A> {
         let policy = self.policy(call);
         let attempt_timeout = call.options.timeout.or(inner.timeout);
         let mut attempt = 0u32;
+        // The outcome of the attempt before, kept while waiting to retry: a
+        // retry that the deadline cuts short says less than it (a 503 and
+        // its body, a reset), so the call ends with it.
+        let mut previous: Option<Attempt<A>> = None;
         loop {
             attempt += 1;
             let remaining = match deadline {
                 Some(d) => match d.checked_sub(started.elapsed()) {
                     Some(r) if !r.is_zero() => Some(r),
-                    _ => return Err(with_call(Error::timeout(TimeoutKind::Deadline, d, None), call.info(attempt - 1))),
+                    _ => {
+                        return match previous {
+                            Some(before) => before.into_result(),
+                            None => Err(with_call(Error::timeout(TimeoutKind::Deadline, d, None), call.info(attempt - 1))),
+                        };
+                    }
                 },
                 None => None,
             };
@@ -865,7 +892,14 @@ impl<A: ApiDefinition> Client<A> {
                 Err(e) => {
                     let e = with_call(e, call.info(attempt));
                     tracing::debug!(attempt, latency_ms, error = %e, "attempt failed");
-                    Attempt::Failed(e)
+                    let cut_short = matches!(&e, Error::Timeout(t) if t.kind == TimeoutKind::Deadline);
+                    match previous.take() {
+                        Some(mut before) if cut_short => {
+                            before.set_attempts(call, attempt);
+                            return before.into_result();
+                        }
+                        _ => Attempt::Failed(e),
+                    }
                 }
             };
             let retries_left = attempt <= policy.max_retries;
@@ -889,7 +923,7 @@ impl<A: ApiDefinition> Client<A> {
                 (outcome, Some(delay)) if fits(delay) => {
                     tracing::info!(attempt, delay_ms = delay.as_millis() as u64, "retrying");
                     tokio::time::sleep(delay).await;
-                    drop(outcome);
+                    previous = Some(outcome);
                 }
                 (Attempt::Response(raw), _) => return Ok(raw),
                 (Attempt::Failed(e), _) => return Err(e),

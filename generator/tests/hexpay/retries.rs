@@ -229,6 +229,44 @@ async fn attempts_that_all_time_out_end_with_a_timeout_error() {
 }
 
 #[tokio::test]
+async fn a_retry_the_deadline_cuts_short_ends_with_the_answer_before_it() {
+    // A 503, then a retry that the server sits on past the call's
+    // deadline: the call ends at the deadline, with the 503 and its body
+    // (what the server said), not with a bare timeout.
+    let server = MockServer::start().await;
+    let script = Script::new(vec![
+        ResponseTemplate::new(503).set_body_string("maintenance until 10:00"),
+        ResponseTemplate::new(200)
+            .set_body_json(serde_json::json!({ "payments": [] }))
+            .set_delay(Duration::from_secs(3)),
+    ]);
+    mount(&server, "GET", "/v1/payments", &script).await;
+    let c = builder(&server.uri())
+        .retry_policy(
+            RetryPolicy::default()
+                .with_initial_backoff(Duration::from_millis(20))
+                .with_max_backoff(Duration::from_millis(20)),
+        )
+        .deadline(Duration::from_millis(800))
+        .build()
+        .unwrap();
+    let started = Instant::now();
+    let err = c.list_payments().await.unwrap_err();
+    assert!(
+        started.elapsed() < Duration::from_secs(2),
+        "the deadline ended the call: {:?}",
+        started.elapsed()
+    );
+    assert_eq!(script.seen().len(), 2, "the retry was sent");
+    assert_eq!(err.http_status().map(|s| s.as_u16()), Some(503), "{err}");
+    assert_eq!(
+        err.raw_body().map(|b| b.as_ref()),
+        Some(&b"maintenance until 10:00"[..])
+    );
+    assert_eq!(err.attempts(), 2, "the cut retry counts: {err}");
+}
+
+#[tokio::test]
 async fn the_deadline_bounds_the_whole_call() {
     let server = MockServer::start().await;
     let script = Script::new(vec![status(503)]);
@@ -238,16 +276,16 @@ async fn the_deadline_bounds_the_whole_call() {
         .retry_policy(
             RetryPolicy::default()
                 .with_max_retries(10)
-                .with_initial_backoff(Duration::from_millis(100))
-                .with_max_backoff(Duration::from_millis(100)),
+                .with_initial_backoff(Duration::from_millis(200))
+                .with_max_backoff(Duration::from_millis(200)),
         )
-        .deadline(Duration::from_millis(250))
+        .deadline(Duration::from_millis(700))
         .build()
         .unwrap();
     let started = Instant::now();
     let err = c.list_payments().await.unwrap_err();
     assert!(
-        started.elapsed() < Duration::from_secs(1),
+        started.elapsed() < Duration::from_secs(2),
         "took {:?}",
         started.elapsed()
     );
