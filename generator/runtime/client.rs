@@ -1321,6 +1321,19 @@ mod tests {
     }
 
     #[test]
+    fn extra_headers_the_api_declares_as_keys_are_never_shown() {
+        // What a request builder starts from: its client's API's key headers.
+        let client = Client::builder().base_url("https://example.test").build().unwrap();
+        assert_eq!(client.request_options().sensitive, <crate::Api as ApiDefinition>::SENSITIVE_HEADERS);
+        let mut options = RequestOptions { sensitive: &["x-shop-pass"], ..RequestOptions::default() };
+        options.set_header("X-Shop-Pass".to_owned(), "hunter2".to_owned());
+        options.set_header("X-Trace".to_owned(), "trace-1".to_owned());
+        let shown = format!("{options:?}");
+        assert!(!shown.contains("hunter2"), "{shown}");
+        assert!(shown.contains("<redacted>") && shown.contains("trace-1"), "{shown}");
+    }
+
+    #[test]
     fn idempotency_by_method() {
         for m in [Method::GET, Method::HEAD, Method::PUT, Method::DELETE, Method::OPTIONS, Method::TRACE] {
             assert_eq!(Idempotency::of(&m), Idempotency::Method, "{m}");

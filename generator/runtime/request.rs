@@ -514,6 +514,16 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_key_header_the_api_declares_is_sensitive_whatever_its_name() {
+        let declared = HeaderName::from_static("x-shop-pass");
+        assert!(!is_sensitive(&declared, &[]), "no word of its name says so");
+        assert!(is_sensitive(&declared, &["x-shop-pass"]));
+        assert!(is_sensitive(&declared, &["X-Shop-Pass"]));
+        assert!(is_sensitive(&HeaderName::from_static("x-api-token"), &[]));
+        assert!(!is_sensitive(&HeaderName::from_static("x-trace"), &["x-shop-pass"]));
+    }
+
+    #[test]
     fn path_parameters_stay_one_segment() {
         assert_eq!(path_param("id", "a/b c").unwrap(), "a%2Fb%20c");
         assert_eq!(path_param("id", "...").unwrap(), "...");
